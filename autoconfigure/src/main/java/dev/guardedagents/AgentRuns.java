@@ -1,0 +1,72 @@
+package dev.guardedagents;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Starts, finds and cancels agent runs. An instance is available as a bean.
+ *
+ * <pre class="code">
+ * RunHandle&lt;Outcome&gt; handle = agentRuns.start(() -&gt; desk.handle(ticket));
+ * Outcome outcome = handle.await(Duration.ofMinutes(1));
+ * </pre>
+ */
+public interface AgentRuns {
+
+	/**
+	 * Starts a run asynchronously on the run executor. The call must invoke exactly one
+	 * {@link AgentRun} method through its bean; that invocation returns {@code null} (or
+	 * the default of a primitive) to the lambda instead of running. The arguments are
+	 * stored before this method returns.
+	 * @param <T> the result type of the run
+	 * @param call a call of an {@link AgentRun} method
+	 * @return a handle on the run (the existing run when its idempotency key was used
+	 * before)
+	 * @throws IllegalArgumentException if the call invokes no {@link AgentRun} method
+	 * @throws RunArgumentException if an argument cannot be stored as JSON
+	 * @throws org.springframework.core.task.TaskRejectedException if the run executor's
+	 * queue is full; nothing was recorded
+	 */
+	<T> RunHandle<T> start(Supplier<T> call);
+
+	/**
+	 * Starts a run of a {@code void} {@link AgentRun} method asynchronously.
+	 * @param call a call of an {@link AgentRun} method
+	 * @return a handle on the run
+	 * @see #start(Supplier)
+	 */
+	RunHandle<Void> start(Runnable call);
+
+	/**
+	 * Finds a run by id.
+	 * @param runId the run id
+	 * @return the run, or empty if there is no run with that id
+	 */
+	Optional<RunView> find(String runId);
+
+	/**
+	 * Lists the journaled steps of a run in order.
+	 * @param runId the run id
+	 * @return the steps, empty if the run has none or does not exist
+	 */
+	List<StepView> steps(String runId);
+
+	/**
+	 * Returns a handle on an existing run, to read its status or await its result.
+	 * @param runId the run id
+	 * @return the handle, or empty if there is no run with that id
+	 */
+	Optional<RunHandle<Object>> handle(String runId);
+
+	/**
+	 * Cancels a run that has not finished. A run executing on some instance stops at its
+	 * next step boundary; its result, if it still produces one, is not recorded.
+	 * @param runId the run id
+	 * @return {@code true} if the run was cancelled, {@code false} if it had already
+	 * finished
+	 * @throws RunNotFoundException if there is no run with that id
+	 */
+	boolean cancel(String runId);
+
+}

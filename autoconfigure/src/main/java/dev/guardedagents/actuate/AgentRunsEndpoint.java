@@ -1,0 +1,229 @@
+package dev.guardedagents.actuate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.RunPage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/**
+ * {@link Endpoint @Endpoint} {@code agentruns}: lists runs (filtered by status and name,
+ * newest first, paged), shows one run with its steps in order, and cancels a run.
+ * Payloads (arguments, results, step inputs and outputs, error messages) are shown as
+ * configured by {@code guarded-agents.actuator.show-payloads}.
+ */
+@Endpoint(id = "agentruns")
+public class AgentRunsEndpoint {
+
+	static final int MAX_PAGE_SIZE = 200;
+
+	private final AgentRuns runs;
+
+	private final JdbcRunStore store;
+
+	private final JsonMapper mapper;
+
+	private final Show showPayloads;
+
+	private final Set<String> roles;
+
+	/**
+	 * Creates a new endpoint.
+	 * @param runs the runs facade
+	 * @param store the run journal, for listing
+	 * @param mapper the mapper to show payloads as JSON
+	 * @param showPayloads when to show payloads
+	 * @param roles the roles allowed to see payloads when authorized
+	 */
+	public AgentRunsEndpoint(AgentRuns runs, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
+			Set<String> roles) {
+		this.runs = runs;
+		this.store = store;
+		this.mapper = mapper;
+		this.showPayloads = showPayloads;
+		this.roles = roles;
+	}
+
+	/**
+	 * Lists runs, newest first.
+	 * @param securityContext the security context
+	 * @param status the status to match, all when absent
+	 * @param name the run name to match, all when absent
+	 * @param page the page, from 0
+	 * @param size the page size, 1 to 200, 20 when absent
+	 * @return the page of runs
+	 */
+	@ReadOperation
+	public RunsDescriptor runs(SecurityContext securityContext, @Nullable RunStatus status, @Nullable String name,
+			@Nullable Integer page, @Nullable Integer size) {
+		int pageNumber = (page != null) ? page : 0;
+		int pageSize = (size != null) ? size : 20;
+		if (pageNumber < 0) {
+			throw new InvalidEndpointRequestException("Parameter 'page' must not be negative, was " + pageNumber,
+					"page must be >= 0");
+		}
+		if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+			throw new InvalidEndpointRequestException(
+					"Parameter 'size' must be between 1 and " + MAX_PAGE_SIZE + ", was " + pageSize,
+					"size must be 1.." + MAX_PAGE_SIZE);
+		}
+		boolean show = show(securityContext);
+		RunPage result = this.store.list(status, name, pageNumber, pageSize);
+		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, show)).toList(), pageNumber, pageSize,
+				result.total());
+	}
+
+	/**
+	 * Shows one run and its steps.
+	 * @param securityContext the security context
+	 * @param runId the run id
+	 * @return the run, or {@code null} (404) if there is none with that id
+	 */
+	@ReadOperation
+	public @Nullable RunDetailDescriptor run(SecurityContext securityContext, @Selector String runId) {
+		boolean show = show(securityContext);
+		return this.runs.find(runId)
+			.map((run) -> new RunDetailDescriptor(run(run, show),
+					this.runs.steps(runId).stream().map((step) -> step(step, show)).toList()))
+			.orElse(null);
+	}
+
+	/**
+	 * Cancels a run that has not finished.
+	 * @param securityContext the security context
+	 * @param runId the run id
+	 * @return the run after the cancellation, or 404 if there is none
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<RunDescriptor> cancel(SecurityContext securityContext, @Selector String runId) {
+		try {
+			this.runs.cancel(runId);
+		}
+		catch (RunNotFoundException ex) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		return this.runs.find(runId)
+			.map((run) -> new WebEndpointResponse<>(run(run, show(securityContext))))
+			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
+	}
+
+	private boolean show(SecurityContext securityContext) {
+		return this.showPayloads.isShown(securityContext, this.roles);
+	}
+
+	private RunDescriptor run(RunView run, boolean show) {
+		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(), run.businessKey(),
+				run.idempotencyKey(), run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), run.createdAt(),
+				run.updatedAt(), run.finishedAt(), run.errorType(), show ? run.errorMessage() : null,
+				show ? json(run.arguments()) : null, show ? json(run.result()) : null);
+	}
+
+	private StepDescriptor step(StepView step, boolean show) {
+		return new StepDescriptor(step.seq(), step.kind(), step.name(), step.succeeded() ? "SUCCEEDED" : "FAILED",
+				step.attempts(), step.startedAt(), step.duration().toNanos() / 1_000_000.0, step.idempotencyKey(),
+				show ? json(step.input()) : null, show ? json(step.output()) : null, step.errorType(),
+				show ? step.errorMessage() : null);
+	}
+
+	private @Nullable JsonNode json(@Nullable String json) {
+		if (json == null) {
+			return null;
+		}
+		try {
+			return this.mapper.readTree(json);
+		}
+		catch (JacksonException ex) {
+			return this.mapper.getNodeFactory().stringNode(json);
+		}
+	}
+
+	/**
+	 * A page of runs.
+	 *
+	 * @param runs the runs, newest first
+	 * @param page the page number
+	 * @param size the page size
+	 * @param total the number of runs matching the filter
+	 */
+	public record RunsDescriptor(List<RunDescriptor> runs, int page, int size, long total) {
+	}
+
+	/**
+	 * A run and its steps.
+	 *
+	 * @param run the run
+	 * @param steps the steps in order
+	 */
+	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps) {
+	}
+
+	/**
+	 * A run.
+	 *
+	 * @param id the run id
+	 * @param name the run name
+	 * @param version the plan version
+	 * @param status the status
+	 * @param businessKey the business key
+	 * @param idempotencyKey the idempotency key
+	 * @param owner the owning instance while running
+	 * @param leaseUntil the end of the owner's lease
+	 * @param recoveries how often the run was resumed after its owner stopped
+	 * @param stepCount the number of steps, once finished
+	 * @param createdAt when the run started
+	 * @param updatedAt when the run last changed
+	 * @param finishedAt when the run finished
+	 * @param errorType the error class, once failed
+	 * @param errorMessage the error message, when payloads are shown
+	 * @param arguments the arguments, when payloads are shown
+	 * @param result the result, when payloads are shown
+	 */
+	public record RunDescriptor(String id, String name, String version, RunStatus status, @Nullable String businessKey,
+			@Nullable String idempotencyKey, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
+			int stepCount, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt,
+			@Nullable String errorType, @Nullable String errorMessage, @Nullable JsonNode arguments,
+			@Nullable JsonNode result) {
+	}
+
+	/**
+	 * A step of a run.
+	 *
+	 * @param seq the position in the run
+	 * @param kind the kind of step
+	 * @param name the step name
+	 * @param status SUCCEEDED or FAILED
+	 * @param attempts the number of attempts
+	 * @param startedAt when the step started
+	 * @param durationMillis how long it took
+	 * @param idempotencyKey the step's idempotency key
+	 * @param input the input, when payloads are shown
+	 * @param output the output, when payloads are shown
+	 * @param errorType the exception class, when it failed
+	 * @param errorMessage the exception message, when payloads are shown
+	 */
+	public record StepDescriptor(int seq, StepKind kind, String name, String status, int attempts, Instant startedAt,
+			double durationMillis, String idempotencyKey, @Nullable JsonNode input, @Nullable JsonNode output,
+			@Nullable String errorType, @Nullable String errorMessage) {
+	}
+
+}

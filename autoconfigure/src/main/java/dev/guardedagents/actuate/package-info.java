@@ -1,0 +1,4 @@
+/**
+ * The actuator endpoint {@code agentruns}: runs, their steps, cancellation.
+ */
+package dev.guardedagents.actuate;

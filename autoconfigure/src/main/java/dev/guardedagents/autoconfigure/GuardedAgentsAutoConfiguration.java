@@ -1,0 +1,120 @@
+package dev.guardedagents.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.run.AgentRunAdvisor;
+import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.run.DefaultAgentRuns;
+import dev.guardedagents.run.GuardedToolAdvisor;
+import dev.guardedagents.run.RunEngine;
+import dev.guardedagents.run.RunRecovery;
+import dev.guardedagents.run.RunSettings;
+import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.store.JdbcRunStore;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of durable agent runs: the journal in the application's
+ * {@link DataSource}, the advisors for {@code @AgentRun} and {@code @GuardedTool}
+ * methods, the {@link AgentRuns} bean and recovery.
+ */
+@AutoConfiguration(after = { DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class })
+@ConditionalOnBooleanProperty(name = "guarded-agents.enabled", matchIfMissing = true)
+@ConditionalOnSingleCandidate(DataSource.class)
+@EnableConfigurationProperties(GuardedAgentsProperties.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
+public final class GuardedAgentsAutoConfiguration {
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static AgentRunRegistry guardedAgentsRunRegistry() {
+		return new AgentRunRegistry();
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static AgentRunAdvisor guardedAgentsRunAdvisor(ObjectProvider<RunEngine> engine) {
+		return new AgentRunAdvisor(engine::getObject);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static GuardedToolAdvisor guardedAgentsToolAdvisor(ObjectProvider<RunEngine> engine) {
+		return new GuardedToolAdvisor(engine::getObject);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GuardedAgentsSchemaInitializer guardedAgentsSchemaInitializer(DataSource dataSource,
+			GuardedAgentsProperties properties) {
+		properties.validate();
+		return new GuardedAgentsSchemaInitializer(dataSource, properties.getStore().getSchema());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JdbcRunStore guardedAgentsRunStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
+		return new JdbcRunStore(dataSource, schema.getSchema());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunEngine guardedAgentsRunEngine(JdbcRunStore store, AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper,
+			GuardedAgentsProperties properties, Environment environment) {
+		properties.validate();
+		return new RunEngine(store, registry, mapper.getIfAvailable(JsonMapper::new), settings(properties, environment),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(AgentRuns.class)
+	DefaultAgentRuns agentRuns(RunEngine engine) {
+		return new DefaultAgentRuns(engine);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunRecovery guardedAgentsRunRecovery(RunEngine engine) {
+		return new RunRecovery(engine);
+	}
+
+	private static RunSettings settings(GuardedAgentsProperties properties, Environment environment) {
+		GuardedAgentsProperties.Executor executor = properties.getExecutor();
+		GuardedAgentsProperties.Recovery recovery = properties.getRecovery();
+		String instanceId = (properties.getInstanceId() != null) ? properties.getInstanceId()
+				: environment.getProperty("spring.application.name", "application") + "@" + hostName();
+		return new RunSettings(instanceId, executor.getPoolSize(), executor.getQueueCapacity(),
+				executor.getShutdownGracePeriod(), recovery.getLeaseDuration(), recovery.getRenewInterval(),
+				recovery.getScanInterval(), recovery.getMaxRecoveries());
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "localhost";
+		}
+	}
+
+}

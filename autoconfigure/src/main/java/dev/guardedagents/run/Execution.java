@@ -1,0 +1,132 @@
+package dev.guardedagents.run;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.guardedagents.RunContext;
+import dev.guardedagents.StepView;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One execution of a run on this instance: its journal (for a resumed run), its position,
+ * and whether it was cancelled locally. Confined to the thread executing the run, but for
+ * {@link #cancel()} and {@link #done()}.
+ */
+final class Execution implements RunContext {
+
+	private final String runId;
+
+	private final AgentRunRegistry.Plan plan;
+
+	private final long epoch;
+
+	private final List<StepView> journal;
+
+	private final CompletableFuture<Object> done = new CompletableFuture<>();
+
+	private final boolean waitingCaller;
+
+	private volatile boolean cancelled;
+
+	private int seq;
+
+	private int stepSeq;
+
+	private @Nullable RuntimeException poison;
+
+	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, boolean waitingCaller) {
+		this.runId = runId;
+		this.plan = plan;
+		this.epoch = epoch;
+		this.journal = journal;
+		this.waitingCaller = waitingCaller;
+	}
+
+	@Override
+	public String runId() {
+		return this.runId;
+	}
+
+	@Override
+	public String runName() {
+		return this.plan.name();
+	}
+
+	@Override
+	public String stepIdempotencyKey() {
+		if (this.stepSeq == 0) {
+			throw new IllegalStateException("Run " + this.runId
+					+ " is not executing a step; the step idempotency key is available inside @GuardedTool methods");
+		}
+		return stepKey(this.stepSeq);
+	}
+
+	String stepKey(int seq) {
+		return this.runId + "/" + seq;
+	}
+
+	AgentRunRegistry.Plan plan() {
+		return this.plan;
+	}
+
+	long epoch() {
+		return this.epoch;
+	}
+
+	int nextSeq() {
+		return ++this.seq;
+	}
+
+	int stepsRecorded() {
+		return this.journal.size();
+	}
+
+	/**
+	 * Whether a caller's thread executes the run and waits for its result (a synchronous
+	 * call), rather than the run executor.
+	 */
+	boolean hasWaitingCaller() {
+		return this.waitingCaller;
+	}
+
+	int stepCount() {
+		return this.seq;
+	}
+
+	@Nullable StepView recorded(int seq) {
+		return (seq <= this.journal.size()) ? this.journal.get(seq - 1) : null;
+	}
+
+	boolean inStep() {
+		return this.stepSeq != 0;
+	}
+
+	void enterStep(int seq) {
+		this.stepSeq = seq;
+	}
+
+	void exitStep() {
+		this.stepSeq = 0;
+	}
+
+	void cancel() {
+		this.cancelled = true;
+	}
+
+	boolean isCancelled() {
+		return this.cancelled;
+	}
+
+	@Nullable RuntimeException poison() {
+		return this.poison;
+	}
+
+	void poison(RuntimeException exception) {
+		this.poison = exception;
+	}
+
+	CompletableFuture<Object> done() {
+		return this.done;
+	}
+
+}

@@ -1,0 +1,84 @@
+package dev.guardedagents.run;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import dev.guardedagents.GuardedTool;
+import dev.guardedagents.StepKind;
+import org.aopalliance.aop.Advice;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.support.AbstractPointcutAdvisor;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Advises {@link GuardedTool} methods: inside a run each call is a journaled step.
+ * Internal: not API.
+ */
+public final class GuardedToolAdvisor extends AbstractPointcutAdvisor {
+
+	private final Pointcut pointcut = AnnotationMatchingPointcut.forMethodAnnotation(GuardedTool.class);
+
+	private final Advice advice;
+
+	/**
+	 * Creates a new advisor.
+	 * @param engine the engine, looked up at the first call
+	 */
+	public GuardedToolAdvisor(Supplier<RunEngine> engine) {
+		this.advice = new GuardedToolInterceptor(engine);
+	}
+
+	@Override
+	public Pointcut getPointcut() {
+		return this.pointcut;
+	}
+
+	@Override
+	public Advice getAdvice() {
+		return this.advice;
+	}
+
+	private static final class GuardedToolInterceptor implements MethodInterceptor {
+
+		private final Supplier<RunEngine> engine;
+
+		private final Map<Method, Tool> tools = new ConcurrentHashMap<>();
+
+		GuardedToolInterceptor(Supplier<RunEngine> engine) {
+			this.engine = engine;
+		}
+
+		@Override
+		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+			if (RunContextHolder.execution() == null) {
+				return invocation.proceed();
+			}
+			Tool tool = this.tools.computeIfAbsent(invocation.getMethod(), (method) -> tool(invocation));
+			return this.engine.get().invokeStep(invocation, StepKind.TOOL, tool.name(), tool.returnType());
+		}
+
+		private static Tool tool(MethodInvocation invocation) {
+			Class<?> targetClass = AopUtils.getTargetClass(invocation.getThis());
+			Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
+			GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
+			String name = (annotation != null && StringUtils.hasText(annotation.name())) ? annotation.name()
+					: targetClass.getSimpleName() + "." + method.getName();
+			return new Tool(name, method.getGenericReturnType());
+		}
+
+	}
+
+	private record Tool(String name, Type returnType) {
+	}
+
+}

@@ -1,0 +1,131 @@
+package dev.guardedagents.run;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.StringJoiner;
+
+import dev.guardedagents.RunArgumentException;
+import dev.guardedagents.StepFailedException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.ClassUtils;
+
+/**
+ * Writes arguments and results as JSON and reads them back with the method's generic
+ * types; recreates recorded failures.
+ */
+final class JsonCodec {
+
+	private final JsonMapper mapper;
+
+	JsonCodec(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	/**
+	 * Writes the arguments of a run as a JSON array, after checking that each can be read
+	 * back with its parameter type: a run that could not be resumed never starts.
+	 */
+	String writeArguments(AgentRunRegistry.Plan plan, Object[] args) {
+		StringJoiner array = new StringJoiner(",", "[", "]");
+		Type[] types = plan.parameterTypes();
+		for (int i = 0; i < args.length; i++) {
+			try {
+				array.add(roundTrip(args[i], type(types[i])));
+			}
+			catch (JacksonException ex) {
+				String parameter = plan.method().getParameters()[i].getName();
+				throw new RunArgumentException("Cannot start run '" + plan.name() + "': argument '" + parameter
+						+ "' (parameter " + (i + 1) + " of " + plan.method().getDeclaringClass().getSimpleName() + "."
+						+ plan.method().getName() + ", type " + types[i].getTypeName()
+						+ ") cannot be written as JSON and read back: " + ex.getOriginalMessage()
+						+ ". Pass a value Jackson can bind (a record, or a class with a JSON constructor), or an id to look the value up in a step.",
+						ex);
+			}
+		}
+		return array.toString();
+	}
+
+	Object[] readArguments(AgentRunRegistry.Plan plan, String json) {
+		JsonNode array = this.mapper.readTree(json);
+		Type[] types = plan.parameterTypes();
+		Object[] args = new Object[types.length];
+		for (int i = 0; i < types.length; i++) {
+			args[i] = this.mapper.readerFor(type(types[i])).readValue(array.get(i));
+		}
+		return args;
+	}
+
+	/**
+	 * Writes a step input: best effort, for operators only, never read back.
+	 */
+	String writeInput(Object[] args) {
+		try {
+			return this.mapper.writeValueAsString(args);
+		}
+		catch (JacksonException ex) {
+			return this.mapper.writeValueAsString("<not serializable: " + ex.getOriginalMessage() + ">");
+		}
+	}
+
+	/**
+	 * Writes a result with its declared type, after checking it can be read back.
+	 * @throws JacksonException if it cannot
+	 */
+	String writeResult(@Nullable Object value, Type type) {
+		return roundTrip(value, type(type));
+	}
+
+	@Nullable Object readResult(@Nullable String json, Type type) {
+		if (json == null) {
+			return null;
+		}
+		return this.mapper.readValue(json, type(type));
+	}
+
+	private String roundTrip(@Nullable Object value, JavaType type) {
+		String json = this.mapper.writerFor(type).writeValueAsString(value);
+		this.mapper.readValue(json, type);
+		return json;
+	}
+
+	private JavaType type(Type type) {
+		return this.mapper.getTypeFactory().constructType(type);
+	}
+
+	/**
+	 * Recreates a recorded failure with its original type when that type can carry it out
+	 * of the method (unchecked, or declared) and has a message constructor.
+	 */
+	static Throwable recreate(String errorType, @Nullable String message, Method method) {
+		try {
+			Class<?> type = ClassUtils.forName(errorType, method.getDeclaringClass().getClassLoader());
+			if (Throwable.class.isAssignableFrom(type) && canThrow(type, method)) {
+				Constructor<?> constructor = type.getConstructor(String.class);
+				return (Throwable) constructor.newInstance(message);
+			}
+		}
+		catch (ReflectiveOperationException | LinkageError ex) {
+			// fall through to the generic exception
+		}
+		return new StepFailedException(errorType, message);
+	}
+
+	private static boolean canThrow(Class<?> type, Method method) {
+		if (RuntimeException.class.isAssignableFrom(type) || Error.class.isAssignableFrom(type)) {
+			return true;
+		}
+		for (Class<?> declared : method.getExceptionTypes()) {
+			if (declared.isAssignableFrom(type)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

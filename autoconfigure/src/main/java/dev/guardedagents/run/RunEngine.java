@@ -1,0 +1,543 @@
+package dev.guardedagents.run;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.guardedagents.NonDeterministicRunException;
+import dev.guardedagents.RunCancelledException;
+import dev.guardedagents.RunFailedException;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.store.DuplicateStepException;
+import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.NewRun;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * Executes runs and records their steps: the state machine behind the advisors. A fresh
+ * run of S steps costs S + 2 single-statement commits and no reads; a resumed run reads
+ * its journal once. Internal: not API.
+ */
+public final class RunEngine {
+
+	private static final Log logger = LogFactory.getLog(RunEngine.class);
+
+	private static final ThreadLocal<Object> directive = new ThreadLocal<>();
+
+	private final JdbcRunStore store;
+
+	private final AgentRunRegistry registry;
+
+	private final JsonCodec codec;
+
+	private final RunSettings settings;
+
+	private final Clock clock;
+
+	private final RunExecutor executor;
+
+	private final Map<String, Execution> active = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a new engine.
+	 * @param store the run journal
+	 * @param registry the registry of plans
+	 * @param mapper the JSON mapper for arguments and results
+	 * @param settings the settings
+	 * @param clock the clock for timestamps and leases
+	 */
+	public RunEngine(JdbcRunStore store, AgentRunRegistry registry, JsonMapper mapper, RunSettings settings,
+			Clock clock) {
+		this.store = store;
+		this.registry = registry;
+		this.codec = new JsonCodec(mapper);
+		this.settings = settings;
+		this.clock = clock;
+		this.executor = new RunExecutor(settings.poolSize(), settings.queueCapacity());
+	}
+
+	JdbcRunStore store() {
+		return this.store;
+	}
+
+	AgentRunRegistry registry() {
+		return this.registry;
+	}
+
+	RunSettings settings() {
+		return this.settings;
+	}
+
+	RunExecutor executor() {
+		return this.executor;
+	}
+
+	Instant now() {
+		return this.clock.instant();
+	}
+
+	@Nullable Execution active(String runId) {
+		return this.active.get(runId);
+	}
+
+	// ---- runs
+
+	/**
+	 * Called by the {@code @AgentRun} interceptor.
+	 */
+	@Nullable Object invokeRun(MethodInvocation invocation) throws Throwable {
+		Object instruction = directive.get();
+		if (instruction instanceof Execution execution) {
+			directive.remove();
+			return execute(execution, invocation);
+		}
+		if (instruction == null && RunContextHolder.execution() != null) {
+			return invocation.proceed();
+		}
+		AgentRunRegistry.Plan plan = plan(invocation);
+		if (instruction instanceof StartRequest request) {
+			request.started(start(plan, invocation.getArguments()));
+			return defaultValue(invocation.getMethod().getReturnType());
+		}
+		return runSynchronously(plan, invocation);
+	}
+
+	private AgentRunRegistry.Plan plan(MethodInvocation invocation) {
+		Class<?> targetClass = AopUtils.getTargetClass(invocation.getThis());
+		Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
+		AgentRunRegistry.Plan plan = this.registry.plan(method);
+		if (plan == null) {
+			throw new IllegalStateException("@AgentRun method " + method.toGenericString()
+					+ " was not registered; its bean must be a singleton created by the Spring container");
+		}
+		return plan;
+	}
+
+	private @Nullable Object runSynchronously(AgentRunRegistry.Plan plan, MethodInvocation invocation)
+			throws Throwable {
+		Object[] args = invocation.getArguments();
+		NewRun run = newRun(plan, args);
+		Execution execution = new Execution(run.id(), plan, 1, List.of(), true);
+		this.active.put(run.id(), execution);
+		if (!this.store.insertRun(run)) {
+			this.active.remove(run.id());
+			return awaitExisting(plan, run);
+		}
+		return execute(execution, invocation);
+	}
+
+	/**
+	 * Records a run and queues it on the run executor.
+	 */
+	StartedRun start(AgentRunRegistry.Plan plan, Object[] args) {
+		NewRun run = newRun(plan, args);
+		this.executor.reserve();
+		Execution execution = new Execution(run.id(), plan, 1, List.of(), false);
+		this.active.put(run.id(), execution);
+		boolean inserted = false;
+		try {
+			inserted = this.store.insertRun(run);
+		}
+		finally {
+			if (!inserted) {
+				this.active.remove(run.id());
+				this.executor.release();
+			}
+		}
+		if (!inserted) {
+			RunView existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
+			return new StartedRun(existing.id(), plan.returnType());
+		}
+		this.executor.execute(() -> executeThroughProxy(execution, args));
+		return new StartedRun(run.id(), plan.returnType());
+	}
+
+	private NewRun newRun(AgentRunRegistry.Plan plan, Object[] args) {
+		String arguments = this.codec.writeArguments(plan, args);
+		Instant now = now();
+		return new NewRun(UUID.randomUUID().toString(), plan.name(), plan.version(), arguments, plan.businessKey(args),
+				plan.idempotencyKey(args), this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()));
+	}
+
+	private @Nullable Object awaitExisting(AgentRunRegistry.Plan plan, NewRun run) throws InterruptedException {
+		RunView existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
+		logger.debug("Run '" + plan.name() + "' with idempotency key '" + run.idempotencyKey() + "' exists already as "
+				+ existing.id() + "; returning its result");
+		return awaitUnchecked(existing.id(), plan.returnType());
+	}
+
+	/**
+	 * Resumes a run this instance just claimed, in the calling (executor) thread.
+	 */
+	void resume(String runId, long epoch) {
+		RunView run = this.store.findRun(runId).orElse(null);
+		if (run == null || run.status() != RunStatus.RUNNING) {
+			return;
+		}
+		AgentRunRegistry.Plan plan = this.registry.plan(run.name());
+		if (plan == null || !plan.version().equals(run.version())) {
+			logger.warn("Run " + runId + " (" + run.name() + " version " + run.version()
+					+ ") has no matching plan here; released for an instance that has it");
+			return;
+		}
+		Execution execution = new Execution(runId, plan, epoch, this.store.steps(runId), false);
+		Object[] args;
+		try {
+			args = this.codec.readArguments(plan, run.arguments());
+		}
+		catch (JacksonException ex) {
+			fail(execution, new IllegalStateException(
+					"The stored arguments of run " + runId + " cannot be read back: " + ex.getOriginalMessage(), ex));
+			return;
+		}
+		logger.info("Resuming run " + runId + " (" + run.name() + ") after " + execution.stepsRecorded()
+				+ " recorded steps");
+		this.active.put(runId, execution);
+		executeThroughProxy(execution, args);
+	}
+
+	/**
+	 * Calls the run's method through its proxy, so that every advisor applies as for a
+	 * direct call; the interceptor picks up the execution.
+	 */
+	private void executeThroughProxy(Execution execution, Object[] args) {
+		AgentRunRegistry.Plan plan = execution.plan();
+		directive.set(execution);
+		try {
+			plan.method().invoke(plan.bean(), args);
+		}
+		catch (InvocationTargetException ex) {
+			logger.debug("Run " + execution.runId() + " ended with " + ex.getTargetException());
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			directive.remove();
+			this.active.remove(execution.runId());
+		}
+	}
+
+	private @Nullable Object execute(Execution execution, MethodInvocation invocation) throws Throwable {
+		Execution previous = RunContextHolder.bind(execution);
+		try {
+			Object result;
+			try {
+				if (execution.isCancelled()) {
+					throw RunSignal.cancelled(execution.runId());
+				}
+				result = invocation.proceed();
+			}
+			catch (RunSignal signal) {
+				throw signal;
+			}
+			catch (Throwable ex) {
+				fail(execution, (execution.poison() != null) ? execution.poison() : ex);
+				throw ex;
+			}
+			if (execution.poison() != null) {
+				fail(execution, execution.poison());
+				throw execution.poison();
+			}
+			String json;
+			try {
+				json = this.codec.writeResult(result, execution.plan().returnType());
+			}
+			catch (JacksonException ex) {
+				IllegalStateException failure = new IllegalStateException(
+						"The result of run '" + execution.plan().name() + "' cannot be written as JSON and read back: "
+								+ ex.getOriginalMessage(),
+						ex);
+				fail(execution, failure);
+				throw failure;
+			}
+			if (!this.store.finish(execution.runId(), execution.epoch(), RunStatus.SUCCEEDED, json, null, null,
+					execution.stepCount(), now())) {
+				throw signal(execution);
+			}
+			execution.done().complete(result);
+			return result;
+		}
+		catch (RunSignal signal) {
+			return signalled(execution, signal);
+		}
+		finally {
+			RunContextHolder.bind(previous);
+			this.active.remove(execution.runId());
+		}
+	}
+
+	private void fail(Execution execution, Throwable failure) {
+		execution.done().completeExceptionally(failure);
+		if (!this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
+				failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now())) {
+			throw signal(execution);
+		}
+	}
+
+	private @Nullable Object signalled(Execution execution, RunSignal signal) throws InterruptedException {
+		if (signal.reason() == RunSignal.Reason.CANCELLED) {
+			RunCancelledException cancelled = new RunCancelledException(execution.runId());
+			execution.done().completeExceptionally(cancelled);
+			throw cancelled;
+		}
+		execution.done().completeExceptionally(signal);
+		if (!execution.hasWaitingCaller()) {
+			logger.warn("Run " + execution.runId() + " was taken over by another instance; this execution stopped");
+			return null;
+		}
+		logger.warn("Run " + execution.runId() + " was taken over by another instance; this execution stopped "
+				+ "and its caller waits for the result");
+		return awaitUnchecked(execution.runId(), execution.plan().returnType());
+	}
+
+	private RunSignal signal(Execution execution) {
+		RunView run = this.store.findRun(execution.runId()).orElse(null);
+		if (run != null && run.status() == RunStatus.CANCELLED) {
+			return RunSignal.cancelled(execution.runId());
+		}
+		return RunSignal.lost(execution.runId());
+	}
+
+	// ---- steps
+
+	/**
+	 * Called by the {@code @GuardedTool} interceptor.
+	 */
+	@Nullable Object invokeStep(MethodInvocation invocation, StepKind kind, String name, Type returnType) throws Throwable {
+		Execution execution = RunContextHolder.execution();
+		if (execution == null || execution.inStep()) {
+			return invocation.proceed();
+		}
+		if (execution.isCancelled()) {
+			throw RunSignal.cancelled(execution.runId());
+		}
+		int seq = execution.nextSeq();
+		StepView recorded = execution.recorded(seq);
+		if (recorded != null) {
+			return replay(execution, recorded, kind, name, returnType, invocation.getMethod());
+		}
+		if (execution.poison() != null) {
+			throw execution.poison();
+		}
+		String input = this.codec.writeInput(invocation.getArguments());
+		Instant startedAt = now();
+		long start = System.nanoTime();
+		Object result;
+		execution.enterStep(seq);
+		try {
+			result = invocation.proceed();
+		}
+		catch (RunSignal signal) {
+			throw signal;
+		}
+		catch (Throwable ex) {
+			record(execution, new StepView(seq, kind, name, false, 1, startedAt, since(start), input, null,
+					ex.getClass().getName(), ex.getMessage(), execution.stepKey(seq)));
+			throw ex;
+		}
+		finally {
+			execution.exitStep();
+		}
+		String output;
+		try {
+			output = this.codec.writeResult(result, returnType);
+		}
+		catch (JacksonException ex) {
+			IllegalStateException failure = new IllegalStateException("The result of step '" + name
+					+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex);
+			record(execution, new StepView(seq, kind, name, false, 1, startedAt, since(start), input, null,
+					failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq)));
+			throw failure;
+		}
+		record(execution, new StepView(seq, kind, name, true, 1, startedAt, since(start), input, output, null, null,
+				execution.stepKey(seq)));
+		return result;
+	}
+
+	private @Nullable Object replay(Execution execution, StepView recorded, StepKind kind, String name, Type returnType,
+			Method method) throws Throwable {
+		if (recorded.kind() != kind || !recorded.name().equals(name)) {
+			NonDeterministicRunException mismatch = new NonDeterministicRunException("Run " + execution.runId() + " ("
+					+ execution.runName() + ") recorded " + recorded.kind() + " '" + recorded.name() + "' as step "
+					+ recorded.seq() + " but the code now calls " + kind + " '" + name
+					+ "'; the plan changed under a recorded run. Give the changed plan a new @AgentRun(version) "
+					+ "so that runs recorded under the old one are left to instances that still have it");
+			execution.poison(mismatch);
+			throw mismatch;
+		}
+		if (recorded.succeeded()) {
+			return this.codec.readResult(recorded.output(), returnType);
+		}
+		throw JsonCodec.recreate(recorded.errorType(), recorded.errorMessage(), method);
+	}
+
+	private void record(Execution execution, StepView step) {
+		boolean recorded;
+		try {
+			recorded = this.store.insertStep(execution.runId(), execution.epoch(), step);
+		}
+		catch (DuplicateStepException ex) {
+			throw RunSignal.lost(execution.runId());
+		}
+		if (!recorded) {
+			throw signal(execution);
+		}
+	}
+
+	private static Duration since(long start) {
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	// ---- waiting for results
+
+	/**
+	 * Waits until a run is finished and returns its result, read back from the journal.
+	 */
+	@Nullable Object await(String runId, Type returnType, @Nullable Duration timeout)
+			throws TimeoutException, InterruptedException {
+		long deadline = (timeout != null) ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
+		long pause = 5;
+		while (true) {
+			RunView run = this.store.findRun(runId).orElseThrow();
+			if (run.status().isTerminal()) {
+				return result(run, returnType);
+			}
+			long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			if (remaining <= 0) {
+				throw new TimeoutException("Run " + runId + " is still " + run.status() + " after " + timeout);
+			}
+			long wait = Math.min(remaining, pause);
+			Execution local = this.active.get(runId);
+			if (local != null) {
+				try {
+					local.done().get(wait, TimeUnit.MILLISECONDS);
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					// read the recorded outcome on the next turn
+				}
+			}
+			else {
+				Thread.sleep(wait);
+			}
+			pause = Math.min(pause * 2, 500);
+		}
+	}
+
+	private @Nullable Object awaitUnchecked(String runId, Type returnType) throws InterruptedException {
+		try {
+			return await(runId, returnType, null);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private @Nullable Object result(RunView run, Type returnType) {
+		if (run.status() == RunStatus.SUCCEEDED) {
+			return this.codec.readResult(run.result(), returnType);
+		}
+		if (run.status() == RunStatus.CANCELLED) {
+			throw new RunCancelledException(run.id());
+		}
+		throw new RunFailedException(run.id(), run.errorType(), run.errorMessage(), null);
+	}
+
+	/**
+	 * Cancels a run; an execution on this instance stops before its next step.
+	 */
+	boolean cancel(String runId) {
+		boolean cancelled = this.store.cancel(runId, now());
+		if (cancelled) {
+			Execution execution = this.active.get(runId);
+			if (execution != null) {
+				execution.cancel();
+			}
+		}
+		return cancelled;
+	}
+
+	Optional<Type> returnType(String runName) {
+		AgentRunRegistry.Plan plan = this.registry.plan(runName);
+		return Optional.ofNullable((plan != null) ? plan.returnType() : null);
+	}
+
+	/**
+	 * Runs a call that should invoke one {@code @AgentRun} method, capturing it as an
+	 * asynchronous start instead of running it.
+	 */
+	StartedRun capture(Runnable call) {
+		StartRequest request = new StartRequest();
+		directive.set(request);
+		try {
+			call.run();
+		}
+		finally {
+			directive.remove();
+		}
+		if (request.started == null) {
+			throw new IllegalArgumentException("AgentRuns.start(..) expects a call of an @AgentRun method through its "
+					+ "bean (not through 'this', and not inside a running run); the call made none");
+		}
+		return request.started;
+	}
+
+	void shutdown() throws InterruptedException {
+		if (!this.executor.shutdown(this.settings.shutdownGracePeriod())) {
+			logger.warn("Runs still executing after " + this.settings.shutdownGracePeriod()
+					+ " were interrupted; their leases are released so another instance resumes them");
+		}
+	}
+
+	private static @Nullable Object defaultValue(Class<?> type) {
+		if (!type.isPrimitive() || type == void.class) {
+			return null;
+		}
+		return java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(type, 1), 0);
+	}
+
+	/**
+	 * A run started asynchronously.
+	 *
+	 * @param runId the run id
+	 * @param returnType the return type of its method
+	 */
+	record StartedRun(String runId, Type returnType) {
+	}
+
+	private static final class StartRequest {
+
+		private @Nullable StartedRun started;
+
+		void started(StartedRun run) {
+			if (this.started != null) {
+				throw new IllegalArgumentException("AgentRuns.start(..) expects a call of exactly one @AgentRun "
+						+ "method; the call made a second one");
+			}
+			this.started = run;
+		}
+
+	}
+
+}

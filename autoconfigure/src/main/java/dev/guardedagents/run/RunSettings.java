@@ -1,0 +1,22 @@
+package dev.guardedagents.run;
+
+import java.time.Duration;
+
+/**
+ * Settings of the run engine, taken from {@code guarded-agents.*} properties. Internal:
+ * not API.
+ *
+ * @param instanceId the id of this instance, stable across its restarts
+ * @param poolSize the number of threads executing asynchronous and recovered runs
+ * @param queueCapacity how many runs may wait for a thread
+ * @param shutdownGracePeriod how long a stopping instance waits for its runs
+ * @param leaseDuration how long an owner holds a run without renewing its lease
+ * @param renewInterval how often an owner renews its leases
+ * @param scanInterval how often expired leases are looked for
+ * @param maxRecoveries how often a run may be resumed after its owner stopped before it
+ * is failed
+ */
+public record RunSettings(String instanceId, int poolSize, int queueCapacity, Duration shutdownGracePeriod,
+		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries) {
+
+}

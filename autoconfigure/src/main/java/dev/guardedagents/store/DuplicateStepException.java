@@ -1,0 +1,13 @@
+package dev.guardedagents.store;
+
+/**
+ * Thrown when a step is recorded at a position another execution of the same run already
+ * recorded. Internal: not API.
+ */
+public class DuplicateStepException extends RuntimeException {
+
+	DuplicateStepException(String runId, int seq, Throwable cause) {
+		super("Step " + seq + " of run " + runId + " was already recorded by another execution", cause);
+	}
+
+}

@@ -1,0 +1,101 @@
+package dev.guardedagents.store;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.dao.DataAccessResourceFailureException;
+
+/**
+ * Creates and migrates the run journal with a private Flyway: its own schema, its own
+ * history table ({@code guarded_schema_history}) and its own migrations, so that it never
+ * meets the application's Flyway. It is not a {@code Flyway} bean, so the application's
+ * Flyway auto-configuration is unaffected. Internal: not API.
+ */
+public class GuardedAgentsSchemaInitializer implements InitializingBean {
+
+	private static final Log logger = LogFactory.getLog(GuardedAgentsSchemaInitializer.class);
+
+	private final DataSource dataSource;
+
+	private final String configuredSchema;
+
+	private String schema;
+
+	/**
+	 * Creates a new initializer.
+	 * @param dataSource the data source holding the journal
+	 * @param schema the schema of the journal tables, as configured
+	 */
+	public GuardedAgentsSchemaInitializer(DataSource dataSource, String schema) {
+		this.dataSource = dataSource;
+		this.configuredSchema = schema;
+		this.schema = schema;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		String vendor;
+		try (Connection connection = this.dataSource.getConnection()) {
+			DatabaseMetaData metaData = connection.getMetaData();
+			vendor = vendor(metaData.getDatabaseProductName());
+			this.schema = fold(metaData, this.configuredSchema);
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Cannot connect to the run journal database", ex);
+		}
+		MigrateResult result = Flyway.configure(getClass().getClassLoader())
+			.dataSource(this.dataSource)
+			.table("guarded_schema_history")
+			.locations("classpath:dev/guardedagents/store/migration/" + vendor)
+			.schemas(this.schema)
+			.defaultSchema(this.schema)
+			.createSchemas(true)
+			.failOnMissingLocations(true)
+			.load()
+			.migrate();
+		if (result.migrationsExecuted > 0) {
+			logger.info("Migrated the Guarded Agents run journal in schema " + this.schema + " to version "
+					+ result.targetSchemaVersion);
+		}
+	}
+
+	/**
+	 * Returns the schema of the journal tables, as folded by the database (upper case on
+	 * H2, lower case on PostgreSQL).
+	 * @return the schema name
+	 */
+	public String getSchema() {
+		return this.schema;
+	}
+
+	private static String vendor(String productName) {
+		if ("H2".equals(productName)) {
+			return "h2";
+		}
+		if ("PostgreSQL".equals(productName)) {
+			return "postgresql";
+		}
+		throw new UnsupportedDatabaseException(productName);
+	}
+
+	private static String fold(DatabaseMetaData metaData, String name) throws SQLException {
+		if (metaData.storesUpperCaseIdentifiers()) {
+			return name.toUpperCase(Locale.ROOT);
+		}
+		if (metaData.storesLowerCaseIdentifiers()) {
+			return name.toLowerCase(Locale.ROOT);
+		}
+		return name;
+	}
+
+}

@@ -1,0 +1,444 @@
+package dev.guardedagents.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+
+/**
+ * The run journal on plain JDBC. Every write is one statement on one connection taken
+ * from the pool and committed on its own, never joined to a transaction of the caller: a
+ * step is recorded with one round trip and one commit, and a rollback of the
+ * application's work never erases the journal. Internal: not API.
+ */
+public final class JdbcRunStore {
+
+	private static final String RUN_COLUMNS = "id, name, plan_version, status, business_key, idempotency_key, arguments, result, "
+			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at";
+
+	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
+			+ "error_type, error_message, idempotency_key";
+
+	private final DataSource dataSource;
+
+	private final String run;
+
+	private final String step;
+
+	/**
+	 * Creates a store over the tables in the given schema.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the tables, as folded by the database
+	 */
+	public JdbcRunStore(DataSource dataSource, String schema) {
+		this.dataSource = dataSource;
+		this.run = schema + ".guarded_run";
+		this.step = schema + ".guarded_step";
+	}
+
+	/**
+	 * Records a new run, owned by its starter.
+	 * @param run the run
+	 * @return {@code false} if a run of the same name already used the idempotency key
+	 */
+	public boolean insertRun(NewRun run) {
+		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
+				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at) "
+				+ "VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?)";
+		return write((c) -> {
+			try (PreparedStatement ps = c.prepareStatement(sql)) {
+				ps.setString(1, run.id());
+				ps.setString(2, run.name());
+				ps.setString(3, run.version());
+				ps.setString(4, run.businessKey());
+				ps.setString(5, run.idempotencyKey());
+				ps.setString(6, run.arguments());
+				ps.setString(7, run.owner());
+				ps.setObject(8, time(run.leaseUntil()));
+				ps.setObject(9, time(run.now()));
+				ps.setObject(10, time(run.now()));
+				ps.executeUpdate();
+				return true;
+			}
+			catch (SQLException ex) {
+				if (isUniqueViolation(ex) && run.idempotencyKey() != null) {
+					return false;
+				}
+				throw ex;
+			}
+		});
+	}
+
+	/**
+	 * Records a completed step, if the run is still running under the given ownership
+	 * epoch (fencing).
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the writer
+	 * @param step the step
+	 * @return {@code false} if the writer no longer owns the run or it is not running
+	 * @throws DuplicateStepException if another execution recorded this position
+	 */
+	public boolean insertStep(String runId, long epoch, StepView step) {
+		String sql = "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
+				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
+				+ " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
+		return write((c) -> {
+			try (PreparedStatement ps = c.prepareStatement(sql)) {
+				ps.setString(1, runId);
+				ps.setInt(2, step.seq());
+				ps.setString(3, step.kind().name());
+				ps.setString(4, step.name());
+				ps.setBoolean(5, step.succeeded());
+				ps.setInt(6, step.attempts());
+				ps.setObject(7, time(step.startedAt()));
+				ps.setLong(8, step.duration().toNanos() / 1000);
+				ps.setString(9, step.input());
+				ps.setString(10, step.output());
+				ps.setString(11, step.errorType());
+				ps.setString(12, step.errorMessage());
+				ps.setString(13, step.idempotencyKey());
+				ps.setString(14, runId);
+				ps.setLong(15, epoch);
+				return ps.executeUpdate() == 1;
+			}
+			catch (SQLException ex) {
+				if (isUniqueViolation(ex)) {
+					throw new DuplicateStepException(runId, step.seq(), ex);
+				}
+				throw ex;
+			}
+		});
+	}
+
+	/**
+	 * Records the end of a run, if the writer still owns it.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the writer
+	 * @param status the final status
+	 * @param result the result as JSON, if succeeded
+	 * @param errorType the error class name, if failed
+	 * @param errorMessage the error message, if failed
+	 * @param stepCount the number of steps of the run
+	 * @param now the current time
+	 * @return {@code false} if the writer no longer owns the run or it is not running
+	 */
+	public boolean finish(String runId, long epoch, RunStatus status, @Nullable String result,
+			@Nullable String errorType, @Nullable String errorMessage, int stepCount, Instant now) {
+		String sql = "UPDATE " + this.run + " SET status = ?, result = ?, error_type = ?, error_message = ?, "
+				+ "step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
+				+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
+		return update(sql, status.name(), result, errorType, errorMessage, stepCount, time(now), time(now), runId,
+				epoch) == 1;
+	}
+
+	/**
+	 * Extends the leases of all running runs owned by an instance, in one statement.
+	 * @param owner the instance id
+	 * @param leaseUntil the new end of the leases
+	 * @return the number of runs renewed
+	 */
+	public int renewLeases(String owner, Instant leaseUntil) {
+		return update("UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND status = 'RUNNING'",
+				time(leaseUntil), owner);
+	}
+
+	/**
+	 * Ends the leases of all running runs owned by an instance, so that any instance may
+	 * claim them at once.
+	 * @param owner the instance id
+	 * @param now the current time
+	 * @return the number of runs released
+	 */
+	public int releaseLeases(String owner, Instant now) {
+		return update("UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND status = 'RUNNING'",
+				time(now.minusMillis(1)), owner);
+	}
+
+	/**
+	 * Finds running runs whose lease expired, oldest lease first.
+	 * @param now the current time
+	 * @param plans the plans this instance can run: name to version
+	 * @param known {@code true} for runs of those plans, {@code false} for runs of other
+	 * plans or versions
+	 * @param limit the maximum number of runs
+	 * @return the runs
+	 */
+	public List<ExpiredRun> findExpired(Instant now, Map<String, String> plans, boolean known, int limit) {
+		StringBuilder sql = new StringBuilder("SELECT id, name, plan_version, owner_epoch, recoveries FROM ")
+			.append(this.run)
+			.append(" WHERE status = 'RUNNING' AND lease_until < ?");
+		List<Object> args = new ArrayList<>();
+		args.add(time(now));
+		if (plans.isEmpty()) {
+			if (known) {
+				return List.of();
+			}
+		}
+		else {
+			sql.append(known ? " AND (" : " AND NOT (");
+			String separator = "";
+			for (Map.Entry<String, String> plan : plans.entrySet()) {
+				sql.append(separator).append("(name = ? AND plan_version = ?)");
+				args.add(plan.getKey());
+				args.add(plan.getValue());
+				separator = " OR ";
+			}
+			sql.append(")");
+		}
+		sql.append(" ORDER BY lease_until FETCH FIRST ").append(limit).append(" ROWS ONLY");
+		return query(sql.toString(),
+				(rs) -> new ExpiredRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5)),
+				args.toArray());
+	}
+
+	/**
+	 * Claims a run whose lease expired: a conditional update that only one instance can
+	 * win.
+	 * @param expired the run as found
+	 * @param owner the claiming instance
+	 * @param leaseUntil the end of the new lease
+	 * @param now the current time
+	 * @return {@code true} if this instance now owns the run, under epoch
+	 * {@code expired.epoch() + 1}
+	 */
+	public boolean claim(ExpiredRun expired, String owner, Instant leaseUntil, Instant now) {
+		return update("UPDATE " + this.run + " SET owner_id = ?, owner_epoch = owner_epoch + 1, lease_until = ?, "
+				+ "recoveries = recoveries + 1, updated_at = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' "
+				+ "AND lease_until < ?", owner, time(leaseUntil), time(now), expired.id(), expired.epoch(),
+				time(now)) == 1;
+	}
+
+	/**
+	 * Fails a run whose lease expired without resuming it.
+	 * @param expired the run as found
+	 * @param errorType the error type to record
+	 * @param message the error message to record
+	 * @param now the current time
+	 * @return {@code true} if the run was failed by this call
+	 */
+	public boolean failExpired(ExpiredRun expired, String errorType, String message, Instant now) {
+		return update("UPDATE " + this.run + " SET status = 'FAILED', error_type = ?, error_message = ?, "
+				+ "owner_id = NULL, lease_until = NULL, owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? "
+				+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' AND lease_until < ?", errorType, message,
+				time(now), time(now), expired.id(), expired.epoch(), time(now)) == 1;
+	}
+
+	/**
+	 * Cancels a run that has not finished; its owner's next write is rejected.
+	 * @param runId the run id
+	 * @param now the current time
+	 * @return {@code true} if the run was cancelled by this call
+	 */
+	public boolean cancel(String runId, Instant now) {
+		return update("UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
+				+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ? "
+				+ "AND status IN ('RUNNING', 'WAITING')", time(now), time(now), runId) == 1;
+	}
+
+	/**
+	 * Finds a run by id.
+	 * @param runId the run id
+	 * @return the run
+	 */
+	public Optional<RunView> findRun(String runId) {
+		return query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ?", JdbcRunStore::runView, runId)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Finds a run by its name and idempotency key.
+	 * @param name the run name
+	 * @param idempotencyKey the idempotency key
+	 * @return the run
+	 */
+	public Optional<RunView> findByIdempotencyKey(String name, String idempotencyKey) {
+		return query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE name = ? AND idempotency_key = ?",
+				JdbcRunStore::runView, name, idempotencyKey)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Returns the ownership epoch of a run.
+	 * @param runId the run id
+	 * @return the epoch
+	 */
+	public long epoch(String runId) {
+		return query("SELECT owner_epoch FROM " + this.run + " WHERE id = ?", (rs) -> rs.getLong(1), runId).get(0);
+	}
+
+	/**
+	 * Reads the journal of a run in order.
+	 * @param runId the run id
+	 * @return the steps
+	 */
+	public List<StepView> steps(String runId) {
+		return query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? ORDER BY seq",
+				JdbcRunStore::stepView, runId);
+	}
+
+	/**
+	 * Lists runs, newest first.
+	 * @param status the status to match, or {@code null} for all
+	 * @param name the run name to match, or {@code null} for all
+	 * @param page the page, from 0
+	 * @param size the page size
+	 * @return the page
+	 */
+	public RunPage list(@Nullable RunStatus status, @Nullable String name, int page, int size) {
+		StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+		List<Object> args = new ArrayList<>();
+		if (status != null) {
+			where.append(" AND status = ?");
+			args.add(status.name());
+		}
+		if (name != null) {
+			where.append(" AND name = ?");
+			args.add(name);
+		}
+		long total = query("SELECT COUNT(*) FROM " + this.run + where, (rs) -> rs.getLong(1), args.toArray()).get(0);
+		List<RunView> runs = query(
+				"SELECT " + RUN_COLUMNS + " FROM " + this.run + where + " ORDER BY created_at DESC, id DESC OFFSET "
+						+ ((long) page * size) + " ROWS FETCH NEXT " + size + " ROWS ONLY",
+				JdbcRunStore::runView, args.toArray());
+		return new RunPage(runs, total);
+	}
+
+	private int update(String sql, @Nullable Object... args) {
+		return write((c) -> {
+			try (PreparedStatement ps = c.prepareStatement(sql)) {
+				bind(ps, args);
+				return ps.executeUpdate();
+			}
+		});
+	}
+
+	private <T> List<T> query(String sql, RowMapper<T> mapper, @Nullable Object... args) {
+		try (Connection c = this.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+			bind(ps, args);
+			List<T> rows = new ArrayList<>();
+			try (ResultSet rs = ps.executeQuery()) {
+				while (rs.next()) {
+					rows.add(mapper.map(rs));
+				}
+			}
+			if (!c.getAutoCommit()) {
+				c.commit();
+			}
+			return rows;
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Run journal query failed: " + sql, ex);
+		}
+	}
+
+	private <T> T write(ConnectionCallback<T> action) {
+		try (Connection c = this.dataSource.getConnection()) {
+			boolean autoCommit = c.getAutoCommit();
+			try {
+				T result = action.doInConnection(c);
+				if (!autoCommit) {
+					c.commit();
+				}
+				return result;
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!autoCommit) {
+					c.rollback();
+				}
+				throw ex;
+			}
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Run journal write failed", ex);
+		}
+	}
+
+	private static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
+		for (int i = 0; i < args.length; i++) {
+			Object arg = args[i];
+			if (arg == null) {
+				ps.setNull(i + 1, Types.VARCHAR);
+			}
+			else {
+				ps.setObject(i + 1, arg);
+			}
+		}
+	}
+
+	private static boolean isUniqueViolation(SQLException ex) {
+		return "23505".equals(ex.getSQLState());
+	}
+
+	private static @Nullable OffsetDateTime time(@Nullable Instant instant) {
+		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
+	}
+
+	private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+		OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+		return (time != null) ? time.toInstant() : null;
+	}
+
+	private static RunView runView(ResultSet rs) throws SQLException {
+		return new RunView(rs.getString("id"), rs.getString("name"), rs.getString("plan_version"),
+				RunStatus.valueOf(rs.getString("status")), rs.getString("business_key"),
+				rs.getString("idempotency_key"), rs.getString("arguments"), rs.getString("result"),
+				rs.getString("error_type"), rs.getString("error_message"), rs.getString("owner_id"),
+				instant(rs, "lease_until"), rs.getInt("recoveries"), rs.getInt("step_count"), instant(rs, "created_at"),
+				instant(rs, "updated_at"), instant(rs, "finished_at"));
+	}
+
+	private static StepView stepView(ResultSet rs) throws SQLException {
+		return new StepView(rs.getInt("seq"), StepKind.valueOf(rs.getString("kind")), rs.getString("name"),
+				rs.getBoolean("succeeded"), rs.getInt("attempts"), instant(rs, "started_at"),
+				Duration.ofNanos(rs.getLong("duration_micros") * 1000), rs.getString("input"), rs.getString("output"),
+				rs.getString("error_type"), rs.getString("error_message"), rs.getString("idempotency_key"));
+	}
+
+	/**
+	 * Count of the runs currently recorded in a status, for tests and metrics.
+	 * @param statuses the statuses
+	 * @return the number of runs
+	 */
+	public long count(Collection<RunStatus> statuses) {
+		StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM " + this.run + " WHERE status IN (");
+		sql.append(String.join(", ", statuses.stream().map((s) -> "'" + s.name() + "'").toList())).append(")");
+		return query(sql.toString(), (rs) -> rs.getLong(1)).get(0);
+	}
+
+	@FunctionalInterface
+	private interface ConnectionCallback<T> {
+
+		T doInConnection(Connection connection) throws SQLException;
+
+	}
+
+	@FunctionalInterface
+	private interface RowMapper<T> {
+
+		T map(ResultSet rs) throws SQLException;
+
+	}
+
+}

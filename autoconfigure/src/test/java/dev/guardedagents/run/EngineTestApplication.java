@@ -1,0 +1,191 @@
+package dev.guardedagents.run;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.guardedagents.AgentRun;
+import dev.guardedagents.GuardedTool;
+import dev.guardedagents.RunContext;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * A small application with plans and tools for the engine tests. Its state is static so
+ * that several application contexts in one JVM (instances sharing a database) see it.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+class EngineTestApplication {
+
+	@Bean
+	Tools tools(@Value("${guarded-agents.instance-id}") String instanceId) {
+		return new Tools(instanceId);
+	}
+
+	@Bean
+	Plans plans(Tools tools) {
+		return new Plans(tools);
+	}
+
+	record Order(String id, String customer, int amount) {
+	}
+
+	/**
+	 * Calls seen by the tools, as "instance:tool:argument".
+	 */
+	static final Queue<String> calls = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * Step idempotency keys seen inside step bodies.
+	 */
+	static final Queue<String> stepKeys = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * Gates that block the tool 'wait' on an instance until opened: "instance:gate".
+	 */
+	static final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+
+	/**
+	 * Latches counted down when 'wait' reaches a gate: "instance:gate".
+	 */
+	static final Map<String, CountDownLatch> arrivals = new ConcurrentHashMap<>();
+
+	static void reset() {
+		calls.clear();
+		stepKeys.clear();
+		gates.clear();
+		arrivals.clear();
+	}
+
+	static CountDownLatch gate(String instance, String gate) {
+		arrivals.put(instance + ":" + gate, new CountDownLatch(1));
+		return gates.computeIfAbsent(instance + ":" + gate, (key) -> new CountDownLatch(1));
+	}
+
+	static void awaitArrival(String instance, String gate) throws InterruptedException {
+		if (!arrivals.get(instance + ":" + gate).await(30, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("No run reached gate " + gate + " on " + instance);
+		}
+	}
+
+	static List<String> calls(String prefix) {
+		return calls.stream().filter((call) -> call.startsWith(prefix)).toList();
+	}
+
+	static class Tools {
+
+		private final String instance;
+
+		Tools(String instance) {
+			this.instance = instance;
+		}
+
+		@GuardedTool
+		public String fetch(String id) {
+			calls.add(this.instance + ":fetch:" + id);
+			RunContext.find().ifPresent((context) -> stepKeys.add(context.stepIdempotencyKey()));
+			return "data-" + id;
+		}
+
+		@GuardedTool(name = "add")
+		public int add(int a, int b) {
+			calls.add(this.instance + ":add:" + a + "+" + b);
+			return a + b;
+		}
+
+		@GuardedTool
+		public String fail(String message) {
+			calls.add(this.instance + ":fail:" + message);
+			throw new IllegalStateException(message);
+		}
+
+		@GuardedTool
+		public String await(String gate) {
+			calls.add(this.instance + ":await:" + gate);
+			CountDownLatch latch = gates.get(this.instance + ":" + gate);
+			if (latch != null) {
+				arrivals.get(this.instance + ":" + gate).countDown();
+				try {
+					if (!latch.await(60, TimeUnit.SECONDS)) {
+						throw new IllegalStateException("gate " + gate + " never opened");
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("interrupted at gate " + gate);
+				}
+			}
+			return "passed-by-" + this.instance;
+		}
+
+	}
+
+	static class Plans {
+
+		private final Tools tools;
+
+		Plans(Tools tools) {
+			this.tools = tools;
+		}
+
+		@AgentRun(name = "three-steps")
+		public String threeSteps(String input) {
+			String a = this.tools.fetch(input);
+			int sum = this.tools.add(1, 2);
+			String b = this.tools.fetch(a + "-" + sum);
+			return b + "/" + RunContext.current().runName();
+		}
+
+		@AgentRun(name = "keyed", idempotencyKey = "#order.id", businessKey = "'customer-' + #order.customer")
+		public int keyed(Order order) {
+			this.tools.await("keyed");
+			return this.tools.add(order.amount(), 1);
+		}
+
+		@AgentRun(name = "recovers-from-failure")
+		public String recoversFromFailure() {
+			try {
+				this.tools.fail("boom");
+				return "unreachable";
+			}
+			catch (IllegalStateException ex) {
+				return "caught " + ex.getClass().getSimpleName() + " " + ex.getMessage() + " then "
+						+ this.tools.fetch("after");
+			}
+		}
+
+		@AgentRun(name = "failing")
+		public String failing() {
+			return this.tools.fail("fatal");
+		}
+
+		@AgentRun(name = "gated")
+		public String gated(String gate) {
+			this.tools.fetch("before-" + gate);
+			String passed = this.tools.await(gate);
+			this.tools.fetch("after-" + gate);
+			return passed;
+		}
+
+		@AgentRun(name = "streaming")
+		public int streaming(InputStream input) {
+			return 0;
+		}
+
+		@AgentRun(name = "no-result")
+		public void noResult(List<Order> orders) {
+			orders.forEach((order) -> this.tools.add(order.amount(), 0));
+		}
+
+	}
+
+}

@@ -1,0 +1,326 @@
+package dev.guardedagents.run;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.RunArgumentException;
+import dev.guardedagents.RunCancelledException;
+import dev.guardedagents.RunFailedException;
+import dev.guardedagents.RunHandle;
+import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.run.EngineTestApplication.Order;
+import dev.guardedagents.run.EngineTestApplication.Plans;
+import dev.guardedagents.run.EngineTestApplication.Tools;
+import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.NewRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The run engine on a real database: journaling, replay, recovery, idempotency,
+ * cancellation. Run on H2 and on PostgreSQL by the subclasses.
+ */
+@SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+		properties = { "guarded-agents.instance-id=engine", "guarded-agents.recovery.scan-interval=1h",
+				"guarded-agents.recovery.lease-duration=2h", "guarded-agents.recovery.renew-interval=1h",
+				"logging.level.root=warn" })
+@Import(RunEngineTests.Logging.class)
+@ExtendWith(OutputCaptureExtension.class)
+abstract class RunEngineTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	@Autowired
+	Plans plans;
+
+	@Autowired
+	Tools tools;
+
+	@Autowired
+	AgentRuns runs;
+
+	@Autowired
+	JdbcRunStore store;
+
+	@Autowired
+	RunRecovery recovery;
+
+	@Autowired
+	DataSource dataSource;
+
+	@BeforeEach
+	void reset() {
+		EngineTestApplication.reset();
+	}
+
+	@Test
+	void runJournalsEachStepWithItsOutputAndIdempotencyKey() {
+		assertThat(this.plans.threeSteps("x")).isEqualTo("data-data-x-3/three-steps");
+		RunView run = latest("three-steps");
+		assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+		assertThat(run.result()).isEqualTo("\"data-data-x-3/three-steps\"");
+		assertThat(run.arguments()).isEqualTo("[\"x\"]");
+		assertThat(run.stepCount()).isEqualTo(3);
+		assertThat(run.owner()).isNull();
+		List<StepView> steps = this.runs.steps(run.id());
+		assertThat(steps).extracting(StepView::kind).containsOnly(StepKind.TOOL);
+		assertThat(steps).extracting(StepView::name).containsExactly("Tools.fetch", "add", "Tools.fetch");
+		assertThat(steps).extracting(StepView::output).containsExactly("\"data-x\"", "3", "\"data-data-x-3\"");
+		assertThat(steps).extracting(StepView::input).containsExactly("[\"x\"]", "[1,2]", "[\"data-x-3\"]");
+		assertThat(steps).extracting(StepView::idempotencyKey)
+			.containsExactly(run.id() + "/1", run.id() + "/2", run.id() + "/3");
+		assertThat(EngineTestApplication.stepKeys).containsExactly(run.id() + "/1", run.id() + "/3");
+	}
+
+	@Test
+	void freshRunCostsOneStatementPerStepPlusTwoAndNoReads() {
+		StatementLog.statements.clear();
+		this.plans.threeSteps("counted");
+		List<String> sql = StatementLog.of(Thread.currentThread());
+		assertThat(sql).hasSize(5);
+		assertThat(sql.get(0)).startsWith("INSERT INTO").contains("guarded_run");
+		assertThat(sql.subList(1, 4))
+			.allSatisfy((s) -> assertThat(s).startsWith("INSERT INTO").contains("guarded_step"));
+		assertThat(sql.get(4)).startsWith("UPDATE").contains("guarded_run");
+	}
+
+	@Test
+	void toolOutsideARunIsAPlainCall() {
+		long before = this.store.list(null, null, 0, 1).total();
+		assertThat(this.tools.fetch("plain")).isEqualTo("data-plain");
+		assertThat(this.store.list(null, null, 0, 1).total()).isEqualTo(before);
+	}
+
+	@Test
+	void resumedRunReturnsRecordedStepsAndExecutesTheRest() throws Exception {
+		String id = crashedRun("three-steps", "1", "[\"z\"]", step(1, "Tools.fetch", "[\"z\"]", "\"recorded-z\""));
+		assertThat(this.recovery.recover()).isEqualTo(1);
+		assertThat(handle(id).await(TIMEOUT)).isEqualTo("data-recorded-z-3/three-steps");
+		assertThat(EngineTestApplication.calls).containsExactly("engine:add:1+2", "engine:fetch:recorded-z-3");
+		RunView run = this.runs.find(id).orElseThrow();
+		assertThat(run.recoveries()).isEqualTo(1);
+		assertThat(this.runs.steps(id)).hasSize(3);
+	}
+
+	@Test
+	void resumeReadsArgumentsWithTheirGenericTypes() throws Exception {
+		String id = crashedRun("no-result", "1", "[[{\"id\":\"a\",\"customer\":\"c\",\"amount\":5}]]");
+		this.recovery.recover();
+		assertThat(handle(id).await(TIMEOUT)).isNull();
+		assertThat(EngineTestApplication.calls).containsExactly("engine:add:5+0");
+	}
+
+	@Test
+	void stepFailureIsJournaledAndRethrownWithItsTypeOnReplay() throws Exception {
+		assertThat(this.plans.recoversFromFailure()).isEqualTo("caught IllegalStateException boom then data-after");
+		RunView fresh = latest("recovers-from-failure");
+		StepView failed = this.runs.steps(fresh.id()).get(0);
+		assertThat(failed.succeeded()).isFalse();
+		assertThat(failed.errorType()).isEqualTo(IllegalStateException.class.getName());
+		assertThat(failed.errorMessage()).isEqualTo("boom");
+		EngineTestApplication.reset();
+		String id = crashedRun("recovers-from-failure", "1", "[]", failed);
+		this.recovery.recover();
+		assertThat(handle(id).await(TIMEOUT)).isEqualTo("caught IllegalStateException boom then data-after");
+		assertThat(EngineTestApplication.calls).containsExactly("engine:fetch:after");
+	}
+
+	@Test
+	void runThatThrowsIsRecordedAsFailed() {
+		assertThatIllegalStateException().isThrownBy(this.plans::failing).withMessage("fatal");
+		RunView run = latest("failing");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.errorType()).isEqualTo(IllegalStateException.class.getName());
+		assertThat(run.errorMessage()).isEqualTo("fatal");
+		assertThat(run.stepCount()).isEqualTo(1);
+	}
+
+	@Test
+	void changedPlanFailsTheRunLoudlyOnReplay() {
+		String id = crashedRun("three-steps", "1", "[\"z\"]", step(1, "Tools.lookup", "[\"z\"]", "\"old\""));
+		this.recovery.recover();
+		assertThatExceptionOfType(RunFailedException.class).isThrownBy(() -> handle(id).await(TIMEOUT))
+			.satisfies(
+					(ex) -> assertThat(ex.getErrorType()).isEqualTo("dev.guardedagents.NonDeterministicRunException"))
+			.withMessageContaining("recorded TOOL 'Tools.lookup' as step 1 but the code now calls TOOL 'Tools.fetch'");
+		assertThat(EngineTestApplication.calls).isEmpty();
+	}
+
+	@Test
+	void runOfAnotherPlanVersionIsReportedAndNotResumed(CapturedOutput output) {
+		String id = crashedRun("three-steps", "0", "[\"z\"]");
+		assertThat(this.recovery.recover()).isZero();
+		RunView run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(run.owner()).isEqualTo("dead-instance");
+		assertThat(output).contains("Run " + id + " (three-steps version 0) is waiting for an instance with that "
+				+ "plan version; this instance has version 1");
+		this.runs.cancel(id);
+	}
+
+	@Test
+	void runThatKeepsCrashingItsExecutorIsFailed() {
+		String id = crashedRun("three-steps", "1", "[\"z\"]");
+		new JdbcTemplate(this.dataSource).update("UPDATE guarded_agents.guarded_run SET recoveries = 10 WHERE id = ?",
+				id);
+		this.recovery.recover();
+		RunView run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.errorType()).isEqualTo(RunRecovery.RECOVERY_LIMIT);
+		assertThat(EngineTestApplication.calls).isEmpty();
+	}
+
+	@Test
+	void secondStartWithTheSameKeyReturnsTheExistingRun() {
+		Order order = new Order(UUID.randomUUID().toString(), "ann", 10);
+		assertThat(this.plans.keyed(order)).isEqualTo(11);
+		assertThat(this.plans.keyed(order)).isEqualTo(11);
+		assertThat(EngineTestApplication.calls("engine:add")).hasSize(1);
+		RunHandle<Integer> handle = this.runs.start(() -> this.plans.keyed(order));
+		assertThat(handle.runId()).isEqualTo(latest("keyed").id());
+		assertThat(latest("keyed").businessKey()).isEqualTo("customer-ann");
+	}
+
+	@Test
+	void racingStartsWithTheSameKeyExecuteOnce() throws Exception {
+		Order order = new Order(UUID.randomUUID().toString(), "bob", 100);
+		CountDownLatch gate = EngineTestApplication.gate("engine", "keyed");
+		CyclicBarrier barrier = new CyclicBarrier(2);
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			List<Future<Integer>> results = new ArrayList<>();
+			List<Thread> callers = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				results.add(threads.submit(() -> {
+					synchronized (callers) {
+						callers.add(Thread.currentThread());
+					}
+					barrier.await();
+					return this.plans.keyed(order);
+				}));
+			}
+			EngineTestApplication.awaitArrival("engine", "keyed");
+			await().atMost(TIMEOUT)
+				.until(() -> callers.size() == 2
+						&& callers.stream().allMatch((t) -> t.getState() != Thread.State.RUNNABLE));
+			gate.countDown();
+			assertThat(results.get(0).get()).isEqualTo(101);
+			assertThat(results.get(1).get()).isEqualTo(101);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(EngineTestApplication.calls("engine:await")).hasSize(1);
+		assertThat(EngineTestApplication.calls("engine:add")).hasSize(1);
+	}
+
+	@Test
+	void asyncStartReturnsAHandleOnTheRun() throws Exception {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.threeSteps("async"));
+		assertThat(handle.await(TIMEOUT)).isEqualTo("data-data-async-3/three-steps");
+		assertThat(handle.status()).isEqualTo(RunStatus.SUCCEEDED);
+		assertThat(this.runs.handle(handle.runId()).orElseThrow().await(TIMEOUT))
+			.isEqualTo("data-data-async-3/three-steps");
+	}
+
+	@Test
+	void asyncStartOfSomethingElseThanARunIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.runs.start(() -> "not a run"))
+			.withMessageContaining("expects a call of an @AgentRun method");
+	}
+
+	@Test
+	void argumentThatCannotBeStoredFailsTheStartBeforeAnythingRuns() {
+		assertThatExceptionOfType(RunArgumentException.class)
+			.isThrownBy(() -> this.plans.streaming(new ByteArrayInputStream(new byte[1])))
+			.withMessageContaining("argument 'input' (parameter 1 of Plans.streaming, type java.io.InputStream)");
+		assertThat(this.store.list(null, "streaming", 0, 1).total()).isZero();
+	}
+
+	@Test
+	void cancelledRunStopsAtTheNextStepBoundary() throws Exception {
+		CountDownLatch gate = EngineTestApplication.gate("engine", "cancel");
+		RunHandle<String> handle = this.runs.start(() -> this.plans.gated("cancel"));
+		EngineTestApplication.awaitArrival("engine", "cancel");
+		assertThat(this.runs.cancel(handle.runId())).isTrue();
+		assertThat(handle.status()).isEqualTo(RunStatus.CANCELLED);
+		gate.countDown();
+		assertThatExceptionOfType(RunCancelledException.class).isThrownBy(() -> handle.await(TIMEOUT));
+		await().atMost(TIMEOUT).until(() -> this.store.findRun(handle.runId()).orElseThrow().status().isTerminal());
+		assertThat(EngineTestApplication.calls).doesNotContain("engine:fetch:after-cancel");
+		assertThat(this.runs.steps(handle.runId())).hasSize(1);
+		assertThat(this.runs.cancel(handle.runId())).isFalse();
+		assertThatExceptionOfType(RunNotFoundException.class).isThrownBy(() -> this.runs.cancel("no-such-run"));
+	}
+
+	private RunHandle<Object> handle(String id) {
+		return this.runs.handle(id).orElseThrow();
+	}
+
+	private RunView latest(String name) {
+		return this.store.list(null, name, 0, 1).runs().get(0);
+	}
+
+	private StepView step(int seq, String name, String input, String output) {
+		return new StepView(seq, StepKind.TOOL, name, true, 1, Instant.now(), Duration.ofMillis(1), input, output, null,
+				null, "x/" + seq);
+	}
+
+	/**
+	 * Records a run as an instance that died mid-run would have left it: running, owned
+	 * by that instance, lease expired, with the given journal.
+	 */
+	private String crashedRun(String name, String version, String arguments, StepView... steps) {
+		String id = UUID.randomUUID().toString();
+		Instant now = Instant.now();
+		this.store
+			.insertRun(new NewRun(id, name, version, arguments, null, null, "dead-instance", now, now.minusSeconds(1)));
+		for (StepView step : steps) {
+			assertThat(this.store.insertStep(id, 1, step)).isTrue();
+		}
+		return id;
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Logging {
+
+		@Bean
+		static StatementLog statementLog() {
+			return new StatementLog();
+		}
+
+	}
+
+}

@@ -1,0 +1,59 @@
+package dev.guardedagents.run;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+
+/**
+ * Wraps the DataSource to record the SQL each thread prepares, to count the statements a
+ * run costs.
+ */
+class StatementLog implements BeanPostProcessor {
+
+	record Statement(String thread, String sql) {
+	}
+
+	static final List<Statement> statements = new CopyOnWriteArrayList<>();
+
+	static List<String> of(Thread thread) {
+		return statements.stream().filter((s) -> s.thread().equals(thread.getName())).map(Statement::sql).toList();
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (bean instanceof DataSource dataSource) {
+			return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { DataSource.class },
+					(proxy, method, args) -> {
+						Object result = invoke(dataSource, method, args);
+						return (result instanceof Connection connection) ? logging(connection) : result;
+					});
+		}
+		return bean;
+	}
+
+	private static Connection logging(Connection connection) {
+		return (Connection) Proxy.newProxyInstance(StatementLog.class.getClassLoader(),
+				new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+					if (method.getName().equals("prepareStatement")) {
+						statements.add(new Statement(Thread.currentThread().getName(), (String) args[0]));
+					}
+					return invoke(connection, method, args);
+				});
+	}
+
+	private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(target, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+	}
+
+}

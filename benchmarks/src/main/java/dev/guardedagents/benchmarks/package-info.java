@@ -1,0 +1,4 @@
+/**
+ * Benchmarks of Guarded Agents, reported as ratios to baselines measured in the same run.
+ */
+package dev.guardedagents.benchmarks;

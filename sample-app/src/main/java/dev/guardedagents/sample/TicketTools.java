@@ -1,0 +1,66 @@
+package dev.guardedagents.sample;
+
+import java.util.Locale;
+
+import dev.guardedagents.GuardedTool;
+import dev.guardedagents.RunContext;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The steps of the triage: each call is journaled, so a resumed run never repeats one
+ * that completed.
+ */
+@Component
+public class TicketTools {
+
+	private final TicketRepository tickets;
+
+	TicketTools(TicketRepository tickets) {
+		this.tickets = tickets;
+	}
+
+	/**
+	 * Loads the text of a ticket.
+	 * @param ticketId the ticket id
+	 * @return its text
+	 */
+	@GuardedTool(name = "load-ticket")
+	public String load(long ticketId) {
+		return this.tickets.findById(ticketId).orElseThrow().getText();
+	}
+
+	/**
+	 * Classifies a ticket. A stand-in for a model call: deterministic and offline.
+	 * @param text the ticket text
+	 * @return the category
+	 */
+	@GuardedTool(name = "classify")
+	public String classify(String text) {
+		String lower = text.toLowerCase(Locale.ROOT);
+		if (lower.contains("refund") || lower.contains("charge")) {
+			return "billing";
+		}
+		if (lower.contains("error") || lower.contains("crash")) {
+			return "technical";
+		}
+		return "general";
+	}
+
+	/**
+	 * Answers a ticket; the step's idempotency key is what an email service would get.
+	 * @param ticketId the ticket id
+	 * @param category the category
+	 * @return the reply sent
+	 */
+	@GuardedTool(name = "send-reply")
+	@Transactional
+	public String reply(long ticketId, String category) {
+		String reply = "Thanks, your " + category + " ticket is with our team (ref "
+				+ RunContext.current().stepIdempotencyKey() + ")";
+		this.tickets.findById(ticketId).orElseThrow().answer(category, reply);
+		return reply;
+	}
+
+}

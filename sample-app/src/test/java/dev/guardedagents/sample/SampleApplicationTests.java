@@ -1,0 +1,135 @@
+package dev.guardedagents.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.sql.DataSource;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample end to end on in-memory H2, where Boot defaults the application's
+ * {@code ddl-auto} to {@code create-drop}: the app's own Flyway, entities and repository
+ * keep working beside the run journal, whose schema stays exactly what its migrations
+ * define.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.datasource.url=jdbc:h2:mem:sample-test;DB_CLOSE_DELAY=-1",
+				"spring.jpa.hibernate.ddl-auto=create-drop", "logging.level.root=warn" })
+class SampleApplicationTests {
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final JsonMapper json = new JsonMapper();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	AgentRuns runs;
+
+	@Autowired
+	TicketRepository tickets;
+
+	@Autowired
+	DataSource dataSource;
+
+	@Test
+	void ticketIsTriagedByADurableRunVisibleAtTheEndpoint() throws Exception {
+		JsonNode filed = post("/tickets", "{\"text\":\"Please refund the double charge\"}");
+		String runId = filed.get("runId").asString();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.SUCCEEDED);
+		Ticket ticket = this.tickets.findById(filed.get("ticketId").asLong()).orElseThrow();
+		assertThat(ticket.getCategory()).isEqualTo("billing");
+		assertThat(ticket.getReply()).contains("(ref " + runId + "/3)");
+
+		JsonNode list = get("/actuator/agentruns?name=ticket-triage&status=SUCCEEDED", 200);
+		assertThat(list.get("runs").get(0).get("id").asString()).isEqualTo(runId);
+		JsonNode detail = get("/actuator/agentruns/" + runId, 200);
+		assertThat(detail.get("run").get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(detail.get("run").get("result").get("category").asString()).isEqualTo("billing");
+		JsonNode steps = detail.get("steps");
+		assertThat(steps).hasSize(3);
+		assertThat(steps.get(0).get("name").asString()).isEqualTo("load-ticket");
+		assertThat(steps.get(1).get("output").asString()).isEqualTo("billing");
+		assertThat(steps.get(2).get("idempotencyKey").asString()).isEqualTo(runId + "/3");
+	}
+
+	@Test
+	void endpointAnswersBadRequestsWithAReason() throws Exception {
+		get("/actuator/agentruns/no-such-run", 404);
+		assertThat(raw("/actuator/agentruns?size=0").statusCode()).isEqualTo(400);
+		assertThat(raw("/actuator/agentruns?status=SLEEPING").statusCode()).isEqualTo(400);
+		HttpResponse<String> cancel = this.http.send(
+				HttpRequest.newBuilder(uri("/actuator/agentruns/no-such-run")).DELETE().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(cancel.statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void journalSchemaIsExactlyWhatItsMigrationsDefineDespiteCreateDrop() throws Exception {
+		DataSource reference = DataSourceBuilder.create()
+			.url("jdbc:h2:mem:reference;DB_CLOSE_DELAY=-1")
+			.username("sa")
+			.build();
+		new GuardedAgentsSchemaInitializer(reference, "guarded_agents").afterPropertiesSet();
+		assertThat(columns(this.dataSource)).isEqualTo(columns(reference)).isNotEmpty();
+	}
+
+	private static Map<String, String> columns(DataSource dataSource) throws Exception {
+		Map<String, String> columns = new TreeMap<>();
+		try (Connection connection = dataSource.getConnection();
+				ResultSet rs = connection.getMetaData().getColumns(null, "GUARDED_AGENTS", "%", "%")) {
+			while (rs.next()) {
+				columns.put(rs.getString("TABLE_NAME") + "." + rs.getString("COLUMN_NAME"),
+						rs.getString("TYPE_NAME") + "/" + rs.getInt("COLUMN_SIZE") + "/" + rs.getString("IS_NULLABLE"));
+			}
+		}
+		return columns;
+	}
+
+	private JsonNode post(String path, String body) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(202);
+		return this.json.readTree(response.body());
+	}
+
+	private JsonNode get(String path, int status) throws Exception {
+		HttpResponse<String> response = raw(path);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		return (status == 200) ? this.json.readTree(response.body()) : null;
+	}
+
+	private HttpResponse<String> raw(String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://localhost:" + this.port + path);
+	}
+
+}
