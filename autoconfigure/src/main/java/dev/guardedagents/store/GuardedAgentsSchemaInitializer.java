@@ -3,6 +3,7 @@ package dev.guardedagents.store;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 
 import javax.sql.DataSource;
@@ -49,6 +50,9 @@ public class GuardedAgentsSchemaInitializer implements InitializingBean {
 			DatabaseMetaData metaData = connection.getMetaData();
 			vendor = vendor(metaData.getDatabaseProductName());
 			this.schema = fold(metaData, this.configuredSchema);
+			if ("h2".equals(vendor)) {
+				writeCommitsAtOnce(connection);
+			}
 		}
 		catch (SQLException ex) {
 			throw new DataAccessResourceFailureException("Cannot connect to the run journal database", ex);
@@ -66,6 +70,21 @@ public class GuardedAgentsSchemaInitializer implements InitializingBean {
 		if (result.migrationsExecuted > 0) {
 			logger.info("Migrated the Guarded Agents run journal in schema " + this.schema + " to version "
 					+ result.targetSchemaVersion);
+		}
+	}
+
+	/**
+	 * H2 writes committed transactions to its file up to a second late by default, so a
+	 * killed process would lose runs and steps it had already recorded. The journal needs
+	 * commits on disk (in the operating system's hands) when they return.
+	 */
+	private static void writeCommitsAtOnce(Connection connection) {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET WRITE_DELAY 0");
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not set WRITE_DELAY 0 on the H2 database (" + ex.getMessage()
+					+ "): runs recorded in the last second before a crash may be lost. Add ;WRITE_DELAY=0 to the URL.");
 		}
 	}
 
