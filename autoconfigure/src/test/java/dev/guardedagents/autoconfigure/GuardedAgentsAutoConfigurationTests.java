@@ -1,0 +1,199 @@
+package dev.guardedagents.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.guardedagents.AgentRun;
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.actuate.AgentRunsEndpoint;
+import dev.guardedagents.run.DefaultAgentRuns;
+import dev.guardedagents.run.RunEngine;
+import dev.guardedagents.run.RunRecovery;
+import dev.guardedagents.store.JdbcRunStore;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link GuardedAgentsAutoConfiguration} and
+ * {@link AgentRunsEndpointAutoConfiguration}.
+ */
+class GuardedAgentsAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:autoconfig;DB_CLOSE_DELAY=-1",
+				"spring.datasource.username=sa", "guarded-agents.instance-id=autoconfig",
+				"management.endpoints.web.exposure.include=agentruns")
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
+				AopAutoConfiguration.class, GuardedAgentsAutoConfiguration.class, EndpointAutoConfiguration.class,
+				AgentRunsEndpointAutoConfiguration.class));
+
+	@Test
+	void providesTheRunEngineAndItsCollaborators() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(AgentRuns.class)
+			.hasSingleBean(RunEngine.class)
+			.hasSingleBean(JdbcRunStore.class)
+			.hasSingleBean(RunRecovery.class)
+			.hasSingleBean(AgentRunsEndpoint.class));
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner.withPropertyValues("guarded-agents.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(AgentRuns.class)
+				.doesNotHaveBean(RunEngine.class)
+				.doesNotHaveBean(AgentRunsEndpoint.class));
+	}
+
+	@Test
+	void backsOffWithoutADataSource() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(JacksonAutoConfiguration.class, GuardedAgentsAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AgentRuns.class));
+	}
+
+	@Test
+	void backsOffFromAUserDefinedAgentRuns() {
+		this.runner.withUserConfiguration(CustomAgentRuns.class)
+			.run((context) -> assertThat(context).getBean(AgentRuns.class)
+				.isSameAs(context.getBean(CustomAgentRuns.class).agentRuns));
+	}
+
+	@Test
+	void endpointBacksOffWithoutActuator() {
+		this.runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> assertThat(context).hasSingleBean(AgentRuns.class)
+				.doesNotHaveBean(AgentRunsEndpoint.class));
+	}
+
+	@Test
+	void endpointBacksOffWhenNotAvailable() {
+		this.runner.withPropertyValues("management.endpoint.agentruns.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(AgentRunsEndpoint.class));
+	}
+
+	@Test
+	void everyUserFacingBeanBacksOff() {
+		List<Class<?>> configurations = List.of(GuardedAgentsAutoConfiguration.class,
+				AgentRunsEndpointAutoConfiguration.class);
+		for (Class<?> configuration : configurations) {
+			for (Method method : configuration.getDeclaredMethods()) {
+				if (method.isAnnotationPresent(Bean.class) && !Modifier.isStatic(method.getModifiers())) {
+					assertThat(method.isAnnotationPresent(ConditionalOnMissingBean.class))
+						.as("@Bean %s.%s backs off", configuration.getSimpleName(), method.getName())
+						.isTrue();
+				}
+				if (method.isAnnotationPresent(Bean.class)) {
+					assertThat(Modifier.isPublic(method.getModifiers())).as("@Bean %s is package-private", method)
+						.isFalse();
+				}
+			}
+		}
+	}
+
+	@Test
+	void enabledDefaultsToTrueInPropertiesAndCondition() {
+		assertThat(new GuardedAgentsProperties().isEnabled()).isTrue();
+		this.runner.run((context) -> assertThat(context).hasSingleBean(AgentRuns.class));
+	}
+
+	@Test
+	void invalidPropertyFailsStartupNamingIt() {
+		this.runner
+			.withPropertyValues("guarded-agents.recovery.lease-duration=10s",
+					"guarded-agents.recovery.renew-interval=8s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidPropertyException.class)
+				.hasMessageContaining("'guarded-agents.recovery.renew-interval'")
+				.hasMessageContaining("at most half of guarded-agents.recovery.lease-duration"));
+		this.runner.withPropertyValues("guarded-agents.executor.pool-size=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("Invalid value '0' for property 'guarded-agents.executor.pool-size': must be at least 1"));
+		this.runner.withPropertyValues("guarded-agents.store.schema=runs; drop table x")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("'guarded-agents.store.schema'"));
+	}
+
+	@Test
+	void twoRunsWithTheSameNameFailStartup() {
+		this.runner.withUserConfiguration(DuplicateRuns.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(BeanInitializationException.class)
+				.hasMessageContaining("Two @AgentRun methods are named 'same'"));
+	}
+
+	@Test
+	void listsTheAutoConfigurationsInTheImportsFile() throws Exception {
+		String imports = new String(getClass()
+			.getResourceAsStream("/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
+			.readAllBytes());
+		assertThat(Arrays.asList(imports.split("\\s+"))).contains(GuardedAgentsAutoConfiguration.class.getName(),
+				AgentRunsEndpointAutoConfiguration.class.getName());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomAgentRuns {
+
+		final AgentRuns agentRuns = mock(DefaultAgentRuns.class);
+
+		@Bean
+		AgentRuns customAgentRuns() {
+			return this.agentRuns;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DuplicateRuns {
+
+		@Bean
+		First first() {
+			return new First();
+		}
+
+		@Bean
+		Second second() {
+			return new Second();
+		}
+
+	}
+
+	static class First {
+
+		@AgentRun(name = "same")
+		public void run() {
+		}
+
+	}
+
+	static class Second {
+
+		@AgentRun(name = "same")
+		public void run() {
+		}
+
+	}
+
+}
