@@ -1,6 +1,8 @@
 package dev.guardedagents.run;
 
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 
 import javax.sql.DataSource;
@@ -53,7 +55,7 @@ abstract class InstanceTakeoverTests {
 
 			new JdbcTemplate(a.getBean(DataSource.class)).update(
 					"UPDATE guarded_agents.guarded_run SET lease_until = ? WHERE id = ?",
-					java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1)), handle.runId());
+					Timestamp.from(Instant.now().minusSeconds(1)), handle.runId());
 			assertThat(b.getBean(RunRecovery.class).recover()).isEqualTo(1);
 			AgentRuns runsOfB = b.getBean(AgentRuns.class);
 			assertThat(runsOfB.handle(handle.runId()).orElseThrow().await(TIMEOUT)).isEqualTo("passed-by-instance-b");

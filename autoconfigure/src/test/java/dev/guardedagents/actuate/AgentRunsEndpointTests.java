@@ -1,0 +1,122 @@
+package dev.guardedagents.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.actuate.AgentRunsEndpoint.RunDetailDescriptor;
+import dev.guardedagents.actuate.AgentRunsEndpoint.RunsDescriptor;
+import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.run.DefaultAgentRuns;
+import dev.guardedagents.run.RunEngine;
+import dev.guardedagents.run.RunSettings;
+import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.NewRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link AgentRunsEndpoint} on a real journal.
+ */
+class AgentRunsEndpointTests {
+
+	private JdbcRunStore store;
+
+	private DefaultAgentRuns runs;
+
+	private String runId;
+
+	@BeforeEach
+	void journal() {
+		DataSource dataSource = DataSourceBuilder.create()
+			.url("jdbc:h2:mem:endpoint-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+			.username("sa")
+			.build();
+		GuardedAgentsSchemaInitializer schema = new GuardedAgentsSchemaInitializer(dataSource, "guarded_agents");
+		schema.afterPropertiesSet();
+		this.store = new JdbcRunStore(dataSource, schema.getSchema());
+		this.runs = new DefaultAgentRuns(new RunEngine(this.store, new AgentRunRegistry(), new JsonMapper(),
+				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
+						Duration.ofSeconds(10), 3),
+				Clock.systemUTC()));
+		Instant now = Instant.now();
+		for (int i = 0; i < 3; i++) {
+			this.runId = UUID.randomUUID().toString();
+			this.store.insertRun(new NewRun(this.runId, (i == 0) ? "other" : "refund", "1", "[{\"card\":\"4111\"}]",
+					"order-" + i, null, "endpoint", now.plusMillis(i), now.plusSeconds(60)));
+		}
+		this.store.insertStep(this.runId, 1, new StepView(1, StepKind.TOOL, "charge", true, 1, now,
+				Duration.ofMillis(3), "[\"4111\"]", "{\"ok\":true}", null, null, this.runId + "/1"));
+	}
+
+	@Test
+	void listsRunsNewestFirstFilteredAndPaged() {
+		AgentRunsEndpoint endpoint = endpoint(Show.NEVER);
+		RunsDescriptor all = endpoint.runs(SecurityContext.NONE, null, null, null, null);
+		assertThat(all.total()).isEqualTo(3);
+		assertThat(all.runs().get(0).id()).isEqualTo(this.runId);
+		RunsDescriptor refunds = endpoint.runs(SecurityContext.NONE, RunStatus.RUNNING, "refund", 1, 1);
+		assertThat(refunds.total()).isEqualTo(2);
+		assertThat(refunds.runs()).singleElement()
+			.satisfies((run) -> assertThat(run.businessKey()).isEqualTo("order-1"));
+		assertThat(endpoint.runs(SecurityContext.NONE, RunStatus.SUCCEEDED, null, null, null).runs()).isEmpty();
+	}
+
+	@Test
+	void hidesPayloadsUnlessConfigured() {
+		RunDetailDescriptor hidden = endpoint(Show.NEVER).run(SecurityContext.NONE, this.runId);
+		assertThat(hidden.run().arguments()).isNull();
+		assertThat(hidden.steps()).singleElement().satisfies((step) -> {
+			assertThat(step.input()).isNull();
+			assertThat(step.name()).isEqualTo("charge");
+			assertThat(step.durationMillis()).isEqualTo(3.0);
+		});
+		RunDetailDescriptor shown = endpoint(Show.ALWAYS).run(SecurityContext.NONE, this.runId);
+		assertThat(shown.run().arguments().get(0).get("card").asString()).isEqualTo("4111");
+		assertThat(shown.steps().get(0).output().get("ok").asBoolean()).isTrue();
+	}
+
+	@Test
+	void unknownRunIsNotFound() {
+		assertThat(endpoint(Show.NEVER).run(SecurityContext.NONE, "missing")).isNull();
+		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, "missing").getStatus()).isEqualTo(404);
+	}
+
+	@Test
+	void cancelsARun() {
+		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, this.runId).getBody().status())
+			.isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void rejectsBadPaging() {
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, -1, null))
+			.withMessageContaining("'page'");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, 0, 1000))
+			.withMessageContaining("'size' must be between 1 and 200");
+	}
+
+	private AgentRunsEndpoint endpoint(Show show) {
+		return new AgentRunsEndpoint(this.runs, this.store, new JsonMapper(), show, Set.of());
+	}
+
+}
