@@ -3,7 +3,9 @@ package dev.guardedagents.run;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.guardedagents.RunArgumentException;
 import dev.guardedagents.StepFailedException;
@@ -11,6 +13,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.util.ClassUtils;
@@ -22,6 +26,8 @@ import org.springframework.util.ClassUtils;
 final class JsonCodec {
 
 	private final JsonMapper mapper;
+
+	private final Map<Type, Codec> codecs = new ConcurrentHashMap<>();
 
 	JsonCodec(JsonMapper mapper) {
 		this.mapper = mapper;
@@ -36,7 +42,7 @@ final class JsonCodec {
 		Type[] types = plan.parameterTypes();
 		for (int i = 0; i < args.length; i++) {
 			try {
-				array.add(roundTrip(args[i], type(types[i])));
+				array.add(codec(types[i]).roundTrip(args[i]));
 			}
 			catch (JacksonException ex) {
 				String parameter = plan.method().getParameters()[i].getName();
@@ -56,7 +62,7 @@ final class JsonCodec {
 		Type[] types = plan.parameterTypes();
 		Object[] args = new Object[types.length];
 		for (int i = 0; i < types.length; i++) {
-			args[i] = this.mapper.readerFor(type(types[i])).readValue(array.get(i));
+			args[i] = codec(types[i]).reader().readValue(array.get(i));
 		}
 		return args;
 	}
@@ -78,24 +84,34 @@ final class JsonCodec {
 	 * @throws JacksonException if it cannot
 	 */
 	String writeResult(@Nullable Object value, Type type) {
-		return roundTrip(value, type(type));
+		return codec(type).roundTrip(value);
 	}
 
 	@Nullable Object readResult(@Nullable String json, Type type) {
 		if (json == null) {
 			return null;
 		}
-		return this.mapper.readValue(json, type(type));
+		return codec(type).reader().readValue(json);
 	}
 
-	private String roundTrip(@Nullable Object value, JavaType type) {
-		String json = this.mapper.writerFor(type).writeValueAsString(value);
-		this.mapper.readValue(json, type);
-		return json;
+	private Codec codec(Type type) {
+		return this.codecs.computeIfAbsent(type, (key) -> {
+			JavaType javaType = this.mapper.getTypeFactory().constructType(key);
+			return new Codec(this.mapper.writerFor(javaType), this.mapper.readerFor(javaType));
+		});
 	}
 
-	private JavaType type(Type type) {
-		return this.mapper.getTypeFactory().constructType(type);
+	/**
+	 * The writer and reader of one declared type, resolved once.
+	 */
+	private record Codec(ObjectWriter writer, ObjectReader reader) {
+
+		String roundTrip(@Nullable Object value) {
+			String json = this.writer.writeValueAsString(value);
+			this.reader.readValue(json);
+			return json;
+		}
+
 	}
 
 	/**

@@ -59,6 +59,14 @@ public final class RunEngine {
 
 	private final Map<String, Execution> active = new ConcurrentHashMap<>();
 
+	private final Map<String, Long> abandoned = new ConcurrentHashMap<>();
+
+	/**
+	 * Set when the instance stops: failures seen from then on may be interruptions of the
+	 * shutdown itself and are not recorded; the runs are resumed elsewhere.
+	 */
+	private volatile boolean stopping;
+
 	/**
 	 * Creates a new engine.
 	 * @param store the run journal
@@ -140,8 +148,16 @@ public final class RunEngine {
 		NewRun run = newRun(plan, args);
 		Execution execution = new Execution(run.id(), plan, 1, List.of(), true);
 		this.active.put(run.id(), execution);
-		if (!this.store.insertRun(run)) {
-			this.active.remove(run.id());
+		boolean inserted = false;
+		try {
+			inserted = this.store.insertRun(run);
+		}
+		finally {
+			if (!inserted) {
+				this.active.remove(run.id());
+			}
+		}
+		if (!inserted) {
 			return awaitExisting(plan, run);
 		}
 		return execute(execution, invocation);
@@ -241,6 +257,7 @@ public final class RunEngine {
 
 	private @Nullable Object execute(Execution execution, MethodInvocation invocation) throws Throwable {
 		Execution previous = RunContextHolder.bind(execution);
+		boolean settled = false;
 		try {
 			Object result;
 			try {
@@ -253,11 +270,15 @@ public final class RunEngine {
 				throw signal;
 			}
 			catch (Throwable ex) {
-				fail(execution, (execution.poison() != null) ? execution.poison() : ex);
+				if (!this.stopping) {
+					fail(execution, (execution.poison() != null) ? execution.poison() : ex);
+					settled = true;
+				}
 				throw ex;
 			}
 			if (execution.poison() != null) {
 				fail(execution, execution.poison());
+				settled = true;
 				throw execution.poison();
 			}
 			String json;
@@ -270,21 +291,56 @@ public final class RunEngine {
 								+ ex.getOriginalMessage(),
 						ex);
 				fail(execution, failure);
+				settled = true;
 				throw failure;
 			}
 			if (!this.store.finish(execution.runId(), execution.epoch(), RunStatus.SUCCEEDED, json, null, null,
 					execution.stepCount(), now())) {
 				throw signal(execution);
 			}
+			settled = true;
 			execution.done().complete(result);
 			return result;
 		}
 		catch (RunSignal signal) {
+			settled = true;
 			return signalled(execution, signal);
 		}
 		finally {
 			RunContextHolder.bind(previous);
 			this.active.remove(execution.runId());
+			if (!settled) {
+				abandon(execution);
+			}
+		}
+	}
+
+	/**
+	 * Gives up a run whose outcome could not be recorded (the database failed, or this
+	 * instance is stopping): its lease is ended so that recovery resumes it, here or on
+	 * another instance, instead of it staying owned by a live instance that no longer
+	 * executes it.
+	 */
+	private void abandon(Execution execution) {
+		execution.done().completeExceptionally(RunSignal.lost(execution.runId()));
+		this.abandoned.put(execution.runId(), execution.epoch());
+		releaseAbandoned();
+	}
+
+	/**
+	 * Ends the leases of abandoned runs; retried at each lease renewal while the database
+	 * is unreachable.
+	 */
+	void releaseAbandoned() {
+		for (Map.Entry<String, Long> run : this.abandoned.entrySet()) {
+			try {
+				this.store.releaseLease(run.getKey(), run.getValue(), now());
+				this.abandoned.remove(run.getKey());
+				logger.warn("Run " + run.getKey() + " stopped without a recorded outcome; released for recovery");
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not release run " + run.getKey() + " yet", ex);
+			}
 		}
 	}
 
@@ -353,8 +409,10 @@ public final class RunEngine {
 			throw signal;
 		}
 		catch (Throwable ex) {
-			record(execution, new StepView(seq, kind, name, false, 1, startedAt, since(start), input, null,
-					ex.getClass().getName(), ex.getMessage(), execution.stepKey(seq)));
+			if (!this.stopping) {
+				record(execution, new StepView(seq, kind, name, false, 1, startedAt, since(start), input, null,
+						ex.getClass().getName(), ex.getMessage(), execution.stepKey(seq)));
+			}
 			throw ex;
 		}
 		finally {
@@ -504,6 +562,7 @@ public final class RunEngine {
 	}
 
 	void shutdown() throws InterruptedException {
+		this.stopping = true;
 		if (!this.executor.shutdown(this.settings.shutdownGracePeriod())) {
 			logger.warn("Runs still executing after " + this.settings.shutdownGracePeriod()
 					+ " were interrupted; their leases are released so another instance resumes them");

@@ -91,6 +91,7 @@ public final class RunRecovery implements SmartLifecycle {
 		try {
 			store().renewLeases(this.engine.settings().instanceId(),
 					this.engine.now().plus(this.engine.settings().leaseDuration()));
+			this.engine.releaseAbandoned();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not renew the leases of instance " + this.engine.settings().instanceId(), ex);
@@ -98,14 +99,21 @@ public final class RunRecovery implements SmartLifecycle {
 	}
 
 	/**
-	 * Claims and resumes runs whose lease expired, as many as the run executor has room
-	 * for.
+	 * Claims and resumes runs whose lease expired, batch after batch while the run
+	 * executor has room for them.
 	 * @return the number of runs claimed
 	 */
 	int recover() {
 		try {
 			reportUnknownPlans();
-			return claimExpired();
+			int claimed = 0;
+			int batch;
+			do {
+				batch = claimExpired();
+				claimed += batch;
+			}
+			while (batch == BATCH);
+			return claimed;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not look for runs to recover", ex);

@@ -175,6 +175,20 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Ends the lease of one run, if it is still held under the given epoch, so that any
+	 * instance may claim it.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the holder
+	 * @param now the current time
+	 * @return {@code true} if the lease was ended
+	 */
+	public boolean releaseLease(String runId, long epoch, Instant now) {
+		return update(
+				"UPDATE " + this.run + " SET lease_until = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+				time(now.minusMillis(1)), runId, epoch) == 1;
+	}
+
+	/**
 	 * Finds running runs whose lease expired, oldest lease first.
 	 * @param now the current time
 	 * @param plans the plans this instance can run: name to version

@@ -1,0 +1,327 @@
+package dev.guardedagents.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.NewRun;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Measures the journal against baselines taken in the same run, on file-based H2 and on
+ * PostgreSQL, and prints a Markdown report.
+ * <p>
+ * Usage: {@code java -jar guarded-agents-benchmarks.jar [postgres-server-url]}; the URL
+ * defaults to {@code GUARDED_AGENTS_TEST_POSTGRES_URL}, and PostgreSQL is skipped without
+ * one. A throw-away database is created on that server and dropped afterwards.
+ */
+public final class Benchmarks {
+
+	private static final int ROUNDS = 12;
+
+	private static final int WARMUP_ROUNDS = 2;
+
+	private static final int STEPS_PER_ROUND = 300;
+
+	private static final int THREADS = 8;
+
+	private static final Duration THROUGHPUT_TIME = Duration.ofSeconds(10);
+
+	private static final int INTERRUPTED_RUNS = 1000;
+
+	private static final String FLOOR_TABLE = "CREATE TABLE bench_floor (run_id VARCHAR(36) NOT NULL, "
+			+ "seq INTEGER NOT NULL, kind VARCHAR(16) NOT NULL, name VARCHAR(200) NOT NULL, succeeded BOOLEAN NOT NULL, "
+			+ "attempts INTEGER NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL, duration_micros BIGINT NOT NULL, "
+			+ "input %1$s, output %1$s, error_type VARCHAR(500), error_message %1$s, idempotency_key VARCHAR(100) NOT NULL, "
+			+ "PRIMARY KEY (run_id, seq))";
+
+	private static final String FLOOR_INSERT = "INSERT INTO bench_floor (run_id, seq, kind, name, succeeded, attempts, "
+			+ "started_at, duration_micros, input, output, error_type, error_message, idempotency_key) "
+			+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	private final StringBuilder report = new StringBuilder();
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String server = (args.length > 0) ? args[0] : System.getenv("GUARDED_AGENTS_TEST_POSTGRES_URL");
+		Benchmarks benchmarks = new Benchmarks();
+		benchmarks.line("# Benchmark run " + Instant.now() + ", Java " + System.getProperty("java.version") + ", "
+				+ Runtime.getRuntime().availableProcessors() + " cores");
+		Path h2 = Files.createTempDirectory("guarded-bench");
+		benchmarks.database("H2 (file)", "jdbc:h2:file:" + h2.resolve("bench"), "sa", "", "CHARACTER VARYING");
+		if (server != null) {
+			String name = "guarded_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+			execute(server, "CREATE DATABASE " + name);
+			try {
+				benchmarks.database("PostgreSQL", server.substring(0, server.lastIndexOf('/') + 1) + name, "postgres",
+						"postgres", "TEXT");
+			}
+			finally {
+				execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+			}
+		}
+		else {
+			benchmarks.line("\nPostgreSQL skipped: pass its URL or set GUARDED_AGENTS_TEST_POSTGRES_URL.");
+		}
+		System.out.println(benchmarks.report);
+		System.exit(0);
+	}
+
+	private void database(String label, String url, String user, String password, String textType) throws Exception {
+		line("\n## " + label + "\n");
+		try (ConfigurableApplicationContext app = start(url, user, password, "bench-writer")) {
+			DataSource dataSource = app.getBean(DataSource.class);
+			try (Connection connection = dataSource.getConnection();
+					Statement statement = connection.createStatement()) {
+				statement.execute(String.format(FLOOR_TABLE, textType));
+			}
+			stepOverhead(app);
+			throughput(app);
+			prepareInterrupted(app.getBean(JdbcRunStore.class));
+		}
+		recovery(url, user, password);
+	}
+
+	private void stepOverhead(ConfigurableApplicationContext app) throws SQLException {
+		DataSource dataSource = app.getBean(DataSource.class);
+		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
+		List<Double> medianRatios = new ArrayList<>();
+		List<Double> meanRatios = new ArrayList<>();
+		long[] floorAll = new long[0];
+		long[] stepAll = new long[0];
+		for (int round = 0; round < ROUNDS; round++) {
+			long[] floor = floor(dataSource, STEPS_PER_ROUND);
+			agent.timedSteps(STEPS_PER_ROUND);
+			long[] steps = agent.lastTimings();
+			if (round >= WARMUP_ROUNDS) {
+				medianRatios.add(median(steps) / median(floor));
+				meanRatios.add(mean(steps) / mean(floor));
+				floorAll = concat(floorAll, floor);
+				stepAll = concat(stepAll, steps);
+			}
+		}
+		line("### Per-step overhead of a no-op @GuardedTool in a run\n");
+		line("Floor: one plain JDBC insert + commit of a step-like row through the same pool. "
+				+ (ROUNDS - WARMUP_ROUNDS) + " rounds of " + STEPS_PER_ROUND + " floor inserts then " + STEPS_PER_ROUND
+				+ " steps, after " + WARMUP_ROUNDS + " warm-up rounds; ratios per round, then their median.\n");
+		line("| | p50 | mean | p99 |");
+		line("|---|---|---|---|");
+		line(String.format(Locale.ROOT, "| floor insert + commit | %.3f ms | %.3f ms | %.3f ms |",
+				median(floorAll) / 1e6, mean(floorAll) / 1e6, percentile(floorAll, 0.99) / 1e6));
+		line(String.format(Locale.ROOT, "| no-op step | %.3f ms | %.3f ms | %.3f ms |", median(stepAll) / 1e6,
+				mean(stepAll) / 1e6, percentile(stepAll, 0.99) / 1e6));
+		line(String.format(Locale.ROOT, "| **ratio step / floor** | **%.2fx** (rounds %.2f-%.2f) | %.2fx | |",
+				medianOf(medianRatios), min(medianRatios), max(medianRatios), medianOf(meanRatios)));
+	}
+
+	private static long[] floor(DataSource dataSource, int count) throws SQLException {
+		long[] timings = new long[count];
+		String runId = UUID.randomUUID().toString();
+		for (int i = 0; i < count; i++) {
+			long start = System.nanoTime();
+			try (Connection connection = dataSource.getConnection();
+					PreparedStatement insert = connection.prepareStatement(FLOOR_INSERT)) {
+				insert.setString(1, runId);
+				insert.setInt(2, i + 1);
+				insert.setString(3, "TOOL");
+				insert.setString(4, "noop");
+				insert.setBoolean(5, true);
+				insert.setInt(6, 1);
+				insert.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
+				insert.setLong(8, 1);
+				insert.setString(9, "[" + i + "]");
+				insert.setString(10, Integer.toString(i));
+				insert.setString(11, null);
+				insert.setString(12, null);
+				insert.setString(13, runId + "/" + (i + 1));
+				insert.executeUpdate();
+			}
+			timings[i] = System.nanoTime() - start;
+		}
+		return timings;
+	}
+
+	private void throughput(ConfigurableApplicationContext app) throws Exception {
+		DataSource dataSource = app.getBean(DataSource.class);
+		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
+		double commits = concurrently(() -> floor(dataSource, 1));
+		double runs = concurrently(() -> agent.steps(10));
+		line("\n### Throughput, " + THREADS + " threads, " + THROUGHPUT_TIME.toSeconds() + " s each\n");
+		line("| | per second |");
+		line("|---|---|");
+		line(String.format(Locale.ROOT, "| raw insert + commit | %.0f commits |", commits));
+		line(String.format(Locale.ROOT, "| runs of 10 no-op steps | %.0f runs = %.0f steps = %.0f commits |", runs,
+				runs * 10, runs * 12));
+		line(String.format(Locale.ROOT,
+				"| **journal commits / raw commits** | **%.2f** (a run of 10 steps needs 12 commits) |",
+				runs * 12 / commits));
+	}
+
+	private static double concurrently(Work work) throws Exception {
+		AtomicBoolean stop = new AtomicBoolean();
+		AtomicLong done = new AtomicLong();
+		CountDownLatch finished = new CountDownLatch(THREADS);
+		List<Throwable> failures = new ArrayList<>();
+		for (int t = 0; t < THREADS; t++) {
+			Thread thread = new Thread(() -> {
+				try {
+					while (!stop.get()) {
+						work.run();
+						done.incrementAndGet();
+					}
+				}
+				catch (Throwable ex) {
+					synchronized (failures) {
+						failures.add(ex);
+					}
+				}
+				finally {
+					finished.countDown();
+				}
+			});
+			thread.start();
+		}
+		Thread.sleep(1000);
+		long startCount = done.get();
+		long start = System.nanoTime();
+		Thread.sleep(THROUGHPUT_TIME.toMillis());
+		long count = done.get() - startCount;
+		double seconds = (System.nanoTime() - start) / 1e9;
+		stop.set(true);
+		finished.await();
+		if (!failures.isEmpty()) {
+			throw new IllegalStateException(failures.get(0));
+		}
+		return count / seconds;
+	}
+
+	/**
+	 * Records runs as an instance killed in their middle leaves them: owned by instance
+	 * 'bench', lease not expired yet, 5 of 10 steps journaled.
+	 */
+	private static void prepareInterrupted(JdbcRunStore store) {
+		Instant now = Instant.now();
+		for (int r = 0; r < INTERRUPTED_RUNS; r++) {
+			String id = UUID.randomUUID().toString();
+			store
+				.insertRun(new NewRun(id, "bench-steps", "1", "[10]", null, null, "bench", now, now.plusSeconds(3600)));
+			for (int seq = 1; seq <= 5; seq++) {
+				store.insertStep(id, 1, new StepView(seq, StepKind.TOOL, "noop", true, 1, now, Duration.ZERO,
+						"[" + (seq - 1) + "]", Integer.toString(seq - 1), null, null, id + "/" + seq));
+			}
+		}
+	}
+
+	private void recovery(String url, String user, String password) throws InterruptedException {
+		long start = System.nanoTime();
+		try (ConfigurableApplicationContext app = start(url, user, password, "bench")) {
+			long ready = System.nanoTime();
+			JdbcRunStore store = app.getBean(JdbcRunStore.class);
+			while (store.count(List.of(RunStatus.RUNNING)) > 0) {
+				Thread.sleep(20);
+			}
+			long done = System.nanoTime();
+			Integer succeeded = new JdbcTemplate(app.getBean(DataSource.class)).queryForObject(
+					"SELECT COUNT(*) FROM guarded_agents.guarded_run WHERE status = 'SUCCEEDED' AND recoveries = 1",
+					Integer.class);
+			line("\n### Resuming " + INTERRUPTED_RUNS + " interrupted runs after a restart\n");
+			line("Each run had 5 of its 10 steps journaled; the restarted instance owned them, with leases "
+					+ "still valid for an hour.\n");
+			line("| | seconds |");
+			line("|---|---|");
+			line(String.format(Locale.ROOT, "| restart: context start until ready | %.2f |", (ready - start) / 1e9));
+			line(String.format(Locale.ROOT, "| ready until all %d runs finished | %.2f |", INTERRUPTED_RUNS,
+					(done - ready) / 1e9));
+			line(String.format(Locale.ROOT, "| **restart until all finished** | **%.2f** (%d resumed runs succeeded) |",
+					(done - start) / 1e9, succeeded));
+		}
+	}
+
+	private static ConfigurableApplicationContext start(String url, String user, String password, String instance) {
+		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
+			.run("--spring.datasource.url=" + url, "--spring.datasource.username=" + user,
+					"--spring.datasource.password=" + password, "--guarded-agents.instance-id=" + instance,
+					"--spring.main.banner-mode=off", "--logging.level.root=warn");
+	}
+
+	private static void execute(String url, String sql) throws SQLException {
+		try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
+				Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	private void line(String text) {
+		this.report.append(text).append('\n');
+		System.err.println(text);
+	}
+
+	private static long[] concat(long[] a, long[] b) {
+		long[] all = Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, all, a.length, b.length);
+		return all;
+	}
+
+	private static double median(long[] values) {
+		return percentile(values, 0.5);
+	}
+
+	private static double percentile(long[] values, double p) {
+		long[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+	}
+
+	private static double mean(long[] values) {
+		return Arrays.stream(values).average().orElse(0);
+	}
+
+	private static double medianOf(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		return sorted.get(sorted.size() / 2);
+	}
+
+	private static double min(List<Double> values) {
+		return values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+	}
+
+	private static double max(List<Double> values) {
+		return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+	}
+
+	@FunctionalInterface
+	private interface Work {
+
+		void run() throws Exception;
+
+	}
+
+}
