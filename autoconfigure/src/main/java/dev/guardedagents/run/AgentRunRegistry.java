@@ -65,6 +65,10 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	private void register(Object bean, Class<?> targetClass, Method method, AgentRun annotation) {
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
 				: targetClass.getSimpleName() + "." + method.getName();
+		if (name.length() > 200 || annotation.version().isEmpty() || annotation.version().length() > 50) {
+			throw new BeanInitializationException("@AgentRun on " + method.toGenericString()
+					+ " needs a name of at most 200 characters and a version of 1 to 50 characters");
+		}
 		Plan plan = new Plan(name, annotation.version(), bean, method, method.getGenericParameterTypes(),
 				method.getGenericReturnType(), expression(annotation.idempotencyKey()),
 				expression(annotation.businessKey()));

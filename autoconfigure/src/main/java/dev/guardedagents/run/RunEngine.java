@@ -33,6 +33,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Executes runs and records their steps: the state machine behind the advisors. A fresh
@@ -144,21 +145,10 @@ public final class RunEngine {
 
 	private @Nullable Object runSynchronously(AgentRunRegistry.Plan plan, MethodInvocation invocation)
 			throws Throwable {
-		Object[] args = invocation.getArguments();
-		NewRun run = newRun(plan, args);
-		Execution execution = new Execution(run.id(), plan, 1, List.of(), true);
-		this.active.put(run.id(), execution);
-		boolean inserted = false;
-		try {
-			inserted = this.store.insertRun(run);
-		}
-		finally {
-			if (!inserted) {
-				this.active.remove(run.id());
-			}
-		}
-		if (!inserted) {
-			return awaitExisting(plan, run);
+		NewRun run = newRun(plan, invocation.getArguments());
+		Execution execution = record(run, plan, true);
+		if (execution == null) {
+			return awaitUnchecked(existing(plan, run).id(), plan.returnType());
 		}
 		return execute(execution, invocation);
 	}
@@ -169,24 +159,47 @@ public final class RunEngine {
 	StartedRun start(AgentRunRegistry.Plan plan, Object[] args) {
 		NewRun run = newRun(plan, args);
 		this.executor.reserve();
-		Execution execution = new Execution(run.id(), plan, 1, List.of(), false);
+		Execution execution;
+		try {
+			execution = record(run, plan, false);
+		}
+		catch (RuntimeException ex) {
+			this.executor.release();
+			throw ex;
+		}
+		if (execution == null) {
+			this.executor.release();
+			return new StartedRun(existing(plan, run).id(), plan.returnType());
+		}
+		this.executor.execute(() -> executeThroughProxy(execution, args));
+		return new StartedRun(run.id(), plan.returnType());
+	}
+
+	/**
+	 * Records a new run, known locally as active before its row exists so that recovery
+	 * and cancellation see it.
+	 * @return its execution, or {@code null} if its idempotency key was used before
+	 */
+	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, boolean waitingCaller) {
+		Execution execution = new Execution(run.id(), plan, 1, List.of(), waitingCaller);
 		this.active.put(run.id(), execution);
 		boolean inserted = false;
 		try {
 			inserted = this.store.insertRun(run);
+			return inserted ? execution : null;
 		}
 		finally {
 			if (!inserted) {
 				this.active.remove(run.id());
-				this.executor.release();
 			}
 		}
-		if (!inserted) {
-			RunView existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
-			return new StartedRun(existing.id(), plan.returnType());
-		}
-		this.executor.execute(() -> executeThroughProxy(execution, args));
-		return new StartedRun(run.id(), plan.returnType());
+	}
+
+	private RunView existing(AgentRunRegistry.Plan plan, NewRun run) {
+		RunView existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
+		logger.debug("Run '" + plan.name() + "' with idempotency key '" + run.idempotencyKey() + "' exists already as "
+				+ existing.id());
+		return existing;
 	}
 
 	private NewRun newRun(AgentRunRegistry.Plan plan, Object[] args) {
@@ -194,13 +207,6 @@ public final class RunEngine {
 		Instant now = now();
 		return new NewRun(UUID.randomUUID().toString(), plan.name(), plan.version(), arguments, plan.businessKey(args),
 				plan.idempotencyKey(args), this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()));
-	}
-
-	private @Nullable Object awaitExisting(AgentRunRegistry.Plan plan, NewRun run) throws InterruptedException {
-		RunView existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
-		logger.debug("Run '" + plan.name() + "' with idempotency key '" + run.idempotencyKey() + "' exists already as "
-				+ existing.id() + "; returning its result");
-		return awaitUnchecked(existing.id(), plan.returnType());
 	}
 
 	/**
@@ -303,6 +309,9 @@ public final class RunEngine {
 			return result;
 		}
 		catch (RunSignal signal) {
+			if (signal.reason() == RunSignal.Reason.JOURNAL_FAILED) {
+				throw signal.journalFailure();
+			}
 			settled = true;
 			return signalled(execution, signal);
 		}
@@ -458,6 +467,9 @@ public final class RunEngine {
 		}
 		catch (DuplicateStepException ex) {
 			throw RunSignal.lost(execution.runId());
+		}
+		catch (DataAccessException ex) {
+			throw RunSignal.journalFailed(execution.runId(), ex);
 		}
 		if (!recorded) {
 			throw signal(execution);

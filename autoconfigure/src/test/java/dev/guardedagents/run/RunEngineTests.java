@@ -27,6 +27,7 @@ import dev.guardedagents.StepView;
 import dev.guardedagents.run.EngineTestApplication.Order;
 import dev.guardedagents.run.EngineTestApplication.Plans;
 import dev.guardedagents.run.EngineTestApplication.Tools;
+import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +82,9 @@ abstract class RunEngineTests {
 	@Autowired
 	DataSource dataSource;
 
+	@Autowired
+	GuardedAgentsSchemaInitializer schemaInitializer;
+
 	@BeforeEach
 	void reset() {
 		EngineTestApplication.reset();
@@ -114,6 +119,19 @@ abstract class RunEngineTests {
 		assertThat(sql.subList(1, 4))
 			.allSatisfy((s) -> assertThat(s).startsWith("INSERT INTO").contains("guarded_step"));
 		assertThat(sql.get(4)).startsWith("UPDATE").contains("guarded_run");
+	}
+
+	@Test
+	void runWhoseStepCannotBeRecordedIsReleasedForRecovery() throws Exception {
+		StatementLog.failNext = "INSERT INTO " + schema() + ".guarded_step";
+		assertThatExceptionOfType(DataAccessResourceFailureException.class)
+			.isThrownBy(() -> this.plans.threeSteps("unrecorded"));
+		RunView run = latest("three-steps");
+		assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(run.leaseUntil()).isBefore(Instant.now());
+		assertThat(this.recovery.recover()).isEqualTo(1);
+		assertThat(handle(run.id()).await(TIMEOUT)).isEqualTo("data-data-unrecorded-3/three-steps");
+		assertThat(EngineTestApplication.calls("engine:fetch:unrecorded")).as("at least once").hasSize(2);
 	}
 
 	@Test
@@ -283,6 +301,10 @@ abstract class RunEngineTests {
 		assertThat(this.runs.steps(handle.runId())).hasSize(1);
 		assertThat(this.runs.cancel(handle.runId())).isFalse();
 		assertThatExceptionOfType(RunNotFoundException.class).isThrownBy(() -> this.runs.cancel("no-such-run"));
+	}
+
+	private String schema() {
+		return this.schemaInitializer.getSchema();
 	}
 
 	private RunHandle<Object> handle(String id) {

@@ -3,6 +3,7 @@ package dev.guardedagents.run;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -20,6 +21,11 @@ class StatementLog implements BeanPostProcessor {
 	}
 
 	static final List<Statement> statements = new CopyOnWriteArrayList<>();
+
+	/**
+	 * When set, the next statement starting with it fails, as if the database went away.
+	 */
+	static volatile String failNext;
 
 	static List<String> of(Thread thread) {
 		return statements.stream().filter((s) -> s.thread().equals(thread.getName())).map(Statement::sql).toList();
@@ -41,7 +47,13 @@ class StatementLog implements BeanPostProcessor {
 		return (Connection) Proxy.newProxyInstance(StatementLog.class.getClassLoader(),
 				new Class<?>[] { Connection.class }, (proxy, method, args) -> {
 					if (method.getName().equals("prepareStatement")) {
-						statements.add(new Statement(Thread.currentThread().getName(), (String) args[0]));
+						String sql = (String) args[0];
+						statements.add(new Statement(Thread.currentThread().getName(), sql));
+						String failing = failNext;
+						if (failing != null && sql.startsWith(failing)) {
+							failNext = null;
+							throw new SQLException("Connection reset (simulated)", "08006");
+						}
 					}
 					return invoke(connection, method, args);
 				});
