@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.Reviews;
 import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
@@ -28,9 +29,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@link Endpoint @Endpoint} {@code agentruns}: lists runs (filtered by status and name,
- * newest first, paged), shows one run with its steps in order, and cancels a run.
- * Payloads (arguments, results, step inputs and outputs, error messages) are shown as
- * configured by {@code guarded-agents.actuator.show-payloads}.
+ * newest first, paged), shows one run with its steps in order and the reviews of its
+ * checkpoints, and cancels a run. Payloads (arguments, results, step inputs and outputs,
+ * error messages) are shown as configured by
+ * {@code guarded-agents.actuator.show-payloads}.
  */
 @Endpoint(id = "agentruns")
 public class AgentRunsEndpoint {
@@ -38,6 +40,8 @@ public class AgentRunsEndpoint {
 	static final int MAX_PAGE_SIZE = 200;
 
 	private final AgentRuns runs;
+
+	private final Reviews reviews;
 
 	private final JdbcRunStore store;
 
@@ -50,14 +54,16 @@ public class AgentRunsEndpoint {
 	/**
 	 * Creates a new endpoint.
 	 * @param runs the runs facade
+	 * @param reviews the reviews of human checkpoints
 	 * @param store the run journal, for listing
 	 * @param mapper the mapper to show payloads as JSON
 	 * @param showPayloads when to show payloads
 	 * @param roles the roles allowed to see payloads when authorized
 	 */
-	public AgentRunsEndpoint(AgentRuns runs, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
+	public AgentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
 			Set<String> roles) {
 		this.runs = runs;
+		this.reviews = reviews;
 		this.store = store;
 		this.mapper = mapper;
 		this.showPayloads = showPayloads;
@@ -104,7 +110,11 @@ public class AgentRunsEndpoint {
 		boolean show = show(securityContext);
 		return this.runs.find(runId)
 			.map((run) -> new RunDetailDescriptor(run(run, show),
-					this.runs.steps(runId).stream().map((step) -> step(step, show)).toList()))
+					this.runs.steps(runId).stream().map((step) -> step(step, show)).toList(),
+					this.reviews.list(null, runId, null)
+						.stream()
+						.map((review) -> AgentReviewsEndpoint.ReviewDescriptor.of(review, show, this.mapper))
+						.toList()))
 			.orElse(null);
 	}
 
@@ -169,12 +179,14 @@ public class AgentRunsEndpoint {
 	}
 
 	/**
-	 * A run and its steps.
+	 * A run, its steps and the reviews of its checkpoints.
 	 *
 	 * @param run the run
 	 * @param steps the steps in order
+	 * @param reviews the reviews, newest first
 	 */
-	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps) {
+	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps,
+			List<AgentReviewsEndpoint.ReviewDescriptor> reviews) {
 	}
 
 	/**

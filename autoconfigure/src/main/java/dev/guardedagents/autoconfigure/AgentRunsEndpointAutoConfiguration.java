@@ -1,6 +1,8 @@
 package dev.guardedagents.autoconfigure;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.Reviews;
+import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,21 +18,36 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code agentruns} actuator endpoint.
+ * Auto-configuration of the {@code agentruns} and {@code agentreviews} actuator
+ * endpoints.
  */
-@AutoConfiguration(after = GuardedAgentsAutoConfiguration.class)
+@AutoConfiguration(after = { GuardedAgentsAutoConfiguration.class, GuardedAgentsReviewsAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnBean({ AgentRuns.class, JdbcRunStore.class })
+@ConditionalOnBean({ AgentRuns.class, Reviews.class, JdbcRunStore.class })
 public final class AgentRunsEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
-	AgentRunsEndpoint agentRunsEndpoint(AgentRuns runs, JdbcRunStore store, ObjectProvider<JsonMapper> mapper,
+	AgentRunsEndpoint agentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store,
+			ObjectProvider<JsonMapper> mapper, GuardedAgentsProperties properties) {
+		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
+		return new AgentRunsEndpoint(runs, reviews, store, mapper.getIfAvailable(JsonMapper::new), show(actuator),
+				actuator.getRoles());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
+	AgentReviewsEndpoint agentReviewsEndpoint(Reviews reviews, ObjectProvider<JsonMapper> mapper,
 			GuardedAgentsProperties properties) {
 		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
-		return new AgentRunsEndpoint(runs, store, mapper.getIfAvailable(JsonMapper::new),
-				Show.valueOf(actuator.getShowPayloads().name()), actuator.getRoles());
+		return new AgentReviewsEndpoint(reviews, mapper.getIfAvailable(JsonMapper::new), show(actuator),
+				actuator.getRoles());
+	}
+
+	private static Show show(GuardedAgentsProperties.Actuator actuator) {
+		return Show.valueOf(actuator.getShowPayloads().name());
 	}
 
 }

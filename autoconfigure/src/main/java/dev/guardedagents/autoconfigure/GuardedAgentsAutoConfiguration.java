@@ -11,10 +11,13 @@ import dev.guardedagents.run.AgentRunAdvisor;
 import dev.guardedagents.run.AgentRunRegistry;
 import dev.guardedagents.run.DefaultAgentRuns;
 import dev.guardedagents.run.GuardedToolAdvisor;
+import dev.guardedagents.run.HumanCheckpointAdvisor;
+import dev.guardedagents.run.ReviewEvents;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.run.RunSettings;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,6 +31,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
@@ -64,6 +68,13 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static HumanCheckpointAdvisor guardedAgentsCheckpointAdvisor(ObjectProvider<RunEngine> engine,
+			AgentRunRegistry registry) {
+		return new HumanCheckpointAdvisor(engine::getObject, registry);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	GuardedAgentsSchemaInitializer guardedAgentsSchemaInitializer(DataSource dataSource,
 			GuardedAgentsProperties properties) {
@@ -79,11 +90,24 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunEngine guardedAgentsRunEngine(JdbcRunStore store, AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper,
-			GuardedAgentsProperties properties, Environment environment) {
+	JdbcReviewStore guardedAgentsReviewStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
+		return new JdbcReviewStore(dataSource, schema.getSchema());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReviewEvents guardedAgentsReviewEvents(ApplicationEventPublisher publisher) {
+		return new ReviewEvents(publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, AgentRunRegistry registry,
+			ObjectProvider<JsonMapper> mapper, ReviewEvents events, GuardedAgentsProperties properties,
+			Environment environment) {
 		properties.validate();
-		return new RunEngine(store, registry, mapper.getIfAvailable(JsonMapper::new), settings(properties, environment),
-				Clock.systemUTC());
+		return new RunEngine(store, reviews, registry, mapper.getIfAvailable(JsonMapper::new), events,
+				settings(properties, environment), Clock.systemUTC());
 	}
 
 	@Bean
@@ -105,7 +129,7 @@ public final class GuardedAgentsAutoConfiguration {
 				: environment.getProperty("spring.application.name", "application") + "@" + hostName();
 		return new RunSettings(instanceId, executor.getPoolSize(), executor.getQueueCapacity(),
 				executor.getShutdownGracePeriod(), recovery.getLeaseDuration(), recovery.getRenewInterval(),
-				recovery.getScanInterval(), recovery.getMaxRecoveries());
+				recovery.getScanInterval(), recovery.getMaxRecoveries(), properties.getReviews().getDefaultTimeout());
 	}
 
 	private static String hostName() {

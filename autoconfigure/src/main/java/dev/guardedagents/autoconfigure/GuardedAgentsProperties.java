@@ -36,6 +36,8 @@ public class GuardedAgentsProperties {
 
 	private final Recovery recovery = new Recovery();
 
+	private final Reviews reviews = new Reviews();
+
 	private final Actuator actuator = new Actuator();
 
 	public boolean isEnabled() {
@@ -66,6 +68,10 @@ public class GuardedAgentsProperties {
 		return this.recovery;
 	}
 
+	public Reviews getReviews() {
+		return this.reviews;
+	}
+
 	public Actuator getActuator() {
 		return this.actuator;
 	}
@@ -90,6 +96,8 @@ public class GuardedAgentsProperties {
 		requirePositive("guarded-agents.recovery.lease-duration", this.recovery.leaseDuration, false);
 		requirePositive("guarded-agents.recovery.renew-interval", this.recovery.renewInterval, false);
 		requirePositive("guarded-agents.recovery.scan-interval", this.recovery.scanInterval, false);
+		requirePositive("guarded-agents.reviews.default-timeout", this.reviews.defaultTimeout, false);
+		requirePositive("guarded-agents.reviews.deadline-check-interval", this.reviews.deadlineCheckInterval, false);
 		if (this.recovery.renewInterval.compareTo(this.recovery.leaseDuration.dividedBy(2)) > 0) {
 			throw new InvalidPropertyException("guarded-agents.recovery.renew-interval", this.recovery.renewInterval,
 					"must be at most half of guarded-agents.recovery.lease-duration (" + this.recovery.leaseDuration
@@ -242,13 +250,48 @@ public class GuardedAgentsProperties {
 	}
 
 	/**
-	 * The actuator endpoint agentruns.
+	 * Reviews of human checkpoints.
+	 */
+	public static class Reviews {
+
+		/**
+		 * How long reviewers have to decide at a checkpoint that sets no timeout of its
+		 * own.
+		 */
+		private Duration defaultTimeout = Duration.ofHours(24);
+
+		/**
+		 * How often each instance looks for reviews whose deadline passed, to apply their
+		 * timeout outcome.
+		 */
+		private Duration deadlineCheckInterval = Duration.ofSeconds(10);
+
+		public Duration getDefaultTimeout() {
+			return this.defaultTimeout;
+		}
+
+		public void setDefaultTimeout(Duration defaultTimeout) {
+			this.defaultTimeout = defaultTimeout;
+		}
+
+		public Duration getDeadlineCheckInterval() {
+			return this.deadlineCheckInterval;
+		}
+
+		public void setDeadlineCheckInterval(Duration deadlineCheckInterval) {
+			this.deadlineCheckInterval = deadlineCheckInterval;
+		}
+
+	}
+
+	/**
+	 * The actuator endpoints agentruns and agentreviews.
 	 */
 	public static class Actuator {
 
 		/**
 		 * When to show payloads (arguments, results, step inputs and outputs, error
-		 * messages), which may hold personal data.
+		 * messages, review payloads and edits), which may hold personal data.
 		 */
 		private PayloadVisibility showPayloads = PayloadVisibility.NEVER;
 

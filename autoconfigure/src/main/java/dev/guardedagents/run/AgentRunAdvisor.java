@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.core.Ordered;
 
 /**
  * Advises {@link AgentRun} methods: a call through the bean becomes a durable run.
@@ -28,6 +29,7 @@ public final class AgentRunAdvisor extends AbstractPointcutAdvisor {
 	 */
 	public AgentRunAdvisor(Supplier<RunEngine> engine) {
 		this.advice = new AgentRunInterceptor(engine);
+		setOrder(Ordered.LOWEST_PRECEDENCE - 300);
 	}
 
 	@Override

@@ -2,17 +2,22 @@ package dev.guardedagents.run;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.GuardedTool;
+import dev.guardedagents.HumanCheckpoint;
+import dev.guardedagents.TimeoutOutcome;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodIntrospector;
@@ -21,6 +26,7 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -37,6 +43,10 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	private final Map<Method, Plan> byMethod = new ConcurrentHashMap<>();
 
+	private final Map<Method, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+
+	private final Map<String, Checkpoint> checkpointsByName = new ConcurrentHashMap<>();
+
 	private final Set<Class<?>> withoutRuns = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
 	@Override
@@ -45,21 +55,84 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		if (this.withoutRuns.contains(targetClass)) {
 			return bean;
 		}
-		Map<Method, AgentRun> methods = MethodIntrospector.selectMethods(targetClass,
-				(MethodIntrospector.MetadataLookup<AgentRun>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, AgentRun.class));
+		Set<Method> methods = MethodIntrospector.selectMethods(targetClass,
+				(ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils.hasAnnotation(method, AgentRun.class)
+						|| AnnotatedElementUtils.hasAnnotation(method, HumanCheckpoint.class));
 		if (methods.isEmpty()) {
 			this.withoutRuns.add(targetClass);
 			return bean;
 		}
 		if (!AopUtils.isAopProxy(bean)) {
-			throw new BeanInitializationException("Bean '" + beanName
-					+ "' declares @AgentRun methods but is not proxied, "
-					+ "so its runs could not be journaled; make sure it is a Spring bean created by the container "
-					+ "(not a final class) and that spring.aop.auto is not false");
+			throw new BeanInitializationException("Bean '" + beanName + "' declares @AgentRun or @HumanCheckpoint "
+					+ "methods but is not proxied, so its runs could not be journaled; make sure it is a Spring bean "
+					+ "created by the container (not a final class) and that spring.aop.auto is not false");
 		}
-		methods.forEach((method, annotation) -> register(bean, targetClass, method, annotation));
+		for (Method method : methods) {
+			AgentRun run = AnnotatedElementUtils.findMergedAnnotation(method, AgentRun.class);
+			if (run != null) {
+				register(bean, targetClass, method, run);
+			}
+			HumanCheckpoint checkpoint = AnnotatedElementUtils.findMergedAnnotation(method, HumanCheckpoint.class);
+			if (checkpoint != null) {
+				register(targetClass, method, checkpoint);
+			}
+		}
 		return bean;
+	}
+
+	private void register(Class<?> targetClass, Method method, HumanCheckpoint annotation) {
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
+				: targetClass.getSimpleName() + "." + method.getName();
+		GuardedTool tool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
+		String toolName = (tool != null && StringUtils.hasText(tool.name())) ? tool.name() : name;
+		String where = "@HumanCheckpoint on " + method.toGenericString();
+		if (name.length() > 200) {
+			throw new BeanInitializationException(where + " needs a name of at most 200 characters");
+		}
+		if (annotation.onTimeout() == TimeoutOutcome.ESCALATE && !StringUtils.hasText(annotation.escalateTo())) {
+			throw new BeanInitializationException(where + " escalates on timeout but names no escalateTo reviewers");
+		}
+		Checkpoint checkpoint = new Checkpoint(name, toolName, method, parameterNames(method),
+				method.getGenericParameterTypes(), method.getGenericReturnType(),
+				duration(annotation.timeout(), where, "timeout"), annotation.onTimeout(), expression(annotation.when()),
+				StringUtils.hasText(annotation.reviewers()) ? annotation.reviewers() : null,
+				expression(annotation.summary()),
+				StringUtils.hasText(annotation.escalateTo()) ? annotation.escalateTo() : null,
+				duration(annotation.escalationTimeout(), where, "escalationTimeout"));
+		Checkpoint existing = this.checkpointsByName.putIfAbsent(name, checkpoint);
+		if (existing != null && !existing.method().equals(method)) {
+			throw new BeanInitializationException("Two @HumanCheckpoint methods are named '" + name + "': "
+					+ existing.method().toGenericString() + " and " + method.toGenericString()
+					+ "; give one of them another name with @HumanCheckpoint(name = ...)");
+		}
+		this.checkpoints.put(method, checkpoint);
+	}
+
+	private static String[] parameterNames(Method method) {
+		String[] names = parameterNames.getParameterNames(method);
+		if (names == null) {
+			throw new BeanInitializationException("The parameter names of " + method.toGenericString()
+					+ " are not available; compile with -parameters (Spring Boot's build plugins do)");
+		}
+		return names;
+	}
+
+	private static @Nullable Duration duration(String text, String where, String attribute) {
+		if (!StringUtils.hasText(text)) {
+			return null;
+		}
+		try {
+			Duration duration = DurationStyle.detectAndParse(text);
+			if (duration.isNegative() || duration.isZero()) {
+				throw new IllegalArgumentException("must be positive");
+			}
+			return duration;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BeanInitializationException(
+					where + " has an invalid " + attribute + " '" + text + "': use a duration such as 30m, 4h or PT4H",
+					ex);
+		}
 	}
 
 	private void register(Object bean, Class<?> targetClass, Method method, AgentRun annotation) {
@@ -99,6 +172,19 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		return this.byName.get(name);
 	}
 
+	@Nullable Checkpoint checkpoint(Method method) {
+		return this.checkpoints.get(method);
+	}
+
+	/**
+	 * Finds a checkpoint by name.
+	 * @param name the checkpoint name
+	 * @return the checkpoint, or {@code null} if this application has none of that name
+	 */
+	public @Nullable Checkpoint checkpoint(String name) {
+		return this.checkpointsByName.get(name);
+	}
+
 	/**
 	 * Returns the plans this instance can run.
 	 * @return plan names to versions
@@ -107,6 +193,17 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		Map<String, String> versions = new ConcurrentHashMap<>();
 		this.byName.forEach((name, plan) -> versions.put(name, plan.version()));
 		return versions;
+	}
+
+	private static @Nullable Object evaluate(Expression expression, Method method, Object[] args, String attribute,
+			String owner) {
+		try {
+			return expression.getValue(new MethodBasedEvaluationContext(null, method, args, parameterNames));
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException(attribute + " = \"" + expression.getExpressionString() + "\" of '"
+					+ owner + "' cannot be evaluated: " + ex.getMessage(), ex);
+		}
 	}
 
 	private static @Nullable Expression expression(String text) {
@@ -129,26 +226,67 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			@Nullable Expression idempotencyKey, @Nullable Expression businessKey) {
 
 		@Nullable String idempotencyKey(Object[] args) {
-			return evaluate(this.idempotencyKey, args, "idempotencyKey");
+			return key(this.idempotencyKey, args, "idempotencyKey");
 		}
 
 		@Nullable String businessKey(Object[] args) {
-			return evaluate(this.businessKey, args, "businessKey");
+			return key(this.businessKey, args, "businessKey");
 		}
 
-		private @Nullable String evaluate(@Nullable Expression expression, Object[] args, String attribute) {
-			if (expression == null) {
-				return null;
+		private @Nullable String key(@Nullable Expression expression, Object[] args, String attribute) {
+			Object value = (expression != null) ? evaluate(expression, this.method, args, attribute, this.name) : null;
+			return (value != null) ? value.toString() : null;
+		}
+
+	}
+
+	/**
+	 * A {@link HumanCheckpoint} method and its settings. Internal: not API.
+	 *
+	 * @param name the checkpoint name
+	 * @param toolName the name of the step that runs the method once approved
+	 * @param method the method as declared by the target class
+	 * @param parameterNames the parameter names
+	 * @param parameterTypes the generic parameter types
+	 * @param returnType the generic return type
+	 * @param timeout the timeout, or {@code null} for the configured default
+	 * @param onTimeout the timeout outcome
+	 * @param when the condition, or {@code null} to always ask
+	 * @param reviewers the reviewer group
+	 * @param summary the summary expression
+	 * @param escalateTo the escalation reviewer group
+	 * @param escalationTimeout the escalation timeout, or {@code null} for the timeout
+	 */
+	public record Checkpoint(String name, String toolName, Method method, String[] parameterNames,
+			Type[] parameterTypes, Type returnType, @Nullable Duration timeout, TimeoutOutcome onTimeout,
+			@Nullable Expression when, @Nullable String reviewers, @Nullable Expression summary,
+			@Nullable String escalateTo, @Nullable Duration escalationTimeout) {
+
+		boolean applies(Object[] args) {
+			if (this.when == null) {
+				return true;
 			}
-			try {
-				Object value = expression
-					.getValue(new MethodBasedEvaluationContext(null, this.method, args, parameterNames));
-				return (value != null) ? value.toString() : null;
+			return Boolean.TRUE.equals(evaluate(this.when, this.method, args, "when", this.name));
+		}
+
+		@Nullable String summary(Object[] args) {
+			Object summary = (this.summary != null) ? evaluate(this.summary, this.method, args, "summary", this.name)
+					: null;
+			return (summary != null) ? summary.toString() : null;
+		}
+
+		/**
+		 * Returns the index of a parameter.
+		 * @param name the parameter name
+		 * @return its index, or -1
+		 */
+		public int indexOf(String name) {
+			for (int i = 0; i < this.parameterNames.length; i++) {
+				if (this.parameterNames[i].equals(name)) {
+					return i;
+				}
 			}
-			catch (RuntimeException ex) {
-				throw new IllegalArgumentException("@AgentRun(" + attribute + " = \"" + expression.getExpressionString()
-						+ "\") of run '" + this.name + "' cannot be evaluated: " + ex.getMessage(), ex);
-			}
+			return -1;
 		}
 
 	}

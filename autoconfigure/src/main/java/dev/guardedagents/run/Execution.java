@@ -24,7 +24,7 @@ final class Execution implements RunContext {
 
 	private final CompletableFuture<Object> done = new CompletableFuture<>();
 
-	private final boolean waitingCaller;
+	private final Origin origin;
 
 	private volatile boolean cancelled;
 
@@ -34,12 +34,12 @@ final class Execution implements RunContext {
 
 	private @Nullable RuntimeException poison;
 
-	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, boolean waitingCaller) {
+	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin) {
 		this.runId = runId;
 		this.plan = plan;
 		this.epoch = epoch;
 		this.journal = journal;
-		this.waitingCaller = waitingCaller;
+		this.origin = origin;
 	}
 
 	@Override
@@ -86,7 +86,15 @@ final class Execution implements RunContext {
 	 * call), rather than the run executor.
 	 */
 	boolean hasWaitingCaller() {
-		return this.waitingCaller;
+		return this.origin == Origin.CALLER;
+	}
+
+	/**
+	 * Whether the run was recorded before this execution: state beyond the journal
+	 * (reviews) may exist and must be looked up.
+	 */
+	boolean isResumed() {
+		return this.origin == Origin.RESUMED;
 	}
 
 	int stepCount() {
@@ -127,6 +135,28 @@ final class Execution implements RunContext {
 
 	CompletableFuture<Object> done() {
 		return this.done;
+	}
+
+	/**
+	 * Where an execution comes from.
+	 */
+	enum Origin {
+
+		/**
+		 * A new run executing in the thread of the caller, who waits for its result.
+		 */
+		CALLER,
+
+		/**
+		 * A new run started asynchronously, executing on the run executor.
+		 */
+		EXECUTOR,
+
+		/**
+		 * A recorded run resumed on the run executor.
+		 */
+		RESUMED
+
 	}
 
 }

@@ -17,6 +17,7 @@ import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
 
@@ -36,6 +37,7 @@ public final class GuardedToolAdvisor extends AbstractPointcutAdvisor {
 	 */
 	public GuardedToolAdvisor(Supplier<RunEngine> engine) {
 		this.advice = new GuardedToolInterceptor(engine);
+		setOrder(Ordered.LOWEST_PRECEDENCE - 100);
 	}
 
 	@Override

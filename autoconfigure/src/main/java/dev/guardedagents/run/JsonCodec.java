@@ -16,6 +16,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.util.ClassUtils;
 
@@ -65,6 +66,41 @@ final class JsonCodec {
 			args[i] = codec(types[i]).reader().readValue(array.get(i));
 		}
 		return args;
+	}
+
+	/**
+	 * Writes the arguments of a checkpoint as a JSON object by parameter name, the
+	 * payload a reviewer sees and may edit.
+	 */
+	String writePayload(AgentRunRegistry.Checkpoint checkpoint, Object[] args) {
+		ObjectNode payload = this.mapper.createObjectNode();
+		for (int i = 0; i < args.length; i++) {
+			payload.set(checkpoint.parameterNames()[i], this.mapper.valueToTree(args[i]));
+		}
+		return payload.toString();
+	}
+
+	/**
+	 * Replaces the arguments a reviewer edited, read with their parameter types.
+	 */
+	Object[] applyEdits(AgentRunRegistry.Checkpoint checkpoint, Object[] args, String edits) {
+		Object[] edited = args.clone();
+		JsonNode values = this.mapper.readTree(edits);
+		for (Map.Entry<String, JsonNode> edit : values.properties()) {
+			int index = checkpoint.indexOf(edit.getKey());
+			if (index >= 0) {
+				edited[index] = codec(checkpoint.parameterTypes()[index]).reader().readValue(edit.getValue());
+			}
+		}
+		return edited;
+	}
+
+	String writeVerdict(Verdict verdict) {
+		return this.mapper.writeValueAsString(verdict);
+	}
+
+	Verdict readVerdict(@Nullable String json) {
+		return this.mapper.readValue(json, Verdict.class);
 	}
 
 	/**

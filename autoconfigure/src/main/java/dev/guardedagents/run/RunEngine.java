@@ -15,14 +15,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.NonDeterministicRunException;
+import dev.guardedagents.ReviewEvent;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
 import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.store.DuplicateStepException;
+import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
 import org.aopalliance.intercept.MethodInvocation;
@@ -32,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.dao.DataAccessException;
 
@@ -48,6 +55,10 @@ public final class RunEngine {
 
 	private final JdbcRunStore store;
 
+	private final JdbcReviewStore reviews;
+
+	private final ReviewEvents events;
+
 	private final AgentRunRegistry registry;
 
 	private final JsonCodec codec;
@@ -56,7 +67,7 @@ public final class RunEngine {
 
 	private final Clock clock;
 
-	private final RunExecutor executor;
+	private volatile RunExecutor executor;
 
 	private final Map<String, Execution> active = new ConcurrentHashMap<>();
 
@@ -71,14 +82,18 @@ public final class RunEngine {
 	/**
 	 * Creates a new engine.
 	 * @param store the run journal
+	 * @param reviews the reviews of human checkpoints
 	 * @param registry the registry of plans
 	 * @param mapper the JSON mapper for arguments and results
+	 * @param events the publisher of review events
 	 * @param settings the settings
 	 * @param clock the clock for timestamps and leases
 	 */
-	public RunEngine(JdbcRunStore store, AgentRunRegistry registry, JsonMapper mapper, RunSettings settings,
-			Clock clock) {
+	public RunEngine(JdbcRunStore store, JdbcReviewStore reviews, AgentRunRegistry registry, JsonMapper mapper,
+			ReviewEvents events, RunSettings settings, Clock clock) {
 		this.store = store;
+		this.reviews = reviews;
+		this.events = events;
 		this.registry = registry;
 		this.codec = new JsonCodec(mapper);
 		this.settings = settings;
@@ -146,7 +161,7 @@ public final class RunEngine {
 	private @Nullable Object runSynchronously(AgentRunRegistry.Plan plan, MethodInvocation invocation)
 			throws Throwable {
 		NewRun run = newRun(plan, invocation.getArguments());
-		Execution execution = record(run, plan, true);
+		Execution execution = record(run, plan, Execution.Origin.CALLER);
 		if (execution == null) {
 			return awaitUnchecked(existing(plan, run).id(), plan.returnType());
 		}
@@ -161,7 +176,7 @@ public final class RunEngine {
 		this.executor.reserve();
 		Execution execution;
 		try {
-			execution = record(run, plan, false);
+			execution = record(run, plan, Execution.Origin.EXECUTOR);
 		}
 		catch (RuntimeException ex) {
 			this.executor.release();
@@ -180,8 +195,8 @@ public final class RunEngine {
 	 * and cancellation see it.
 	 * @return its execution, or {@code null} if its idempotency key was used before
 	 */
-	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, boolean waitingCaller) {
-		Execution execution = new Execution(run.id(), plan, 1, List.of(), waitingCaller);
+	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
+		Execution execution = new Execution(run.id(), plan, 1, List.of(), origin);
 		this.active.put(run.id(), execution);
 		boolean inserted = false;
 		try {
@@ -223,7 +238,7 @@ public final class RunEngine {
 					+ ") has no matching plan here; released for an instance that has it");
 			return;
 		}
-		Execution execution = new Execution(runId, plan, epoch, this.store.steps(runId), false);
+		Execution execution = new Execution(runId, plan, epoch, this.store.steps(runId), Execution.Origin.RESUMED);
 		Object[] args;
 		try {
 			args = this.codec.readArguments(plan, run.arguments());
@@ -362,6 +377,12 @@ public final class RunEngine {
 	}
 
 	private @Nullable Object signalled(Execution execution, RunSignal signal) throws InterruptedException {
+		if (signal.reason() == RunSignal.Reason.SUSPENDED) {
+			if (execution.hasWaitingCaller()) {
+				throw new RunSuspendedException(execution.runId(), signal.reviewId());
+			}
+			return null;
+		}
 		if (signal.reason() == RunSignal.Reason.CANCELLED) {
 			RunCancelledException cancelled = new RunCancelledException(execution.runId());
 			execution.done().completeExceptionally(cancelled);
@@ -443,8 +464,90 @@ public final class RunEngine {
 		return result;
 	}
 
+	/**
+	 * Called by the {@code @HumanCheckpoint} interceptor: asks a human, or applies the
+	 * decision taken, then runs the method as a step.
+	 */
+	@Nullable Object invokeCheckpoint(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint) throws Throwable {
+		Execution execution = RunContextHolder.execution();
+		if (execution == null || execution.inStep()) {
+			return invocation.proceed();
+		}
+		if (!checkpoint.applies(invocation.getArguments())) {
+			return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType());
+		}
+		if (execution.isCancelled()) {
+			throw RunSignal.cancelled(execution.runId());
+		}
+		int seq = execution.nextSeq();
+		StepView recorded = execution.recorded(seq);
+		if (recorded != null) {
+			checkReplay(execution, recorded, StepKind.CHECKPOINT, checkpoint.name());
+			return act(invocation, checkpoint, this.codec.readVerdict(recorded.output()));
+		}
+		if (execution.poison() != null) {
+			throw execution.poison();
+		}
+		ReviewView review = execution.isResumed() ? this.reviews.findLatest(execution.runId(), seq).orElse(null) : null;
+		if (review == null) {
+			throw openReview(execution, seq, checkpoint, invocation.getArguments());
+		}
+		if (review.status() == ReviewStatus.PENDING) {
+			if (!this.reviews.park(execution.runId(), execution.epoch(), now())) {
+				throw signal(execution);
+			}
+			throw RunSignal.suspended(execution.runId(), review.id());
+		}
+		Verdict verdict = new Verdict(review.status(), review.id(), review.reviewer(), review.comment(),
+				review.edits());
+		boolean approved = verdict.status() == ReviewStatus.APPROVED;
+		String rejection = approved ? null : verdict.rejection(checkpoint.name()).getMessage();
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : now();
+		record(execution, new StepView(seq, StepKind.CHECKPOINT, checkpoint.name(), approved, 1, review.createdAt(),
+				Duration.between(review.createdAt(), decidedAt), review.payload(), this.codec.writeVerdict(verdict),
+				approved ? null : CheckpointRejectedException.class.getName(), rejection, execution.stepKey(seq)));
+		return act(invocation, checkpoint, verdict);
+	}
+
+	private RunSignal openReview(Execution execution, int seq, AgentRunRegistry.Checkpoint checkpoint, Object[] args) {
+		Instant now = now();
+		Duration timeout = (checkpoint.timeout() != null) ? checkpoint.timeout() : this.settings.reviewTimeout();
+		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, checkpoint.name(),
+				ReviewStatus.PENDING, checkpoint.reviewers(), checkpoint.summary(args),
+				this.codec.writePayload(checkpoint, args), checkpoint.onTimeout(), now.plus(timeout), null, null, null,
+				now, null);
+		Duration escalationTimeout = (checkpoint.escalationTimeout() != null) ? checkpoint.escalationTimeout()
+				: timeout;
+		if (!this.reviews.openAndPark(review,
+				new JdbcReviewStore.Escalation(checkpoint.escalateTo(), escalationTimeout.toMillis()),
+				execution.epoch())) {
+			return signal(execution);
+		}
+		this.events.publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
+		return RunSignal.suspended(execution.runId(), review.id());
+	}
+
+	private @Nullable Object act(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint, Verdict verdict)
+			throws Throwable {
+		if (verdict.status() != ReviewStatus.APPROVED) {
+			throw verdict.rejection(checkpoint.name());
+		}
+		if (verdict.edits() != null && invocation instanceof ProxyMethodInvocation proxyInvocation) {
+			proxyInvocation.setArguments(this.codec.applyEdits(checkpoint, invocation.getArguments(), verdict.edits()));
+		}
+		return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType());
+	}
+
 	private @Nullable Object replay(Execution execution, StepView recorded, StepKind kind, String name, Type returnType,
 			Method method) throws Throwable {
+		checkReplay(execution, recorded, kind, name);
+		if (recorded.succeeded()) {
+			return this.codec.readResult(recorded.output(), returnType);
+		}
+		throw JsonCodec.recreate(recorded.errorType(), recorded.errorMessage(), method);
+	}
+
+	private static void checkReplay(Execution execution, StepView recorded, StepKind kind, String name) {
 		if (recorded.kind() != kind || !recorded.name().equals(name)) {
 			NonDeterministicRunException mismatch = new NonDeterministicRunException("Run " + execution.runId() + " ("
 					+ execution.runName() + ") recorded " + recorded.kind() + " '" + recorded.name() + "' as step "
@@ -454,10 +557,6 @@ public final class RunEngine {
 			execution.poison(mismatch);
 			throw mismatch;
 		}
-		if (recorded.succeeded()) {
-			return this.codec.readResult(recorded.output(), returnType);
-		}
-		throw JsonCodec.recreate(recorded.errorType(), recorded.errorMessage(), method);
 	}
 
 	private void record(Execution execution, StepView step) {
@@ -487,12 +586,29 @@ public final class RunEngine {
 	 */
 	@Nullable Object await(String runId, Type returnType, @Nullable Duration timeout)
 			throws TimeoutException, InterruptedException {
+		return await(runId, returnType, timeout, false);
+	}
+
+	/**
+	 * Waits until a run is finished and returns its result; a caller that runs the plan
+	 * synchronously gets {@link RunSuspendedException} for a run that waits for a review.
+	 */
+	private @Nullable Object await(String runId, Type returnType, @Nullable Duration timeout, boolean caller)
+			throws TimeoutException, InterruptedException {
 		long deadline = (timeout != null) ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
 		long pause = 5;
 		while (true) {
 			RunView run = this.store.findRun(runId).orElseThrow();
 			if (run.status().isTerminal()) {
 				return result(run, returnType);
+			}
+			if (caller && run.status() == RunStatus.WAITING) {
+				String reviewId = this.reviews.list(ReviewStatus.PENDING, runId, null, 1)
+					.stream()
+					.findFirst()
+					.map(ReviewView::id)
+					.orElse("none");
+				throw new RunSuspendedException(runId, reviewId);
 			}
 			long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 			if (remaining <= 0) {
@@ -517,7 +633,7 @@ public final class RunEngine {
 
 	private @Nullable Object awaitUnchecked(String runId, Type returnType) throws InterruptedException {
 		try {
-			return await(runId, returnType, null);
+			return await(runId, returnType, null, true);
 		}
 		catch (TimeoutException ex) {
 			throw new IllegalStateException(ex);
@@ -571,6 +687,17 @@ public final class RunEngine {
 					+ "bean (not through 'this', and not inside a running run); the call made none");
 		}
 		return request.started;
+	}
+
+	/**
+	 * Opens the engine for work again after it was stopped (a context may be stopped and
+	 * started again).
+	 */
+	void open() {
+		if (this.stopping) {
+			this.executor = new RunExecutor(this.settings.poolSize(), this.settings.queueCapacity());
+			this.stopping = false;
+		}
 	}
 
 	void shutdown() throws InterruptedException {

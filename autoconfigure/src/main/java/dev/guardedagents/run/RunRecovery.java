@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -51,8 +52,9 @@ public final class RunRecovery implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.engine.open();
 		RunSettings settings = this.engine.settings();
-		int released = store().releaseLeases(settings.instanceId(), this.engine.now());
+		int released = store().releaseLeases(settings.instanceId(), this.engine.now(), false);
 		if (released > 0) {
 			logger.info("Instance " + settings.instanceId() + " restarted with " + released
 					+ " unfinished runs of its own; resuming them");
@@ -79,7 +81,23 @@ public final class RunRecovery implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		store().releaseLeases(this.engine.settings().instanceId(), this.engine.now());
+		store().releaseLeases(this.engine.settings().instanceId(), this.engine.now(), true);
+	}
+
+	/**
+	 * Looks for runs to resume now rather than at the next scan, for example right after
+	 * a review was decided.
+	 */
+	public void recoverSoon() {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null) {
+			try {
+				scheduler.execute(this::recover);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
+		}
 	}
 
 	@Override

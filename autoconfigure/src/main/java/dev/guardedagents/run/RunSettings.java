@@ -15,8 +15,10 @@ import java.time.Duration;
  * @param scanInterval how often expired leases are looked for
  * @param maxRecoveries how often a run may be resumed after its owner stopped before it
  * is failed
+ * @param reviewTimeout the timeout of a checkpoint that names none
  */
 public record RunSettings(String instanceId, int poolSize, int queueCapacity, Duration shutdownGracePeriod,
-		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries) {
+		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries,
+		Duration reviewTimeout) {
 
 }

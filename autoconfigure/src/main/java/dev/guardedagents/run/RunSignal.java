@@ -3,31 +3,35 @@ package dev.guardedagents.run;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Unwinds a run that must stop executing here: it was cancelled, or another instance took
- * it over. An {@link Error} so that user code's {@code catch (Exception e)} does not
- * swallow it.
+ * Unwinds a run that must stop executing here: it was cancelled, another instance took it
+ * over, the journal failed, or it parked for a review. An {@link Error} so that user
+ * code's {@code catch (Exception e)} does not swallow it.
  */
 final class RunSignal extends Error {
 
 	enum Reason {
 
-		CANCELLED, LOST, JOURNAL_FAILED
+		CANCELLED, LOST, JOURNAL_FAILED, SUSPENDED
 
 	}
 
 	private final Reason reason;
 
-	private RunSignal(Reason reason, String message, @Nullable RuntimeException cause) {
+	private final @Nullable String reviewId;
+
+	private RunSignal(Reason reason, String message, @Nullable RuntimeException cause, @Nullable String reviewId) {
 		super(message, cause, false, false);
 		this.reason = reason;
+		this.reviewId = reviewId;
 	}
 
 	static RunSignal cancelled(String runId) {
-		return new RunSignal(Reason.CANCELLED, "Run " + runId + " was cancelled", null);
+		return new RunSignal(Reason.CANCELLED, "Run " + runId + " was cancelled", null, null);
 	}
 
 	static RunSignal lost(String runId) {
-		return new RunSignal(Reason.LOST, "Run " + runId + " is owned by another execution; this one stops", null);
+		return new RunSignal(Reason.LOST, "Run " + runId + " is owned by another execution; this one stops", null,
+				null);
 	}
 
 	/**
@@ -35,15 +39,26 @@ final class RunSignal extends Error {
 	 * resumed later, and the journal's exception reaches the caller.
 	 */
 	static RunSignal journalFailed(String runId, RuntimeException cause) {
-		return new RunSignal(Reason.JOURNAL_FAILED, "Run " + runId + " could not record a step", cause);
+		return new RunSignal(Reason.JOURNAL_FAILED, "Run " + runId + " could not record a step", cause, null);
 	}
 
-	RuntimeException journalFailure() {
-		return (RuntimeException) getCause();
+	/**
+	 * The run parked for a review: the thread unwinds, the run waits in the database.
+	 */
+	static RunSignal suspended(String runId, String reviewId) {
+		return new RunSignal(Reason.SUSPENDED, "Run " + runId + " waits for review " + reviewId, null, reviewId);
 	}
 
 	Reason reason() {
 		return this.reason;
+	}
+
+	@Nullable String reviewId() {
+		return this.reviewId;
+	}
+
+	RuntimeException journalFailure() {
+		return (RuntimeException) getCause();
 	}
 
 }

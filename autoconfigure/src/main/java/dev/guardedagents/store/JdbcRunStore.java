@@ -1,14 +1,10 @@
 package dev.guardedagents.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,8 +18,6 @@ import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
  * The run journal on plain JDBC. Every write is one statement on one connection taken
@@ -39,7 +33,7 @@ public final class JdbcRunStore {
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
 			+ "error_type, error_message, idempotency_key";
 
-	private final DataSource dataSource;
+	private final Jdbc jdbc;
 
 	private final String run;
 
@@ -51,7 +45,7 @@ public final class JdbcRunStore {
 	 * @param schema the schema holding the tables, as folded by the database
 	 */
 	public JdbcRunStore(DataSource dataSource, String schema) {
-		this.dataSource = dataSource;
+		this.jdbc = new Jdbc(dataSource);
 		this.run = schema + ".guarded_run";
 		this.step = schema + ".guarded_step";
 	}
@@ -65,7 +59,7 @@ public final class JdbcRunStore {
 		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
 				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at) "
 				+ "VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?)";
-		return write((c) -> {
+		return this.jdbc.write((c) -> {
 			try (PreparedStatement ps = c.prepareStatement(sql)) {
 				ps.setString(1, run.id());
 				ps.setString(2, run.name());
@@ -74,14 +68,14 @@ public final class JdbcRunStore {
 				ps.setString(5, run.idempotencyKey());
 				ps.setString(6, run.arguments());
 				ps.setString(7, run.owner());
-				ps.setObject(8, time(run.leaseUntil()));
-				ps.setObject(9, time(run.now()));
-				ps.setObject(10, time(run.now()));
+				ps.setObject(8, Jdbc.time(run.leaseUntil()));
+				ps.setObject(9, Jdbc.time(run.now()));
+				ps.setObject(10, Jdbc.time(run.now()));
 				ps.executeUpdate();
 				return true;
 			}
 			catch (SQLException ex) {
-				if (isUniqueViolation(ex) && run.idempotencyKey() != null) {
+				if (Jdbc.isUniqueViolation(ex) && run.idempotencyKey() != null) {
 					return false;
 				}
 				throw ex;
@@ -102,7 +96,7 @@ public final class JdbcRunStore {
 		String sql = "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
 				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
 				+ " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
-		return write((c) -> {
+		return this.jdbc.write((c) -> {
 			try (PreparedStatement ps = c.prepareStatement(sql)) {
 				ps.setString(1, runId);
 				ps.setInt(2, step.seq());
@@ -110,7 +104,7 @@ public final class JdbcRunStore {
 				ps.setString(4, step.name());
 				ps.setBoolean(5, step.succeeded());
 				ps.setInt(6, step.attempts());
-				ps.setObject(7, time(step.startedAt()));
+				ps.setObject(7, Jdbc.time(step.startedAt()));
 				ps.setLong(8, step.duration().toNanos() / 1000);
 				ps.setString(9, step.input());
 				ps.setString(10, step.output());
@@ -122,7 +116,7 @@ public final class JdbcRunStore {
 				return ps.executeUpdate() == 1;
 			}
 			catch (SQLException ex) {
-				if (isUniqueViolation(ex)) {
+				if (Jdbc.isUniqueViolation(ex)) {
 					throw new DuplicateStepException(runId, step.seq(), ex);
 				}
 				throw ex;
@@ -147,8 +141,8 @@ public final class JdbcRunStore {
 		String sql = "UPDATE " + this.run + " SET status = ?, result = ?, error_type = ?, error_message = ?, "
 				+ "step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
 				+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
-		return update(sql, status.name(), result, errorType, errorMessage, stepCount, time(now), time(now), runId,
-				epoch) == 1;
+		return this.jdbc.update(sql, status.name(), result, errorType, errorMessage, stepCount, Jdbc.time(now),
+				Jdbc.time(now), runId, epoch) == 1;
 	}
 
 	/**
@@ -158,8 +152,8 @@ public final class JdbcRunStore {
 	 * @return the number of runs renewed
 	 */
 	public int renewLeases(String owner, Instant leaseUntil) {
-		return update("UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND status = 'RUNNING'",
-				time(leaseUntil), owner);
+		return this.jdbc.update("UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND status = 'RUNNING'",
+				Jdbc.time(leaseUntil), owner);
 	}
 
 	/**
@@ -167,11 +161,14 @@ public final class JdbcRunStore {
 	 * claim them at once.
 	 * @param owner the instance id
 	 * @param now the current time
+	 * @param graceful {@code true} when the instance stops in order: the runs are handed
+	 * over without an owner, and their next claim does not count as a recovery;
+	 * {@code false} at start-up after a crash, when it does
 	 * @return the number of runs released
 	 */
-	public int releaseLeases(String owner, Instant now) {
-		return update("UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND status = 'RUNNING'",
-				time(now.minusMillis(1)), owner);
+	public int releaseLeases(String owner, Instant now, boolean graceful) {
+		return this.jdbc.update("UPDATE " + this.run + " SET lease_until = ?" + (graceful ? ", owner_id = NULL" : "")
+				+ " WHERE owner_id = ? AND status = 'RUNNING'", Jdbc.time(now.minusMillis(1)), owner);
 	}
 
 	/**
@@ -183,9 +180,9 @@ public final class JdbcRunStore {
 	 * @return {@code true} if the lease was ended
 	 */
 	public boolean releaseLease(String runId, long epoch, Instant now) {
-		return update(
+		return this.jdbc.update(
 				"UPDATE " + this.run + " SET lease_until = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
-				time(now.minusMillis(1)), runId, epoch) == 1;
+				Jdbc.time(now.minusMillis(1)), runId, epoch) == 1;
 	}
 
 	/**
@@ -202,7 +199,7 @@ public final class JdbcRunStore {
 			.append(this.run)
 			.append(" WHERE status = 'RUNNING' AND lease_until < ?");
 		List<Object> args = new ArrayList<>();
-		args.add(time(now));
+		args.add(Jdbc.time(now));
 		if (plans.isEmpty()) {
 			if (known) {
 				return List.of();
@@ -220,7 +217,7 @@ public final class JdbcRunStore {
 			sql.append(")");
 		}
 		sql.append(" ORDER BY lease_until FETCH FIRST ").append(limit).append(" ROWS ONLY");
-		return query(sql.toString(),
+		return this.jdbc.query(sql.toString(),
 				(rs) -> new ExpiredRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5)),
 				args.toArray());
 	}
@@ -236,10 +233,11 @@ public final class JdbcRunStore {
 	 * {@code expired.epoch() + 1}
 	 */
 	public boolean claim(ExpiredRun expired, String owner, Instant leaseUntil, Instant now) {
-		return update("UPDATE " + this.run + " SET owner_id = ?, owner_epoch = owner_epoch + 1, lease_until = ?, "
-				+ "recoveries = recoveries + 1, updated_at = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' "
-				+ "AND lease_until < ?", owner, time(leaseUntil), time(now), expired.id(), expired.epoch(),
-				time(now)) == 1;
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET owner_id = ?, owner_epoch = owner_epoch + 1, lease_until = ?, "
+						+ "recoveries = recoveries + CASE WHEN owner_id IS NULL THEN 0 ELSE 1 END, updated_at = ? "
+						+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' " + "AND lease_until < ?",
+				owner, Jdbc.time(leaseUntil), Jdbc.time(now), expired.id(), expired.epoch(), Jdbc.time(now)) == 1;
 	}
 
 	/**
@@ -251,10 +249,10 @@ public final class JdbcRunStore {
 	 * @return {@code true} if the run was failed by this call
 	 */
 	public boolean failExpired(ExpiredRun expired, String errorType, String message, Instant now) {
-		return update("UPDATE " + this.run + " SET status = 'FAILED', error_type = ?, error_message = ?, "
+		return this.jdbc.update("UPDATE " + this.run + " SET status = 'FAILED', error_type = ?, error_message = ?, "
 				+ "owner_id = NULL, lease_until = NULL, owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? "
 				+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' AND lease_until < ?", errorType, message,
-				time(now), time(now), expired.id(), expired.epoch(), time(now)) == 1;
+				Jdbc.time(now), Jdbc.time(now), expired.id(), expired.epoch(), Jdbc.time(now)) == 1;
 	}
 
 	/**
@@ -264,9 +262,10 @@ public final class JdbcRunStore {
 	 * @return {@code true} if the run was cancelled by this call
 	 */
 	public boolean cancel(String runId, Instant now) {
-		return update("UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
-				+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ? "
-				+ "AND status IN ('RUNNING', 'WAITING')", time(now), time(now), runId) == 1;
+		return this.jdbc
+			.update("UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
+					+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ? "
+					+ "AND status IN ('RUNNING', 'WAITING')", Jdbc.time(now), Jdbc.time(now), runId) == 1;
 	}
 
 	/**
@@ -275,7 +274,8 @@ public final class JdbcRunStore {
 	 * @return the run
 	 */
 	public Optional<RunView> findRun(String runId) {
-		return query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ?", JdbcRunStore::runView, runId)
+		return this.jdbc
+			.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ?", JdbcRunStore::runView, runId)
 			.stream()
 			.findFirst();
 	}
@@ -287,8 +287,9 @@ public final class JdbcRunStore {
 	 * @return the run
 	 */
 	public Optional<RunView> findByIdempotencyKey(String name, String idempotencyKey) {
-		return query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE name = ? AND idempotency_key = ?",
-				JdbcRunStore::runView, name, idempotencyKey)
+		return this.jdbc
+			.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE name = ? AND idempotency_key = ?",
+					JdbcRunStore::runView, name, idempotencyKey)
 			.stream()
 			.findFirst();
 	}
@@ -299,7 +300,8 @@ public final class JdbcRunStore {
 	 * @return the epoch
 	 */
 	public long epoch(String runId) {
-		return query("SELECT owner_epoch FROM " + this.run + " WHERE id = ?", (rs) -> rs.getLong(1), runId).get(0);
+		return this.jdbc.query("SELECT owner_epoch FROM " + this.run + " WHERE id = ?", (rs) -> rs.getLong(1), runId)
+			.get(0);
 	}
 
 	/**
@@ -308,7 +310,7 @@ public final class JdbcRunStore {
 	 * @return the steps
 	 */
 	public List<StepView> steps(String runId) {
-		return query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? ORDER BY seq",
+		return this.jdbc.query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? ORDER BY seq",
 				JdbcRunStore::stepView, runId);
 	}
 
@@ -331,87 +333,13 @@ public final class JdbcRunStore {
 			where.append(" AND name = ?");
 			args.add(name);
 		}
-		long total = query("SELECT COUNT(*) FROM " + this.run + where, (rs) -> rs.getLong(1), args.toArray()).get(0);
-		List<RunView> runs = query(
+		long total = this.jdbc.query("SELECT COUNT(*) FROM " + this.run + where, (rs) -> rs.getLong(1), args.toArray())
+			.get(0);
+		List<RunView> runs = this.jdbc.query(
 				"SELECT " + RUN_COLUMNS + " FROM " + this.run + where + " ORDER BY created_at DESC, id DESC OFFSET "
 						+ ((long) page * size) + " ROWS FETCH NEXT " + size + " ROWS ONLY",
 				JdbcRunStore::runView, args.toArray());
 		return new RunPage(runs, total);
-	}
-
-	private int update(String sql, @Nullable Object... args) {
-		return write((c) -> {
-			try (PreparedStatement ps = c.prepareStatement(sql)) {
-				bind(ps, args);
-				return ps.executeUpdate();
-			}
-		});
-	}
-
-	private <T> List<T> query(String sql, RowMapper<T> mapper, @Nullable Object... args) {
-		try (Connection c = this.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-			bind(ps, args);
-			List<T> rows = new ArrayList<>();
-			try (ResultSet rs = ps.executeQuery()) {
-				while (rs.next()) {
-					rows.add(mapper.map(rs));
-				}
-			}
-			if (!c.getAutoCommit()) {
-				c.commit();
-			}
-			return rows;
-		}
-		catch (SQLException ex) {
-			throw new DataAccessResourceFailureException("Run journal query failed: " + sql, ex);
-		}
-	}
-
-	private <T> T write(ConnectionCallback<T> action) {
-		try (Connection c = this.dataSource.getConnection()) {
-			boolean autoCommit = c.getAutoCommit();
-			try {
-				T result = action.doInConnection(c);
-				if (!autoCommit) {
-					c.commit();
-				}
-				return result;
-			}
-			catch (SQLException | RuntimeException ex) {
-				if (!autoCommit) {
-					c.rollback();
-				}
-				throw ex;
-			}
-		}
-		catch (SQLException ex) {
-			throw new DataAccessResourceFailureException("Run journal write failed", ex);
-		}
-	}
-
-	private static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
-		for (int i = 0; i < args.length; i++) {
-			Object arg = args[i];
-			if (arg == null) {
-				ps.setNull(i + 1, Types.VARCHAR);
-			}
-			else {
-				ps.setObject(i + 1, arg);
-			}
-		}
-	}
-
-	private static boolean isUniqueViolation(SQLException ex) {
-		return "23505".equals(ex.getSQLState());
-	}
-
-	private static @Nullable OffsetDateTime time(@Nullable Instant instant) {
-		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
-	}
-
-	private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
-		OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-		return (time != null) ? time.toInstant() : null;
 	}
 
 	private static RunView runView(ResultSet rs) throws SQLException {
@@ -419,13 +347,13 @@ public final class JdbcRunStore {
 				RunStatus.valueOf(rs.getString("status")), rs.getString("business_key"),
 				rs.getString("idempotency_key"), rs.getString("arguments"), rs.getString("result"),
 				rs.getString("error_type"), rs.getString("error_message"), rs.getString("owner_id"),
-				instant(rs, "lease_until"), rs.getInt("recoveries"), rs.getInt("step_count"), instant(rs, "created_at"),
-				instant(rs, "updated_at"), instant(rs, "finished_at"));
+				Jdbc.instant(rs, "lease_until"), rs.getInt("recoveries"), rs.getInt("step_count"),
+				Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "finished_at"));
 	}
 
 	private static StepView stepView(ResultSet rs) throws SQLException {
 		return new StepView(rs.getInt("seq"), StepKind.valueOf(rs.getString("kind")), rs.getString("name"),
-				rs.getBoolean("succeeded"), rs.getInt("attempts"), instant(rs, "started_at"),
+				rs.getBoolean("succeeded"), rs.getInt("attempts"), Jdbc.instant(rs, "started_at"),
 				Duration.ofNanos(rs.getLong("duration_micros") * 1000), rs.getString("input"), rs.getString("output"),
 				rs.getString("error_type"), rs.getString("error_message"), rs.getString("idempotency_key"));
 	}
@@ -438,21 +366,7 @@ public final class JdbcRunStore {
 	public long count(Collection<RunStatus> statuses) {
 		StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM " + this.run + " WHERE status IN (");
 		sql.append(String.join(", ", statuses.stream().map((s) -> "'" + s.name() + "'").toList())).append(")");
-		return query(sql.toString(), (rs) -> rs.getLong(1)).get(0);
-	}
-
-	@FunctionalInterface
-	private interface ConnectionCallback<T> {
-
-		T doInConnection(Connection connection) throws SQLException;
-
-	}
-
-	@FunctionalInterface
-	private interface RowMapper<T> {
-
-		T map(ResultSet rs) throws SQLException;
-
+		return this.jdbc.query(sql.toString(), (rs) -> rs.getLong(1)).get(0);
 	}
 
 }

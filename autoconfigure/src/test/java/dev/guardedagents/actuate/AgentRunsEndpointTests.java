@@ -14,10 +14,14 @@ import dev.guardedagents.StepView;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunDetailDescriptor;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunsDescriptor;
 import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.review.DefaultReviews;
 import dev.guardedagents.run.DefaultAgentRuns;
+import dev.guardedagents.run.ReviewEvents;
+import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunSettings;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +45,8 @@ class AgentRunsEndpointTests {
 
 	private DefaultAgentRuns runs;
 
+	private DefaultReviews reviews;
+
 	private String runId;
 
 	@BeforeEach
@@ -52,10 +58,17 @@ class AgentRunsEndpointTests {
 		GuardedAgentsSchemaInitializer schema = new GuardedAgentsSchemaInitializer(dataSource, "guarded_agents");
 		schema.afterPropertiesSet();
 		this.store = new JdbcRunStore(dataSource, schema.getSchema());
-		this.runs = new DefaultAgentRuns(new RunEngine(this.store, new AgentRunRegistry(), new JsonMapper(),
+		JdbcReviewStore reviewStore = new JdbcReviewStore(dataSource, schema.getSchema());
+		AgentRunRegistry registry = new AgentRunRegistry();
+		ReviewEvents events = new ReviewEvents((event) -> {
+		});
+		RunEngine engine = new RunEngine(this.store, reviewStore, registry, new JsonMapper(), events,
 				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
-						Duration.ofSeconds(10), 3),
-				Clock.systemUTC()));
+						Duration.ofSeconds(10), 3, Duration.ofHours(1)),
+				Clock.systemUTC());
+		this.runs = new DefaultAgentRuns(engine);
+		this.reviews = new DefaultReviews(reviewStore, registry, new JsonMapper(), events, new RunRecovery(engine),
+				Clock.systemUTC());
 		Instant now = Instant.now();
 		for (int i = 0; i < 3; i++) {
 			this.runId = UUID.randomUUID().toString();
@@ -116,7 +129,7 @@ class AgentRunsEndpointTests {
 	}
 
 	private AgentRunsEndpoint endpoint(Show show) {
-		return new AgentRunsEndpoint(this.runs, this.store, new JsonMapper(), show, Set.of());
+		return new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(), show, Set.of());
 	}
 
 }

@@ -7,7 +7,10 @@ import java.util.List;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.Reviews;
+import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
+import dev.guardedagents.review.ReviewDeadlines;
 import dev.guardedagents.run.DefaultAgentRuns;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunRecovery;
@@ -40,9 +43,10 @@ class GuardedAgentsAutoConfigurationTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:autoconfig;DB_CLOSE_DELAY=-1",
 				"spring.datasource.username=sa", "guarded-agents.instance-id=autoconfig",
-				"management.endpoints.web.exposure.include=agentruns")
+				"management.endpoints.web.exposure.include=agentruns,agentreviews")
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
-				AopAutoConfiguration.class, GuardedAgentsAutoConfiguration.class, EndpointAutoConfiguration.class,
+				AopAutoConfiguration.class, GuardedAgentsAutoConfiguration.class,
+				GuardedAgentsReviewsAutoConfiguration.class, EndpointAutoConfiguration.class,
 				AgentRunsEndpointAutoConfiguration.class));
 
 	@Test
@@ -51,7 +55,10 @@ class GuardedAgentsAutoConfigurationTests {
 			.hasSingleBean(RunEngine.class)
 			.hasSingleBean(JdbcRunStore.class)
 			.hasSingleBean(RunRecovery.class)
-			.hasSingleBean(AgentRunsEndpoint.class));
+			.hasSingleBean(Reviews.class)
+			.hasSingleBean(ReviewDeadlines.class)
+			.hasSingleBean(AgentRunsEndpoint.class)
+			.hasSingleBean(AgentReviewsEndpoint.class));
 	}
 
 	@Test
@@ -93,7 +100,7 @@ class GuardedAgentsAutoConfigurationTests {
 	@Test
 	void everyUserFacingBeanBacksOff() {
 		List<Class<?>> configurations = List.of(GuardedAgentsAutoConfiguration.class,
-				AgentRunsEndpointAutoConfiguration.class);
+				GuardedAgentsReviewsAutoConfiguration.class, AgentRunsEndpointAutoConfiguration.class);
 		for (Class<?> configuration : configurations) {
 			for (Method method : configuration.getDeclaredMethods()) {
 				if (method.isAnnotationPresent(Bean.class) && !Modifier.isStatic(method.getModifiers())) {
@@ -150,6 +157,7 @@ class GuardedAgentsAutoConfigurationTests {
 			.getResourceAsStream("/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
 			.readAllBytes());
 		assertThat(Arrays.asList(imports.split("\\s+"))).contains(GuardedAgentsAutoConfiguration.class.getName(),
+				GuardedAgentsReviewsAutoConfiguration.class.getName(),
 				AgentRunsEndpointAutoConfiguration.class.getName());
 	}
 

@@ -10,8 +10,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.GuardedTool;
+import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.RunContext;
+import dev.guardedagents.TimeoutOutcome;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -32,11 +35,22 @@ class EngineTestApplication {
 	}
 
 	@Bean
-	Plans plans(Tools tools) {
-		return new Plans(tools);
+	Offers offers(@Value("${guarded-agents.instance-id}") String instanceId) {
+		return new Offers(instanceId);
+	}
+
+	@Bean
+	Plans plans(Tools tools, Offers offers) {
+		return new Plans(tools, offers);
 	}
 
 	record Order(String id, String customer, int amount) {
+	}
+
+	record Customer(String email) {
+	}
+
+	record Offer(String product, int amount) {
 	}
 
 	/**
@@ -129,12 +143,83 @@ class EngineTestApplication {
 
 	}
 
+	static class Offers {
+
+		private final String instance;
+
+		Offers(String instance) {
+			this.instance = instance;
+		}
+
+		@HumanCheckpoint(name = "send-offer", timeout = "1h", when = "#offer.amount > 500", reviewers = "sales-leads",
+				summary = "'Send offer of ' + #offer.amount + ' to ' + #customer.email")
+		public String send(Customer customer, Offer offer) {
+			calls.add(this.instance + ":send:" + offer.product() + ":" + offer.amount() + ":" + customer.email());
+			return "sent " + offer.product() + " for " + offer.amount();
+		}
+
+		@HumanCheckpoint(name = "approve-on-timeout", timeout = "PT0.2S", onTimeout = TimeoutOutcome.APPROVE)
+		public String approveOnTimeout(String what) {
+			calls.add(this.instance + ":approve-on-timeout:" + what);
+			return "done " + what;
+		}
+
+		@HumanCheckpoint(name = "reject-on-timeout", timeout = "PT0.2S")
+		public String rejectOnTimeout(String what) {
+			calls.add(this.instance + ":reject-on-timeout:" + what);
+			return "done " + what;
+		}
+
+		@HumanCheckpoint(name = "escalate-on-timeout", timeout = "PT0.2S", onTimeout = TimeoutOutcome.ESCALATE,
+				reviewers = "team", escalateTo = "managers", escalationTimeout = "1h")
+		public String escalateOnTimeout(String what) {
+			calls.add(this.instance + ":escalate-on-timeout:" + what);
+			return "done " + what;
+		}
+
+		@HumanCheckpoint(name = "fail-on-timeout", timeout = "PT0.2S", onTimeout = TimeoutOutcome.FAIL_RUN)
+		public String failOnTimeout(String what) {
+			calls.add(this.instance + ":fail-on-timeout:" + what);
+			return "done " + what;
+		}
+
+	}
+
 	static class Plans {
 
 		private final Tools tools;
 
-		Plans(Tools tools) {
+		private final Offers offers;
+
+		Plans(Tools tools, Offers offers) {
 			this.tools = tools;
+			this.offers = offers;
+		}
+
+		@AgentRun(name = "offer")
+		public String offer(Customer customer, Offer offer) {
+			this.tools.fetch("lead-" + customer.email());
+			try {
+				return this.offers.send(customer, offer);
+			}
+			catch (CheckpointRejectedException ex) {
+				return "not sent: " + ex.getVerdict() + " by " + ex.getReviewer() + " (" + ex.getComment() + ")";
+			}
+		}
+
+		@AgentRun(name = "timed")
+		public String timed(String outcome) {
+			try {
+				return switch (outcome) {
+					case "approve" -> this.offers.approveOnTimeout(outcome);
+					case "reject" -> this.offers.rejectOnTimeout(outcome);
+					case "escalate" -> this.offers.escalateOnTimeout(outcome);
+					default -> this.offers.failOnTimeout(outcome);
+				};
+			}
+			catch (CheckpointRejectedException ex) {
+				return "not done: " + ex.getVerdict();
+			}
 		}
 
 		@AgentRun(name = "three-steps")

@@ -35,12 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -54,11 +50,7 @@ import static org.awaitility.Awaitility.await;
  * The run engine on a real database: journaling, replay, recovery, idempotency,
  * cancellation. Run on H2 and on PostgreSQL by the subclasses.
  */
-@SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = { "guarded-agents.instance-id=engine", "guarded-agents.recovery.scan-interval=1h",
-				"guarded-agents.recovery.lease-duration=2h", "guarded-agents.recovery.renew-interval=1h",
-				"logging.level.root=warn" })
-@Import(RunEngineTests.Logging.class)
+@EngineTest
 @ExtendWith(OutputCaptureExtension.class)
 abstract class RunEngineTests {
 
@@ -333,16 +325,6 @@ abstract class RunEngineTests {
 			assertThat(this.store.insertStep(id, 1, step)).isTrue();
 		}
 		return id;
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Logging {
-
-		@Bean
-		static StatementLog statementLog() {
-			return new StatementLog();
-		}
-
 	}
 
 }

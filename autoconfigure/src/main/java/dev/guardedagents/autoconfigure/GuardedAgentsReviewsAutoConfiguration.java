@@ -1,0 +1,44 @@
+package dev.guardedagents.autoconfigure;
+
+import java.time.Clock;
+
+import dev.guardedagents.Reviews;
+import dev.guardedagents.review.DefaultReviews;
+import dev.guardedagents.review.ReviewDeadlines;
+import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.run.ReviewEvents;
+import dev.guardedagents.run.RunRecovery;
+import dev.guardedagents.store.JdbcReviewStore;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of human checkpoint reviews: the {@link Reviews} bean and the
+ * deadlines of reviews nobody decides.
+ */
+@AutoConfiguration(after = GuardedAgentsAutoConfiguration.class)
+@ConditionalOnBean({ JdbcReviewStore.class, RunRecovery.class })
+public final class GuardedAgentsReviewsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(Reviews.class)
+	DefaultReviews reviews(JdbcReviewStore store, AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper,
+			ReviewEvents events, RunRecovery recovery) {
+		return new DefaultReviews(store, registry, mapper.getIfAvailable(JsonMapper::new), events, recovery,
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReviewDeadlines guardedAgentsReviewDeadlines(JdbcReviewStore store, ReviewEvents events, RunRecovery recovery,
+			GuardedAgentsProperties properties) {
+		return new ReviewDeadlines(store, events, recovery, properties.getReviews().getDeadlineCheckInterval(),
+				Clock.systemUTC());
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.guardedagents.review;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.guardedagents.InvalidReviewDecisionException;
+import dev.guardedagents.ReviewAlreadyDecidedException;
+import dev.guardedagents.ReviewDecision;
+import dev.guardedagents.ReviewEvent;
+import dev.guardedagents.ReviewNotFoundException;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.Reviews;
+import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.run.ReviewEvents;
+import dev.guardedagents.run.RunRecovery;
+import dev.guardedagents.store.JdbcReviewStore;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * The {@link Reviews} bean. Internal: inject {@link Reviews}.
+ */
+public final class DefaultReviews implements Reviews {
+
+	private static final int LIMIT = 200;
+
+	private final JdbcReviewStore store;
+
+	private final AgentRunRegistry registry;
+
+	private final JsonMapper mapper;
+
+	private final ReviewEvents events;
+
+	private final RunRecovery recovery;
+
+	private final Clock clock;
+
+	/**
+	 * Creates a new instance.
+	 * @param store the reviews
+	 * @param registry the registry of checkpoints, to check edits
+	 * @param mapper the JSON mapper
+	 * @param events the publisher of review events
+	 * @param recovery the recovery, to resume decided runs at once
+	 * @param clock the clock
+	 */
+	public DefaultReviews(JdbcReviewStore store, AgentRunRegistry registry, JsonMapper mapper, ReviewEvents events,
+			RunRecovery recovery, Clock clock) {
+		this.store = store;
+		this.registry = registry;
+		this.mapper = mapper;
+		this.events = events;
+		this.recovery = recovery;
+		this.clock = clock;
+	}
+
+	@Override
+	public List<ReviewView> list(@Nullable ReviewStatus status, @Nullable String runId, @Nullable String reviewers) {
+		return this.store.list(status, runId, reviewers, LIMIT);
+	}
+
+	@Override
+	public Optional<ReviewView> find(String reviewId) {
+		return this.store.find(reviewId);
+	}
+
+	@Override
+	public ReviewView decide(String reviewId, ReviewDecision decision) {
+		if (decision.decision() == null) {
+			throw new InvalidReviewDecisionException("decision", "must be APPROVE or REJECT");
+		}
+		if (!StringUtils.hasText(decision.reviewer())) {
+			throw new InvalidReviewDecisionException("reviewer", "must name who decides");
+		}
+		Map<String, Object> edits = (decision.edits() != null) ? decision.edits() : Map.of();
+		if (!edits.isEmpty() && decision.decision() != ReviewDecision.Decision.APPROVE) {
+			throw new InvalidReviewDecisionException("edits", "only an approval may edit the arguments");
+		}
+		ReviewView review = this.store.find(reviewId).orElseThrow(() -> new ReviewNotFoundException(reviewId));
+		if (review.status() != ReviewStatus.PENDING) {
+			throw new ReviewAlreadyDecidedException(review);
+		}
+		String editsJson = edits.isEmpty() ? null : checkEdits(review, edits);
+		ReviewStatus verdict = (decision.decision() == ReviewDecision.Decision.APPROVE) ? ReviewStatus.APPROVED
+				: ReviewStatus.REJECTED;
+		if (!this.store.decide(reviewId, verdict, decision.reviewer(), decision.comment(), editsJson,
+				this.clock.instant())) {
+			throw new ReviewAlreadyDecidedException(this.store.find(reviewId).orElseThrow());
+		}
+		ReviewView decided = this.store.find(reviewId).orElseThrow();
+		this.events.publish(new ReviewEvent(ReviewEvent.Type.DECIDED, decided));
+		this.recovery.recoverSoon();
+		return decided;
+	}
+
+	/**
+	 * Checks that each edit names a parameter of the checkpoint and binds to its type.
+	 * @return the edits as a JSON object
+	 */
+	private String checkEdits(ReviewView review, Map<String, Object> edits) {
+		JsonNode payload = this.mapper.readTree(review.payload());
+		AgentRunRegistry.Checkpoint checkpoint = this.registry.checkpoint(review.checkpoint());
+		for (Map.Entry<String, Object> edit : edits.entrySet()) {
+			String field = "edits." + edit.getKey();
+			if (!payload.has(edit.getKey())) {
+				throw new InvalidReviewDecisionException(field, "checkpoint '" + review.checkpoint()
+						+ "' has no such parameter; its parameters are " + payload.propertyNames());
+			}
+			if (checkpoint != null) {
+				int index = checkpoint.indexOf(edit.getKey());
+				try {
+					this.mapper.convertValue(edit.getValue(),
+							this.mapper.getTypeFactory().constructType(checkpoint.parameterTypes()[index]));
+				}
+				catch (JacksonException | IllegalArgumentException ex) {
+					throw new InvalidReviewDecisionException(field,
+							"does not bind to " + checkpoint.parameterTypes()[index].getTypeName() + ": "
+									+ ((ex instanceof JacksonException jackson) ? jackson.getOriginalMessage()
+											: ex.getMessage()));
+				}
+			}
+		}
+		return this.mapper.writeValueAsString(edits);
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.guardedagents.run;
+
+import dev.guardedagents.ReviewEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Publishes {@link ReviewEvent}s after the change they announce was committed; a failing
+ * listener is logged and never disturbs the run or the decision. Internal: not API.
+ */
+public final class ReviewEvents {
+
+	private static final Log logger = LogFactory.getLog(ReviewEvents.class);
+
+	private final ApplicationEventPublisher publisher;
+
+	/**
+	 * Creates a new instance.
+	 * @param publisher the application's event publisher
+	 */
+	public ReviewEvents(ApplicationEventPublisher publisher) {
+		this.publisher = publisher;
+	}
+
+	/**
+	 * Publishes an event.
+	 * @param event the event
+	 */
+	public void publish(ReviewEvent event) {
+		try {
+			this.publisher.publishEvent(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of " + event.type() + " for review " + event.review().id() + " failed", ex);
+		}
+	}
+
+}
