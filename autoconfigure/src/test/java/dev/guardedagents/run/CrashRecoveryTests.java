@@ -1,10 +1,5 @@
 package dev.guardedagents.run;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,9 +7,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,14 +43,14 @@ abstract class CrashRecoveryTests {
 			return null;
 		});
 
-		Child crashing = new Child(database, "--crash.kill-at=1,3,5");
+		ChildJvm crashing = new ChildJvm(CrashTestApplication.class, this.directory, database, "--crash.kill-at=1,3,5");
 		List<String> blocked = new ArrayList<>();
 		for (int i = 0; i < KILL_AT.length; i++) {
 			blocked.add(crashing.awaitLine("BLOCKED "));
 		}
 		crashing.kill();
 
-		Child resuming = new Child(database);
+		ChildJvm resuming = new ChildJvm(CrashTestApplication.class, this.directory, database);
 		resuming.awaitLine("DONE");
 		assertThat(resuming.awaitExit()).isZero();
 
@@ -96,7 +88,7 @@ abstract class CrashRecoveryTests {
 		});
 	}
 
-	private static <T> T jdbc(String[] database, JdbcCallback<T> callback) throws SQLException {
+	static <T> T jdbc(String[] database, JdbcCallback<T> callback) throws SQLException {
 		try (Connection connection = DriverManager.getConnection(database[0], database[1], database[2])) {
 			return callback.doWith(new JdbcTemplate(new SingleConnectionDataSource(connection, true)));
 		}
@@ -106,76 +98,6 @@ abstract class CrashRecoveryTests {
 	interface JdbcCallback<T> {
 
 		T doWith(JdbcTemplate jdbc);
-
-	}
-
-	/**
-	 * The crash test application in a child JVM, its output read line by line.
-	 */
-	private final class Child {
-
-		private final Process process;
-
-		private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-		Child(String[] database, String... args) throws IOException {
-			List<String> command = new ArrayList<>(List.of(
-					System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-Xmx256m",
-					"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-					CrashTestApplication.class.getName(), "--spring.datasource.url=" + database[0],
-					"--spring.datasource.username=" + database[1], "--spring.datasource.password=" + database[2],
-					"--guarded-agents.instance-id=crash-child", "--guarded-agents.recovery.lease-duration=10m",
-					"--guarded-agents.recovery.renew-interval=1m", "--spring.main.banner-mode=off",
-					"--logging.level.root=warn"));
-			command.addAll(List.of(args));
-			this.process = new ProcessBuilder(command).redirectErrorStream(true)
-				.directory(CrashRecoveryTests.this.directory.toFile())
-				.start();
-			Thread reader = new Thread(() -> {
-				try (BufferedReader in = new BufferedReader(
-						new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
-					String line;
-					while ((line = in.readLine()) != null) {
-						this.lines.add(line);
-					}
-				}
-				catch (IOException ex) {
-					// the process was killed
-				}
-			}, "crash-child-output");
-			reader.setDaemon(true);
-			reader.start();
-		}
-
-		String awaitLine(String prefix) throws InterruptedException {
-			List<String> seen = new ArrayList<>();
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-			while (System.nanoTime() < deadline) {
-				String line = this.lines.poll(1, TimeUnit.SECONDS);
-				if (line != null) {
-					if (line.startsWith(prefix)) {
-						return line;
-					}
-					seen.add(line);
-				}
-				else if (!this.process.isAlive() && this.lines.isEmpty()) {
-					break;
-				}
-			}
-			this.process.destroyForcibly();
-			throw new AssertionError(
-					"The child JVM never printed '" + prefix + "'; its output:\n" + String.join("\n", seen));
-		}
-
-		void kill() throws InterruptedException {
-			this.process.destroyForcibly();
-			assertThat(this.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		}
-
-		int awaitExit() throws InterruptedException {
-			assertThat(this.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-			return this.process.exitValue();
-		}
 
 	}
 
