@@ -15,6 +15,8 @@ import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.TimeoutOutcome;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +37,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  */
 @Endpoint(id = "agentreviews")
 public class AgentReviewsEndpoint {
+
+	private static final TypeReference<Map<String, Object>> EDITS = new TypeReference<>() {
+	};
 
 	private final Reviews reviews;
 
@@ -97,13 +102,14 @@ public class AgentReviewsEndpoint {
 	 * @param decision {@code APPROVE} or {@code REJECT}
 	 * @param reviewer who decides
 	 * @param comment why, optional
-	 * @param edits changed arguments by parameter name, only with {@code APPROVE}
+	 * @param edits changed arguments by parameter name, only with {@code APPROVE}: a JSON
+	 * object (over HTTP it may be nested in the body, see
+	 * {@link ReviewDecisionBodyAdvice})
 	 * @return the decided review; 404, 409 or 400 as described on the class
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> decide(SecurityContext securityContext, @Selector String reviewId,
-			@Nullable String decision, @Nullable String reviewer, @Nullable String comment,
-			@Nullable Map<String, Object> edits) {
+			@Nullable String decision, @Nullable String reviewer, @Nullable String comment, @Nullable String edits) {
 		ReviewDecision.Decision parsed;
 		try {
 			parsed = ReviewDecision.Decision.valueOf(String.valueOf(decision).toUpperCase(Locale.ROOT));
@@ -111,9 +117,18 @@ public class AgentReviewsEndpoint {
 		catch (IllegalArgumentException ex) {
 			return badRequest("decision", "must be APPROVE or REJECT, was " + decision);
 		}
+		Map<String, Object> changed = Map.of();
+		if (edits != null) {
+			try {
+				changed = this.mapper.readValue(edits, EDITS);
+			}
+			catch (JacksonException ex) {
+				return badRequest("edits", "must be an object of changed arguments by parameter name");
+			}
+		}
 		try {
-			ReviewView decided = this.reviews.decide(reviewId, new ReviewDecision(parsed,
-					(reviewer != null) ? reviewer : "", comment, (edits != null) ? edits : Map.of()));
+			ReviewView decided = this.reviews.decide(reviewId,
+					new ReviewDecision(parsed, (reviewer != null) ? reviewer : "", comment, changed));
 			return new WebEndpointResponse<>(ReviewDescriptor.of(decided, show(securityContext), this.mapper));
 		}
 		catch (ReviewNotFoundException ex) {

@@ -4,6 +4,7 @@ import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
+import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
 import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,7 +16,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
  * Auto-configuration of the {@code agentruns} and {@code agentreviews} actuator
@@ -44,6 +47,15 @@ public final class AgentRunsEndpointAutoConfiguration {
 		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
 		return new AgentReviewsEndpoint(reviews, mapper.getIfAvailable(JsonMapper::new), show(actuator),
 				actuator.getRoles());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(RequestBodyAdviceAdapter.class)
+	@ConditionalOnAvailableEndpoint(AgentReviewsEndpoint.class)
+	ReviewDecisionBodyAdvice reviewDecisionBodyAdvice(ObjectProvider<JsonMapper> mapper) {
+		return new ReviewDecisionBodyAdvice(mapper.getIfAvailable(JsonMapper::new));
 	}
 
 	private static Show show(GuardedAgentsProperties.Actuator actuator) {

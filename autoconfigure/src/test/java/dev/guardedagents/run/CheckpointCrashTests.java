@@ -57,7 +57,7 @@ abstract class CheckpointCrashTests {
 			.web(WebApplicationType.NONE)
 			.run("--spring.datasource.url=" + database[0], "--spring.datasource.username=" + database[1],
 					"--spring.datasource.password=" + database[2], "--guarded-agents.instance-id=decider",
-					"--spring.main.banner-mode=off", "--logging.level.root=error")) {
+					"--spring.main.banner-mode=off", "--logging.level.root=warn")) {
 			Reviews reviews = decider.getBean(Reviews.class);
 			List<ReviewView> pending = reviews.pending();
 			assertThat(pending).hasSize(3);

@@ -3,7 +3,9 @@ package dev.guardedagents.sample;
 import java.util.Locale;
 
 import dev.guardedagents.GuardedTool;
+import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.RunContext;
+import dev.guardedagents.TimeoutOutcome;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -50,10 +52,13 @@ public class TicketTools {
 
 	/**
 	 * Answers a ticket; the step's idempotency key is what an email service would get.
+	 * Replies about money wait for the billing team's approval.
 	 * @param ticketId the ticket id
 	 * @param category the category
 	 * @return the reply sent
 	 */
+	@HumanCheckpoint(name = "billing-reply", when = "#category == 'billing'", reviewers = "billing-team",
+			timeout = "4h", onTimeout = TimeoutOutcome.REJECT, summary = "'Reply to billing ticket ' + #ticketId")
 	@GuardedTool(name = "send-reply")
 	@Transactional
 	public String reply(long ticketId, String category) {

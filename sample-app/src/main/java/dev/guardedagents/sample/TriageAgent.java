@@ -1,6 +1,7 @@
 package dev.guardedagents.sample;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.CheckpointRejectedException;
 
 import org.springframework.stereotype.Service;
 
@@ -27,8 +28,12 @@ public class TriageAgent {
 	public Outcome triage(long ticketId) {
 		String text = this.tools.load(ticketId);
 		String category = this.tools.classify(text);
-		String reply = this.tools.reply(ticketId, category);
-		return new Outcome(ticketId, category, reply);
+		try {
+			return new Outcome(ticketId, category, this.tools.reply(ticketId, category));
+		}
+		catch (CheckpointRejectedException ex) {
+			return new Outcome(ticketId, category, "not sent: " + ex.getMessage());
+		}
 	}
 
 	/**

@@ -58,7 +58,7 @@ class HostSchemaCoexistenceTests {
 		DataSource dataSource = DataSourceBuilder.create().url(url).username("sa").build();
 		new GuardedAgentsSchemaInitializer(dataSource, "guarded_agents").afterPropertiesSet();
 		try (ConfigurableApplicationContext app = start(url)) {
-			triage(app, "Refund please");
+			triage(app, "Where is my parcel?");
 			assertThat(app.getBean(TicketRepository.class).count()).isEqualTo(1);
 			assertThat(historyRows(app, "\"flyway_schema_history\"")).isEqualTo(1);
 		}

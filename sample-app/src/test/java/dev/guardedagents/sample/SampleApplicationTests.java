@@ -7,8 +7,10 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
@@ -56,24 +58,82 @@ class SampleApplicationTests {
 
 	@Test
 	void ticketIsTriagedByADurableRunVisibleAtTheEndpoint() throws Exception {
-		JsonNode filed = post("/tickets", "{\"text\":\"Please refund the double charge\"}");
+		JsonNode filed = post("/tickets", "{\"text\":\"The app shows an error at login\"}");
 		String runId = filed.get("runId").asString();
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.SUCCEEDED);
 		Ticket ticket = this.tickets.findById(filed.get("ticketId").asLong()).orElseThrow();
-		assertThat(ticket.getCategory()).isEqualTo("billing");
+		assertThat(ticket.getCategory()).isEqualTo("technical");
 		assertThat(ticket.getReply()).contains("(ref " + runId + "/3)");
 
 		JsonNode list = get("/actuator/agentruns?name=ticket-triage&status=SUCCEEDED", 200);
-		assertThat(list.get("runs").get(0).get("id").asString()).isEqualTo(runId);
+		assertThat(list.get("runs").findValuesAsString("id")).contains(runId);
 		JsonNode detail = get("/actuator/agentruns/" + runId, 200);
 		assertThat(detail.get("run").get("status").asString()).isEqualTo("SUCCEEDED");
-		assertThat(detail.get("run").get("result").get("category").asString()).isEqualTo("billing");
+		assertThat(detail.get("run").get("result").get("category").asString()).isEqualTo("technical");
 		JsonNode steps = detail.get("steps");
 		assertThat(steps).hasSize(3);
 		assertThat(steps.get(0).get("name").asString()).isEqualTo("load-ticket");
-		assertThat(steps.get(1).get("output").asString()).isEqualTo("billing");
+		assertThat(steps.get(1).get("output").asString()).isEqualTo("technical");
 		assertThat(steps.get(2).get("idempotencyKey").asString()).isEqualTo(runId + "/3");
+	}
+
+	@Test
+	void billingReplyWaitsForAnApprovalGivenAtTheEndpoint() throws Exception {
+		JsonNode filed = post("/tickets", "{\"text\":\"Please refund the double charge\"}");
+		String runId = filed.get("runId").asString();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.WAITING);
+		JsonNode pending = get("/actuator/agentreviews?runId=" + runId, 200).get("reviews");
+		assertThat(pending).hasSize(1);
+		JsonNode review = pending.get(0);
+		assertThat(review.get("checkpoint").asString()).isEqualTo("billing-reply");
+		assertThat(review.get("reviewers").asString()).isEqualTo("billing-team");
+		assertThat(review.get("summary").asString()).isEqualTo("Reply to billing ticket " + filed.get("ticketId"));
+		assertThat(review.get("payload").get("category").asString()).isEqualTo("billing");
+		String reviewId = review.get("id").asString();
+		assertThat(get("/actuator/agentreviews/" + reviewId, 200).get("status").asString()).isEqualTo("PENDING");
+
+		HttpResponse<String> noReviewer = decide(reviewId, "{\"decision\":\"APPROVE\"}");
+		assertThat(noReviewer.statusCode()).isEqualTo(400);
+		assertThat(this.json.readTree(noReviewer.body()).get("field").asString()).isEqualTo("reviewer");
+		HttpResponse<String> badEdit = decide(reviewId,
+				"{\"decision\":\"APPROVE\",\"reviewer\":\"ann\",\"edits\":{\"ticketId\":\"not a number\"}}");
+		assertThat(badEdit.statusCode()).isEqualTo(400);
+		assertThat(this.json.readTree(badEdit.body()).get("field").asString()).isEqualTo("edits.ticketId");
+		HttpResponse<String> badDecision = decide(reviewId, "{\"decision\":\"MAYBE\",\"reviewer\":\"ann\"}");
+		assertThat(badDecision.statusCode()).isEqualTo(400);
+		assertThat(this.json.readTree(badDecision.body()).get("field").asString()).isEqualTo("decision");
+		assertThat(decide("no-such-review", "{\"decision\":\"APPROVE\",\"reviewer\":\"ann\"}").statusCode())
+			.isEqualTo(404);
+
+		List<CompletableFuture<HttpResponse<String>>> racing = List.of(
+				decideAsync(reviewId, "{\"decision\":\"APPROVE\",\"reviewer\":\"ann\",\"comment\":\"fine\"}"),
+				decideAsync(reviewId, "{\"decision\":\"REJECT\",\"reviewer\":\"bob\",\"comment\":\"no\"}"));
+		List<Integer> statuses = racing.stream().map((response) -> response.join().statusCode()).sorted().toList();
+		assertThat(statuses).containsExactly(200, 409);
+		HttpResponse<String> conflict = racing.stream()
+			.map(CompletableFuture::join)
+			.filter((response) -> response.statusCode() == 409)
+			.findFirst()
+			.orElseThrow();
+		String winner = this.json.readTree(conflict.body()).get("review").get("reviewer").asString();
+
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.SUCCEEDED);
+		Ticket ticket = this.tickets.findById(filed.get("ticketId").asLong()).orElseThrow();
+		JsonNode detail = get("/actuator/agentruns/" + runId, 200);
+		assertThat(detail.get("reviews").get(0).get("reviewer").asString()).isEqualTo(winner);
+		assertThat(detail.get("steps").get(2).get("kind").asString()).isEqualTo("CHECKPOINT");
+		if (winner.equals("ann")) {
+			assertThat(ticket.getReply()).contains("(ref " + runId + "/4)");
+			assertThat(detail.get("steps")).hasSize(4);
+		}
+		else {
+			assertThat(ticket.getReply()).isNull();
+			assertThat(detail.get("run").get("result").get("reply").asString())
+				.isEqualTo("not sent: Checkpoint 'billing-reply' was rejected by bob: no");
+		}
 	}
 
 	@Test
@@ -107,6 +167,17 @@ class SampleApplicationTests {
 			}
 		}
 		return columns;
+	}
+
+	private HttpResponse<String> decide(String reviewId, String body) throws Exception {
+		return decideAsync(reviewId, body).join();
+	}
+
+	private CompletableFuture<HttpResponse<String>> decideAsync(String reviewId, String body) {
+		return this.http.sendAsync(HttpRequest.newBuilder(uri("/actuator/agentreviews/" + reviewId))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private JsonNode post(String path, String body) throws Exception {
