@@ -22,17 +22,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The run journal beside an application that has its own Flyway migrations, entities and
  * repositories, and that lets Hibernate recreate its schema at every start
- * ({@code ddl-auto=create}) on a file-based H2: runs survive restarts, in either order of
- * migration.
+ * ({@code ddl-auto=create}): runs survive restarts, in either order of migration. On a
+ * file-based H2 here, on PostgreSQL in the subclass.
  */
 class HostSchemaCoexistenceTests {
 
 	@TempDir
 	Path directory;
 
+	/**
+	 * Returns the JDBC URL of a new database.
+	 */
+	String database(String name) {
+		return "jdbc:h2:file:" + this.directory.resolve(name);
+	}
+
 	@Test
 	void runsSurviveRestartsWhenTheHostRecreatesItsSchema() {
-		String url = "jdbc:h2:file:" + this.directory.resolve("app");
+		String url = database("app");
 		String runId;
 		TriageAgent.Outcome outcome;
 		try (ConfigurableApplicationContext app = start(url)) {
@@ -54,8 +61,8 @@ class HostSchemaCoexistenceTests {
 
 	@Test
 	void hostFlywayMigratesAfterTheJournalWasCreatedFirst() {
-		String url = "jdbc:h2:file:" + this.directory.resolve("journal-first");
-		DataSource dataSource = DataSourceBuilder.create().url(url).username("sa").build();
+		String url = database("journal-first");
+		DataSource dataSource = DataSourceBuilder.create().url(url).username(user()).password(password()).build();
 		new GuardedAgentsSchemaInitializer(dataSource, "guarded_agents").afterPropertiesSet();
 		try (ConfigurableApplicationContext app = start(url)) {
 			triage(app, "Where is my parcel?");
@@ -86,9 +93,18 @@ class HostSchemaCoexistenceTests {
 				"SELECT COUNT(*) FROM " + table + " WHERE \"success\" AND \"version\" = '1'", Integer.class);
 	}
 
-	private static ConfigurableApplicationContext start(String url) {
+	String user() {
+		return "sa";
+	}
+
+	String password() {
+		return "";
+	}
+
+	private ConfigurableApplicationContext start(String url) {
 		return new SpringApplicationBuilder(SampleApplication.class).web(WebApplicationType.NONE)
-			.run("--spring.datasource.url=" + url, "--spring.jpa.hibernate.ddl-auto=create",
+			.run("--spring.datasource.url=" + url, "--spring.datasource.username=" + user(),
+					"--spring.datasource.password=" + password(), "--spring.jpa.hibernate.ddl-auto=create",
 					"--logging.level.root=warn");
 	}
 
