@@ -10,12 +10,19 @@ import java.lang.annotation.Target;
  * Marks a bean method as a step: a call with side effects or non-determinism (an API
  * call, a database write, a tool a model may call).
  * <p>
+ * Every call is guarded: a timeout per attempt, retries with exponential backoff and
+ * jitter, a circuit breaker and a bulkhead, configured under
+ * {@code guarded-agents.tools.defaults.*} and {@code guarded-agents.tools.<name>.*} and
+ * overridable here. After the last attempt the {@link #fallbackMethod()} answers, or
+ * {@link #onFailure()} decides.
+ * <p>
  * Inside a run each call is journaled once it completes: its input, its output or
- * failure, its timing. When the run is resumed, a journaled call returns its recorded
- * output (or rethrows its recorded failure) without executing again. A call that was
- * executing when the process died has no journal entry and runs again, so the body should
- * pass {@link RunContext#stepIdempotencyKey()} to external systems that accept one.
- * Outside a run the method is called as usual.
+ * failure, its attempts and their errors, its timing. When the run is resumed, a
+ * journaled call returns its recorded output (or rethrows its recorded failure) without
+ * executing again. A call that was executing when the process died has no journal entry
+ * and runs again, so the body should pass {@link RunContext#stepIdempotencyKey()} to
+ * external systems that accept one. Outside a run the guards apply and nothing is
+ * journaled.
  *
  * @see AgentRun
  */
@@ -25,10 +32,53 @@ import java.lang.annotation.Target;
 public @interface GuardedTool {
 
 	/**
-	 * Name of the step, as recorded in the journal and checked on replay. Defaults to the
-	 * simple class name and method name.
+	 * Name of the step, as recorded in the journal and checked on replay, and the key of
+	 * its settings under {@code guarded-agents.tools.<name>}. Defaults to the simple
+	 * class name and method name.
 	 * @return the step name
 	 */
 	String name() default "";
+
+	/**
+	 * Timeout of one attempt, as a duration ({@code 10s}, {@code PT10S}); the attempt's
+	 * thread is interrupted when it passes. Overrides the configured value when set.
+	 * @return the timeout
+	 */
+	String timeout() default "";
+
+	/**
+	 * How many attempts at most, the first included. Overrides the configured value when
+	 * positive.
+	 * @return the maximum number of attempts
+	 */
+	int maxAttempts() default 0;
+
+	/**
+	 * Exceptions that are retried; all but those of {@link #noRetryFor()} when empty.
+	 * Overrides the configured value when set.
+	 * @return the retried exception types
+	 */
+	Class<? extends Throwable>[] retryFor() default {};
+
+	/**
+	 * Exceptions that are never retried. Overrides the configured value when set.
+	 * @return the exception types that are not retried
+	 */
+	Class<? extends Throwable>[] noRetryFor() default {};
+
+	/**
+	 * A method on the same bean with the same parameters, optionally followed by a
+	 * {@link Throwable} (the last failure), that answers after the last attempt failed.
+	 * The step records that it fell back.
+	 * @return the fallback method name, empty for none
+	 */
+	String fallbackMethod() default "";
+
+	/**
+	 * What happens after the last attempt failed and there is no fallback; the configured
+	 * value when empty.
+	 * @return at most one failure mode
+	 */
+	FailureMode[] onFailure() default {};
 
 }

@@ -150,9 +150,9 @@ public class AgentRunsEndpoint {
 
 	private StepDescriptor step(StepView step, boolean show) {
 		return new StepDescriptor(step.seq(), step.kind(), step.name(), step.succeeded() ? "SUCCEEDED" : "FAILED",
-				step.attempts(), step.startedAt(), step.duration().toNanos() / 1_000_000.0, step.idempotencyKey(),
-				show ? json(step.input()) : null, show ? json(step.output()) : null, step.errorType(),
-				show ? step.errorMessage() : null);
+				step.attempts(), step.fellBack(), step.startedAt(), step.duration().toNanos() / 1_000_000.0,
+				step.idempotencyKey(), show ? json(step.input()) : null, show ? json(step.output()) : null,
+				step.errorType(), show ? step.errorMessage() : null, show ? json(step.attemptErrors()) : null);
 	}
 
 	private @Nullable JsonNode json(@Nullable String json) {
@@ -225,6 +225,7 @@ public class AgentRunsEndpoint {
 	 * @param name the step name
 	 * @param status SUCCEEDED or FAILED
 	 * @param attempts the number of attempts
+	 * @param fellBack whether the tool's fallback answered
 	 * @param startedAt when the step started
 	 * @param durationMillis how long it took
 	 * @param idempotencyKey the step's idempotency key
@@ -232,10 +233,13 @@ public class AgentRunsEndpoint {
 	 * @param output the output, when payloads are shown
 	 * @param errorType the exception class, when it failed
 	 * @param errorMessage the exception message, when payloads are shown
+	 * @param attemptErrors the failed attempts (type, message, duration), when payloads
+	 * are shown
 	 */
-	public record StepDescriptor(int seq, StepKind kind, String name, String status, int attempts, Instant startedAt,
-			double durationMillis, String idempotencyKey, @Nullable JsonNode input, @Nullable JsonNode output,
-			@Nullable String errorType, @Nullable String errorMessage) {
+	public record StepDescriptor(int seq, StepKind kind, String name, String status, int attempts, boolean fellBack,
+			Instant startedAt, double durationMillis, String idempotencyKey, @Nullable JsonNode input,
+			@Nullable JsonNode output, @Nullable String errorType, @Nullable String errorMessage,
+			@Nullable JsonNode attemptErrors) {
 	}
 
 }

@@ -3,10 +3,14 @@ package dev.guardedagents.autoconfigure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.guard.GuardSettings;
+import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.run.AgentRunAdvisor;
 import dev.guardedagents.run.AgentRunRegistry;
 import dev.guardedagents.run.DefaultAgentRuns;
@@ -48,6 +52,8 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(GuardedAgentsProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
 public final class GuardedAgentsAutoConfiguration {
+
+	private static final String DEFAULTS = "defaults";
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -102,11 +108,28 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, AgentRunRegistry registry,
-			ObjectProvider<JsonMapper> mapper, ReviewEvents events, GuardedAgentsProperties properties,
-			Environment environment) {
+	ToolGuards guardedAgentsToolGuards(GuardedAgentsProperties properties) {
 		properties.validate();
-		return new RunEngine(store, reviews, registry, mapper.getIfAvailable(JsonMapper::new), events,
+		Map<String, GuardedAgentsProperties.Tool> tools = properties.getTools();
+		GuardedAgentsProperties.Tool defaultsEntry = tools.get(DEFAULTS);
+		GuardSettings defaults = (defaultsEntry != null) ? defaultsEntry.applyTo(GuardSettings.DEFAULTS)
+				: GuardSettings.DEFAULTS;
+		Map<String, GuardSettings> configured = new HashMap<>();
+		tools.forEach((name, tool) -> {
+			if (!DEFAULTS.equals(name)) {
+				configured.put(name, tool.applyTo(defaults));
+			}
+		});
+		return new ToolGuards(defaults, configured);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, AgentRunRegistry registry,
+			ObjectProvider<JsonMapper> mapper, ReviewEvents events, ToolGuards guards,
+			GuardedAgentsProperties properties, Environment environment) {
+		properties.validate();
+		return new RunEngine(store, reviews, registry, mapper.getIfAvailable(JsonMapper::new), events, guards,
 				settings(properties, environment), Clock.systemUTC());
 	}
 

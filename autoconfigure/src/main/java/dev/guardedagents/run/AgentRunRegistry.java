@@ -12,6 +12,7 @@ import dev.guardedagents.AgentRun;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.guard.ToolGuards;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -57,15 +58,16 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		}
 		Set<Method> methods = MethodIntrospector.selectMethods(targetClass,
 				(ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils.hasAnnotation(method, AgentRun.class)
-						|| AnnotatedElementUtils.hasAnnotation(method, HumanCheckpoint.class));
+						|| AnnotatedElementUtils.hasAnnotation(method, HumanCheckpoint.class)
+						|| AnnotatedElementUtils.hasAnnotation(method, GuardedTool.class));
 		if (methods.isEmpty()) {
 			this.withoutRuns.add(targetClass);
 			return bean;
 		}
 		if (!AopUtils.isAopProxy(bean)) {
-			throw new BeanInitializationException("Bean '" + beanName + "' declares @AgentRun or @HumanCheckpoint "
-					+ "methods but is not proxied, so its runs could not be journaled; make sure it is a Spring bean "
-					+ "created by the container (not a final class) and that spring.aop.auto is not false");
+			throw new BeanInitializationException("Bean '" + beanName + "' declares @AgentRun, @HumanCheckpoint or "
+					+ "@GuardedTool methods but is not proxied, so they could not be journaled or guarded; make sure it "
+					+ "is a Spring bean created by the container (not a final class) and that spring.aop.auto is not false");
 		}
 		for (Method method : methods) {
 			AgentRun run = AnnotatedElementUtils.findMergedAnnotation(method, AgentRun.class);
@@ -75,6 +77,10 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			HumanCheckpoint checkpoint = AnnotatedElementUtils.findMergedAnnotation(method, HumanCheckpoint.class);
 			if (checkpoint != null) {
 				register(targetClass, method, checkpoint);
+			}
+			String problem = ToolGuards.check(method);
+			if (problem != null) {
+				throw new BeanInitializationException("@GuardedTool on " + method.toGenericString() + " " + problem);
 			}
 		}
 		return bean;

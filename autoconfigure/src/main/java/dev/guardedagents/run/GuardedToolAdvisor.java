@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.StepKind;
+import dev.guardedagents.guard.ToolGuard;
 import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -62,25 +63,23 @@ public final class GuardedToolAdvisor extends AbstractPointcutAdvisor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-			if (RunContextHolder.execution() == null) {
-				return invocation.proceed();
-			}
-			Tool tool = this.tools.computeIfAbsent(invocation.getMethod(), (method) -> tool(invocation));
-			return this.engine.get().invokeStep(invocation, StepKind.TOOL, tool.name(), tool.returnType());
+			RunEngine engine = this.engine.get();
+			Tool tool = this.tools.computeIfAbsent(invocation.getMethod(), (method) -> tool(engine, invocation));
+			return engine.invokeStep(invocation, StepKind.TOOL, tool.name(), tool.returnType(), tool.guard());
 		}
 
-		private static Tool tool(MethodInvocation invocation) {
+		private static Tool tool(RunEngine engine, MethodInvocation invocation) {
 			Class<?> targetClass = AopUtils.getTargetClass(invocation.getThis());
 			Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
 			GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
 			String name = (annotation != null && StringUtils.hasText(annotation.name())) ? annotation.name()
 					: targetClass.getSimpleName() + "." + method.getName();
-			return new Tool(name, method.getGenericReturnType());
+			return new Tool(name, method.getGenericReturnType(), engine.guards().guard(method, name));
 		}
 
 	}
 
-	private record Tool(String name, Type returnType) {
+	private record Tool(String name, Type returnType, ToolGuard guard) {
 	}
 
 }

@@ -3,12 +3,14 @@ package dev.guardedagents.run;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.guardedagents.RunArgumentException;
 import dev.guardedagents.StepFailedException;
+import dev.guardedagents.guard.AttemptRecord;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
@@ -93,6 +95,10 @@ final class JsonCodec {
 			}
 		}
 		return edited;
+	}
+
+	String writeAttempts(List<AttemptRecord> attempts) {
+		return this.mapper.writeValueAsString(attempts);
 	}
 
 	String writeVerdict(Verdict verdict) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.guardedagents.CheckpointRejectedException;
+import dev.guardedagents.FailureMode;
 import dev.guardedagents.NonDeterministicRunException;
 import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
@@ -27,6 +28,9 @@ import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.guard.Guarded;
+import dev.guardedagents.guard.ToolGuard;
+import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.store.DuplicateStepException;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
@@ -59,6 +63,8 @@ public final class RunEngine {
 
 	private final ReviewEvents events;
 
+	private final ToolGuards guards;
+
 	private final AgentRunRegistry registry;
 
 	private final JsonCodec codec;
@@ -86,12 +92,14 @@ public final class RunEngine {
 	 * @param registry the registry of plans
 	 * @param mapper the JSON mapper for arguments and results
 	 * @param events the publisher of review events
+	 * @param guards the guards of tool calls
 	 * @param settings the settings
 	 * @param clock the clock for timestamps and leases
 	 */
 	public RunEngine(JdbcRunStore store, JdbcReviewStore reviews, AgentRunRegistry registry, JsonMapper mapper,
-			ReviewEvents events, RunSettings settings, Clock clock) {
+			ReviewEvents events, ToolGuards guards, RunSettings settings, Clock clock) {
 		this.store = store;
+		this.guards = guards;
 		this.reviews = reviews;
 		this.events = events;
 		this.registry = registry;
@@ -111,6 +119,10 @@ public final class RunEngine {
 
 	RunSettings settings() {
 		return this.settings;
+	}
+
+	ToolGuards guards() {
+		return this.guards;
 	}
 
 	RunExecutor executor() {
@@ -327,6 +339,14 @@ public final class RunEngine {
 			if (signal.reason() == RunSignal.Reason.JOURNAL_FAILED) {
 				throw signal.journalFailure();
 			}
+			if (signal.reason() == RunSignal.Reason.FAIL_RUN) {
+				fail(execution, signal.getCause());
+				settled = true;
+				if (execution.hasWaitingCaller()) {
+					throw signal.getCause();
+				}
+				return null;
+			}
 			settled = true;
 			return signalled(execution, signal);
 		}
@@ -409,12 +429,15 @@ public final class RunEngine {
 	// ---- steps
 
 	/**
-	 * Called by the {@code @GuardedTool} interceptor.
+	 * Called by the {@code @GuardedTool} interceptor, and for the action of an approved
+	 * checkpoint: inside a run, replays a recorded step or runs the call through its
+	 * guard and records it; elsewhere only guards it.
 	 */
-	@Nullable Object invokeStep(MethodInvocation invocation, StepKind kind, String name, Type returnType) throws Throwable {
+	@Nullable Object invokeStep(MethodInvocation invocation, StepKind kind, String name, Type returnType, ToolGuard guard)
+			throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
-			return invocation.proceed();
+			return unguarded(guard.call(invocation));
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -430,38 +453,49 @@ public final class RunEngine {
 		String input = this.codec.writeInput(invocation.getArguments());
 		Instant startedAt = now();
 		long start = System.nanoTime();
-		Object result;
+		Guarded outcome;
 		execution.enterStep(seq);
 		try {
-			result = invocation.proceed();
-		}
-		catch (RunSignal signal) {
-			throw signal;
-		}
-		catch (Throwable ex) {
-			if (!this.stopping) {
-				record(execution, new StepView(seq, kind, name, false, 1, startedAt, since(start), input, null,
-						ex.getClass().getName(), ex.getMessage(), execution.stepKey(seq)));
-			}
-			throw ex;
+			outcome = guard.call(invocation);
 		}
 		finally {
 			execution.exitStep();
 		}
-		String output;
-		try {
-			output = this.codec.writeResult(result, returnType);
+		String attemptErrors = outcome.failedAttempts().isEmpty() ? null
+				: this.codec.writeAttempts(outcome.failedAttempts());
+		Throwable failure = outcome.failure();
+		String output = null;
+		if (failure == null) {
+			try {
+				output = this.codec.writeResult(outcome.result(), returnType);
+			}
+			catch (JacksonException ex) {
+				failure = new IllegalStateException("The result of step '" + name
+						+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex);
+			}
 		}
-		catch (JacksonException ex) {
-			IllegalStateException failure = new IllegalStateException("The result of step '" + name
-					+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex);
-			record(execution, new StepView(seq, kind, name, false, 1, startedAt, since(start), input, null,
-					failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq)));
+		if (failure != null) {
+			if (!this.stopping) {
+				record(execution,
+						new StepView(seq, kind, name, false, outcome.attempts(), startedAt, since(start), input, null,
+								failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq),
+								outcome.fellBack(), attemptErrors));
+			}
+			if (outcome.onFailure() == FailureMode.FAIL_RUN) {
+				throw RunSignal.failRun(execution.runId(), failure);
+			}
 			throw failure;
 		}
-		record(execution, new StepView(seq, kind, name, true, 1, startedAt, since(start), input, output, null, null,
-				execution.stepKey(seq)));
-		return result;
+		record(execution, new StepView(seq, kind, name, true, outcome.attempts(), startedAt, since(start), input,
+				output, null, null, execution.stepKey(seq), outcome.fellBack(), attemptErrors));
+		return outcome.result();
+	}
+
+	private static @Nullable Object unguarded(Guarded outcome) throws Throwable {
+		if (outcome.failure() != null) {
+			throw outcome.failure();
+		}
+		return outcome.result();
 	}
 
 	/**
@@ -474,7 +508,8 @@ public final class RunEngine {
 			return invocation.proceed();
 		}
 		if (!checkpoint.applies(invocation.getArguments())) {
-			return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType());
+			return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
+					this.guards.guard(checkpoint.method(), checkpoint.toolName()));
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -535,7 +570,8 @@ public final class RunEngine {
 		if (verdict.edits() != null && invocation instanceof ProxyMethodInvocation proxyInvocation) {
 			proxyInvocation.setArguments(this.codec.applyEdits(checkpoint, invocation.getArguments(), verdict.edits()));
 		}
-		return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType());
+		return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
+				this.guards.guard(checkpoint.method(), checkpoint.toolName()));
 	}
 
 	private @Nullable Object replay(Execution execution, StepView recorded, StepKind kind, String name, Type returnType,

@@ -11,7 +11,7 @@ final class RunSignal extends Error {
 
 	enum Reason {
 
-		CANCELLED, LOST, JOURNAL_FAILED, SUSPENDED
+		CANCELLED, LOST, JOURNAL_FAILED, SUSPENDED, FAIL_RUN
 
 	}
 
@@ -19,7 +19,7 @@ final class RunSignal extends Error {
 
 	private final @Nullable String reviewId;
 
-	private RunSignal(Reason reason, String message, @Nullable RuntimeException cause, @Nullable String reviewId) {
+	private RunSignal(Reason reason, String message, @Nullable Throwable cause, @Nullable String reviewId) {
 		super(message, cause, false, false);
 		this.reason = reason;
 		this.reviewId = reviewId;
@@ -40,6 +40,14 @@ final class RunSignal extends Error {
 	 */
 	static RunSignal journalFailed(String runId, RuntimeException cause) {
 		return new RunSignal(Reason.JOURNAL_FAILED, "Run " + runId + " could not record a step", cause, null);
+	}
+
+	/**
+	 * A tool failed for good and its failure mode fails the run: the plan cannot catch
+	 * it.
+	 */
+	static RunSignal failRun(String runId, Throwable cause) {
+		return new RunSignal(Reason.FAIL_RUN, "Run " + runId + " fails: " + cause, cause, null);
 	}
 
 	/**

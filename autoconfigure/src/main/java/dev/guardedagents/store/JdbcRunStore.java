@@ -31,7 +31,7 @@ public final class JdbcRunStore {
 			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at";
 
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
-			+ "error_type, error_message, idempotency_key";
+			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors";
 
 	private final Jdbc jdbc;
 
@@ -94,7 +94,7 @@ public final class JdbcRunStore {
 	 */
 	public boolean insertStep(String runId, long epoch, StepView step) {
 		String sql = "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
-				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
+				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
 				+ " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
 		return this.jdbc.write((c) -> {
 			try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -111,8 +111,10 @@ public final class JdbcRunStore {
 				ps.setString(11, step.errorType());
 				ps.setString(12, step.errorMessage());
 				ps.setString(13, step.idempotencyKey());
-				ps.setString(14, runId);
-				ps.setLong(15, epoch);
+				ps.setBoolean(14, step.fellBack());
+				ps.setString(15, step.attemptErrors());
+				ps.setString(16, runId);
+				ps.setLong(17, epoch);
 				return ps.executeUpdate() == 1;
 			}
 			catch (SQLException ex) {
@@ -355,7 +357,8 @@ public final class JdbcRunStore {
 		return new StepView(rs.getInt("seq"), StepKind.valueOf(rs.getString("kind")), rs.getString("name"),
 				rs.getBoolean("succeeded"), rs.getInt("attempts"), Jdbc.instant(rs, "started_at"),
 				Duration.ofNanos(rs.getLong("duration_micros") * 1000), rs.getString("input"), rs.getString("output"),
-				rs.getString("error_type"), rs.getString("error_message"), rs.getString("idempotency_key"));
+				rs.getString("error_type"), rs.getString("error_message"), rs.getString("idempotency_key"),
+				rs.getBoolean("fell_back"), rs.getString("attempt_errors"));
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.guardedagents.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -14,6 +15,8 @@ import dev.guardedagents.StepView;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunDetailDescriptor;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunsDescriptor;
 import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.guard.GuardSettings;
+import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.review.DefaultReviews;
 import dev.guardedagents.run.DefaultAgentRuns;
 import dev.guardedagents.run.ReviewEvents;
@@ -63,8 +66,8 @@ class AgentRunsEndpointTests {
 		ReviewEvents events = new ReviewEvents((event) -> {
 		});
 		RunEngine engine = new RunEngine(this.store, reviewStore, registry, new JsonMapper(), events,
-				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
-						Duration.ofSeconds(10), 3, Duration.ofHours(1)),
+				new ToolGuards(GuardSettings.DEFAULTS, Map.of()), new RunSettings("endpoint", 1, 1, Duration.ZERO,
+						Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(10), 3, Duration.ofHours(1)),
 				Clock.systemUTC());
 		this.runs = new DefaultAgentRuns(engine);
 		this.reviews = new DefaultReviews(reviewStore, registry, new JsonMapper(), events, new RunRecovery(engine),

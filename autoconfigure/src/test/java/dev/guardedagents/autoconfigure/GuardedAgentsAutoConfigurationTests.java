@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.GuardedTool;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
@@ -143,6 +144,28 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
+	void invalidToolPropertyFailsStartupNamingIt() {
+		this.runner.withPropertyValues("guarded-agents.tools.search.backoff.jitter=1.5")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("Invalid value '1.5' for property 'guarded-agents.tools.search.backoff.jitter': "
+						+ "must be at least 0 and less than 1"));
+		this.runner.withPropertyValues("guarded-agents.tools.defaults.max-attempts=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("'guarded-agents.tools.defaults.max-attempts'"));
+	}
+
+	@Test
+	void missingFallbackMethodFailsStartupNamingIt() {
+		this.runner.withUserConfiguration(MissingFallback.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(BeanInitializationException.class)
+				.hasMessageContaining("names fallbackMethod 'nowhere'"));
+	}
+
+	@Test
 	void twoRunsWithTheSameNameFailStartup() {
 		this.runner.withUserConfiguration(DuplicateRuns.class)
 			.run((context) -> assertThat(context).getFailure()
@@ -184,6 +207,25 @@ class GuardedAgentsAutoConfigurationTests {
 		@Bean
 		Second second() {
 			return new Second();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MissingFallback {
+
+		@Bean
+		Tool tool() {
+			return new Tool();
+		}
+
+	}
+
+	static class Tool {
+
+		@GuardedTool(fallbackMethod = "nowhere")
+		public String call(String input) {
+			return input;
 		}
 
 	}

@@ -1,0 +1,235 @@
+package dev.guardedagents.guard;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import dev.guardedagents.GuardedTool;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * The guards of all tools, keyed by tool name, each resolved once: its settings, its
+ * Resilience4j retry, circuit breaker and bulkhead (from this application's own
+ * registries, apart from any Resilience4j configuration of the application), and its
+ * fallback method. Internal: not API.
+ */
+public final class ToolGuards implements DisposableBean {
+
+	private final GuardSettings defaults;
+
+	private final Map<String, GuardSettings> configured;
+
+	private final RetryRegistry retries = RetryRegistry.ofDefaults();
+
+	private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
+
+	private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+
+	private final ScheduledThreadPoolExecutor timer;
+
+	private final Map<Method, ToolGuard> guards = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the guards.
+	 * @param defaults the settings of tools without settings of their own
+	 * @param configured the settings of named tools
+	 */
+	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured) {
+		this.defaults = defaults;
+		this.configured = Map.copyOf(configured);
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("guarded-timeouts-");
+		threads.setDaemon(true);
+		this.timer = new ScheduledThreadPoolExecutor(1, threads);
+		this.timer.setRemoveOnCancelPolicy(true);
+	}
+
+	/**
+	 * Returns the guard of a tool method.
+	 * @param method the method, as declared by the target class
+	 * @param name the tool name
+	 * @return the guard
+	 */
+	public ToolGuard guard(Method method, String name) {
+		return this.guards.computeIfAbsent(method, (key) -> create(method, name));
+	}
+
+	private ToolGuard create(Method method, String name) {
+		GuardSettings settings = settings(method, name);
+		Retry retry = this.retries.retry(name, retryConfig(settings));
+		CircuitBreaker circuitBreaker = settings.circuitBreaker()
+				? this.circuitBreakers.circuitBreaker(name, circuitBreakerConfig(settings)) : null;
+		Bulkhead bulkhead = this.bulkheads.bulkhead(name,
+				BulkheadConfig.custom()
+					.maxConcurrentCalls(settings.maxConcurrentCalls())
+					.maxWaitDuration(Duration.ZERO)
+					.build());
+		return new ToolGuard(name, settings, retry, circuitBreaker, bulkhead, fallback(method), this.timer);
+	}
+
+	/**
+	 * Resolves the effective settings of a tool: the annotation over its configured
+	 * settings over the defaults.
+	 * @param method the tool method
+	 * @param name the tool name
+	 * @return the settings
+	 */
+	public GuardSettings settings(Method method, String name) {
+		GuardSettings base = this.configured.getOrDefault(name, this.defaults);
+		GuardedTool annotation = method.getAnnotation(GuardedTool.class);
+		if (annotation == null) {
+			return base;
+		}
+		Duration timeout = StringUtils.hasText(annotation.timeout())
+				? DurationStyle.detectAndParse(annotation.timeout()) : base.timeout();
+		int maxAttempts = (annotation.maxAttempts() > 0) ? annotation.maxAttempts() : base.maxAttempts();
+		List<Class<? extends Throwable>> retryFor = (annotation.retryFor().length > 0)
+				? Arrays.asList(annotation.retryFor()) : base.retryFor();
+		List<Class<? extends Throwable>> noRetryFor = (annotation.noRetryFor().length > 0)
+				? Arrays.asList(annotation.noRetryFor()) : base.noRetryFor();
+		return new GuardSettings(timeout, maxAttempts, base.backoffInitial(), base.backoffMultiplier(),
+				base.backoffMax(), base.jitter(), retryFor, noRetryFor, base.circuitBreaker(),
+				base.failureRateThreshold(), base.slidingWindowSize(), base.minimumNumberOfCalls(),
+				base.waitInOpenState(), base.maxConcurrentCalls(),
+				(annotation.onFailure().length > 0) ? annotation.onFailure()[0] : base.onFailure());
+	}
+
+	/**
+	 * Checks the guard attributes of a {@link GuardedTool} method, so that a mistake
+	 * fails start-up rather than the first call.
+	 * @param method the method
+	 * @return a description of the problem, or {@code null} if there is none
+	 */
+	public static @Nullable String check(Method method) {
+		GuardedTool annotation = method.getAnnotation(GuardedTool.class);
+		if (annotation == null) {
+			return null;
+		}
+		if (StringUtils.hasText(annotation.timeout())) {
+			try {
+				Duration timeout = DurationStyle.detectAndParse(annotation.timeout());
+				if (timeout.isNegative() || timeout.isZero()) {
+					return "has a timeout '" + annotation.timeout() + "' that is not positive";
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				return "has an invalid timeout '" + annotation.timeout() + "': use a duration such as 10s or PT10S";
+			}
+		}
+		if (annotation.onFailure().length > 1) {
+			return "names more than one onFailure mode";
+		}
+		if (StringUtils.hasText(annotation.fallbackMethod()) && fallback(method) == null) {
+			return "names fallbackMethod '" + annotation.fallbackMethod() + "', but "
+					+ method.getDeclaringClass().getSimpleName() + " has no method of that name taking "
+					+ Arrays.toString(method.getParameterTypes())
+					+ ", optionally followed by a Throwable, and returning " + method.getReturnType().getSimpleName();
+		}
+		return null;
+	}
+
+	private static @Nullable Method fallback(Method method) {
+		GuardedTool annotation = method.getAnnotation(GuardedTool.class);
+		if (annotation == null || !StringUtils.hasText(annotation.fallbackMethod())) {
+			return null;
+		}
+		Class<?>[] parameters = method.getParameterTypes();
+		Class<?>[] withFailure = Arrays.copyOf(parameters, parameters.length + 1);
+		withFailure[parameters.length] = Throwable.class;
+		for (Class<?>[] signature : List.of(withFailure, parameters)) {
+			Method fallback = ReflectionUtils.findMethod(method.getDeclaringClass(), annotation.fallbackMethod(),
+					signature);
+			if (fallback != null && method.getReturnType().isAssignableFrom(fallback.getReturnType())) {
+				ReflectionUtils.makeAccessible(fallback);
+				return fallback;
+			}
+		}
+		return null;
+	}
+
+	private static RetryConfig retryConfig(GuardSettings settings) {
+		IntervalFunction backoff = (settings.jitter() > 0)
+				? IntervalFunction.ofExponentialRandomBackoff(settings.backoffInitial(), settings.backoffMultiplier(),
+						settings.jitter(), settings.backoffMax())
+				: IntervalFunction.ofExponentialBackoff(settings.backoffInitial(), settings.backoffMultiplier(),
+						settings.backoffMax());
+		long max = settings.backoffMax().toMillis();
+		return RetryConfig.custom().maxAttempts(settings.maxAttempts()).intervalBiFunction((attempt, outcome) -> {
+			if (outcome.isLeft() && outcome.getLeft() instanceof dev.guardedagents.RetryAfterHint hint
+					&& hint.retryAfter() != null) {
+				return Math.min(hint.retryAfter().toMillis(), max);
+			}
+			return backoff.apply(attempt);
+		}).retryOnException((failure) -> retryable(settings, failure)).build();
+	}
+
+	private static boolean retryable(GuardSettings settings, Throwable failure) {
+		for (Class<? extends Throwable> type : settings.noRetryFor()) {
+			if (type.isInstance(failure)) {
+				return false;
+			}
+		}
+		if (settings.retryFor().isEmpty()) {
+			return true;
+		}
+		return settings.retryFor().stream().anyMatch((type) -> type.isInstance(failure));
+	}
+
+	private static CircuitBreakerConfig circuitBreakerConfig(GuardSettings settings) {
+		return CircuitBreakerConfig.custom()
+			.failureRateThreshold(settings.failureRateThreshold())
+			.slidingWindowSize(settings.slidingWindowSize())
+			.minimumNumberOfCalls(settings.minimumNumberOfCalls())
+			.waitDurationInOpenState(settings.waitInOpenState())
+			.build();
+	}
+
+	/**
+	 * Returns the circuit breakers, to bind their metrics.
+	 * @return the registry
+	 */
+	public CircuitBreakerRegistry circuitBreakers() {
+		return this.circuitBreakers;
+	}
+
+	/**
+	 * Returns the retries, to bind their metrics.
+	 * @return the registry
+	 */
+	public RetryRegistry retries() {
+		return this.retries;
+	}
+
+	/**
+	 * Returns the bulkheads, to bind their metrics.
+	 * @return the registry
+	 */
+	public BulkheadRegistry bulkheads() {
+		return this.bulkheads;
+	}
+
+	@Override
+	public void destroy() {
+		this.timer.shutdownNow();
+	}
+
+}

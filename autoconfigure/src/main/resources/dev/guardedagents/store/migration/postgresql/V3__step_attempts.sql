@@ -1,0 +1,2 @@
+ALTER TABLE guarded_step ADD COLUMN fell_back BOOLEAN DEFAULT FALSE NOT NULL;
+ALTER TABLE guarded_step ADD COLUMN attempt_errors TEXT;
