@@ -15,6 +15,14 @@ public enum FailureMode {
 	/**
 	 * The run fails with the exception; the plan cannot catch it.
 	 */
-	FAIL_RUN
+	FAIL_RUN,
+
+	/**
+	 * Inside a run, the run parks with a review of the failure: a reviewer approves to
+	 * retry the tool, approves with the edit {@code result} (JSON of the tool's return
+	 * type) to override its result, or rejects to abort the run. Outside a run, as
+	 * {@link #THROW}.
+	 */
+	HUMAN_REVIEW
 
 }

@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
@@ -49,17 +50,25 @@ public final class AgentRunsEndpointAutoConfiguration {
 				actuator.getRoles());
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-	@ConditionalOnClass(RequestBodyAdviceAdapter.class)
-	@ConditionalOnAvailableEndpoint(AgentReviewsEndpoint.class)
-	ReviewDecisionBodyAdvice reviewDecisionBodyAdvice(ObjectProvider<JsonMapper> mapper) {
-		return new ReviewDecisionBodyAdvice(mapper.getIfAvailable(JsonMapper::new));
-	}
-
 	private static Show show(GuardedAgentsProperties.Actuator actuator) {
 		return Show.valueOf(actuator.getShowPayloads().name());
+	}
+
+	/**
+	 * Nested JSON in decisions posted over Spring MVC.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(RequestBodyAdviceAdapter.class)
+	static class WebMvcConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(AgentReviewsEndpoint.class)
+		ReviewDecisionBodyAdvice reviewDecisionBodyAdvice(ObjectProvider<JsonMapper> mapper) {
+			return new ReviewDecisionBodyAdvice(mapper.getIfAvailable(JsonMapper::new));
+		}
+
 	}
 
 }

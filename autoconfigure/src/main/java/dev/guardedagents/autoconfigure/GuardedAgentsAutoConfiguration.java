@@ -40,6 +40,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration of durable agent runs: the journal in the application's
@@ -64,20 +65,20 @@ public final class GuardedAgentsAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AgentRunAdvisor guardedAgentsRunAdvisor(ObjectProvider<RunEngine> engine) {
-		return new AgentRunAdvisor(engine::getObject);
+		return new AgentRunAdvisor(SingletonSupplier.of(engine::getObject));
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static GuardedToolAdvisor guardedAgentsToolAdvisor(ObjectProvider<RunEngine> engine) {
-		return new GuardedToolAdvisor(engine::getObject);
+		return new GuardedToolAdvisor(SingletonSupplier.of(engine::getObject));
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static HumanCheckpointAdvisor guardedAgentsCheckpointAdvisor(ObjectProvider<RunEngine> engine,
 			AgentRunRegistry registry) {
-		return new HumanCheckpointAdvisor(engine::getObject, registry);
+		return new HumanCheckpointAdvisor(SingletonSupplier.of(engine::getObject), registry);
 	}
 
 	@Bean

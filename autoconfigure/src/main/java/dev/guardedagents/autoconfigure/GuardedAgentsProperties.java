@@ -294,7 +294,8 @@ public class GuardedAgentsProperties {
 
 		/**
 		 * What happens after the last attempt failed without a fallback: 'throw' (the
-		 * plan may catch it) or 'fail-run'. Built-in default 'throw'.
+		 * plan may catch it), 'fail-run' or 'human-review' (the run parks for a reviewer
+		 * to retry, override the result or abort). Built-in default 'throw'.
 		 */
 		private @Nullable FailureMode onFailure;
 

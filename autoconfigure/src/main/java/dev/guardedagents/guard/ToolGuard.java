@@ -4,9 +4,6 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.ToolTimeoutException;
@@ -28,12 +25,6 @@ import org.springframework.aop.support.AopUtils;
  */
 public final class ToolGuard {
 
-	private static final int RUNNING = 0;
-
-	private static final int DONE = 1;
-
-	private static final int TIMED_OUT = 2;
-
 	private final String name;
 
 	private final GuardSettings settings;
@@ -46,17 +37,17 @@ public final class ToolGuard {
 
 	private final @Nullable Method fallback;
 
-	private final ScheduledExecutorService timer;
+	private final Watchdog watchdog;
 
 	ToolGuard(String name, GuardSettings settings, Retry retry, @Nullable CircuitBreaker circuitBreaker,
-			Bulkhead bulkhead, @Nullable Method fallback, ScheduledExecutorService timer) {
+			Bulkhead bulkhead, @Nullable Method fallback, Watchdog watchdog) {
 		this.name = name;
 		this.settings = settings;
 		this.retry = retry;
 		this.circuitBreaker = circuitBreaker;
 		this.bulkhead = bulkhead;
 		this.fallback = fallback;
-		this.timer = timer;
+		this.watchdog = watchdog;
 	}
 
 	/**
@@ -140,13 +131,7 @@ public final class ToolGuard {
 	 * attempt fails with {@link ToolTimeoutException} whatever it returned.
 	 */
 	private Object timeLimited(CheckedSupplier<Object> attempt) throws Throwable {
-		Thread thread = Thread.currentThread();
-		AtomicInteger state = new AtomicInteger(RUNNING);
-		ScheduledFuture<?> interrupter = this.timer.schedule(() -> {
-			if (state.compareAndSet(RUNNING, TIMED_OUT)) {
-				thread.interrupt();
-			}
-		}, this.settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+		Watchdog.Attempt watched = this.watchdog.watch(this.settings.timeout());
 		Object result = null;
 		Throwable failure = null;
 		try {
@@ -155,11 +140,7 @@ public final class ToolGuard {
 		catch (Throwable ex) {
 			failure = ex;
 		}
-		finally {
-			interrupter.cancel(false);
-		}
-		if (!state.compareAndSet(RUNNING, DONE)) {
-			Thread.interrupted();
+		if (!watched.finish()) {
 			if (failure instanceof Error error) {
 				throw error;
 			}

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import dev.guardedagents.GuardedTool;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -23,7 +22,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
@@ -45,7 +43,7 @@ public final class ToolGuards implements DisposableBean {
 
 	private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
 
-	private final ScheduledThreadPoolExecutor timer;
+	private final Watchdog watchdog = new Watchdog();
 
 	private final Map<Method, ToolGuard> guards = new ConcurrentHashMap<>();
 
@@ -57,10 +55,6 @@ public final class ToolGuards implements DisposableBean {
 	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured) {
 		this.defaults = defaults;
 		this.configured = Map.copyOf(configured);
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("guarded-timeouts-");
-		threads.setDaemon(true);
-		this.timer = new ScheduledThreadPoolExecutor(1, threads);
-		this.timer.setRemoveOnCancelPolicy(true);
 	}
 
 	/**
@@ -83,7 +77,7 @@ public final class ToolGuards implements DisposableBean {
 					.maxConcurrentCalls(settings.maxConcurrentCalls())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
-		return new ToolGuard(name, settings, retry, circuitBreaker, bulkhead, fallback(method), this.timer);
+		return new ToolGuard(name, settings, retry, circuitBreaker, bulkhead, fallback(method), this.watchdog);
 	}
 
 	/**
@@ -229,7 +223,7 @@ public final class ToolGuards implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.timer.shutdownNow();
+		this.watchdog.close();
 	}
 
 }

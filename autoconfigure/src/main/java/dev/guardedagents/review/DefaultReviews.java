@@ -107,6 +107,9 @@ public final class DefaultReviews implements Reviews {
 	 */
 	private String checkEdits(ReviewView review, Map<String, Object> edits) {
 		JsonNode payload = this.mapper.readTree(review.payload());
+		if (payload.has("resultType")) {
+			return checkOverride(payload.get("resultType").asString(), edits);
+		}
 		AgentRunRegistry.Checkpoint checkpoint = this.registry.checkpoint(review.checkpoint());
 		for (Map.Entry<String, Object> edit : edits.entrySet()) {
 			String field = "edits." + edit.getKey();
@@ -127,6 +130,27 @@ public final class DefaultReviews implements Reviews {
 											: ex.getMessage()));
 				}
 			}
+		}
+		return this.mapper.writeValueAsString(edits);
+	}
+
+	/**
+	 * Checks the result a reviewer supplies for a tool that failed for good.
+	 */
+	private String checkOverride(String resultType, Map<String, Object> edits) {
+		for (String key : edits.keySet()) {
+			if (!"result".equals(key)) {
+				throw new InvalidReviewDecisionException("edits." + key,
+						"a failed tool takes only the edit 'result', the value it should have returned");
+			}
+		}
+		try {
+			this.mapper.convertValue(edits.get("result"),
+					this.mapper.getTypeFactory().constructFromCanonical(resultType));
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new InvalidReviewDecisionException("edits.result", "does not bind to " + resultType + ": "
+					+ ((ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : ex.getMessage()));
 		}
 		return this.mapper.writeValueAsString(edits);
 	}

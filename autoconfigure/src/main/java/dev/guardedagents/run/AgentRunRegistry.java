@@ -151,6 +151,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		Plan plan = new Plan(name, annotation.version(), bean, method, method.getGenericParameterTypes(),
 				method.getGenericReturnType(), expression(annotation.idempotencyKey()),
 				expression(annotation.businessKey()));
+		ReflectionUtils.makeAccessible(method);
 		Plan existing = this.byName.putIfAbsent(name, plan);
 		if (existing != null && !existing.method().equals(method)) {
 			throw new BeanInitializationException(

@@ -97,6 +97,32 @@ final class JsonCodec {
 		return edited;
 	}
 
+	/**
+	 * Writes the payload of a review of a tool that failed for good: its arguments, the
+	 * last error, the attempts and the type a reviewer's override must bind to.
+	 */
+	String writeFailurePayload(String input, Throwable failure, int attempts, Type returnType) {
+		ObjectNode payload = this.mapper.createObjectNode();
+		payload.set("arguments", this.mapper.readTree(input));
+		ObjectNode error = payload.putObject("error");
+		error.put("type", failure.getClass().getName());
+		error.put("message", failure.getMessage());
+		payload.put("attempts", attempts);
+		payload.put("resultType", returnType.getTypeName());
+		return payload.toString();
+	}
+
+	/**
+	 * Returns the result a reviewer supplied in the edit {@code result}, as JSON.
+	 */
+	@Nullable String overrideOf(@Nullable String edits) {
+		if (edits == null) {
+			return null;
+		}
+		JsonNode result = this.mapper.readTree(edits).get("result");
+		return (result != null) ? result.toString() : null;
+	}
+
 	String writeAttempts(List<AttemptRecord> attempts) {
 		return this.mapper.writeValueAsString(attempts);
 	}

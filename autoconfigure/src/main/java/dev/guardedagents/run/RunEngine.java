@@ -25,6 +25,7 @@ import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
+import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
@@ -85,6 +86,8 @@ public final class RunEngine {
 	 */
 	private volatile boolean stopping;
 
+	private volatile RunObserver observer = RunObserver.NONE;
+
 	/**
 	 * Creates a new engine.
 	 * @param store the run journal
@@ -119,6 +122,26 @@ public final class RunEngine {
 
 	RunSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Reports what the engine does to an observer, for metrics.
+	 * @param observer the observer
+	 */
+	public void observe(RunObserver observer) {
+		this.observer = observer;
+	}
+
+	/**
+	 * Returns the number of runs executing (or queued) on this instance.
+	 * @return the number of active runs
+	 */
+	public int activeRuns() {
+		return this.active.size();
+	}
+
+	RunObserver observer() {
+		return this.observer;
 	}
 
 	ToolGuards guards() {
@@ -213,6 +236,9 @@ public final class RunEngine {
 		boolean inserted = false;
 		try {
 			inserted = this.store.insertRun(run);
+			if (inserted) {
+				this.observer.runStarted(plan.name());
+			}
 			return inserted ? execution : null;
 		}
 		finally {
@@ -279,8 +305,9 @@ public final class RunEngine {
 		catch (InvocationTargetException ex) {
 			logger.debug("Run " + execution.runId() + " ended with " + ex.getTargetException());
 		}
-		catch (IllegalAccessException ex) {
-			throw new IllegalStateException(ex);
+		catch (IllegalAccessException | IllegalArgumentException ex) {
+			logger.error("Run " + execution.runId() + " cannot be executed through its bean", ex);
+			fail(execution, ex);
 		}
 		finally {
 			directive.remove();
@@ -332,6 +359,7 @@ public final class RunEngine {
 				throw signal(execution);
 			}
 			settled = true;
+			this.observer.runFinished(execution.runName(), RunStatus.SUCCEEDED);
 			execution.done().complete(result);
 			return result;
 		}
@@ -394,6 +422,7 @@ public final class RunEngine {
 				failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now())) {
 			throw signal(execution);
 		}
+		this.observer.runFinished(execution.runName(), RunStatus.FAILED);
 	}
 
 	private @Nullable Object signalled(Execution execution, RunSignal signal) throws InterruptedException {
@@ -404,6 +433,7 @@ public final class RunEngine {
 			return null;
 		}
 		if (signal.reason() == RunSignal.Reason.CANCELLED) {
+			this.observer.runFinished(execution.runName(), RunStatus.CANCELLED);
 			RunCancelledException cancelled = new RunCancelledException(execution.runId());
 			execution.done().completeExceptionally(cancelled);
 			throw cancelled;
@@ -451,6 +481,17 @@ public final class RunEngine {
 			throw execution.poison();
 		}
 		String input = this.codec.writeInput(invocation.getArguments());
+		int round = 1;
+		if (guard.settings().onFailure() == FailureMode.HUMAN_REVIEW && execution.isResumed()) {
+			ReviewView review = this.reviews.findLatest(execution.runId(), seq).orElse(null);
+			if (review != null) {
+				round = review.round() + 1;
+				ToolReview decided = applyToolReview(execution, seq, kind, name, returnType, input, review);
+				if (decided.overridden()) {
+					return decided.result();
+				}
+			}
+		}
 		Instant startedAt = now();
 		long start = System.nanoTime();
 		Guarded outcome;
@@ -474,10 +515,16 @@ public final class RunEngine {
 						+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex);
 			}
 		}
+		Duration duration = since(start);
+		this.observer.stepExecuted(name, kind,
+				(failure != null) ? "failed" : (outcome.fellBack() ? "fallback" : "success"), duration);
+		if (failure != null && outcome.onFailure() == FailureMode.HUMAN_REVIEW && !this.stopping) {
+			throw openToolReview(execution, seq, round, name, returnType, input, failure, outcome.attempts());
+		}
 		if (failure != null) {
 			if (!this.stopping) {
 				record(execution,
-						new StepView(seq, kind, name, false, outcome.attempts(), startedAt, since(start), input, null,
+						new StepView(seq, kind, name, false, outcome.attempts(), startedAt, duration, input, null,
 								failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq),
 								outcome.fellBack(), attemptErrors));
 			}
@@ -486,9 +533,70 @@ public final class RunEngine {
 			}
 			throw failure;
 		}
-		record(execution, new StepView(seq, kind, name, true, outcome.attempts(), startedAt, since(start), input,
-				output, null, null, execution.stepKey(seq), outcome.fellBack(), attemptErrors));
+		record(execution, new StepView(seq, kind, name, true, outcome.attempts(), startedAt, duration, input, output,
+				null, null, execution.stepKey(seq), outcome.fellBack(), attemptErrors));
 		return outcome.result();
+	}
+
+	/**
+	 * Applies the decision on a tool that failed for good: retry (approved), override
+	 * (approved with the edit {@code result}) or abort (rejected or timed out).
+	 */
+	private ToolReview applyToolReview(Execution execution, int seq, StepKind kind, String name, Type returnType,
+			String input, ReviewView review) {
+		if (review.status() == ReviewStatus.PENDING) {
+			if (!this.reviews.park(execution.runId(), execution.epoch(), now())) {
+				throw signal(execution);
+			}
+			throw RunSignal.suspended(execution.runId(), review.id());
+		}
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : now();
+		if (review.status() != ReviewStatus.APPROVED) {
+			CheckpointRejectedException abort = new CheckpointRejectedException(name, review.status(),
+					review.reviewer(), review.comment());
+			record(execution,
+					new StepView(seq, kind, name, false, 0, review.createdAt(),
+							Duration.between(review.createdAt(), decidedAt), input, null, abort.getClass().getName(),
+							abort.getMessage(), execution.stepKey(seq)));
+			throw RunSignal.failRun(execution.runId(), abort);
+		}
+		String override = this.codec.overrideOf(review.edits());
+		if (override == null) {
+			return ToolReview.RETRY;
+		}
+		Object result = this.codec.readResult(override, returnType);
+		record(execution, new StepView(seq, kind, name, true, 0, review.createdAt(),
+				Duration.between(review.createdAt(), decidedAt), input, override, null, null, execution.stepKey(seq)));
+		return new ToolReview(true, result);
+	}
+
+	private RunSignal openToolReview(Execution execution, int seq, int round, String name, Type returnType,
+			String input, Throwable failure, int attempts) {
+		Instant now = now();
+		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, round, name,
+				ReviewStatus.PENDING, null,
+				"Tool '" + name + "' failed after " + attempts + " attempts: " + failure.getMessage()
+						+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
+				this.codec.writeFailurePayload(input, failure, attempts, returnType), TimeoutOutcome.REJECT,
+				now.plus(this.settings.reviewTimeout()), null, null, null, now, null);
+		if (!this.reviews.openAndPark(review, new JdbcReviewStore.Escalation(null, null), execution.epoch())) {
+			return signal(execution);
+		}
+		this.observer.stepExecuted(name, StepKind.TOOL, "escalated", Duration.ZERO);
+		this.events.publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
+		return RunSignal.suspended(execution.runId(), review.id());
+	}
+
+	/**
+	 * What a decision on a failed tool means for the step.
+	 *
+	 * @param overridden whether the reviewer supplied the result
+	 * @param result the supplied result
+	 */
+	private record ToolReview(boolean overridden, @Nullable Object result) {
+
+		static final ToolReview RETRY = new ToolReview(false, null);
+
 	}
 
 	private static @Nullable Object unguarded(Guarded outcome) throws Throwable {
@@ -558,6 +666,7 @@ public final class RunEngine {
 				execution.epoch())) {
 			return signal(execution);
 		}
+		this.observer.stepExecuted(checkpoint.name(), StepKind.CHECKPOINT, "escalated", Duration.ZERO);
 		this.events.publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
 		return RunSignal.suspended(execution.runId(), review.id());
 	}

@@ -164,6 +164,7 @@ public final class RunRecovery implements SmartLifecycle {
 			}
 			if (store().claim(run, settings.instanceId(), now.plus(settings.leaseDuration()), now)) {
 				claimed++;
+				this.engine.observer().runRecovered(run.name());
 				executor.execute(() -> this.engine.resume(run.id(), run.epoch() + 1));
 			}
 			else {

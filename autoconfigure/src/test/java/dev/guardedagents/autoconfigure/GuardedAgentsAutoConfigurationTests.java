@@ -10,6 +10,9 @@ import dev.guardedagents.GuardedTool;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
+import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
+import dev.guardedagents.metrics.GuardedAgentsMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.review.ReviewDeadlines;
 import dev.guardedagents.run.DefaultAgentRuns;
@@ -31,6 +34,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -47,8 +51,8 @@ class GuardedAgentsAutoConfigurationTests {
 				"management.endpoints.web.exposure.include=agentruns,agentreviews")
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
 				AopAutoConfiguration.class, GuardedAgentsAutoConfiguration.class,
-				GuardedAgentsReviewsAutoConfiguration.class, EndpointAutoConfiguration.class,
-				AgentRunsEndpointAutoConfiguration.class));
+				GuardedAgentsReviewsAutoConfiguration.class, GuardedAgentsMetricsAutoConfiguration.class,
+				EndpointAutoConfiguration.class, AgentRunsEndpointAutoConfiguration.class));
 
 	@Test
 	void providesTheRunEngineAndItsCollaborators() {
@@ -93,6 +97,22 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
+	void metricsBindWithMicrometerAndBackOffWithoutIt() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(GuardedAgentsMetrics.class));
+		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).hasSingleBean(AgentRuns.class)
+				.doesNotHaveBean(GuardedAgentsMetrics.class));
+	}
+
+	@Test
+	void endpointsWorkWithoutSpringMvc() {
+		this.runner.withClassLoader(new FilteredClassLoader(RequestBodyAdviceAdapter.class))
+			.run((context) -> assertThat(context).hasSingleBean(AgentReviewsEndpoint.class)
+				.doesNotHaveBean(ReviewDecisionBodyAdvice.class));
+		this.runner.run((context) -> assertThat(context).hasSingleBean(ReviewDecisionBodyAdvice.class));
+	}
+
+	@Test
 	void endpointBacksOffWhenNotAvailable() {
 		this.runner.withPropertyValues("management.endpoint.agentruns.access=NONE")
 			.run((context) -> assertThat(context).doesNotHaveBean(AgentRunsEndpoint.class));
@@ -101,7 +121,8 @@ class GuardedAgentsAutoConfigurationTests {
 	@Test
 	void everyUserFacingBeanBacksOff() {
 		List<Class<?>> configurations = List.of(GuardedAgentsAutoConfiguration.class,
-				GuardedAgentsReviewsAutoConfiguration.class, AgentRunsEndpointAutoConfiguration.class);
+				GuardedAgentsReviewsAutoConfiguration.class, GuardedAgentsMetricsAutoConfiguration.class,
+				AgentRunsEndpointAutoConfiguration.class);
 		for (Class<?> configuration : configurations) {
 			for (Method method : configuration.getDeclaredMethods()) {
 				if (method.isAnnotationPresent(Bean.class) && !Modifier.isStatic(method.getModifiers())) {

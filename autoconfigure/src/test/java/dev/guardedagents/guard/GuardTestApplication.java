@@ -109,6 +109,17 @@ class GuardTestApplication {
 			throw new IllegalArgumentException("bad input " + key);
 		}
 
+		static volatile boolean healthy;
+
+		@GuardedTool(name = "reviewed", maxAttempts = 2, onFailure = FailureMode.HUMAN_REVIEW)
+		public int quote(String key) {
+			call(key);
+			if (!healthy) {
+				throw new IllegalStateException("pricing service down");
+			}
+			return 42;
+		}
+
 		@GuardedTool(name = "hinted", maxAttempts = 2)
 		public String hinted(String key) {
 			if (call(key) == 1) {
@@ -171,6 +182,11 @@ class GuardTestApplication {
 			catch (IllegalArgumentException ex) {
 				return "caught " + ex.getMessage();
 			}
+		}
+
+		@AgentRun(name = "guarded-reviewed")
+		public int reviewed(String key) {
+			return this.tools.quote(key) + 1;
 		}
 
 		@AgentRun(name = "guarded-hung")

@@ -2,14 +2,23 @@ package dev.guardedagents.guard;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.guardedagents.AgentRuns;
 import dev.guardedagents.FailureMode;
+import dev.guardedagents.InvalidReviewDecisionException;
+import dev.guardedagents.ReviewDecision;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.Reviews;
+import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepView;
 import dev.guardedagents.ToolTimeoutException;
@@ -19,6 +28,8 @@ import dev.guardedagents.store.JdbcRunStore;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -57,6 +68,15 @@ class GuardTests {
 
 	@Autowired
 	JdbcRunStore store;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Autowired
+	AgentRuns runs;
+
+	@Autowired
+	Reviews reviews;
 
 	@Test
 	void flakyToolSucceedsOnTheThirdAttemptAfterBackingOff() {
@@ -161,6 +181,73 @@ class GuardTests {
 		long start = System.nanoTime();
 		assertThat(this.tools.hinted("h")).isEqualTo("served");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+	}
+
+	@Test
+	void humanReviewRetriesUntilTheToolWorks() throws Exception {
+		Tools.healthy = false;
+		RunSuspendedException suspended = assertThatExceptionOfType(RunSuspendedException.class)
+			.isThrownBy(() -> this.plans.reviewed("retry"))
+			.actual();
+		ReviewView first = this.reviews.find(suspended.getReviewId()).orElseThrow();
+		assertThat(first.checkpoint()).isEqualTo("reviewed");
+		assertThat(first.summary()).startsWith("Tool 'reviewed' failed after 2 attempts: pricing service down.");
+		assertThat(first.payload()).contains("\"resultType\":\"int\"").contains("\"arguments\":[\"retry\"]");
+		this.reviews.decide(first.id(), ReviewDecision.approve("ops"));
+		ReviewView second = Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.until(() -> this.reviews.list(ReviewStatus.PENDING, suspended.getRunId(), null), (list) -> !list.isEmpty())
+			.get(0);
+		assertThat(second.round()).isEqualTo(2);
+		assertThat(Tools.count("retry")).isEqualTo(4);
+		Tools.healthy = true;
+		this.reviews.decide(second.id(), ReviewDecision.approve("ops"));
+		assertThat(this.runs.handle(suspended.getRunId()).orElseThrow().await(Duration.ofSeconds(20))).isEqualTo(43);
+		assertThat(Tools.count("retry")).isEqualTo(5);
+	}
+
+	@Test
+	void humanReviewOverridesTheResultOrAborts() throws Exception {
+		Tools.healthy = false;
+		RunSuspendedException overridden = assertThatExceptionOfType(RunSuspendedException.class)
+			.isThrownBy(() -> this.plans.reviewed("override"))
+			.actual();
+		assertThatExceptionOfType(InvalidReviewDecisionException.class)
+			.isThrownBy(() -> this.reviews.decide(overridden.getReviewId(),
+					ReviewDecision.approveWithEdits("ops", Map.of("result", "lots"))))
+			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("edits.result"));
+		this.reviews.decide(overridden.getReviewId(), ReviewDecision.approveWithEdits("ops", Map.of("result", 7)));
+		assertThat(this.runs.handle(overridden.getRunId()).orElseThrow().await(Duration.ofSeconds(20))).isEqualTo(8);
+		assertThat(Tools.count("override")).as("not called again").isEqualTo(2);
+		assertThat(this.store.steps(overridden.getRunId())).singleElement()
+			.satisfies((step) -> assertThat(step.output()).isEqualTo("7"));
+
+		RunSuspendedException aborted = assertThatExceptionOfType(RunSuspendedException.class)
+			.isThrownBy(() -> this.plans.reviewed("abort"))
+			.actual();
+		this.reviews.decide(aborted.getReviewId(), ReviewDecision.reject("ops", "give up"));
+		assertThatExceptionOfType(RunFailedException.class)
+			.isThrownBy(() -> this.runs.handle(aborted.getRunId()).orElseThrow().await(Duration.ofSeconds(20)))
+			.withMessageContaining("rejected by ops: give up");
+	}
+
+	@Test
+	void stepsRunsAndGuardsAreMetered() {
+		this.plans.fallback("metered");
+		assertThat(this.meters.get("guarded.steps")
+			.tags("tool", "with-fallback", "kind", "TOOL", "outcome", "fallback")
+			.timer()
+			.count()).isPositive();
+		assertThat(this.meters.get("guarded.runs.started").tags("name", "guarded-fallback").counter().count())
+			.isPositive();
+		assertThat(this.meters.get("guarded.runs.finished")
+			.tags("name", "guarded-fallback", "status", "SUCCEEDED")
+			.counter()
+			.count()).isPositive();
+		assertThat(this.meters.get("guarded.runs.active").gauge().value()).isZero();
+		assertThat(this.meters.get("resilience4j.retry.calls").tags("name", "with-fallback").meters()).isNotEmpty();
+		assertThat(this.meters.find("resilience4j.circuitbreaker.state").tags("name", "with-fallback").meters())
+			.isNotEmpty();
 	}
 
 	@Test

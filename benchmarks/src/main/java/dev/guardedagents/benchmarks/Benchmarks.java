@@ -27,6 +27,12 @@ import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -70,7 +76,7 @@ public final class Benchmarks {
 	private Benchmarks() {
 	}
 
-	public static void main(String[] args) throws Exception {
+	public static void main(String[] args) throws Throwable {
 		String server = (args.length > 0) ? args[0] : System.getenv("GUARDED_AGENTS_TEST_POSTGRES_URL");
 		Benchmarks benchmarks = new Benchmarks();
 		benchmarks.line("# Benchmark run " + Instant.now() + ", Java " + System.getProperty("java.version") + ", "
@@ -95,9 +101,12 @@ public final class Benchmarks {
 		System.exit(0);
 	}
 
-	private void database(String label, String url, String user, String password, String textType) throws Exception {
+	private void database(String label, String url, String user, String password, String textType) throws Throwable {
 		line("\n## " + label + "\n");
 		try (ConfigurableApplicationContext app = start(url, user, password, "bench-writer")) {
+			if (label.startsWith("H2")) {
+				guardOverhead(app);
+			}
 			DataSource dataSource = app.getBean(DataSource.class);
 			try (Connection connection = dataSource.getConnection();
 					Statement statement = connection.createStatement()) {
@@ -108,6 +117,74 @@ public final class Benchmarks {
 			prepareInterrupted(app.getBean(JdbcRunStore.class));
 		}
 		recovery(url, user, password);
+	}
+
+	/**
+	 * A no-op {@code @GuardedTool} outside a run, beside a plain call and beside the same
+	 * Resilience4j decorators applied by hand, in one run: what the guard chain and the
+	 * proxy cost without any journal.
+	 */
+	private void guardOverhead(ConfigurableApplicationContext app) throws Throwable {
+		NoopTools guarded = app.getBean(NoopTools.class);
+		NoopTools plain = new NoopTools();
+		Retry retry = Retry.of("by-hand", RetryConfig.custom().maxAttempts(3).build());
+		CircuitBreaker circuitBreaker = CircuitBreaker.ofDefaults("by-hand");
+		Bulkhead bulkhead = Bulkhead.of("by-hand",
+				BulkheadConfig.custom().maxConcurrentCalls(100).maxWaitDuration(Duration.ZERO).build());
+		int[] box = new int[1];
+		CheckedSupplier<Integer> byHand = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(
+				circuitBreaker, Bulkhead.decorateCheckedSupplier(bulkhead, () -> plain.noop(box[0]))));
+		int calls = 200_000;
+		double[] plainNs = new double[5];
+		double[] handNs = new double[5];
+		double[] guardedNs = new double[5];
+		for (int round = -2; round < 5; round++) {
+			long start = System.nanoTime();
+			long sink = 0;
+			for (int i = 0; i < calls; i++) {
+				sink += plain.noop(i);
+			}
+			double p = (System.nanoTime() - start) / (double) calls;
+			start = System.nanoTime();
+			for (int i = 0; i < calls; i++) {
+				box[0] = i;
+				sink += byHand.get();
+			}
+			double h = (System.nanoTime() - start) / (double) calls;
+			start = System.nanoTime();
+			for (int i = 0; i < calls; i++) {
+				sink += guarded.noop(i);
+			}
+			double g = (System.nanoTime() - start) / (double) calls;
+			if (sink == 42) {
+				line("");
+			}
+			if (round >= 0) {
+				plainNs[round] = p;
+				handNs[round] = h;
+				guardedNs[round] = g;
+			}
+		}
+		double plainMedian = medianOf(plainNs);
+		double handMedian = medianOf(handNs);
+		double guardedMedian = medianOf(guardedNs);
+		line("### Guard overhead of a no-op @GuardedTool outside a run\n");
+		line(calls + " calls per round, 2 warm-up rounds, median of 5 rounds.\n");
+		line("| | per call | ratio to the decorators by hand |");
+		line("|---|---|---|");
+		line(String.format(Locale.ROOT, "| plain call | %.0f ns | |", plainMedian));
+		line(String.format(Locale.ROOT, "| Resilience4j retry + circuit breaker + bulkhead by hand | %.0f ns | 1.00x |",
+				handMedian));
+		line(String.format(Locale.ROOT,
+				"| @GuardedTool (proxy, the same three, time limit, settings lookup) | %.0f ns | **%.2fx** |",
+				guardedMedian, guardedMedian / handMedian));
+		line("");
+	}
+
+	private static double medianOf(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
 	}
 
 	private void stepOverhead(ConfigurableApplicationContext app) throws SQLException {

@@ -1,0 +1,30 @@
+package dev.guardedagents.autoconfigure;
+
+import dev.guardedagents.guard.ToolGuards;
+import dev.guardedagents.metrics.GuardedAgentsMetrics;
+import dev.guardedagents.run.RunEngine;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of Guarded Agents' Micrometer metrics, bound to every meter registry
+ * by Spring Boot.
+ */
+@AutoConfiguration(after = GuardedAgentsAutoConfiguration.class)
+@ConditionalOnClass({ MeterRegistry.class, TaggedCircuitBreakerMetrics.class })
+@ConditionalOnBean({ RunEngine.class, ToolGuards.class })
+public final class GuardedAgentsMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	GuardedAgentsMetrics guardedAgentsMetrics(RunEngine engine, ToolGuards guards) {
+		return new GuardedAgentsMetrics(engine, guards);
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.guardedagents.metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.guard.ToolGuards;
+import dev.guardedagents.run.RunEngine;
+import dev.guardedagents.run.RunObserver;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * The metrics of Guarded Agents, bound to each meter registry: {@code guarded.steps}
+ * (timer by tool, kind and outcome), {@code guarded.runs.started},
+ * {@code guarded.runs.finished} (by name and status), {@code guarded.runs.recovered},
+ * {@code guarded.runs.active}, and the guards' Resilience4j circuit breaker, retry and
+ * bulkhead metrics. Internal: not API.
+ */
+public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
+
+	private final RunEngine engine;
+
+	private final ToolGuards guards;
+
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Creates the metrics and starts observing the engine.
+	 * @param engine the run engine
+	 * @param guards the tool guards
+	 */
+	public GuardedAgentsMetrics(RunEngine engine, ToolGuards guards) {
+		this.engine = engine;
+		this.guards = guards;
+		engine.observe(this);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registries.add(registry);
+		Gauge.builder("guarded.runs.active", this.engine, RunEngine::activeRuns)
+			.description("Runs executing on this instance")
+			.register(registry);
+		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(this.guards.circuitBreakers()).bindTo(registry);
+		TaggedRetryMetrics.ofRetryRegistry(this.guards.retries()).bindTo(registry);
+		TaggedBulkheadMetrics.ofBulkheadRegistry(this.guards.bulkheads()).bindTo(registry);
+	}
+
+	@Override
+	public void runStarted(String name) {
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder("guarded.runs.started").tag("name", name).register(registry).increment();
+		}
+	}
+
+	@Override
+	public void runFinished(String name, RunStatus status) {
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder("guarded.runs.finished")
+				.tag("name", name)
+				.tag("status", status.name())
+				.register(registry)
+				.increment();
+		}
+	}
+
+	@Override
+	public void runRecovered(String name) {
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder("guarded.runs.recovered").tag("name", name).register(registry).increment();
+		}
+	}
+
+	@Override
+	public void stepExecuted(String name, StepKind kind, String outcome, Duration duration) {
+		for (MeterRegistry registry : this.registries) {
+			Timer.builder("guarded.steps")
+				.tag("tool", name)
+				.tag("kind", kind.name())
+				.tag("outcome", outcome)
+				.register(registry)
+				.record(duration);
+		}
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.guardedagents.run;
+
+import java.time.Duration;
+
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.StepKind;
+
+/**
+ * Told what the engine does, for metrics. Implementations must be fast and must not
+ * throw. Internal: not API.
+ */
+public interface RunObserver {
+
+	/**
+	 * An observer that ignores everything.
+	 */
+	RunObserver NONE = new RunObserver() {
+	};
+
+	/**
+	 * A run was started (recorded).
+	 * @param name the run name
+	 */
+	default void runStarted(String name) {
+	}
+
+	/**
+	 * A run finished on this instance.
+	 * @param name the run name
+	 * @param status its final status
+	 */
+	default void runFinished(String name, RunStatus status) {
+	}
+
+	/**
+	 * This instance claimed a run to resume it.
+	 * @param name the run name
+	 */
+	default void runRecovered(String name) {
+	}
+
+	/**
+	 * A step was executed (not replayed).
+	 * @param name the step name
+	 * @param kind the step kind
+	 * @param outcome {@code success}, {@code fallback}, {@code failed} or
+	 * {@code escalated}
+	 * @param duration how long it took
+	 */
+	default void stepExecuted(String name, StepKind kind, String outcome, Duration duration) {
+	}
+
+}
