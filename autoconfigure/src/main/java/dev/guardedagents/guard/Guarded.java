@@ -2,6 +2,7 @@ package dev.guardedagents.guard;
 
 import java.util.List;
 
+import dev.guardedagents.FailureMode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,14 +16,6 @@ import org.jspecify.annotations.Nullable;
  * @param onFailure what happens with a failure
  */
 public record Guarded(@Nullable Object result, @Nullable Throwable failure, int attempts,
-		List<AttemptRecord> failedAttempts, boolean fellBack, dev.guardedagents.FailureMode onFailure) {
-
-	/**
-	 * Whether the call produced a result (possibly by its fallback).
-	 * @return {@code true} without a failure
-	 */
-	public boolean succeeded() {
-		return this.failure == null;
-	}
+		List<AttemptRecord> failedAttempts, boolean fellBack, FailureMode onFailure) {
 
 }

@@ -9,15 +9,11 @@ import java.util.function.Supplier;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.guard.ToolGuard;
-import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
@@ -26,29 +22,14 @@ import org.springframework.util.StringUtils;
  * Advises {@link GuardedTool} methods: inside a run each call is a journaled step.
  * Internal: not API.
  */
-public final class GuardedToolAdvisor extends AbstractPointcutAdvisor {
-
-	private final Pointcut pointcut = AnnotationMatchingPointcut.forMethodAnnotation(GuardedTool.class);
-
-	private final Advice advice;
+public final class GuardedToolAdvisor extends AnnotatedMethodAdvisor {
 
 	/**
 	 * Creates a new advisor.
 	 * @param engine the engine, looked up at the first call
 	 */
 	public GuardedToolAdvisor(Supplier<RunEngine> engine) {
-		this.advice = new GuardedToolInterceptor(engine);
-		setOrder(Ordered.LOWEST_PRECEDENCE - 100);
-	}
-
-	@Override
-	public Pointcut getPointcut() {
-		return this.pointcut;
-	}
-
-	@Override
-	public Advice getAdvice() {
-		return this.advice;
+		super(GuardedTool.class, new GuardedToolInterceptor(engine), Ordered.LOWEST_PRECEDENCE - 100);
 	}
 
 	private static final class GuardedToolInterceptor implements MethodInterceptor {

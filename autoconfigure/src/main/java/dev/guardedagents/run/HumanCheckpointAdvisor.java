@@ -4,15 +4,11 @@ import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
 import dev.guardedagents.HumanCheckpoint;
-import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.core.Ordered;
 
 /**
@@ -20,11 +16,7 @@ import org.springframework.core.Ordered;
  * decision. Ordered outside the {@link GuardedToolAdvisor}, so that a method carrying
  * both annotations is decided first and then runs as its guarded step. Internal: not API.
  */
-public final class HumanCheckpointAdvisor extends AbstractPointcutAdvisor {
-
-	private final Pointcut pointcut = AnnotationMatchingPointcut.forMethodAnnotation(HumanCheckpoint.class);
-
-	private final Advice advice;
+public final class HumanCheckpointAdvisor extends AnnotatedMethodAdvisor {
 
 	/**
 	 * Creates a new advisor.
@@ -32,18 +24,7 @@ public final class HumanCheckpointAdvisor extends AbstractPointcutAdvisor {
 	 * @param registry the registry of checkpoints
 	 */
 	public HumanCheckpointAdvisor(Supplier<RunEngine> engine, AgentRunRegistry registry) {
-		this.advice = new CheckpointInterceptor(engine, registry);
-		setOrder(Ordered.LOWEST_PRECEDENCE - 200);
-	}
-
-	@Override
-	public Pointcut getPointcut() {
-		return this.pointcut;
-	}
-
-	@Override
-	public Advice getAdvice() {
-		return this.advice;
+		super(HumanCheckpoint.class, new CheckpointInterceptor(engine, registry), Ordered.LOWEST_PRECEDENCE - 200);
 	}
 
 	private static final class CheckpointInterceptor implements MethodInterceptor {

@@ -297,16 +297,6 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Returns the ownership epoch of a run.
-	 * @param runId the run id
-	 * @return the epoch
-	 */
-	public long epoch(String runId) {
-		return this.jdbc.query("SELECT owner_epoch FROM " + this.run + " WHERE id = ?", (rs) -> rs.getLong(1), runId)
-			.get(0);
-	}
-
-	/**
 	 * Reads the journal of a run in order.
 	 * @param runId the run id
 	 * @return the steps
