@@ -40,6 +40,17 @@ public @interface GuardedTool {
 	String name() default "";
 
 	/**
+	 * SpEL expression over the arguments (such as {@code #order.id + ':charge'}) giving
+	 * an idempotency key for write-once semantics across runs: the first completed call
+	 * with a key records its output, and every later call with the same key, from any run
+	 * or instance, returns that output without executing. A concurrent call waits for the
+	 * first (at most {@code guarded-agents.idempotency.wait-timeout}, then
+	 * {@link IdempotencyConflictException}). A failed call gives the key up.
+	 * @return the idempotency key expression, empty for none
+	 */
+	String idempotencyKey() default "";
+
+	/**
 	 * Timeout of one attempt, as a duration ({@code 10s}, {@code PT10S}); the attempt's
 	 * thread is interrupted when it passes. Overrides the configured value when set.
 	 * @return the timeout

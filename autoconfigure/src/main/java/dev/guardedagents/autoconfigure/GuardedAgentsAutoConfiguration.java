@@ -21,6 +21,7 @@ import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.run.RunSettings;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
@@ -103,6 +104,12 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	JdbcIdempotencyStore guardedAgentsIdempotencyStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
+		return new JdbcIdempotencyStore(dataSource, schema.getSchema());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ReviewEvents guardedAgentsReviewEvents(ApplicationEventPublisher publisher) {
 		return new ReviewEvents(publisher);
 	}
@@ -126,12 +133,12 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, AgentRunRegistry registry,
-			ObjectProvider<JsonMapper> mapper, ReviewEvents events, ToolGuards guards,
+	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
+			AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper, ReviewEvents events, ToolGuards guards,
 			GuardedAgentsProperties properties, Environment environment) {
 		properties.validate();
-		return new RunEngine(store, reviews, registry, mapper.getIfAvailable(JsonMapper::new), events, guards,
-				settings(properties, environment), Clock.systemUTC());
+		return new RunEngine(store, reviews, idempotency, registry, mapper.getIfAvailable(JsonMapper::new), events,
+				guards, settings(properties, environment), Clock.systemUTC());
 	}
 
 	@Bean
@@ -153,7 +160,8 @@ public final class GuardedAgentsAutoConfiguration {
 				: environment.getProperty("spring.application.name", "application") + "@" + hostName();
 		return new RunSettings(instanceId, executor.getPoolSize(), executor.getQueueCapacity(),
 				executor.getShutdownGracePeriod(), recovery.getLeaseDuration(), recovery.getRenewInterval(),
-				recovery.getScanInterval(), recovery.getMaxRecoveries(), properties.getReviews().getDefaultTimeout());
+				recovery.getScanInterval(), recovery.getMaxRecoveries(), properties.getReviews().getDefaultTimeout(),
+				properties.getIdempotency().getWaitTimeout());
 	}
 
 	private static String hostName() {

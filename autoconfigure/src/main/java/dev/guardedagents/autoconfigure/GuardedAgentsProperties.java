@@ -43,6 +43,8 @@ public class GuardedAgentsProperties {
 
 	private final Reviews reviews = new Reviews();
 
+	private final Idempotency idempotency = new Idempotency();
+
 	/**
 	 * Guards of tools: 'defaults' for every tool, then one entry per tool name
 	 * (guarded-agents.tools.<name>.*) for what differs.
@@ -83,6 +85,10 @@ public class GuardedAgentsProperties {
 		return this.tools;
 	}
 
+	public Idempotency getIdempotency() {
+		return this.idempotency;
+	}
+
 	public Reviews getReviews() {
 		return this.reviews;
 	}
@@ -112,6 +118,7 @@ public class GuardedAgentsProperties {
 		requirePositive("guarded-agents.recovery.renew-interval", this.recovery.renewInterval, false);
 		requirePositive("guarded-agents.recovery.scan-interval", this.recovery.scanInterval, false);
 		requirePositive("guarded-agents.reviews.default-timeout", this.reviews.defaultTimeout, false);
+		requirePositive("guarded-agents.idempotency.wait-timeout", this.idempotency.waitTimeout, false);
 		requirePositive("guarded-agents.reviews.deadline-check-interval", this.reviews.deadlineCheckInterval, false);
 		this.tools.forEach((name, tool) -> tool.validate("guarded-agents.tools." + name + "."));
 		if (this.recovery.renewInterval.compareTo(this.recovery.leaseDuration.dividedBy(2)) > 0) {
@@ -553,6 +560,27 @@ public class GuardedAgentsProperties {
 				this.maxConcurrentCalls = maxConcurrentCalls;
 			}
 
+		}
+
+	}
+
+	/**
+	 * Idempotency keys of tools.
+	 */
+	public static class Idempotency {
+
+		/**
+		 * How long a tool call waits for a call of another run that holds the same
+		 * idempotency key before it fails with IdempotencyConflictException.
+		 */
+		private Duration waitTimeout = Duration.ofSeconds(30);
+
+		public Duration getWaitTimeout() {
+			return this.waitTimeout;
+		}
+
+		public void setWaitTimeout(Duration waitTimeout) {
+			this.waitTimeout = waitTimeout;
 		}
 
 	}

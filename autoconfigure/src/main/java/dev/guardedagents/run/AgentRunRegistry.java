@@ -202,7 +202,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		return versions;
 	}
 
-	private static @Nullable Object evaluate(Expression expression, Method method, Object[] args, String attribute,
+	static @Nullable Object evaluate(Expression expression, Method method, Object[] args, String attribute,
 			String owner) {
 		try {
 			return expression.getValue(new MethodBasedEvaluationContext(null, method, args, parameterNames));
@@ -213,7 +213,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		}
 	}
 
-	private static @Nullable Expression expression(String text) {
+	static @Nullable Expression expression(String text) {
 		return StringUtils.hasText(text) ? parser.parseExpression(text) : null;
 	}
 

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
 import org.springframework.util.StringUtils;
 
 /**
@@ -46,7 +47,8 @@ public final class GuardedToolAdvisor extends AnnotatedMethodAdvisor {
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 			RunEngine engine = this.engine.get();
 			Tool tool = this.tools.computeIfAbsent(invocation.getMethod(), (method) -> tool(engine, invocation));
-			return engine.invokeStep(invocation, StepKind.TOOL, tool.name(), tool.returnType(), tool.guard());
+			return engine.invokeStep(invocation, StepKind.TOOL, tool.name(), tool.returnType(), tool.guard(),
+					tool.idempotencyKey(invocation.getArguments()));
 		}
 
 		private static Tool tool(RunEngine engine, MethodInvocation invocation) {
@@ -55,12 +57,31 @@ public final class GuardedToolAdvisor extends AnnotatedMethodAdvisor {
 			GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
 			String name = (annotation != null && StringUtils.hasText(annotation.name())) ? annotation.name()
 					: targetClass.getSimpleName() + "." + method.getName();
-			return new Tool(name, method.getGenericReturnType(), engine.guards().guard(method, name));
+			return new Tool(name, method, engine.guards().guard(method, name),
+					(annotation != null) ? AgentRunRegistry.expression(annotation.idempotencyKey()) : null);
 		}
 
 	}
 
-	private record Tool(String name, Type returnType, ToolGuard guard) {
+	private record Tool(String name, Method method, ToolGuard guard, @Nullable Expression idempotencyKey) {
+
+		Type returnType() {
+			return this.method.getGenericReturnType();
+		}
+
+		@Nullable String idempotencyKey(Object[] args) {
+			if (this.idempotencyKey == null) {
+				return null;
+			}
+			Object key = AgentRunRegistry.evaluate(this.idempotencyKey, this.method, args, "idempotencyKey", this.name);
+			if (key == null) {
+				throw new IllegalArgumentException(
+						"@GuardedTool(idempotencyKey = \"" + this.idempotencyKey.getExpressionString() + "\") of tool '"
+								+ this.name + "' evaluated to null");
+			}
+			return key.toString();
+		}
+
 	}
 
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.FailureMode;
+import dev.guardedagents.IdempotencyConflictException;
 import dev.guardedagents.NonDeterministicRunException;
 import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
@@ -33,6 +34,7 @@ import dev.guardedagents.guard.Guarded;
 import dev.guardedagents.guard.ToolGuard;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.store.DuplicateStepException;
+import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
@@ -61,6 +63,8 @@ public final class RunEngine {
 	private final JdbcRunStore store;
 
 	private final JdbcReviewStore reviews;
+
+	private final JdbcIdempotencyStore idempotency;
 
 	private final ReviewEvents events;
 
@@ -92,6 +96,7 @@ public final class RunEngine {
 	 * Creates a new engine.
 	 * @param store the run journal
 	 * @param reviews the reviews of human checkpoints
+	 * @param idempotency the claims of tool idempotency keys
 	 * @param registry the registry of plans
 	 * @param mapper the JSON mapper for arguments and results
 	 * @param events the publisher of review events
@@ -99,11 +104,13 @@ public final class RunEngine {
 	 * @param settings the settings
 	 * @param clock the clock for timestamps and leases
 	 */
-	public RunEngine(JdbcRunStore store, JdbcReviewStore reviews, AgentRunRegistry registry, JsonMapper mapper,
-			ReviewEvents events, ToolGuards guards, RunSettings settings, Clock clock) {
+	public RunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
+			AgentRunRegistry registry, JsonMapper mapper, ReviewEvents events, ToolGuards guards, RunSettings settings,
+			Clock clock) {
 		this.store = store;
 		this.guards = guards;
 		this.reviews = reviews;
+		this.idempotency = idempotency;
 		this.events = events;
 		this.registry = registry;
 		this.codec = new JsonCodec(mapper);
@@ -463,11 +470,12 @@ public final class RunEngine {
 	 * checkpoint: inside a run, replays a recorded step or runs the call through its
 	 * guard and records it; elsewhere only guards it.
 	 */
-	@Nullable Object invokeStep(MethodInvocation invocation, StepKind kind, String name, Type returnType, ToolGuard guard)
-			throws Throwable {
+	@Nullable Object invokeStep(MethodInvocation invocation, StepKind kind, String name, Type returnType, ToolGuard guard,
+			@Nullable String idempotencyKey) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
-			return unguarded(guard.call(invocation));
+			return unguarded(
+					callOnce(guard, invocation, name, idempotencyKey, "call:" + UUID.randomUUID(), returnType));
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -497,7 +505,7 @@ public final class RunEngine {
 		Guarded outcome;
 		execution.enterStep(seq);
 		try {
-			outcome = guard.call(invocation);
+			outcome = callOnce(guard, invocation, name, idempotencyKey, execution.runId(), returnType);
 		}
 		finally {
 			execution.exitStep();
@@ -599,6 +607,56 @@ public final class RunEngine {
 
 	}
 
+	/**
+	 * Calls a tool through its guard, at most once per idempotency key across runs: the
+	 * first call claims the key and completes it with its output; later calls return that
+	 * output; a call that finds the key claimed by another run waits for it, and the run
+	 * that claimed it (resumed after a crash) executes it again.
+	 */
+	private Guarded callOnce(ToolGuard guard, MethodInvocation invocation, String tool, @Nullable String key,
+			String owner, Type returnType) throws InterruptedException {
+		if (key == null) {
+			return guard.call(invocation);
+		}
+		long deadline = System.nanoTime() + this.settings.idempotencyWait().toNanos();
+		long pause = 10;
+		while (!this.idempotency.claim(tool, key, owner, now())) {
+			JdbcIdempotencyStore.Claim claim = this.idempotency.find(tool, key).orElse(null);
+			if (claim == null) {
+				continue;
+			}
+			if (claim.completed()) {
+				return new Guarded(this.codec.readResult(claim.output(), returnType), null, 0, List.of(), false,
+						guard.settings().onFailure());
+			}
+			if (claim.owner().equals(owner)) {
+				break;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw new IdempotencyConflictException(tool, key, claim.owner());
+			}
+			Thread.sleep(pause);
+			pause = Math.min(pause * 2, 200);
+		}
+		Guarded outcome = guard.call(invocation);
+		String output = null;
+		if (outcome.failure() == null) {
+			try {
+				output = this.codec.writeResult(outcome.result(), returnType);
+			}
+			catch (JacksonException ex) {
+				// the step fails on its result; the key is given up below
+			}
+		}
+		if (output != null) {
+			this.idempotency.complete(tool, key, owner, output, now());
+		}
+		else {
+			this.idempotency.release(tool, key, owner);
+		}
+		return outcome;
+	}
+
 	private static @Nullable Object unguarded(Guarded outcome) throws Throwable {
 		if (outcome.failure() != null) {
 			throw outcome.failure();
@@ -617,7 +675,7 @@ public final class RunEngine {
 		}
 		if (!checkpoint.applies(invocation.getArguments())) {
 			return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
-					this.guards.guard(checkpoint.method(), checkpoint.toolName()));
+					this.guards.guard(checkpoint.method(), checkpoint.toolName()), null);
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -680,7 +738,7 @@ public final class RunEngine {
 			proxyInvocation.setArguments(this.codec.applyEdits(checkpoint, invocation.getArguments(), verdict.edits()));
 		}
 		return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
-				this.guards.guard(checkpoint.method(), checkpoint.toolName()));
+				this.guards.guard(checkpoint.method(), checkpoint.toolName()), null);
 	}
 
 	private @Nullable Object replay(Execution execution, StepView recorded, StepKind kind, String name, Type returnType,

@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param maxRecoveries how often a run may be resumed after its owner stopped before it
  * is failed
  * @param reviewTimeout the timeout of a checkpoint that names none
+ * @param idempotencyWait how long a call waits for another run's call with the same
+ * idempotency key
  */
 public record RunSettings(String instanceId, int poolSize, int queueCapacity, Duration shutdownGracePeriod,
 		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries,
-		Duration reviewTimeout) {
+		Duration reviewTimeout, Duration idempotencyWait) {
 
 }

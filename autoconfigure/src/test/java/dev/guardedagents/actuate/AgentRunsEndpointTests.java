@@ -24,6 +24,7 @@ import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunSettings;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
@@ -65,9 +66,11 @@ class AgentRunsEndpointTests {
 		AgentRunRegistry registry = new AgentRunRegistry();
 		ReviewEvents events = new ReviewEvents((event) -> {
 		});
-		RunEngine engine = new RunEngine(this.store, reviewStore, registry, new JsonMapper(), events,
-				new ToolGuards(GuardSettings.DEFAULTS, Map.of()), new RunSettings("endpoint", 1, 1, Duration.ZERO,
-						Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(10), 3, Duration.ofHours(1)),
+		RunEngine engine = new RunEngine(this.store, reviewStore,
+				new JdbcIdempotencyStore(dataSource, schema.getSchema()), registry, new JsonMapper(), events,
+				new ToolGuards(GuardSettings.DEFAULTS, Map.of()),
+				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
+						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1)),
 				Clock.systemUTC());
 		this.runs = new DefaultAgentRuns(engine);
 		this.reviews = new DefaultReviews(reviewStore, registry, new JsonMapper(), events, new RunRecovery(engine),

@@ -22,7 +22,8 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "guarded-agents.instance-id=engine", "guarded-agents.recovery.scan-interval=1h",
 				"guarded-agents.recovery.lease-duration=2h", "guarded-agents.recovery.renew-interval=1h",
-				"guarded-agents.reviews.deadline-check-interval=1h", "logging.level.root=warn" })
+				"guarded-agents.reviews.deadline-check-interval=1h", "guarded-agents.idempotency.wait-timeout=2s",
+				"logging.level.root=warn" })
 @Import(EngineTest.Logging.class)
 @interface EngineTest {
 

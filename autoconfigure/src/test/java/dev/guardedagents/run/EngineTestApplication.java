@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.CheckpointRejectedException;
@@ -116,6 +117,15 @@ class EngineTestApplication {
 			return a + b;
 		}
 
+		static final AtomicInteger receipts = new AtomicInteger();
+
+		@GuardedTool(name = "charge", idempotencyKey = "'order-' + #orderId")
+		public String charge(String orderId, int amount) {
+			calls.add(this.instance + ":charge:" + orderId);
+			await("charge-" + orderId);
+			return "receipt-" + receipts.incrementAndGet() + " for " + amount;
+		}
+
 		@GuardedTool
 		public String fail(String message) {
 			calls.add(this.instance + ":fail:" + message);
@@ -205,6 +215,11 @@ class EngineTestApplication {
 			catch (CheckpointRejectedException ex) {
 				return "not sent: " + ex.getVerdict() + " by " + ex.getReviewer() + " (" + ex.getComment() + ")";
 			}
+		}
+
+		@AgentRun(name = "checkout")
+		public String checkout(String orderId) {
+			return this.tools.charge(orderId, 10);
 		}
 
 		@AgentRun(name = "timed")

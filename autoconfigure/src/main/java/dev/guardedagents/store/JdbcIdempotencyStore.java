@@ -1,0 +1,110 @@
+package dev.guardedagents.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Claims of tool idempotency keys: the first call with a key claims it, completes it with
+ * its output, and every later call with the key reads that output. Internal: not API.
+ */
+public final class JdbcIdempotencyStore {
+
+	private final Jdbc jdbc;
+
+	private final String table;
+
+	/**
+	 * Creates a store over the table in the given schema.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the table, as folded by the database
+	 */
+	public JdbcIdempotencyStore(DataSource dataSource, String schema) {
+		this.jdbc = new Jdbc(dataSource);
+		this.table = schema + ".guarded_idempotency";
+	}
+
+	/**
+	 * Claims a key for an owner.
+	 * @param tool the tool name
+	 * @param key the idempotency key
+	 * @param owner the claiming run, or call
+	 * @param now the current time
+	 * @return {@code false} if the key was claimed before
+	 */
+	public boolean claim(String tool, String key, String owner, Instant now) {
+		String sql = "INSERT INTO " + this.table
+				+ " (tool, idempotency_key, status, owner_id, created_at) VALUES (?, ?, 'IN_PROGRESS', ?, ?)";
+		return this.jdbc.write((c) -> {
+			try (PreparedStatement ps = c.prepareStatement(sql)) {
+				Jdbc.bind(ps, tool, key, owner, Jdbc.time(now));
+				ps.executeUpdate();
+				return true;
+			}
+			catch (SQLException ex) {
+				if (Jdbc.isUniqueViolation(ex)) {
+					return false;
+				}
+				throw ex;
+			}
+		});
+	}
+
+	/**
+	 * Finds the claim of a key.
+	 * @param tool the tool name
+	 * @param key the idempotency key
+	 * @return the claim
+	 */
+	public Optional<Claim> find(String tool, String key) {
+		return this.jdbc
+			.query("SELECT status, owner_id, output FROM " + this.table + " WHERE tool = ? AND idempotency_key = ?",
+					(rs) -> new Claim("COMPLETED".equals(rs.getString(1)), rs.getString(2), rs.getString(3)), tool, key)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Completes a claim with the output of the call.
+	 * @param tool the tool name
+	 * @param key the idempotency key
+	 * @param owner the owner of the claim
+	 * @param output the output as JSON
+	 * @param now the current time
+	 */
+	public void complete(String tool, String key, String owner, String output, Instant now) {
+		this.jdbc.update(
+				"UPDATE " + this.table + " SET status = 'COMPLETED', output = ?, completed_at = ? "
+						+ "WHERE tool = ? AND idempotency_key = ? AND owner_id = ?",
+				output, Jdbc.time(now), tool, key, owner);
+	}
+
+	/**
+	 * Gives a claim up after the call failed, so that a later call may try again.
+	 * @param tool the tool name
+	 * @param key the idempotency key
+	 * @param owner the owner of the claim
+	 */
+	public void release(String tool, String key, String owner) {
+		this.jdbc.update(
+				"DELETE FROM " + this.table
+						+ " WHERE tool = ? AND idempotency_key = ? AND owner_id = ? AND status = 'IN_PROGRESS'",
+				tool, key, owner);
+	}
+
+	/**
+	 * The claim of a key.
+	 *
+	 * @param completed whether the call completed
+	 * @param owner the run, or call, that claimed it
+	 * @param output the output, once completed
+	 */
+	public record Claim(boolean completed, String owner, @Nullable String output) {
+	}
+
+}

@@ -1,0 +1,106 @@
+package dev.guardedagents.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.IdempotencyConflictException;
+import dev.guardedagents.RunHandle;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.run.EngineTestApplication.Plans;
+import dev.guardedagents.store.JdbcIdempotencyStore;
+import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.NewRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Write-once tool calls across runs by idempotency key. Run on H2 and on PostgreSQL by
+ * the subclasses.
+ */
+@EngineTest
+abstract class IdempotencyTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	@Autowired
+	Plans plans;
+
+	@Autowired
+	AgentRuns runs;
+
+	@Autowired
+	JdbcRunStore store;
+
+	@Autowired
+	JdbcIdempotencyStore keys;
+
+	@Autowired
+	RunRecovery recovery;
+
+	@BeforeEach
+	void reset() {
+		EngineTestApplication.reset();
+	}
+
+	@Test
+	void sameKeyFromTwoRunsExecutesOnceAndReturnsTheSameResult() {
+		String order = UUID.randomUUID().toString();
+		String first = this.plans.checkout(order);
+		String second = this.plans.checkout(order);
+		assertThat(second).isEqualTo(first).startsWith("receipt-");
+		assertThat(EngineTestApplication.calls("engine:charge")).hasSize(1);
+		assertThat(this.store.list(RunStatus.SUCCEEDED, "checkout", 0, 10).total()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void concurrentCallsWithOneKeyExecuteTheBodyOnce() throws Exception {
+		String order = UUID.randomUUID().toString();
+		CountDownLatch gate = EngineTestApplication.gate("engine", "charge-" + order);
+		RunHandle<String> first = this.runs.start(() -> this.plans.checkout(order));
+		EngineTestApplication.awaitArrival("engine", "charge-" + order);
+		RunHandle<String> second = this.runs.start(() -> this.plans.checkout(order));
+		await().atMost(TIMEOUT).until(IdempotencyTests::aCallWaitsForAClaimedKey);
+		gate.countDown();
+		assertThat(second.await(TIMEOUT)).isEqualTo(first.await(TIMEOUT));
+		assertThat(EngineTestApplication.calls("engine:charge")).hasSize(1);
+	}
+
+	private static boolean aCallWaitsForAClaimedKey() {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.anyMatch((thread) -> thread.getKey().getState() == Thread.State.TIMED_WAITING
+					&& Arrays.stream(thread.getValue()).anyMatch((frame) -> frame.getMethodName().equals("callOnce")));
+	}
+
+	@Test
+	void keyClaimedByACrashedRunIsRetriedByThatRunAndNotStolen() throws Exception {
+		String order = UUID.randomUUID().toString();
+		String crashed = UUID.randomUUID().toString();
+		Instant now = Instant.now();
+		this.store.insertRun(new NewRun(crashed, "checkout", "1", "[\"" + order + "\"]", null, null, "dead-instance",
+				now, now.minusSeconds(1)));
+		assertThat(this.keys.claim("charge", "order-" + order, crashed, now)).isTrue();
+
+		assertThatExceptionOfType(IdempotencyConflictException.class).isThrownBy(() -> this.plans.checkout(order))
+			.withMessageContaining("is being executed by " + crashed);
+		assertThat(EngineTestApplication.calls("engine:charge")).isEmpty();
+
+		this.recovery.recover();
+		String result = (String) this.runs.handle(crashed).orElseThrow().await(TIMEOUT);
+		assertThat(result).startsWith("receipt-");
+		assertThat(EngineTestApplication.calls("engine:charge")).hasSize(1);
+		assertThat(this.plans.checkout(order)).isEqualTo(result);
+	}
+
+}
