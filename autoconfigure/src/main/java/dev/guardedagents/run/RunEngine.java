@@ -474,8 +474,7 @@ public final class RunEngine {
 			@Nullable String idempotencyKey) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
-			return unguarded(
-					callOnce(guard, invocation, name, idempotencyKey, "call:" + UUID.randomUUID(), returnType));
+			return unguarded(callOnce(guard, invocation, name, idempotencyKey, null, returnType, false));
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -502,27 +501,19 @@ public final class RunEngine {
 		}
 		Instant startedAt = now();
 		long start = System.nanoTime();
-		Guarded outcome;
+		Called called;
 		execution.enterStep(seq);
 		try {
-			outcome = callOnce(guard, invocation, name, idempotencyKey, execution.runId(), returnType);
+			called = callOnce(guard, invocation, name, idempotencyKey, execution.runId(), returnType, true);
 		}
 		finally {
 			execution.exitStep();
 		}
+		Guarded outcome = called.outcome();
 		String attemptErrors = outcome.failedAttempts().isEmpty() ? null
 				: this.codec.writeAttempts(outcome.failedAttempts());
-		Throwable failure = outcome.failure();
-		String output = null;
-		if (failure == null) {
-			try {
-				output = this.codec.writeResult(outcome.result(), returnType);
-			}
-			catch (JacksonException ex) {
-				failure = new IllegalStateException("The result of step '" + name
-						+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex);
-			}
-		}
+		Throwable failure = called.failure();
+		String output = called.output();
 		Duration duration = since(start);
 		this.observer.stepExecuted(name, kind,
 				(failure != null) ? "failed" : (outcome.fellBack() ? "fallback" : "success"), duration);
@@ -613,11 +604,13 @@ public final class RunEngine {
 	 * output; a call that finds the key claimed by another run waits for it, and the run
 	 * that claimed it (resumed after a crash) executes it again.
 	 */
-	private Guarded callOnce(ToolGuard guard, MethodInvocation invocation, String tool, @Nullable String key,
-			String owner, Type returnType) throws InterruptedException {
+	private Called callOnce(ToolGuard guard, MethodInvocation invocation, String tool, @Nullable String key,
+			@Nullable String runId, Type returnType, boolean journaled) throws InterruptedException {
 		if (key == null) {
-			return guard.call(invocation);
+			Guarded outcome = guard.call(invocation);
+			return journaled ? serialized(outcome, tool, returnType) : new Called(outcome, outcome.failure(), null);
 		}
+		String owner = (runId != null) ? runId : "call:" + UUID.randomUUID();
 		long deadline = System.nanoTime() + this.settings.idempotencyWait().toNanos();
 		long pause = 10;
 		while (!this.idempotency.claim(tool, key, owner, now())) {
@@ -626,8 +619,9 @@ public final class RunEngine {
 				continue;
 			}
 			if (claim.completed()) {
-				return new Guarded(this.codec.readResult(claim.output(), returnType), null, 0, List.of(), false,
-						guard.settings().onFailure());
+				Guarded recorded = new Guarded(this.codec.readResult(claim.output(), returnType), null, 0, List.of(),
+						false, guard.settings().onFailure());
+				return new Called(recorded, null, claim.output());
 			}
 			if (claim.owner().equals(owner)) {
 				break;
@@ -638,30 +632,48 @@ public final class RunEngine {
 			Thread.sleep(pause);
 			pause = Math.min(pause * 2, 200);
 		}
-		Guarded outcome = guard.call(invocation);
-		String output = null;
-		if (outcome.failure() == null) {
-			try {
-				output = this.codec.writeResult(outcome.result(), returnType);
-			}
-			catch (JacksonException ex) {
-				// the step fails on its result; the key is given up below
-			}
-		}
-		if (output != null) {
-			this.idempotency.complete(tool, key, owner, output, now());
+		Called called = serialized(guard.call(invocation), tool, returnType);
+		if (called.output() != null) {
+			this.idempotency.complete(tool, key, owner, called.output(), now());
 		}
 		else {
 			this.idempotency.release(tool, key, owner);
 		}
-		return outcome;
+		return called;
 	}
 
-	private static @Nullable Object unguarded(Guarded outcome) throws Throwable {
+	/**
+	 * Writes the result of a call as JSON once, for the journal and the idempotency key;
+	 * a result that cannot be written and read back fails the call.
+	 */
+	private Called serialized(Guarded outcome, String tool, Type returnType) {
 		if (outcome.failure() != null) {
-			throw outcome.failure();
+			return new Called(outcome, outcome.failure(), null);
 		}
-		return outcome.result();
+		try {
+			return new Called(outcome, null, this.codec.writeResult(outcome.result(), returnType));
+		}
+		catch (JacksonException ex) {
+			return new Called(outcome, new IllegalStateException("The result of step '" + tool
+					+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex), null);
+		}
+	}
+
+	/**
+	 * A guarded call and its result as JSON.
+	 *
+	 * @param outcome the guarded call
+	 * @param failure its failure, or the failure to write its result
+	 * @param output its result as JSON, when written
+	 */
+	private record Called(Guarded outcome, @Nullable Throwable failure, @Nullable String output) {
+	}
+
+	private static @Nullable Object unguarded(Called called) throws Throwable {
+		if (called.failure() != null) {
+			throw called.failure();
+		}
+		return called.outcome().result();
 	}
 
 	/**
