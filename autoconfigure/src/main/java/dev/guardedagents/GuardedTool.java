@@ -65,6 +65,61 @@ public @interface GuardedTool {
 	int maxAttempts() default 0;
 
 	/**
+	 * Wait before the second attempt, as a duration. Overrides the configured value when
+	 * set.
+	 * @return the initial backoff
+	 */
+	String backoffInitial() default "";
+
+	/**
+	 * Factor between two waits, at least 1. Overrides the configured value when set (not
+	 * 0).
+	 * @return the backoff multiplier
+	 */
+	double backoffMultiplier() default 0;
+
+	/**
+	 * Longest wait, as a duration. Overrides the configured value when set.
+	 * @return the maximum backoff
+	 */
+	String backoffMax() default "";
+
+	/**
+	 * Randomization of each wait, from 0 to below 1. Overrides the configured value when
+	 * set (not negative).
+	 * @return the jitter
+	 */
+	double jitter() default -1;
+
+	/**
+	 * Failure rate, in percent, that opens the circuit. Overrides the configured value
+	 * when set (not 0).
+	 * @return the failure rate threshold
+	 */
+	float failureRateThreshold() default 0;
+
+	/**
+	 * Number of calls the failure rate is computed over. Overrides the configured value
+	 * when positive.
+	 * @return the sliding window size
+	 */
+	int slidingWindowSize() default 0;
+
+	/**
+	 * How long an open circuit fails calls at once, as a duration. Overrides the
+	 * configured value when set.
+	 * @return the wait in open state
+	 */
+	String waitInOpenState() default "";
+
+	/**
+	 * Calls of the tool that may run at once. Overrides the configured value when
+	 * positive.
+	 * @return the bulkhead size
+	 */
+	int maxConcurrentCalls() default 0;
+
+	/**
 	 * Exceptions that are retried; all but those of {@link #noRetryFor()} when empty.
 	 * Overrides the configured value when set.
 	 * @return the retried exception types

@@ -93,18 +93,27 @@ public final class ToolGuards implements DisposableBean {
 		if (annotation == null) {
 			return base;
 		}
-		Duration timeout = StringUtils.hasText(annotation.timeout())
-				? DurationStyle.detectAndParse(annotation.timeout()) : base.timeout();
-		int maxAttempts = (annotation.maxAttempts() > 0) ? annotation.maxAttempts() : base.maxAttempts();
 		List<Class<? extends Throwable>> retryFor = (annotation.retryFor().length > 0)
 				? Arrays.asList(annotation.retryFor()) : base.retryFor();
 		List<Class<? extends Throwable>> noRetryFor = (annotation.noRetryFor().length > 0)
 				? Arrays.asList(annotation.noRetryFor()) : base.noRetryFor();
-		return new GuardSettings(timeout, maxAttempts, base.backoffInitial(), base.backoffMultiplier(),
-				base.backoffMax(), base.jitter(), retryFor, noRetryFor, base.circuitBreaker(),
-				base.failureRateThreshold(), base.slidingWindowSize(), base.minimumNumberOfCalls(),
-				base.waitInOpenState(), base.maxConcurrentCalls(),
+		return new GuardSettings(duration(annotation.timeout(), base.timeout()),
+				(annotation.maxAttempts() > 0) ? annotation.maxAttempts() : base.maxAttempts(),
+				duration(annotation.backoffInitial(), base.backoffInitial()),
+				(annotation.backoffMultiplier() != 0) ? annotation.backoffMultiplier() : base.backoffMultiplier(),
+				duration(annotation.backoffMax(), base.backoffMax()),
+				(annotation.jitter() >= 0) ? annotation.jitter() : base.jitter(), retryFor, noRetryFor,
+				base.circuitBreaker(),
+				(annotation.failureRateThreshold() != 0) ? annotation.failureRateThreshold()
+						: base.failureRateThreshold(),
+				(annotation.slidingWindowSize() > 0) ? annotation.slidingWindowSize() : base.slidingWindowSize(),
+				base.minimumNumberOfCalls(), duration(annotation.waitInOpenState(), base.waitInOpenState()),
+				(annotation.maxConcurrentCalls() > 0) ? annotation.maxConcurrentCalls() : base.maxConcurrentCalls(),
 				(annotation.onFailure().length > 0) ? annotation.onFailure()[0] : base.onFailure());
+	}
+
+	private static Duration duration(String text, Duration configured) {
+		return StringUtils.hasText(text) ? DurationStyle.detectAndParse(text) : configured;
 	}
 
 	/**
@@ -118,16 +127,30 @@ public final class ToolGuards implements DisposableBean {
 		if (annotation == null) {
 			return null;
 		}
-		if (StringUtils.hasText(annotation.timeout())) {
-			try {
-				Duration timeout = DurationStyle.detectAndParse(annotation.timeout());
-				if (timeout.isNegative() || timeout.isZero()) {
-					return "has a timeout '" + annotation.timeout() + "' that is not positive";
+		for (String[] duration : new String[][] { { "timeout", annotation.timeout() },
+				{ "backoffInitial", annotation.backoffInitial() }, { "backoffMax", annotation.backoffMax() },
+				{ "waitInOpenState", annotation.waitInOpenState() } }) {
+			if (StringUtils.hasText(duration[1])) {
+				try {
+					Duration value = DurationStyle.detectAndParse(duration[1]);
+					if (value.isNegative() || value.isZero()) {
+						return "has a " + duration[0] + " '" + duration[1] + "' that is not positive";
+					}
+				}
+				catch (IllegalArgumentException ex) {
+					return "has an invalid " + duration[0] + " '" + duration[1]
+							+ "': use a duration such as 10s or PT10S";
 				}
 			}
-			catch (IllegalArgumentException ex) {
-				return "has an invalid timeout '" + annotation.timeout() + "': use a duration such as 10s or PT10S";
-			}
+		}
+		if (annotation.backoffMultiplier() != 0 && annotation.backoffMultiplier() < 1) {
+			return "has a backoffMultiplier below 1";
+		}
+		if (annotation.jitter() >= 1) {
+			return "has a jitter of 1 or more; it must be below 1";
+		}
+		if (annotation.failureRateThreshold() < 0 || annotation.failureRateThreshold() > 100) {
+			return "has a failureRateThreshold outside 0 to 100";
 		}
 		if (annotation.onFailure().length > 1) {
 			return "names more than one onFailure mode";

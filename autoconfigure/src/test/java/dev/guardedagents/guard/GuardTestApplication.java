@@ -120,6 +120,13 @@ class GuardTestApplication {
 			return 42;
 		}
 
+		@GuardedTool(name = "tuned", backoffInitial = "5ms", backoffMultiplier = 3, backoffMax = "1s", jitter = 0.1,
+				failureRateThreshold = 25, slidingWindowSize = 8, waitInOpenState = "2m", maxConcurrentCalls = 2)
+		public String tuned(String key) {
+			call(key);
+			return "tuned";
+		}
+
 		@GuardedTool(name = "hinted", maxAttempts = 2)
 		public String hinted(String key) {
 			if (call(key) == 1) {

@@ -264,6 +264,16 @@ class GuardTests {
 		GuardSettings fatal = this.guards.settings(method("fatal", String.class), "fatal");
 		assertThat(fatal.onFailure()).isEqualTo(FailureMode.FAIL_RUN);
 		assertThat(fatal.maxAttempts()).isEqualTo(1);
+		GuardSettings tuned = this.guards.settings(method("tuned", String.class), "tuned");
+		assertThat(tuned.backoffInitial()).isEqualTo(Duration.ofMillis(5));
+		assertThat(tuned.backoffMultiplier()).isEqualTo(3);
+		assertThat(tuned.backoffMax()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(tuned.jitter()).isEqualTo(0.1);
+		assertThat(tuned.failureRateThreshold()).isEqualTo(25);
+		assertThat(tuned.slidingWindowSize()).isEqualTo(8);
+		assertThat(tuned.waitInOpenState()).isEqualTo(Duration.ofMinutes(2));
+		assertThat(tuned.maxConcurrentCalls()).isEqualTo(2);
+		assertThat(tuned.maxAttempts()).as("guarded-agents.tools.defaults").isEqualTo(5);
 		GuardSettings other = this.guards.settings(method("invalid", String.class), "not-retried");
 		assertThat(other.maxAttempts()).as("guarded-agents.tools.defaults").isEqualTo(5);
 	}
