@@ -51,6 +51,16 @@ public @interface GuardedTool {
 	String idempotencyKey() default "";
 
 	/**
+	 * Whether the body's writes to the application's database and the step's journal row
+	 * commit in one transaction (a new one per attempt, through the application's
+	 * {@code PlatformTransactionManager} over the journal's {@code DataSource}): the
+	 * write happens exactly once, also across crashes. Serialization failures and
+	 * deadlocks are retried like any other failure.
+	 * @return whether the step is transactional
+	 */
+	boolean transactional() default false;
+
+	/**
 	 * Timeout of one attempt, as a duration ({@code 10s}, {@code PT10S}); the attempt's
 	 * thread is interrupted when it passes. Overrides the configured value when set.
 	 * @return the timeout

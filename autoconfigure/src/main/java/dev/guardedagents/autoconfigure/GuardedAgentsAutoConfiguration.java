@@ -41,6 +41,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -135,10 +138,12 @@ public final class GuardedAgentsAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
 			AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper, ReviewEvents events, ToolGuards guards,
-			GuardedAgentsProperties properties, Environment environment) {
+			ObjectProvider<PlatformTransactionManager> transactionManager, GuardedAgentsProperties properties,
+			Environment environment) {
 		properties.validate();
 		return new RunEngine(store, reviews, idempotency, registry, mapper.getIfAvailable(JsonMapper::new), events,
-				guards, settings(properties, environment), Clock.systemUTC());
+				guards, SingletonSupplier.of(() -> transactions(transactionManager)), settings(properties, environment),
+				Clock.systemUTC());
 	}
 
 	@Bean
@@ -162,6 +167,17 @@ public final class GuardedAgentsAutoConfiguration {
 				executor.getShutdownGracePeriod(), recovery.getLeaseDuration(), recovery.getRenewInterval(),
 				recovery.getScanInterval(), recovery.getMaxRecoveries(), properties.getReviews().getDefaultTimeout(),
 				properties.getIdempotency().getWaitTimeout());
+	}
+
+	private static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager) {
+		PlatformTransactionManager manager = transactionManager.getIfUnique();
+		if (manager == null) {
+			throw new IllegalStateException("Transactional steps (@GuardedTool(transactional = true)) need a single "
+					+ "PlatformTransactionManager over the DataSource of the run journal; none was found");
+		}
+		TransactionTemplate transactions = new TransactionTemplate(manager);
+		transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		return transactions;
 	}
 
 	private static String hostName() {

@@ -48,7 +48,7 @@ public final class GuardedToolAdvisor extends AnnotatedMethodAdvisor {
 			RunEngine engine = this.engine.get();
 			Tool tool = this.tools.computeIfAbsent(invocation.getMethod(), (method) -> tool(engine, invocation));
 			return engine.invokeStep(invocation, StepKind.TOOL, tool.name(), tool.returnType(), tool.guard(),
-					tool.idempotencyKey(invocation.getArguments()));
+					tool.idempotencyKey(invocation.getArguments()), tool.transactional());
 		}
 
 		private static Tool tool(RunEngine engine, MethodInvocation invocation) {
@@ -58,12 +58,14 @@ public final class GuardedToolAdvisor extends AnnotatedMethodAdvisor {
 			String name = (annotation != null && StringUtils.hasText(annotation.name())) ? annotation.name()
 					: targetClass.getSimpleName() + "." + method.getName();
 			return new Tool(name, method, engine.guards().guard(method, name),
-					(annotation != null) ? AgentRunRegistry.expression(annotation.idempotencyKey()) : null);
+					(annotation != null) ? AgentRunRegistry.expression(annotation.idempotencyKey()) : null,
+					annotation != null && annotation.transactional());
 		}
 
 	}
 
-	private record Tool(String name, Method method, ToolGuard guard, @Nullable Expression idempotencyKey) {
+	private record Tool(String name, Method method, ToolGuard guard, @Nullable Expression idempotencyKey,
+			boolean transactional) {
 
 		Type returnType() {
 			return this.method.getGenericReturnType();

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.FailureMode;
@@ -48,6 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Executes runs and records their steps: the state machine behind the advisors. A fresh
@@ -69,6 +71,8 @@ public final class RunEngine {
 	private final ReviewEvents events;
 
 	private final ToolGuards guards;
+
+	private final Supplier<TransactionTemplate> transactions;
 
 	private final AgentRunRegistry registry;
 
@@ -101,14 +105,16 @@ public final class RunEngine {
 	 * @param mapper the JSON mapper for arguments and results
 	 * @param events the publisher of review events
 	 * @param guards the guards of tool calls
+	 * @param transactions the transactions of transactional steps, looked up at the first
 	 * @param settings the settings
 	 * @param clock the clock for timestamps and leases
 	 */
 	public RunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
-			AgentRunRegistry registry, JsonMapper mapper, ReviewEvents events, ToolGuards guards, RunSettings settings,
-			Clock clock) {
+			AgentRunRegistry registry, JsonMapper mapper, ReviewEvents events, ToolGuards guards,
+			Supplier<TransactionTemplate> transactions, RunSettings settings, Clock clock) {
 		this.store = store;
 		this.guards = guards;
+		this.transactions = transactions;
 		this.reviews = reviews;
 		this.idempotency = idempotency;
 		this.events = events;
@@ -471,7 +477,7 @@ public final class RunEngine {
 	 * guard and records it; elsewhere only guards it.
 	 */
 	@Nullable Object invokeStep(MethodInvocation invocation, StepKind kind, String name, Type returnType, ToolGuard guard,
-			@Nullable String idempotencyKey) throws Throwable {
+			@Nullable String idempotencyKey, boolean transactional) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
 			return unguarded(callOnce(guard, invocation, name, idempotencyKey, null, returnType, false));
@@ -502,12 +508,23 @@ public final class RunEngine {
 		Instant startedAt = now();
 		long start = System.nanoTime();
 		Called called;
+		TransactionalAttempts attempts = transactional ? new TransactionalAttempts(invocation, this.transactions.get(),
+				(attempt, result, errors) -> recordInTransaction(execution,
+						new StepView(seq, kind, name, true, attempt, startedAt, since(start), input,
+								this.codec.writeResult(result, returnType), null, null, execution.stepKey(seq), false,
+								errors.isEmpty() ? null : this.codec.writeAttempts(errors))))
+				: null;
 		execution.enterStep(seq);
 		try {
-			called = callOnce(guard, invocation, name, idempotencyKey, execution.runId(), returnType, true);
+			called = callOnce(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
+					execution.runId(), returnType, true);
 		}
 		finally {
 			execution.exitStep();
+		}
+		if (attempts != null && attempts.committed()) {
+			this.observer.stepExecuted(name, kind, "success", since(start));
+			return attempts.result();
 		}
 		Guarded outcome = called.outcome();
 		String attemptErrors = outcome.failedAttempts().isEmpty() ? null
@@ -687,7 +704,7 @@ public final class RunEngine {
 		}
 		if (!checkpoint.applies(invocation.getArguments())) {
 			return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
-					this.guards.guard(checkpoint.method(), checkpoint.toolName()), null);
+					this.guards.guard(checkpoint.method(), checkpoint.toolName()), null, false);
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -750,7 +767,7 @@ public final class RunEngine {
 			proxyInvocation.setArguments(this.codec.applyEdits(checkpoint, invocation.getArguments(), verdict.edits()));
 		}
 		return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
-				this.guards.guard(checkpoint.method(), checkpoint.toolName()), null);
+				this.guards.guard(checkpoint.method(), checkpoint.toolName()), null, false);
 	}
 
 	private @Nullable Object replay(Execution execution, StepView recorded, StepKind kind, String name, Type returnType,
@@ -771,6 +788,26 @@ public final class RunEngine {
 					+ "so that runs recorded under the old one are left to instances that still have it");
 			execution.poison(mismatch);
 			throw mismatch;
+		}
+	}
+
+	/**
+	 * Records a transactional step in the transaction of its body; a rejected write rolls
+	 * the body's writes back with it.
+	 */
+	private void recordInTransaction(Execution execution, StepView step) {
+		boolean recorded;
+		try {
+			recorded = this.store.insertStepInTransaction(execution.runId(), execution.epoch(), step);
+		}
+		catch (DuplicateStepException ex) {
+			throw RunSignal.lost(execution.runId());
+		}
+		catch (DataAccessException ex) {
+			throw RunSignal.journalFailed(execution.runId(), ex);
+		}
+		if (!recorded) {
+			throw signal(execution);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.guardedagents.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +20,9 @@ import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+
 /**
  * The run journal on plain JDBC. Every write is one statement on one connection taken
  * from the pool and committed on its own, never joined to a transaction of the caller: a
@@ -33,6 +37,8 @@ public final class JdbcRunStore {
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
 			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors";
 
+	private final DataSource dataSource;
+
 	private final Jdbc jdbc;
 
 	private final String run;
@@ -45,6 +51,7 @@ public final class JdbcRunStore {
 	 * @param schema the schema holding the tables, as folded by the database
 	 */
 	public JdbcRunStore(DataSource dataSource, String schema) {
+		this.dataSource = dataSource;
 		this.jdbc = new Jdbc(dataSource);
 		this.run = schema + ".guarded_run";
 		this.step = schema + ".guarded_step";
@@ -93,37 +100,61 @@ public final class JdbcRunStore {
 	 * @throws DuplicateStepException if another execution recorded this position
 	 */
 	public boolean insertStep(String runId, long epoch, StepView step) {
+		return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+	}
+
+	/**
+	 * Records a completed step in the transaction of the calling thread (a transactional
+	 * step), so that it commits or rolls back with the step's own writes.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the writer
+	 * @param step the step
+	 * @return {@code false} if the writer no longer owns the run or it is not running
+	 * @throws DuplicateStepException if another execution recorded this position
+	 */
+	public boolean insertStepInTransaction(String runId, long epoch, StepView step) {
+		Connection connection = DataSourceUtils.getConnection(this.dataSource);
+		try {
+			return insertStep(connection, runId, epoch, step);
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Run journal write failed", ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, this.dataSource);
+		}
+	}
+
+	private boolean insertStep(Connection c, String runId, long epoch, StepView step) throws SQLException {
 		String sql = "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
 				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
 				+ " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
-		return this.jdbc.write((c) -> {
-			try (PreparedStatement ps = c.prepareStatement(sql)) {
-				ps.setString(1, runId);
-				ps.setInt(2, step.seq());
-				ps.setString(3, step.kind().name());
-				ps.setString(4, step.name());
-				ps.setBoolean(5, step.succeeded());
-				ps.setInt(6, step.attempts());
-				ps.setObject(7, Jdbc.time(step.startedAt()));
-				ps.setLong(8, step.duration().toNanos() / 1000);
-				ps.setString(9, step.input());
-				ps.setString(10, step.output());
-				ps.setString(11, step.errorType());
-				ps.setString(12, step.errorMessage());
-				ps.setString(13, step.idempotencyKey());
-				ps.setBoolean(14, step.fellBack());
-				ps.setString(15, step.attemptErrors());
-				ps.setString(16, runId);
-				ps.setLong(17, epoch);
-				return ps.executeUpdate() == 1;
+		try (PreparedStatement ps = c.prepareStatement(sql)) {
+			ps.setString(1, runId);
+			ps.setInt(2, step.seq());
+			ps.setString(3, step.kind().name());
+			ps.setString(4, step.name());
+			ps.setBoolean(5, step.succeeded());
+			ps.setInt(6, step.attempts());
+			ps.setObject(7, Jdbc.time(step.startedAt()));
+			ps.setLong(8, step.duration().toNanos() / 1000);
+			ps.setString(9, step.input());
+			ps.setString(10, step.output());
+			ps.setString(11, step.errorType());
+			ps.setString(12, step.errorMessage());
+			ps.setString(13, step.idempotencyKey());
+			ps.setBoolean(14, step.fellBack());
+			ps.setString(15, step.attemptErrors());
+			ps.setString(16, runId);
+			ps.setLong(17, epoch);
+			return ps.executeUpdate() == 1;
+		}
+		catch (SQLException ex) {
+			if (Jdbc.isUniqueViolation(ex)) {
+				throw new DuplicateStepException(runId, step.seq(), ex);
 			}
-			catch (SQLException ex) {
-				if (Jdbc.isUniqueViolation(ex)) {
-					throw new DuplicateStepException(runId, step.seq(), ex);
-				}
-				throw ex;
-			}
-		});
+			throw ex;
+		}
 	}
 
 	/**

@@ -68,7 +68,7 @@ class AgentRunsEndpointTests {
 		});
 		RunEngine engine = new RunEngine(this.store, reviewStore,
 				new JdbcIdempotencyStore(dataSource, schema.getSchema()), registry, new JsonMapper(), events,
-				new ToolGuards(GuardSettings.DEFAULTS, Map.of()),
+				new ToolGuards(GuardSettings.DEFAULTS, Map.of()), () -> null,
 				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
 						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1)),
 				Clock.systemUTC());
