@@ -906,12 +906,14 @@ public final class RunEngine {
 	 * Cancels a run; an execution on this instance stops before its next step.
 	 */
 	boolean cancel(String runId) {
-		boolean cancelled = this.store.cancel(runId, now());
+		Instant now = now();
+		boolean cancelled = this.store.cancel(runId, now);
 		if (cancelled) {
 			Execution execution = this.active.get(runId);
 			if (execution != null) {
 				execution.cancel();
 			}
+			this.reviews.rejectPending(runId, "the run was cancelled", now);
 		}
 		return cancelled;
 	}

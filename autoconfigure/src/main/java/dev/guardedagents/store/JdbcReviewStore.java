@@ -159,6 +159,20 @@ public final class JdbcReviewStore {
 	}
 
 	/**
+	 * Closes the pending reviews of a run that will never resume, so that nobody is asked
+	 * to decide for nothing.
+	 * @param runId the run
+	 * @param comment why, recorded as the comment
+	 * @param now the current time
+	 * @return the number of reviews closed
+	 */
+	public int rejectPending(String runId, String comment, Instant now) {
+		return this.jdbc
+			.update("UPDATE " + this.review + " SET status = 'REJECTED', review_comment = ?, decided_at = ? "
+					+ "WHERE run_id = ? AND status = 'PENDING'", comment, Jdbc.time(now), runId);
+	}
+
+	/**
 	 * Finds the latest review of a checkpoint position of a run.
 	 * @param runId the run
 	 * @param seq the position

@@ -210,6 +210,18 @@ abstract class CheckpointTests {
 	}
 
 	@Test
+	void cancellingAWaitingRunClosesItsReview() {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.offer(ANN, new Offer("pro", 903)));
+		ReviewView review = pendingReviewOf(handle);
+		assertThat(this.runs.cancel(handle.runId())).isTrue();
+		ReviewView closed = this.reviews.find(review.id()).orElseThrow();
+		assertThat(closed.status()).isEqualTo(ReviewStatus.REJECTED);
+		assertThat(closed.comment()).isEqualTo("the run was cancelled");
+		assertThat(this.reviews.list(ReviewStatus.PENDING, handle.runId(), null)).isEmpty();
+		assertThat(handle.status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
 	void timeoutRejectsAsTimedOut() throws Exception {
 		RunHandle<String> handle = this.runs.start(() -> this.plans.timed("reject"));
 		pastDeadline(pendingReviewOf(handle));
