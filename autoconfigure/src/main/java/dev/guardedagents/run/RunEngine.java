@@ -18,7 +18,6 @@ import java.util.function.Supplier;
 
 import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.FailureMode;
-import dev.guardedagents.IdempotencyConflictException;
 import dev.guardedagents.NonDeterministicRunException;
 import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
@@ -66,7 +65,7 @@ public final class RunEngine {
 
 	private final JdbcReviewStore reviews;
 
-	private final JdbcIdempotencyStore idempotency;
+	private final GuardedCalls calls;
 
 	private final ReviewEvents events;
 
@@ -116,12 +115,12 @@ public final class RunEngine {
 		this.guards = guards;
 		this.transactions = transactions;
 		this.reviews = reviews;
-		this.idempotency = idempotency;
 		this.events = events;
 		this.registry = registry;
 		this.codec = new JsonCodec(mapper);
 		this.settings = settings;
 		this.clock = clock;
+		this.calls = new GuardedCalls(idempotency, this.codec, settings.idempotencyWait(), clock);
 		this.executor = new RunExecutor(settings.poolSize(), settings.queueCapacity());
 	}
 
@@ -480,7 +479,7 @@ public final class RunEngine {
 			@Nullable String idempotencyKey, boolean transactional) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
-			return unguarded(callOnce(guard, invocation, name, idempotencyKey, null, returnType, false));
+			return unguarded(this.calls.call(guard, invocation, name, idempotencyKey, null, returnType, false));
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -507,7 +506,7 @@ public final class RunEngine {
 		}
 		Instant startedAt = now();
 		long start = System.nanoTime();
-		Called called;
+		GuardedCalls.Called called;
 		TransactionalAttempts attempts = transactional ? new TransactionalAttempts(invocation, this.transactions.get(),
 				(attempt, result, errors) -> recordInTransaction(execution,
 						new StepView(seq, kind, name, true, attempt, startedAt, since(start), input,
@@ -516,7 +515,7 @@ public final class RunEngine {
 				: null;
 		execution.enterStep(seq);
 		try {
-			called = callOnce(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
+			called = this.calls.call(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
 					execution.runId(), returnType, true);
 		}
 		finally {
@@ -615,78 +614,7 @@ public final class RunEngine {
 
 	}
 
-	/**
-	 * Calls a tool through its guard, at most once per idempotency key across runs: the
-	 * first call claims the key and completes it with its output; later calls return that
-	 * output; a call that finds the key claimed by another run waits for it, and the run
-	 * that claimed it (resumed after a crash) executes it again.
-	 */
-	private Called callOnce(ToolGuard guard, MethodInvocation invocation, String tool, @Nullable String key,
-			@Nullable String runId, Type returnType, boolean journaled) throws InterruptedException {
-		if (key == null) {
-			Guarded outcome = guard.call(invocation);
-			return journaled ? serialized(outcome, tool, returnType) : new Called(outcome, outcome.failure(), null);
-		}
-		String owner = (runId != null) ? runId : "call:" + UUID.randomUUID();
-		long deadline = System.nanoTime() + this.settings.idempotencyWait().toNanos();
-		long pause = 10;
-		while (!this.idempotency.claim(tool, key, owner, now())) {
-			JdbcIdempotencyStore.Claim claim = this.idempotency.find(tool, key).orElse(null);
-			if (claim == null) {
-				continue;
-			}
-			if (claim.completed()) {
-				Guarded recorded = new Guarded(this.codec.readResult(claim.output(), returnType), null, 0, List.of(),
-						false, guard.settings().onFailure());
-				return new Called(recorded, null, claim.output());
-			}
-			if (claim.owner().equals(owner)) {
-				break;
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw new IdempotencyConflictException(tool, key, claim.owner());
-			}
-			Thread.sleep(pause);
-			pause = Math.min(pause * 2, 200);
-		}
-		Called called = serialized(guard.call(invocation), tool, returnType);
-		if (called.output() != null) {
-			this.idempotency.complete(tool, key, owner, called.output(), now());
-		}
-		else {
-			this.idempotency.release(tool, key, owner);
-		}
-		return called;
-	}
-
-	/**
-	 * Writes the result of a call as JSON once, for the journal and the idempotency key;
-	 * a result that cannot be written and read back fails the call.
-	 */
-	private Called serialized(Guarded outcome, String tool, Type returnType) {
-		if (outcome.failure() != null) {
-			return new Called(outcome, outcome.failure(), null);
-		}
-		try {
-			return new Called(outcome, null, this.codec.writeResult(outcome.result(), returnType));
-		}
-		catch (JacksonException ex) {
-			return new Called(outcome, new IllegalStateException("The result of step '" + tool
-					+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex), null);
-		}
-	}
-
-	/**
-	 * A guarded call and its result as JSON.
-	 *
-	 * @param outcome the guarded call
-	 * @param failure its failure, or the failure to write its result
-	 * @param output its result as JSON, when written
-	 */
-	private record Called(Guarded outcome, @Nullable Throwable failure, @Nullable String output) {
-	}
-
-	private static @Nullable Object unguarded(Called called) throws Throwable {
+	private static @Nullable Object unguarded(GuardedCalls.Called called) throws Throwable {
 		if (called.failure() != null) {
 			throw called.failure();
 		}

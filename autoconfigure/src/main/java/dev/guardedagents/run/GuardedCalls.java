@@ -1,0 +1,109 @@
+package dev.guardedagents.run;
+
+import java.lang.reflect.Type;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import dev.guardedagents.IdempotencyConflictException;
+import dev.guardedagents.guard.Guarded;
+import dev.guardedagents.guard.ToolGuard;
+import dev.guardedagents.store.JdbcIdempotencyStore;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Tool calls through their guards, once per idempotency key when they have one, with
+ * their result written as JSON once for the journal and the key.
+ */
+final class GuardedCalls {
+
+	private final JdbcIdempotencyStore idempotency;
+
+	private final JsonCodec codec;
+
+	private final Duration wait;
+
+	private final Clock clock;
+
+	GuardedCalls(JdbcIdempotencyStore idempotency, JsonCodec codec, Duration wait, Clock clock) {
+		this.idempotency = idempotency;
+		this.codec = codec;
+		this.wait = wait;
+		this.clock = clock;
+	}
+
+	/**
+	 * Calls a tool through its guard, at most once per idempotency key across runs: the
+	 * first call claims the key and completes it with its output; later calls return that
+	 * output; a call that finds the key claimed by another run waits for it, and the run
+	 * that claimed it (resumed after a crash) executes it again.
+	 */
+	Called call(ToolGuard guard, MethodInvocation invocation, String tool, @Nullable String key, @Nullable String runId,
+			Type returnType, boolean journaled) throws InterruptedException {
+		if (key == null) {
+			Guarded outcome = guard.call(invocation);
+			return journaled ? serialized(outcome, tool, returnType) : new Called(outcome, outcome.failure(), null);
+		}
+		String owner = (runId != null) ? runId : "call:" + UUID.randomUUID();
+		long deadline = System.nanoTime() + this.wait.toNanos();
+		long pause = 10;
+		while (!this.idempotency.claim(tool, key, owner, this.clock.instant())) {
+			JdbcIdempotencyStore.Claim claim = this.idempotency.find(tool, key).orElse(null);
+			if (claim == null) {
+				continue;
+			}
+			if (claim.completed()) {
+				Guarded recorded = new Guarded(this.codec.readResult(claim.output(), returnType), null, 0, List.of(),
+						false, guard.settings().onFailure());
+				return new Called(recorded, null, claim.output());
+			}
+			if (claim.owner().equals(owner)) {
+				break;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw new IdempotencyConflictException(tool, key, claim.owner());
+			}
+			Thread.sleep(pause);
+			pause = Math.min(pause * 2, 200);
+		}
+		Called called = serialized(guard.call(invocation), tool, returnType);
+		if (called.output() != null) {
+			this.idempotency.complete(tool, key, owner, called.output(), this.clock.instant());
+		}
+		else {
+			this.idempotency.release(tool, key, owner);
+		}
+		return called;
+	}
+
+	/**
+	 * Writes the result of a call as JSON once, for the journal and the idempotency key;
+	 * a result that cannot be written and read back fails the call.
+	 */
+	private Called serialized(Guarded outcome, String tool, Type returnType) {
+		if (outcome.failure() != null) {
+			return new Called(outcome, outcome.failure(), null);
+		}
+		try {
+			return new Called(outcome, null, this.codec.writeResult(outcome.result(), returnType));
+		}
+		catch (JacksonException ex) {
+			return new Called(outcome, new IllegalStateException("The result of step '" + tool
+					+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex), null);
+		}
+	}
+
+	/**
+	 * A guarded call and its result as JSON.
+	 *
+	 * @param outcome the guarded call
+	 * @param failure its failure, or the failure to write its result
+	 * @param output its result as JSON, when written
+	 */
+	record Called(Guarded outcome, @Nullable Throwable failure, @Nullable String output) {
+	}
+
+}
