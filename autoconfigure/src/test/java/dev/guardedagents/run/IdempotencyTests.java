@@ -80,7 +80,9 @@ abstract class IdempotencyTests {
 			.entrySet()
 			.stream()
 			.anyMatch((thread) -> thread.getKey().getState() == Thread.State.TIMED_WAITING
-					&& Arrays.stream(thread.getValue()).anyMatch((frame) -> frame.getMethodName().equals("callOnce")));
+					&& Arrays.stream(thread.getValue())
+						.anyMatch((frame) -> frame.getClassName().equals(GuardedCalls.class.getName())
+								&& frame.getMethodName().equals("call")));
 	}
 
 	@Test
