@@ -89,7 +89,6 @@ public final class GuardedAgentsAutoConfiguration {
 	@ConditionalOnMissingBean
 	GuardedAgentsSchemaInitializer guardedAgentsSchemaInitializer(DataSource dataSource,
 			GuardedAgentsProperties properties) {
-		properties.validate();
 		return new GuardedAgentsSchemaInitializer(dataSource, properties.getStore().getSchema());
 	}
 
@@ -120,7 +119,6 @@ public final class GuardedAgentsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ToolGuards guardedAgentsToolGuards(GuardedAgentsProperties properties) {
-		properties.validate();
 		Map<String, GuardedAgentsProperties.Tool> tools = properties.getTools();
 		GuardedAgentsProperties.Tool defaultsEntry = tools.get(DEFAULTS);
 		GuardSettings defaults = (defaultsEntry != null) ? defaultsEntry.applyTo(GuardSettings.DEFAULTS)
@@ -140,7 +138,6 @@ public final class GuardedAgentsAutoConfiguration {
 			AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper, ReviewEvents events, ToolGuards guards,
 			ObjectProvider<PlatformTransactionManager> transactionManager, GuardedAgentsProperties properties,
 			Environment environment) {
-		properties.validate();
 		return new RunEngine(store, reviews, idempotency, registry, mapper.getIfAvailable(JsonMapper::new), events,
 				guards, SingletonSupplier.of(() -> transactions(transactionManager)), settings(properties, environment),
 				Clock.systemUTC());

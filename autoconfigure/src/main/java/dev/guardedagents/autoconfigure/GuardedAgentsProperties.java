@@ -12,13 +12,14 @@ import dev.guardedagents.FailureMode;
 import dev.guardedagents.guard.GuardSettings;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration properties of Guarded Agents.
  */
 @ConfigurationProperties("guarded-agents")
-public class GuardedAgentsProperties {
+public class GuardedAgentsProperties implements InitializingBean {
 
 	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
@@ -95,6 +96,14 @@ public class GuardedAgentsProperties {
 
 	public Actuator getActuator() {
 		return this.actuator;
+	}
+
+	/**
+	 * Checks the bound values once, when the properties bean is initialized.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		validate();
 	}
 
 	/**

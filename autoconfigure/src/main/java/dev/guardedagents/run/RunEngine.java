@@ -507,11 +507,13 @@ public final class RunEngine {
 		Instant startedAt = now();
 		long start = System.nanoTime();
 		GuardedCalls.Called called;
-		TransactionalAttempts attempts = transactional ? new TransactionalAttempts(invocation, this.transactions.get(),
-				(attempt, result, errors) -> recordInTransaction(execution,
-						new StepView(seq, kind, name, true, attempt, startedAt, since(start), input,
-								this.codec.writeResult(result, returnType), null, null, execution.stepKey(seq), false,
-								errors.isEmpty() ? null : this.codec.writeAttempts(errors))))
+		TransactionalAttempts attempts = transactional
+				? new TransactionalAttempts(invocation, this.transactions.get(),
+						(attempt, result, errors) -> record(execution,
+								new StepView(seq, kind, name, true, attempt, startedAt, since(start), input,
+										this.codec.writeResult(result, returnType), null, null, execution.stepKey(seq),
+										false, errors.isEmpty() ? null : this.codec.writeAttempts(errors)),
+								true))
 				: null;
 		execution.enterStep(seq);
 		try {
@@ -719,30 +721,20 @@ public final class RunEngine {
 		}
 	}
 
-	/**
-	 * Records a transactional step in the transaction of its body; a rejected write rolls
-	 * the body's writes back with it.
-	 */
-	private void recordInTransaction(Execution execution, StepView step) {
-		boolean recorded;
-		try {
-			recorded = this.store.insertStepInTransaction(execution.runId(), execution.epoch(), step);
-		}
-		catch (DuplicateStepException ex) {
-			throw RunSignal.lost(execution.runId());
-		}
-		catch (DataAccessException ex) {
-			throw RunSignal.journalFailed(execution.runId(), ex);
-		}
-		if (!recorded) {
-			throw signal(execution);
-		}
+	private void record(Execution execution, StepView step) {
+		record(execution, step, false);
 	}
 
-	private void record(Execution execution, StepView step) {
+	/**
+	 * Records a step, fenced by the execution's epoch: on a connection of its own, or
+	 * (for a transactional step) in the transaction of its body, so that a rejected write
+	 * rolls the body's writes back with it.
+	 */
+	private void record(Execution execution, StepView step, boolean inTransaction) {
 		boolean recorded;
 		try {
-			recorded = this.store.insertStep(execution.runId(), execution.epoch(), step);
+			recorded = inTransaction ? this.store.insertStepInTransaction(execution.runId(), execution.epoch(), step)
+					: this.store.insertStep(execution.runId(), execution.epoch(), step);
 		}
 		catch (DuplicateStepException ex) {
 			throw RunSignal.lost(execution.runId());
