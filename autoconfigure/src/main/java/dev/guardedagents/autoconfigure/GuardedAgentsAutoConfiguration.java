@@ -129,7 +129,17 @@ public final class GuardedAgentsAutoConfiguration {
 				configured.put(name, tool.applyTo(defaults));
 			}
 		});
-		return new ToolGuards(defaults, configured);
+		Map<String, GuardedAgentsProperties.Tool> models = properties.getModels();
+		GuardedAgentsProperties.Tool modelDefaultsEntry = models.get(DEFAULTS);
+		GuardSettings modelDefaults = (modelDefaultsEntry != null)
+				? modelDefaultsEntry.applyTo(GuardSettings.MODEL_DEFAULTS) : GuardSettings.MODEL_DEFAULTS;
+		Map<String, GuardSettings> configuredModels = new HashMap<>();
+		models.forEach((name, model) -> {
+			if (!DEFAULTS.equals(name)) {
+				configuredModels.put(name, model.applyTo(modelDefaults));
+			}
+		});
+		return new ToolGuards(defaults, configured, modelDefaults, configuredModels);
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package dev.guardedagents.autoconfigure;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,13 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
+import dev.guardedagents.BudgetAction;
 import dev.guardedagents.FailureMode;
+import dev.guardedagents.spi.PolicyAction;
 import dev.guardedagents.guard.GuardSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of Guarded Agents.
@@ -52,6 +57,27 @@ public class GuardedAgentsProperties implements InitializingBean {
 	 */
 	private final Map<String, Tool> tools = new LinkedHashMap<>();
 
+	/**
+	 * Guards of model calls: 'defaults' for every model, then one entry per model id
+	 * (guarded-agents.models.<model>.*) for what differs. Same settings as tools.
+	 */
+	private final Map<String, Tool> models = new LinkedHashMap<>();
+
+	/**
+	 * Prices of models in USD per million tokens, by model id
+	 * (guarded-agents.pricing.<model>.*).
+	 */
+	private final Map<String, Price> pricing = new LinkedHashMap<>();
+
+	/**
+	 * Budget profiles by name (guarded-agents.budgets.<profile>.*), selected with
+	 * @AgentRun(budget = "..."); the profile named 'default' applies to runs that name
+	 * none.
+	 */
+	private final Map<String, Budget> budgets = new LinkedHashMap<>();
+
+	private final Policies policies = new Policies();
+
 	private final Actuator actuator = new Actuator();
 
 	public boolean isEnabled() {
@@ -84,6 +110,22 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	public Map<String, Tool> getTools() {
 		return this.tools;
+	}
+
+	public Map<String, Tool> getModels() {
+		return this.models;
+	}
+
+	public Map<String, Price> getPricing() {
+		return this.pricing;
+	}
+
+	public Map<String, Budget> getBudgets() {
+		return this.budgets;
+	}
+
+	public Policies getPolicies() {
+		return this.policies;
 	}
 
 	public Idempotency getIdempotency() {
@@ -130,6 +172,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.idempotency.wait-timeout", this.idempotency.waitTimeout, false);
 		requirePositive("guarded-agents.reviews.deadline-check-interval", this.reviews.deadlineCheckInterval, false);
 		this.tools.forEach((name, tool) -> tool.validate("guarded-agents.tools." + name + "."));
+		this.models.forEach((name, model) -> model.validate("guarded-agents.models." + name + "."));
+		this.pricing.forEach((name, price) -> price.validate("guarded-agents.pricing." + name + "."));
+		this.budgets.forEach((name, budget) -> budget.validate("guarded-agents.budgets." + name + "."));
+		this.policies.validate();
 		if (this.recovery.renewInterval.compareTo(this.recovery.leaseDuration.dividedBy(2)) > 0) {
 			throw new InvalidPropertyException("guarded-agents.recovery.renew-interval", this.recovery.renewInterval,
 					"must be at most half of guarded-agents.recovery.lease-duration (" + this.recovery.leaseDuration
@@ -570,6 +616,325 @@ public class GuardedAgentsProperties implements InitializingBean {
 			}
 
 		}
+
+	}
+
+	private static void requireNonNegative(String name, @Nullable BigDecimal value) {
+		if (value != null && value.signum() < 0) {
+			throw new InvalidPropertyException(name, value, "must not be negative");
+		}
+	}
+
+	/**
+	 * The price of one model, in USD per million tokens.
+	 */
+	public static class Price {
+
+		/**
+		 * USD per million input tokens.
+		 */
+		private @Nullable BigDecimal inputPerMillion;
+
+		/**
+		 * USD per million output tokens.
+		 */
+		private @Nullable BigDecimal outputPerMillion;
+
+		/**
+		 * USD per million input tokens read from the provider's cache. Defaults to the
+		 * input price.
+		 */
+		private @Nullable BigDecimal cachedInputPerMillion;
+
+		public @Nullable BigDecimal getInputPerMillion() {
+			return this.inputPerMillion;
+		}
+
+		public void setInputPerMillion(@Nullable BigDecimal inputPerMillion) {
+			this.inputPerMillion = inputPerMillion;
+		}
+
+		public @Nullable BigDecimal getOutputPerMillion() {
+			return this.outputPerMillion;
+		}
+
+		public void setOutputPerMillion(@Nullable BigDecimal outputPerMillion) {
+			this.outputPerMillion = outputPerMillion;
+		}
+
+		public @Nullable BigDecimal getCachedInputPerMillion() {
+			return this.cachedInputPerMillion;
+		}
+
+		public void setCachedInputPerMillion(@Nullable BigDecimal cachedInputPerMillion) {
+			this.cachedInputPerMillion = cachedInputPerMillion;
+		}
+
+		void validate(String prefix) {
+			if (this.inputPerMillion == null) {
+				throw new InvalidPropertyException(prefix + "input-per-million", null,
+						"must be set (USD per million input tokens) for a priced model");
+			}
+			if (this.outputPerMillion == null) {
+				throw new InvalidPropertyException(prefix + "output-per-million", null,
+						"must be set (USD per million output tokens) for a priced model");
+			}
+			requireNonNegative(prefix + "input-per-million", this.inputPerMillion);
+			requireNonNegative(prefix + "output-per-million", this.outputPerMillion);
+			requireNonNegative(prefix + "cached-input-per-million", this.cachedInputPerMillion);
+		}
+
+	}
+
+	/**
+	 * A budget profile: caps per run, and what happens when one is exceeded.
+	 */
+	public static class Budget {
+
+		/**
+		 * Maximum cost in USD of a run's model calls.
+		 */
+		private @Nullable BigDecimal maxCost;
+
+		/**
+		 * Maximum tokens (input and output) of a run's model calls.
+		 */
+		private @Nullable Long maxTokens;
+
+		/**
+		 * Maximum number of model calls of a run.
+		 */
+		private @Nullable Integer maxModelCalls;
+
+		/**
+		 * Maximum number of tool calls of a run.
+		 */
+		private @Nullable Integer maxToolCalls;
+
+		/**
+		 * Maximum time from the start of a run to a model or tool call.
+		 */
+		private @Nullable Duration maxWallTime;
+
+		/**
+		 * Fraction of a cap at which a run is warned about, once (event and metric).
+		 */
+		private double warnAt = 0.8;
+
+		/**
+		 * What happens when a cap is exceeded: HALT fails the run, DEGRADE switches its
+		 * model calls to 'degrade-to', ESCALATE parks it for a reviewer who may grant
+		 * more.
+		 */
+		private BudgetAction onExceeded = BudgetAction.HALT;
+
+		/**
+		 * The cheaper model that model calls switch to when a degrading budget is
+		 * exceeded.
+		 */
+		private @Nullable String degradeTo;
+
+		public @Nullable BigDecimal getMaxCost() {
+			return this.maxCost;
+		}
+
+		public void setMaxCost(@Nullable BigDecimal maxCost) {
+			this.maxCost = maxCost;
+		}
+
+		public @Nullable Long getMaxTokens() {
+			return this.maxTokens;
+		}
+
+		public void setMaxTokens(@Nullable Long maxTokens) {
+			this.maxTokens = maxTokens;
+		}
+
+		public @Nullable Integer getMaxModelCalls() {
+			return this.maxModelCalls;
+		}
+
+		public void setMaxModelCalls(@Nullable Integer maxModelCalls) {
+			this.maxModelCalls = maxModelCalls;
+		}
+
+		public @Nullable Integer getMaxToolCalls() {
+			return this.maxToolCalls;
+		}
+
+		public void setMaxToolCalls(@Nullable Integer maxToolCalls) {
+			this.maxToolCalls = maxToolCalls;
+		}
+
+		public @Nullable Duration getMaxWallTime() {
+			return this.maxWallTime;
+		}
+
+		public void setMaxWallTime(@Nullable Duration maxWallTime) {
+			this.maxWallTime = maxWallTime;
+		}
+
+		public double getWarnAt() {
+			return this.warnAt;
+		}
+
+		public void setWarnAt(double warnAt) {
+			this.warnAt = warnAt;
+		}
+
+		public BudgetAction getOnExceeded() {
+			return this.onExceeded;
+		}
+
+		public void setOnExceeded(BudgetAction onExceeded) {
+			this.onExceeded = onExceeded;
+		}
+
+		public @Nullable String getDegradeTo() {
+			return this.degradeTo;
+		}
+
+		public void setDegradeTo(@Nullable String degradeTo) {
+			this.degradeTo = degradeTo;
+		}
+
+		void validate(String prefix) {
+			requireNonNegative(prefix + "max-cost", this.maxCost);
+			requireAtLeast(prefix + "max-tokens", this.maxTokens, 1);
+			requireAtLeast(prefix + "max-model-calls", this.maxModelCalls, 0);
+			requireAtLeast(prefix + "max-tool-calls", this.maxToolCalls, 0);
+			requirePositive(prefix + "max-wall-time", this.maxWallTime, false);
+			if (this.warnAt <= 0 || this.warnAt > 1) {
+				throw new InvalidPropertyException(prefix + "warn-at", this.warnAt,
+						"must be a fraction above 0 and at most 1");
+			}
+			if (this.onExceeded == BudgetAction.DEGRADE && (this.degradeTo == null || this.degradeTo.isBlank())) {
+				throw new InvalidPropertyException(prefix + "degrade-to", this.degradeTo,
+						"must name the cheaper model when " + prefix + "on-exceeded is DEGRADE");
+			}
+		}
+
+	}
+
+	/**
+	 * The built-in step policies, checked on the inputs and outputs of model and tool
+	 * calls inside runs.
+	 */
+	public static class Policies {
+
+		/**
+		 * Largest input or output of a step, as JSON text; larger ones are denied.
+		 */
+		private @Nullable DataSize maxPayloadSize;
+
+		/**
+		 * Regular-expression rules by name (guarded-agents.policies.patterns.<name>.*).
+		 */
+		private final Map<String, PatternRule> patterns = new LinkedHashMap<>();
+
+		public @Nullable DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(@Nullable DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
+
+		public Map<String, PatternRule> getPatterns() {
+			return this.patterns;
+		}
+
+		void validate() {
+			if (this.maxPayloadSize != null && this.maxPayloadSize.toBytes() < 1) {
+				throw new InvalidPropertyException("guarded-agents.policies.max-payload-size", this.maxPayloadSize,
+						"must be at least 1 byte");
+			}
+			this.patterns.forEach((name, rule) -> rule.validate("guarded-agents.policies.patterns." + name + "."));
+		}
+
+	}
+
+	/**
+	 * A rule that matches a regular expression in step inputs or outputs.
+	 */
+	public static class PatternRule {
+
+		/**
+		 * The regular expression (Java syntax), found anywhere in the payload.
+		 */
+		private @Nullable String regex;
+
+		/**
+		 * Which payloads the rule checks: INPUT, OUTPUT or BOTH.
+		 */
+		private PolicyPhase appliesTo = PolicyPhase.BOTH;
+
+		/**
+		 * What a match means: DENY fails the step, REVIEW asks a human.
+		 */
+		private PolicyAction verdict = PolicyAction.DENY;
+
+		public @Nullable String getRegex() {
+			return this.regex;
+		}
+
+		public void setRegex(@Nullable String regex) {
+			this.regex = regex;
+		}
+
+		public PolicyPhase getAppliesTo() {
+			return this.appliesTo;
+		}
+
+		public void setAppliesTo(PolicyPhase appliesTo) {
+			this.appliesTo = appliesTo;
+		}
+
+		public PolicyAction getVerdict() {
+			return this.verdict;
+		}
+
+		public void setVerdict(PolicyAction verdict) {
+			this.verdict = verdict;
+		}
+
+		void validate(String prefix) {
+			if (this.regex == null || this.regex.isEmpty()) {
+				throw new InvalidPropertyException(prefix + "regex", this.regex, "must be a regular expression");
+			}
+			try {
+				Pattern.compile(this.regex);
+			}
+			catch (PatternSyntaxException ex) {
+				throw new InvalidPropertyException(prefix + "regex", this.regex,
+						"is not a valid regular expression: " + ex.getDescription());
+			}
+			if (this.verdict == PolicyAction.ALLOW) {
+				throw new InvalidPropertyException(prefix + "verdict", this.verdict, "must be DENY or REVIEW");
+			}
+		}
+
+	}
+
+	/**
+	 * Which payloads of a step a pattern rule checks.
+	 */
+	public enum PolicyPhase {
+
+		/**
+		 * The step's input only.
+		 */
+		INPUT,
+
+		/**
+		 * The step's output only.
+		 */
+		OUTPUT,
+
+		/**
+		 * Both.
+		 */
+		BOTH
 
 	}
 

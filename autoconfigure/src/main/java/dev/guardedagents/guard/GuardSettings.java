@@ -39,4 +39,11 @@ public record GuardSettings(Duration timeout, int maxAttempts, Duration backoffI
 			2.0, Duration.ofSeconds(10), 0.5, List.of(), List.of(), true, 50, 20, 10, Duration.ofSeconds(30), 100,
 			FailureMode.THROW);
 
+	/**
+	 * The built-in defaults of model calls: as for tools, with a longer timeout.
+	 */
+	public static final GuardSettings MODEL_DEFAULTS = new GuardSettings(Duration.ofSeconds(120), 3,
+			Duration.ofMillis(500), 2.0, Duration.ofSeconds(20), 0.5, List.of(), List.of(), true, 50, 20, 10,
+			Duration.ofSeconds(30), 100, FailureMode.THROW);
+
 }

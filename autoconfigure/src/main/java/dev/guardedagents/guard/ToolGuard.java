@@ -65,9 +65,22 @@ public final class ToolGuard {
 	 * @return the outcome
 	 */
 	public Guarded call(MethodInvocation invocation) {
+		return call(() -> proceed(invocation), invocation);
+	}
+
+	/**
+	 * Calls a body that is not a bean method (a model call, a tool the model picked)
+	 * through the guards; there is no fallback method.
+	 * @param body the body
+	 * @return the outcome
+	 */
+	public Guarded call(CheckedSupplier<Object> body) {
+		return call(body, null);
+	}
+
+	private Guarded call(CheckedSupplier<Object> call, @Nullable MethodInvocation invocation) {
 		List<AttemptRecord> failures = new ArrayList<>();
 		AtomicInteger attempts = new AtomicInteger();
-		CheckedSupplier<Object> call = () -> proceed(invocation);
 		CheckedSupplier<Object> bulkheaded = Bulkhead.decorateCheckedSupplier(this.bulkhead, call);
 		CheckedSupplier<Object> timed = () -> timeLimited(bulkheaded);
 		CheckedSupplier<Object> broken = (this.circuitBreaker != null)
@@ -92,7 +105,7 @@ public final class ToolGuard {
 			throw error;
 		}
 		catch (Throwable failure) {
-			if (this.fallback != null) {
+			if (this.fallback != null && invocation != null) {
 				return fallBack(invocation, failure, attempts.get(), failures);
 			}
 			return new Guarded(null, failure, attempts.get(), failures, false, this.settings.onFailure());

@@ -45,16 +45,57 @@ public final class ToolGuards implements DisposableBean {
 
 	private final Watchdog watchdog = new Watchdog();
 
+	private final GuardSettings modelDefaults;
+
+	private final Map<String, GuardSettings> models;
+
 	private final Map<Method, ToolGuard> guards = new ConcurrentHashMap<>();
 
+	private final Map<String, ToolGuard> namedGuards = new ConcurrentHashMap<>();
+
 	/**
-	 * Creates the guards.
+	 * Creates the guards of tools, with models guarded by the tool defaults.
 	 * @param defaults the settings of tools without settings of their own
 	 * @param configured the settings of named tools
 	 */
 	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured) {
+		this(defaults, configured, defaults, Map.of());
+	}
+
+	/**
+	 * Creates the guards of tools and models.
+	 * @param defaults the settings of tools without settings of their own
+	 * @param configured the settings of named tools
+	 * @param modelDefaults the settings of models without settings of their own
+	 * @param models the settings of named models
+	 */
+	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured, GuardSettings modelDefaults,
+			Map<String, GuardSettings> models) {
 		this.defaults = defaults;
 		this.configured = Map.copyOf(configured);
+		this.modelDefaults = modelDefaults;
+		this.models = Map.copyOf(models);
+	}
+
+	/**
+	 * Returns the guard of a tool that is not a bean method (such as a function the model
+	 * may call), configured by name only.
+	 * @param name the tool name
+	 * @return the guard
+	 */
+	public ToolGuard tool(String name) {
+		return this.namedGuards.computeIfAbsent("tool:" + name,
+				(key) -> create(name, this.configured.getOrDefault(name, this.defaults), null));
+	}
+
+	/**
+	 * Returns the guard of the calls of a model.
+	 * @param model the model id
+	 * @return the guard
+	 */
+	public ToolGuard model(String model) {
+		return this.namedGuards.computeIfAbsent("model:" + model,
+				(key) -> create("model:" + model, this.models.getOrDefault(model, this.modelDefaults), null));
 	}
 
 	/**
@@ -68,7 +109,10 @@ public final class ToolGuards implements DisposableBean {
 	}
 
 	private ToolGuard create(Method method, String name) {
-		GuardSettings settings = settings(method, name);
+		return create(name, settings(method, name), fallback(method));
+	}
+
+	private ToolGuard create(String name, GuardSettings settings, @Nullable Method fallback) {
 		Retry retry = this.retries.retry(name, retryConfig(settings));
 		CircuitBreaker circuitBreaker = settings.circuitBreaker()
 				? this.circuitBreakers.circuitBreaker(name, circuitBreakerConfig(settings)) : null;
@@ -77,7 +121,7 @@ public final class ToolGuards implements DisposableBean {
 					.maxConcurrentCalls(settings.maxConcurrentCalls())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
-		return new ToolGuard(name, settings, retry, circuitBreaker, bulkhead, fallback(method), this.watchdog);
+		return new ToolGuard(name, settings, retry, circuitBreaker, bulkhead, fallback, this.watchdog);
 	}
 
 	/**

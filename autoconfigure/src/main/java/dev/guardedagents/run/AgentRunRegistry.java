@@ -25,6 +25,8 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.Ordered;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ReflectionUtils;
@@ -47,6 +49,10 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	private final Map<Method, Checkpoint> checkpoints = new ConcurrentHashMap<>();
 
 	private final Map<String, Checkpoint> checkpointsByName = new ConcurrentHashMap<>();
+
+	private static final String SPRING_AI_TOOL = "org.springframework.ai.tool.annotation.Tool";
+
+	private final Set<String> advisedTools = ConcurrentHashMap.newKeySet();
 
 	private final Set<Class<?>> withoutRuns = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
@@ -77,6 +83,11 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			HumanCheckpoint checkpoint = AnnotatedElementUtils.findMergedAnnotation(method, HumanCheckpoint.class);
 			if (checkpoint != null) {
 				register(targetClass, method, checkpoint);
+			}
+			MergedAnnotation<?> tool = MergedAnnotations.from(method).get(SPRING_AI_TOOL);
+			if (tool.isPresent()) {
+				String name = tool.getString("name");
+				this.advisedTools.add(StringUtils.hasText(name) ? name : method.getName());
 			}
 			String problem = ToolGuards.check(method);
 			if (problem != null) {
@@ -190,6 +201,16 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	 */
 	public @Nullable Checkpoint checkpoint(String name) {
 		return this.checkpointsByName.get(name);
+	}
+
+	/**
+	 * Whether a Spring AI tool is a bean method that our advisors journal and guard
+	 * themselves ({@code @Tool} with {@code @GuardedTool} or {@code @HumanCheckpoint}).
+	 * @param toolName the tool name the model sees
+	 * @return whether calls of the tool are journaled by its bean's proxy
+	 */
+	public boolean isAdvisedTool(String toolName) {
+		return this.advisedTools.contains(toolName);
 	}
 
 	/**

@@ -156,6 +156,14 @@ public final class RunEngine {
 		return this.observer;
 	}
 
+	boolean isStopping() {
+		return this.stopping;
+	}
+
+	JsonCodec codec() {
+		return this.codec;
+	}
+
 	ToolGuards guards() {
 		return this.guards;
 	}
@@ -460,7 +468,7 @@ public final class RunEngine {
 		return awaitUnchecked(execution.runId(), execution.plan().returnType());
 	}
 
-	private RunSignal signal(Execution execution) {
+	RunSignal signal(Execution execution) {
 		RunView run = this.store.findRun(execution.runId()).orElse(null);
 		if (run != null && run.status() == RunStatus.CANCELLED) {
 			return RunSignal.cancelled(execution.runId());
@@ -709,7 +717,7 @@ public final class RunEngine {
 		throw JsonCodec.recreate(recorded.errorType(), recorded.errorMessage(), method);
 	}
 
-	private static void checkReplay(Execution execution, StepView recorded, StepKind kind, String name) {
+	static void checkReplay(Execution execution, StepView recorded, StepKind kind, String name) {
 		if (recorded.kind() != kind || !recorded.name().equals(name)) {
 			NonDeterministicRunException mismatch = new NonDeterministicRunException("Run " + execution.runId() + " ("
 					+ execution.runName() + ") recorded " + recorded.kind() + " '" + recorded.name() + "' as step "
@@ -721,7 +729,7 @@ public final class RunEngine {
 		}
 	}
 
-	private void record(Execution execution, StepView step) {
+	void record(Execution execution, StepView step) {
 		record(execution, step, false);
 	}
 
@@ -747,7 +755,7 @@ public final class RunEngine {
 		}
 	}
 
-	private static Duration since(long start) {
+	static Duration since(long start) {
 		return Duration.ofNanos(System.nanoTime() - start);
 	}
 

@@ -2,6 +2,7 @@ package dev.guardedagents.run;
 
 import java.time.Duration;
 
+import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
 
@@ -48,6 +49,14 @@ public interface RunObserver {
 	 * @param duration how long it took
 	 */
 	default void stepExecuted(String name, StepKind kind, String outcome, Duration duration) {
+	}
+
+	/**
+	 * Called after a model call was recorded.
+	 * @param runName the name of the run
+	 * @param usage the model, tokens and cost of the call
+	 */
+	default void modelCalled(String runName, ModelUsage usage) {
 	}
 
 }

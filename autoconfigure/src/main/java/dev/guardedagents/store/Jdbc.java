@@ -117,13 +117,17 @@ final class Jdbc {
 	}
 
 	static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
+		bindFrom(ps, 1, args);
+	}
+
+	static void bindFrom(PreparedStatement ps, int first, @Nullable Object... args) throws SQLException {
 		for (int i = 0; i < args.length; i++) {
 			Object arg = args[i];
 			if (arg == null) {
-				ps.setNull(i + 1, Types.NULL);
+				ps.setNull(first + i, Types.NULL);
 			}
 			else {
-				ps.setObject(i + 1, arg);
+				ps.setObject(first + i, arg);
 			}
 		}
 	}

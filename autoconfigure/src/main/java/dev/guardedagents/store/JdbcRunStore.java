@@ -1,5 +1,6 @@
 package dev.guardedagents.store;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +18,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import dev.guardedagents.RunStatus;
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.RunTotals;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
@@ -35,7 +40,8 @@ public final class JdbcRunStore {
 			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at";
 
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
-			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors";
+			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors, model, prompt_name, prompt_version, "
+			+ "prompt_hash, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost";
 
 	private final DataSource dataSource;
 
@@ -127,7 +133,7 @@ public final class JdbcRunStore {
 
 	private boolean insertStep(Connection c, String runId, long epoch, StepView step) throws SQLException {
 		String sql = "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
-				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
+				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
 				+ " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
 		try (PreparedStatement ps = c.prepareStatement(sql)) {
 			ps.setString(1, runId);
@@ -145,8 +151,14 @@ public final class JdbcRunStore {
 			ps.setString(13, step.idempotencyKey());
 			ps.setBoolean(14, step.fellBack());
 			ps.setString(15, step.attemptErrors());
-			ps.setString(16, runId);
-			ps.setLong(17, epoch);
+			ModelUsage usage = step.usage();
+			Jdbc.bindFrom(ps, 16, (usage != null) ? usage.model() : null, (usage != null) ? usage.promptName() : null,
+					(usage != null) ? usage.promptVersion() : null, (usage != null) ? usage.promptHash() : null,
+					(usage != null) ? usage.inputTokens() : null, (usage != null) ? usage.outputTokens() : null,
+					(usage != null) ? usage.cachedTokens() : null, (usage != null) ? usage.reasoningTokens() : null,
+					(usage != null) ? usage.cost() : null);
+			ps.setString(25, runId);
+			ps.setLong(26, epoch);
 			return ps.executeUpdate() == 1;
 		}
 		catch (SQLException ex) {
@@ -379,7 +391,52 @@ public final class JdbcRunStore {
 				rs.getBoolean("succeeded"), rs.getInt("attempts"), Jdbc.instant(rs, "started_at"),
 				Duration.ofNanos(rs.getLong("duration_micros") * 1000), rs.getString("input"), rs.getString("output"),
 				rs.getString("error_type"), rs.getString("error_message"), rs.getString("idempotency_key"),
-				rs.getBoolean("fell_back"), rs.getString("attempt_errors"));
+				rs.getBoolean("fell_back"), rs.getString("attempt_errors"), usage(rs));
+	}
+
+	private static @Nullable ModelUsage usage(ResultSet rs) throws SQLException {
+		if (!StepKind.LLM.name().equals(rs.getString("kind"))) {
+			return null;
+		}
+		return new ModelUsage(rs.getString("model"), rs.getString("prompt_name"), rs.getString("prompt_version"),
+				rs.getString("prompt_hash"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+				rs.getLong("cached_tokens"), rs.getLong("reasoning_tokens"), rs.getBigDecimal("cost"));
+	}
+
+	/**
+	 * Sums what runs spent, from their journals: model and tool calls, tokens and cost.
+	 * @param runIds the run ids
+	 * @return the totals by run id (runs without steps have zero totals)
+	 */
+	public Map<String, RunTotals> totals(Collection<String> runIds) {
+		if (runIds.isEmpty()) {
+			return Map.of();
+		}
+		String in = String.join(", ", Collections.nCopies(runIds.size(), "?"));
+		Map<String, RunTotals> totals = new LinkedHashMap<>();
+		this.jdbc.query("SELECT r.id, r.degraded, " + "SUM(CASE WHEN s.kind = 'LLM' THEN 1 ELSE 0 END) AS model_calls, "
+				+ "SUM(CASE WHEN s.kind = 'TOOL' THEN 1 ELSE 0 END) AS tool_calls, "
+				+ "SUM(s.input_tokens) AS input_tokens, SUM(s.output_tokens) AS output_tokens, "
+				+ "SUM(s.cached_tokens) AS cached_tokens, SUM(s.cost) AS cost FROM " + this.run + " r LEFT JOIN "
+				+ this.step + " s ON s.run_id = r.id WHERE r.id IN (" + in + ") GROUP BY r.id, r.degraded", (rs) -> {
+					BigDecimal cost = rs.getBigDecimal("cost");
+					totals.put(rs.getString("id"), new RunTotals(rs.getInt("model_calls"), rs.getInt("tool_calls"),
+							rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
+							(cost != null) ? cost.stripTrailingZeros() : BigDecimal.ZERO, rs.getBoolean("degraded")));
+					return null;
+				}, runIds.toArray());
+		return totals;
+	}
+
+	/**
+	 * Flags a run as degraded: its budget switched it to a cheaper model.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the caller
+	 * @return whether the run was flagged ({@code false}: the caller lost the run)
+	 */
+	public boolean markDegraded(String runId, long epoch) {
+		return this.jdbc.update("UPDATE " + this.run + " SET degraded = ? WHERE id = ? AND owner_epoch = ?", true,
+				runId, epoch) == 1;
 	}
 
 	/**

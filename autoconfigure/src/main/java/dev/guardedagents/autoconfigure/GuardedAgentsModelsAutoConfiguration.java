@@ -1,0 +1,75 @@
+package dev.guardedagents.autoconfigure;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.guardedagents.Prompts;
+import dev.guardedagents.guard.ToolGuards;
+import dev.guardedagents.llm.ClasspathPrompts;
+import dev.guardedagents.llm.GuardedChatAdvisors;
+import dev.guardedagents.llm.ModelPricing;
+import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.run.ExternalSteps;
+import dev.guardedagents.run.RunEngine;
+import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.store.JdbcPromptStore;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.support.ResourcePatternResolver;
+
+/**
+ * Auto-configuration of model calls as steps: every {@link ChatClient} built from Spring
+ * AI's auto-configured builder gets the advisors that journal and guard its model calls
+ * and the tools the model picks, priced from {@code guarded-agents.pricing}; and the
+ * versioned {@link Prompts} under {@code classpath:prompts/}.
+ */
+@AutoConfiguration(after = GuardedAgentsAutoConfiguration.class)
+@ConditionalOnClass(ChatClient.class)
+@ConditionalOnBean(RunEngine.class)
+public final class GuardedAgentsModelsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ModelPricing guardedAgentsModelPricing(GuardedAgentsProperties properties) {
+		Map<String, ModelPricing.Price> prices = new HashMap<>();
+		properties.getPricing()
+			.forEach((model, price) -> prices.put(model, new ModelPricing.Price(price.getInputPerMillion(),
+					price.getOutputPerMillion(), price.getCachedInputPerMillion())));
+		return new ModelPricing(prices);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JdbcPromptStore guardedAgentsPromptStore(javax.sql.DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
+		return new JdbcPromptStore(dataSource, schema.getSchema());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(Prompts.class)
+	ClasspathPrompts guardedAgentsPrompts(ResourcePatternResolver resolver, JdbcPromptStore store) {
+		return new ClasspathPrompts(resolver, store, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GuardedChatAdvisors guardedAgentsChatAdvisors(RunEngine engine, ToolGuards guards, AgentRunRegistry registry,
+			ModelPricing pricing, ObjectProvider<JsonMapper> mapper, ObjectProvider<ClasspathPrompts> prompts) {
+		return new GuardedChatAdvisors(new ExternalSteps(engine), guards, registry, pricing,
+				mapper.getIfAvailable(JsonMapper::new), prompts.getIfAvailable());
+	}
+
+	@Bean
+	ChatClientBuilderCustomizer guardedAgentsChatClientCustomizer(GuardedChatAdvisors advisors) {
+		return (builder) -> builder.defaultAdvisors(advisors.tools(), advisors.model());
+	}
+
+}

@@ -1,0 +1,192 @@
+package dev.guardedagents.run;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.guardedagents.FailureMode;
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.StepFailedException;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.guard.Guarded;
+import dev.guardedagents.guard.ToolGuard;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Steps whose body is not a bean method: the calls of a model and the tools the model
+ * picks. Inside a run each call is a journaled step (replayed from the journal on resume,
+ * never repeated); elsewhere it is only guarded. Internal: not API.
+ */
+public final class ExternalSteps {
+
+	private final RunEngine engine;
+
+	/**
+	 * Creates the steps over an engine.
+	 * @param engine the engine
+	 */
+	public ExternalSteps(RunEngine engine) {
+		this.engine = engine;
+	}
+
+	/**
+	 * Calls a model as an {@link StepKind#LLM LLM} step.
+	 * @param name the step name
+	 * @param input the request, as JSON
+	 * @param guard the guard of the model
+	 * @param body the call
+	 * @return the response: recorded, or from the call
+	 * @throws Throwable the failure of the call, or recorded
+	 */
+	public Outcome model(String name, String input, ToolGuard guard, ModelCall body) throws Throwable {
+		Execution execution = RunContextHolder.execution();
+		if (execution == null || execution.inStep()) {
+			Guarded outcome = guard.call(body::call);
+			if (outcome.failure() != null) {
+				throw outcome.failure();
+			}
+			ModelCall.Result result = (ModelCall.Result) outcome.result();
+			return new Outcome(result.output(), result.usage(), false);
+		}
+		return step(execution, StepKind.LLM, name, input, guard, body);
+	}
+
+	/**
+	 * Calls a tool the model picked as a {@link StepKind#TOOL TOOL} step.
+	 * @param name the tool name
+	 * @param input the arguments the model gave, as JSON
+	 * @param guard the guard of the tool
+	 * @param body the call, returning the tool's answer to the model
+	 * @return the answer: recorded, or from the call
+	 * @throws Throwable the failure of the call, or recorded
+	 */
+	public String tool(String name, String input, ToolGuard guard, ToolCall body) throws Throwable {
+		Execution execution = RunContextHolder.execution();
+		if (execution == null || execution.inStep()) {
+			return unjournaled(guard, body::call);
+		}
+		Outcome outcome = step(execution, StepKind.TOOL, name, input, guard,
+				() -> new ModelCall.Result(this.engine.codec().writeResult(body.call(), String.class), null));
+		return (String) this.engine.codec().readResult(outcome.output(), String.class);
+	}
+
+	/**
+	 * Whether this thread executes a run, outside any step.
+	 * @return whether calls made now are journaled
+	 */
+	public boolean inRun() {
+		Execution execution = RunContextHolder.execution();
+		return execution != null && !execution.inStep();
+	}
+
+	private Outcome step(Execution execution, StepKind kind, String name, String input, ToolGuard guard, ModelCall body)
+			throws Throwable {
+		if (execution.isCancelled()) {
+			throw RunSignal.cancelled(execution.runId());
+		}
+		int seq = execution.nextSeq();
+		StepView recorded = execution.recorded(seq);
+		if (recorded != null) {
+			RunEngine.checkReplay(execution, recorded, kind, name);
+			if (recorded.succeeded()) {
+				return new Outcome(recorded.output(), recorded.usage(), true);
+			}
+			throw new StepFailedException(recorded.errorType(), recorded.errorMessage());
+		}
+		if (execution.poison() != null) {
+			throw execution.poison();
+		}
+		Instant startedAt = this.engine.now();
+		long start = System.nanoTime();
+		Guarded outcome;
+		execution.enterStep(seq);
+		try {
+			outcome = guard.call(body::call);
+		}
+		finally {
+			execution.exitStep();
+		}
+		Duration duration = RunEngine.since(start);
+		String attemptErrors = outcome.failedAttempts().isEmpty() ? null
+				: this.engine.codec().writeAttempts(outcome.failedAttempts());
+		Throwable failure = outcome.failure();
+		this.engine.observer().stepExecuted(name, kind, (failure != null) ? "failed" : "success", duration);
+		if (failure != null) {
+			if (!this.engine.isStopping()) {
+				this.engine.record(execution,
+						new StepView(seq, kind, name, false, outcome.attempts(), startedAt, duration, input, null,
+								failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq), false,
+								attemptErrors));
+			}
+			if (outcome.onFailure() == FailureMode.FAIL_RUN) {
+				throw RunSignal.failRun(execution.runId(), failure);
+			}
+			throw failure;
+		}
+		ModelCall.Result result = (ModelCall.Result) outcome.result();
+		this.engine.record(execution, new StepView(seq, kind, name, true, outcome.attempts(), startedAt, duration,
+				input, result.output(), null, null, execution.stepKey(seq), false, attemptErrors, result.usage()));
+		if (result.usage() != null) {
+			this.engine.observer().modelCalled(execution.runName(), result.usage());
+		}
+		return new Outcome(result.output(), result.usage(), false);
+	}
+
+	private static String unjournaled(ToolGuard guard, ToolCall body) throws Throwable {
+		Guarded outcome = guard.call(body::call);
+		if (outcome.failure() != null) {
+			throw outcome.failure();
+		}
+		return (String) outcome.result();
+	}
+
+	/**
+	 * The response of a step.
+	 *
+	 * @param output the response as JSON
+	 * @param usage what a model call used
+	 * @param replayed whether the response was read from the journal
+	 */
+	public record Outcome(String output, @Nullable ModelUsage usage, boolean replayed) {
+	}
+
+	/**
+	 * The body of a model call.
+	 */
+	@FunctionalInterface
+	public interface ModelCall {
+
+		/**
+		 * Calls the model.
+		 * @return the response and what the call used
+		 * @throws Exception when the call fails
+		 */
+		Result call() throws Exception;
+
+		/**
+		 * The response of a model call.
+		 *
+		 * @param output the response as JSON
+		 * @param usage the model, prompt, tokens and cost
+		 */
+		record Result(String output, @Nullable ModelUsage usage) {
+		}
+
+	}
+
+	/**
+	 * The body of a tool call.
+	 */
+	@FunctionalInterface
+	public interface ToolCall {
+
+		/**
+		 * Calls the tool.
+		 * @return its answer to the model
+		 * @throws Exception when the call fails
+		 */
+		String call() throws Exception;
+
+	}
+
+}

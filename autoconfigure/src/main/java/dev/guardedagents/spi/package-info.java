@@ -1,0 +1,4 @@
+/**
+ * Extension points: step policies.
+ */
+package dev.guardedagents.spi;
