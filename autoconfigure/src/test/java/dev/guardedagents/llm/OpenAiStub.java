@@ -10,26 +10,26 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * A local HTTP stub of OpenAI's chat completions, answering realistic JSON with usage and
  * tool calls, and counting the requests Spring AI's real OpenAI client makes.
  */
-final class OpenAiStub {
+public final class OpenAiStub {
 
 	private final WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
-	OpenAiStub() {
+	public OpenAiStub() {
 		this.server.start();
 	}
 
-	void register(DynamicPropertyRegistry registry) {
+	public void register(DynamicPropertyRegistry registry) {
 		registry.add("spring.ai.openai.base-url", () -> this.server.baseUrl() + "/v1");
 		registry.add("spring.ai.openai.api-key", () -> "test-key");
 		registry.add("spring.ai.openai.chat.model", () -> "gpt-lab");
 		registry.add("spring.ai.openai.max-retries", () -> "0");
 	}
 
-	String baseUrl() {
+	public String baseUrl() {
 		return this.server.baseUrl();
 	}
 
-	WireMockServer server() {
+	public WireMockServer server() {
 		return this.server;
 	}
 
@@ -37,7 +37,7 @@ final class OpenAiStub {
 	 * Answers requests whose user message contains {@code marker}: with a call of
 	 * {@code tool} first, and with {@code answer} once the tool answered.
 	 */
-	void toolRound(String marker, String tool, String arguments, String answer) {
+	public void toolRound(String marker, String tool, String arguments, String answer) {
 		this.server.stubFor(WireMock.post("/v1/chat/completions")
 			.atPriority(1)
 			.withRequestBody(WireMock.containing(marker))
@@ -52,14 +52,14 @@ final class OpenAiStub {
 	/**
 	 * Answers requests that contain {@code marker} with {@code answer}.
 	 */
-	void answer(String marker, String answer, int input, int output) {
+	public void answer(String marker, String answer, int input, int output) {
 		this.server.stubFor(WireMock.post("/v1/chat/completions")
 			.atPriority(3)
 			.withRequestBody(WireMock.containing(marker))
 			.willReturn(WireMock.okJson(answer(answer, input, output, 0))));
 	}
 
-	int requests(String marker) {
+	public int requests(String marker) {
 		return this.server
 			.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/v1/chat/completions"))
 				.withRequestBody(WireMock.containing(marker)))
