@@ -56,4 +56,12 @@ public @interface AgentRun {
 	 */
 	String businessKey() default "";
 
+	/**
+	 * Name of the budget profile ({@code guarded-agents.budgets.<profile>}) that caps the
+	 * run's cost, tokens, model and tool calls and wall time. Empty: the profile named
+	 * {@code default} if there is one, else no budget.
+	 * @return the budget profile, empty for the default
+	 */
+	String budget() default "";
+
 }

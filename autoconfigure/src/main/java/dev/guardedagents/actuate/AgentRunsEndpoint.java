@@ -2,12 +2,15 @@ package dev.guardedagents.actuate;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunTotals;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
@@ -95,8 +98,9 @@ public class AgentRunsEndpoint {
 		}
 		boolean show = show(securityContext);
 		RunPage result = this.store.list(status, name, pageNumber, pageSize);
-		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, show)).toList(), pageNumber, pageSize,
-				result.total());
+		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunView::id).toList());
+		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, totals.get(run.id()), show)).toList(),
+				pageNumber, pageSize, result.total());
 	}
 
 	/**
@@ -142,9 +146,13 @@ public class AgentRunsEndpoint {
 	}
 
 	private RunDescriptor run(RunView run, boolean show) {
+		return run(run, this.store.totals(List.of(run.id())).get(run.id()), show);
+	}
+
+	private RunDescriptor run(RunView run, @Nullable RunTotals totals, boolean show) {
 		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(), run.businessKey(),
-				run.idempotencyKey(), run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), run.createdAt(),
-				run.updatedAt(), run.finishedAt(), run.errorType(), show ? run.errorMessage() : null,
+				run.idempotencyKey(), run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), totals,
+				run.createdAt(), run.updatedAt(), run.finishedAt(), run.errorType(), show ? run.errorMessage() : null,
 				show ? json(run.arguments()) : null, show ? json(run.result()) : null);
 	}
 
@@ -152,7 +160,8 @@ public class AgentRunsEndpoint {
 		return new StepDescriptor(step.seq(), step.kind(), step.name(), step.succeeded() ? "SUCCEEDED" : "FAILED",
 				step.attempts(), step.fellBack(), step.startedAt(), step.duration().toNanos() / 1_000_000.0,
 				step.idempotencyKey(), show ? json(step.input()) : null, show ? json(step.output()) : null,
-				step.errorType(), show ? step.errorMessage() : null, show ? json(step.attemptErrors()) : null);
+				step.errorType(), show ? step.errorMessage() : null, show ? json(step.attemptErrors()) : null,
+				step.usage());
 	}
 
 	private @Nullable JsonNode json(@Nullable String json) {
@@ -202,6 +211,8 @@ public class AgentRunsEndpoint {
 	 * @param leaseUntil the end of the owner's lease
 	 * @param recoveries how often the run was resumed after its owner stopped
 	 * @param stepCount the number of steps, once finished
+	 * @param totals what the run spent: model and tool calls, tokens, cost, and whether
+	 * its budget degraded it
 	 * @param createdAt when the run started
 	 * @param updatedAt when the run last changed
 	 * @param finishedAt when the run finished
@@ -212,9 +223,9 @@ public class AgentRunsEndpoint {
 	 */
 	public record RunDescriptor(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 			@Nullable String idempotencyKey, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
-			int stepCount, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt,
-			@Nullable String errorType, @Nullable String errorMessage, @Nullable JsonNode arguments,
-			@Nullable JsonNode result) {
+			int stepCount, @Nullable RunTotals totals, Instant createdAt, Instant updatedAt,
+			@Nullable Instant finishedAt, @Nullable String errorType, @Nullable String errorMessage,
+			@Nullable JsonNode arguments, @Nullable JsonNode result) {
 	}
 
 	/**
@@ -235,11 +246,12 @@ public class AgentRunsEndpoint {
 	 * @param errorMessage the exception message, when payloads are shown
 	 * @param attemptErrors the failed attempts (type, message, duration), when payloads
 	 * are shown
+	 * @param usage the model, prompt version, tokens and cost of a model call
 	 */
 	public record StepDescriptor(int seq, StepKind kind, String name, String status, int attempts, boolean fellBack,
 			Instant startedAt, double durationMillis, String idempotencyKey, @Nullable JsonNode input,
 			@Nullable JsonNode output, @Nullable String errorType, @Nullable String errorMessage,
-			@Nullable JsonNode attemptErrors) {
+			@Nullable JsonNode attemptErrors, @Nullable ModelUsage usage) {
 	}
 
 }

@@ -3,13 +3,21 @@ package dev.guardedagents.autoconfigure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.budget.BudgetProfile;
+import dev.guardedagents.budget.BudgetProfiles;
 import dev.guardedagents.guard.GuardSettings;
+import dev.guardedagents.policy.PatternPolicy;
+import dev.guardedagents.policy.PayloadSizePolicy;
+import dev.guardedagents.spi.StepPolicy;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.run.AgentRunAdvisor;
 import dev.guardedagents.run.AgentRunRegistry;
@@ -27,6 +35,7 @@ import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -144,13 +153,47 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	BudgetProfiles guardedAgentsBudgetProfiles(GuardedAgentsProperties properties) {
+		Map<String, BudgetProfile> profiles = new HashMap<>();
+		properties.getBudgets()
+			.forEach((name, budget) -> profiles.put(name,
+					new BudgetProfile(name, budget.getMaxCost(), budget.getMaxTokens(), budget.getMaxModelCalls(),
+							budget.getMaxToolCalls(), budget.getMaxWallTime(), budget.getWarnAt(),
+							budget.getOnExceeded(), budget.getDegradeTo())));
+		return new BudgetProfiles(profiles);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static SmartInitializingSingleton guardedAgentsBudgetCheck(ObjectProvider<AgentRunRegistry> registry,
+			ObjectProvider<BudgetProfiles> budgets) {
+		return () -> registry.getObject().checkBudgets(budgets.getObject());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
 			AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper, ReviewEvents events, ToolGuards guards,
 			ObjectProvider<PlatformTransactionManager> transactionManager, GuardedAgentsProperties properties,
-			Environment environment) {
+			Environment environment, BudgetProfiles budgets, ObjectProvider<StepPolicy> policies) {
 		return new RunEngine(store, reviews, idempotency, registry, mapper.getIfAvailable(JsonMapper::new), events,
 				guards, SingletonSupplier.of(() -> transactions(transactionManager)), settings(properties, environment),
-				Clock.systemUTC());
+				Clock.systemUTC(), budgets, policies(properties.getPolicies(), policies));
+	}
+
+	private static List<StepPolicy> policies(GuardedAgentsProperties.Policies properties,
+			ObjectProvider<StepPolicy> beans) {
+		List<StepPolicy> policies = new ArrayList<>();
+		if (properties.getMaxPayloadSize() != null) {
+			policies.add(new PayloadSizePolicy(properties.getMaxPayloadSize().toBytes()));
+		}
+		properties.getPatterns()
+			.forEach((name,
+					rule) -> policies.add(new PatternPolicy(name, Pattern.compile(rule.getRegex()),
+							rule.getAppliesTo() != GuardedAgentsProperties.PolicyPhase.OUTPUT,
+							rule.getAppliesTo() != GuardedAgentsProperties.PolicyPhase.INPUT, rule.getVerdict())));
+		beans.orderedStream().forEach(policies::add);
+		return policies;
 	}
 
 	@Bean

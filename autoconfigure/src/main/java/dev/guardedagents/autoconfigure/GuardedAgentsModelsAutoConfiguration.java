@@ -68,6 +68,7 @@ public final class GuardedAgentsModelsAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "guardedAgentsChatClientCustomizer")
 	ChatClientBuilderCustomizer guardedAgentsChatClientCustomizer(GuardedChatAdvisors advisors) {
 		return (builder) -> builder.defaultAdvisors(advisors.tools(), advisors.model());
 	}

@@ -54,15 +54,6 @@ public final class ToolGuards implements DisposableBean {
 	private final Map<String, ToolGuard> namedGuards = new ConcurrentHashMap<>();
 
 	/**
-	 * Creates the guards of tools, with models guarded by the tool defaults.
-	 * @param defaults the settings of tools without settings of their own
-	 * @param configured the settings of named tools
-	 */
-	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured) {
-		this(defaults, configured, defaults, Map.of());
-	}
-
-	/**
 	 * Creates the guards of tools and models.
 	 * @param defaults the settings of tools without settings of their own
 	 * @param configured the settings of named tools

@@ -14,12 +14,15 @@ import dev.guardedagents.run.RunContextHolder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 
 import org.springframework.ai.chat.client.ChatClientRequest;
 import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.ChatOptions;
 
@@ -29,7 +32,7 @@ import org.springframework.ai.chat.prompt.ChatOptions;
  * prompt version, and answered from the journal when the run resumes. Ordered after
  * Spring AI's tool loop, so it sees one call per tool round. Internal: not API.
  */
-public final class GuardedModelAdvisor implements CallAdvisor {
+public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 
 	/**
 	 * The order: inside the tool-calling loop.
@@ -74,15 +77,23 @@ public final class GuardedModelAdvisor implements CallAdvisor {
 	@Override
 	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
 		ChatOptions options = request.prompt().getOptions();
-		String model = (options != null) ? options.getModel() : null;
+		String degradeTo = this.steps.degradeTo();
+		ChatClientRequest call = request;
+		if (degradeTo != null && options != null) {
+			call = request.mutate()
+				.prompt(request.prompt().mutate().chatOptions(options.mutate().model(degradeTo).build()).build())
+				.build();
+		}
+		String model = (degradeTo != null) ? degradeTo : (options != null) ? options.getModel() : null;
+		ChatClientRequest asked = call;
 		RenderedPrompt prompt = (request.context().get(RenderedPrompt.ADVISOR_PARAM) instanceof RenderedPrompt p) ? p
 				: null;
 		AtomicReference<ChatClientResponse> live = new AtomicReference<>();
 		ExternalSteps.Outcome outcome;
 		try {
-			outcome = this.steps.model(STEP_NAME, this.records.writeRequest(request.prompt(), model),
+			outcome = this.steps.model(STEP_NAME, this.records.writeRequest(asked.prompt(), model),
 					this.guards.model(String.valueOf(model)), () -> {
-						ChatClientResponse response = chain.copy(this).nextCall(request);
+						ChatClientResponse response = chain.copy(this).nextCall(asked);
 						live.set(response);
 						return result(response, model, prompt);
 					});
@@ -103,6 +114,19 @@ public final class GuardedModelAdvisor implements CallAdvisor {
 			.chatResponse(this.records.read(outcome.output()))
 			.context(request.context())
 			.build();
+	}
+
+	/**
+	 * Streaming calls are not journaled: inside a run they are refused with a clear error
+	 * rather than made without a record; elsewhere they pass through.
+	 */
+	@Override
+	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+		if (this.steps.inRun()) {
+			return Flux.error(new UnsupportedOperationException("Streaming model calls (ChatClient.stream()) are not "
+					+ "journaled, so a run could not replay them; inside an @AgentRun use call()"));
+		}
+		return chain.nextStream(request);
 	}
 
 	private ExternalSteps.ModelCall.Result result(ChatClientResponse response, @Nullable String asked,

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.guard.ToolGuards;
@@ -22,8 +23,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * The metrics of Guarded Agents, bound to each meter registry: {@code guarded.steps}
  * (timer by tool, kind and outcome), {@code guarded.runs.started},
  * {@code guarded.runs.finished} (by name and status), {@code guarded.runs.recovered},
- * {@code guarded.runs.active}, and the guards' Resilience4j circuit breaker, retry and
- * bulkhead metrics. Internal: not API.
+ * {@code guarded.runs.active}, {@code guarded.model.cost} (USD, by model and run name),
+ * {@code guarded.budget.warnings} (by run name and profile), and the guards' Resilience4j
+ * circuit breaker, retry and bulkhead metrics. Tokens are counted by Spring AI's own
+ * {@code gen_ai.client.token.usage}, not again here. Internal: not API.
  */
 public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 
@@ -89,6 +92,34 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 				.tag("outcome", outcome)
 				.register(registry)
 				.record(duration);
+		}
+	}
+
+	@Override
+	public void modelCalled(String runName, ModelUsage usage) {
+		if (usage.cost() == null) {
+			return;
+		}
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder("guarded.model.cost")
+				.description("Cost in USD of the model calls of runs, from the pricing table")
+				.baseUnit("usd")
+				.tag("model", String.valueOf(usage.model()))
+				.tag("run", runName)
+				.register(registry)
+				.increment(usage.cost().doubleValue());
+		}
+	}
+
+	@Override
+	public void budgetWarned(String runName, String profile) {
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder("guarded.budget.warnings")
+				.description("Runs that reached the warning fraction of a budget cap")
+				.tag("run", runName)
+				.tag("profile", profile)
+				.register(registry)
+				.increment();
 		}
 	}
 

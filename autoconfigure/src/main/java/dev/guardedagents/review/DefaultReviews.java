@@ -1,6 +1,10 @@
 package dev.guardedagents.review;
 
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +17,7 @@ import dev.guardedagents.ReviewNotFoundException;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviews;
+import dev.guardedagents.budget.BudgetProfile;
 import dev.guardedagents.run.AgentRunRegistry;
 import dev.guardedagents.run.ReviewEvents;
 import dev.guardedagents.run.RunRecovery;
@@ -110,6 +115,13 @@ public final class DefaultReviews implements Reviews {
 		if (payload.has("resultType")) {
 			return checkOverride(payload.get("resultType").asString(), edits);
 		}
+		if (payload.has("policy")) {
+			throw new InvalidReviewDecisionException("edits",
+					"a policy review takes no edits: approve to let the step go on, reject to fail it");
+		}
+		if (payload.has("budgetProfile")) {
+			return checkGrant(edits);
+		}
 		AgentRunRegistry.Checkpoint checkpoint = this.registry.checkpoint(review.checkpoint());
 		for (Map.Entry<String, Object> edit : edits.entrySet()) {
 			String field = "edits." + edit.getKey();
@@ -132,6 +144,42 @@ public final class DefaultReviews implements Reviews {
 			}
 		}
 		return this.mapper.writeValueAsString(edits);
+	}
+
+	/**
+	 * Checks the caps a reviewer grants to a run that reached its budget.
+	 */
+	private String checkGrant(Map<String, Object> edits) {
+		Map<String, String> caps = new LinkedHashMap<>();
+		for (Map.Entry<String, Object> edit : edits.entrySet()) {
+			String field = "edits." + edit.getKey();
+			String value = String.valueOf(edit.getValue());
+			try {
+				switch (edit.getKey()) {
+					case BudgetProfile.MAX_COST -> requireNonNegative(new BigDecimal(value).signum(), field);
+					case BudgetProfile.MAX_TOKENS -> requireNonNegative(Long.signum(Long.parseLong(value)), field);
+					case BudgetProfile.MAX_MODEL_CALLS, BudgetProfile.MAX_TOOL_CALLS ->
+						requireNonNegative(Integer.signum(Integer.parseInt(value)), field);
+					case BudgetProfile.MAX_WALL_TIME ->
+						requireNonNegative(Duration.parse(value).isNegative() ? -1 : 1, field);
+					default -> throw new InvalidReviewDecisionException(field,
+							"a budget review grants only maxCost, maxTokens, maxModelCalls, maxToolCalls and maxWallTime");
+				}
+			}
+			catch (NumberFormatException | DateTimeParseException ex) {
+				throw new InvalidReviewDecisionException(field,
+						"'" + value + "' is not a valid " + (BudgetProfile.MAX_WALL_TIME.equals(edit.getKey())
+								? "ISO-8601 duration such as PT1H" : "number"));
+			}
+			caps.put(edit.getKey(), value);
+		}
+		return this.mapper.writeValueAsString(caps);
+	}
+
+	private static void requireNonNegative(int signum, String field) {
+		if (signum < 0) {
+			throw new InvalidReviewDecisionException(field, "must not be negative");
+		}
 	}
 
 	/**

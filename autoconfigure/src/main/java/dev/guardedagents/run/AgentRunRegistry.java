@@ -12,6 +12,7 @@ import dev.guardedagents.AgentRun;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.budget.BudgetProfiles;
 import dev.guardedagents.guard.ToolGuards;
 import org.jspecify.annotations.Nullable;
 
@@ -161,7 +162,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		}
 		Plan plan = new Plan(name, annotation.version(), bean, method, method.getGenericParameterTypes(),
 				method.getGenericReturnType(), expression(annotation.idempotencyKey()),
-				expression(annotation.businessKey()));
+				expression(annotation.businessKey()), annotation.budget());
 		ReflectionUtils.makeAccessible(method);
 		Plan existing = this.byName.putIfAbsent(name, plan);
 		if (existing != null && !existing.method().equals(method)) {
@@ -214,6 +215,22 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	}
 
 	/**
+	 * Checks that every plan that names a budget profile names a configured one.
+	 * @param profiles the configured profiles
+	 * @throws BeanInitializationException naming the plan and the missing profile
+	 */
+	public void checkBudgets(BudgetProfiles profiles) {
+		for (Plan plan : this.byName.values()) {
+			if (!plan.budget().isEmpty() && !profiles.contains(plan.budget())) {
+				throw new BeanInitializationException("@AgentRun '" + plan.name() + "' on "
+						+ plan.method().toGenericString() + " names the budget profile '" + plan.budget()
+						+ "', which is not configured; define guarded-agents.budgets." + plan.budget()
+						+ ".* or name one of " + profiles.names());
+			}
+		}
+	}
+
+	/**
 	 * Returns the plans this instance can run.
 	 * @return plan names to versions
 	 */
@@ -249,9 +266,10 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	 * @param returnType the generic return type
 	 * @param idempotencyKey the idempotency key expression
 	 * @param businessKey the business key expression
+	 * @param budget the declared budget profile, empty for the default
 	 */
 	record Plan(String name, String version, Object bean, Method method, Type[] parameterTypes, Type returnType,
-			@Nullable Expression idempotencyKey, @Nullable Expression businessKey) {
+			@Nullable Expression idempotencyKey, @Nullable Expression businessKey, String budget) {
 
 		@Nullable String idempotencyKey(Object[] args) {
 			return key(this.idempotencyKey, args, "idempotencyKey");

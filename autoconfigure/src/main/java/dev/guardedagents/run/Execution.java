@@ -34,12 +34,24 @@ final class Execution implements RunContext {
 
 	private @Nullable RuntimeException poison;
 
-	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin) {
+	private final @Nullable RunBudget budget;
+
+	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
+			@Nullable RunBudget budget) {
 		this.runId = runId;
 		this.plan = plan;
 		this.epoch = epoch;
 		this.journal = journal;
 		this.origin = origin;
+		this.budget = budget;
+	}
+
+	/**
+	 * Returns what the run spent against its budget profile.
+	 * @return the budget, or {@code null} when the run is not capped
+	 */
+	@Nullable RunBudget budget() {
+		return this.budget;
 	}
 
 	@Override

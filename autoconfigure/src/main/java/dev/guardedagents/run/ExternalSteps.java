@@ -71,6 +71,16 @@ public final class ExternalSteps {
 	}
 
 	/**
+	 * Returns the cheaper model the next model call of this thread's run goes to, when
+	 * its budget degraded it.
+	 * @return the model, or {@code null} to call the model asked for
+	 */
+	public @Nullable String degradeTo() {
+		Execution execution = RunContextHolder.execution();
+		return (execution != null && !execution.inStep()) ? this.engine.budgetGate().degradeTo(execution) : null;
+	}
+
+	/**
 	 * Whether this thread executes a run, outside any step.
 	 * @return whether calls made now are journaled
 	 */
@@ -84,8 +94,9 @@ public final class ExternalSteps {
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
 		}
-		int seq = execution.nextSeq();
-		StepView recorded = execution.recorded(seq);
+		BudgetGate budget = this.engine.budgetGate();
+		int next = budget.nextSeq(execution);
+		StepView recorded = execution.recorded(next);
 		if (recorded != null) {
 			RunEngine.checkReplay(execution, recorded, kind, name);
 			if (recorded.succeeded()) {
@@ -96,39 +107,63 @@ public final class ExternalSteps {
 		if (execution.poison() != null) {
 			throw execution.poison();
 		}
+		int seq = budget.admit(execution, kind, next);
+		PolicyGate policies = this.engine.policyGate();
 		Instant startedAt = this.engine.now();
 		long start = System.nanoTime();
-		Guarded outcome;
-		execution.enterStep(seq);
-		try {
-			outcome = guard.call(body::call);
+		PolicyGate.Decision decision = policies.decided(execution, seq);
+		if (decision != null && decision.output() != null) {
+			return recorded(execution, kind, name, seq, input, startedAt, start, 0, null,
+					new ModelCall.Result(decision.output(), decision.usage()));
 		}
-		finally {
-			execution.exitStep();
+		Throwable failure = (decision != null) ? decision.rejection()
+				: policies.checkInput(execution, kind, name, seq, input);
+		Guarded outcome = null;
+		if (failure == null) {
+			execution.enterStep(seq);
+			try {
+				outcome = guard.call(body::call);
+			}
+			finally {
+				execution.exitStep();
+			}
+			failure = outcome.failure();
+		}
+		String attemptErrors = (outcome == null || outcome.failedAttempts().isEmpty()) ? null
+				: this.engine.codec().writeAttempts(outcome.failedAttempts());
+		int attempts = (outcome != null) ? outcome.attempts() : 0;
+		if (failure == null) {
+			ModelCall.Result result = (ModelCall.Result) outcome.result();
+			failure = policies.checkOutput(execution, kind, name, seq, input, result.output(), result.usage());
+			if (failure == null) {
+				return recorded(execution, kind, name, seq, input, startedAt, start, attempts, attemptErrors, result);
+			}
 		}
 		Duration duration = RunEngine.since(start);
-		String attemptErrors = outcome.failedAttempts().isEmpty() ? null
-				: this.engine.codec().writeAttempts(outcome.failedAttempts());
-		Throwable failure = outcome.failure();
-		this.engine.observer().stepExecuted(name, kind, (failure != null) ? "failed" : "success", duration);
-		if (failure != null) {
-			if (!this.engine.isStopping()) {
-				this.engine.record(execution,
-						new StepView(seq, kind, name, false, outcome.attempts(), startedAt, duration, input, null,
-								failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq), false,
-								attemptErrors));
-			}
-			if (outcome.onFailure() == FailureMode.FAIL_RUN) {
-				throw RunSignal.failRun(execution.runId(), failure);
-			}
-			throw failure;
+		this.engine.observer().stepExecuted(name, kind, "failed", duration);
+		if (!this.engine.isStopping()) {
+			this.engine.record(execution,
+					new StepView(seq, kind, name, false, attempts, startedAt, duration, input, null,
+							failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq), false,
+							attemptErrors));
+			budget.spent(execution, kind, null);
 		}
-		ModelCall.Result result = (ModelCall.Result) outcome.result();
-		this.engine.record(execution, new StepView(seq, kind, name, true, outcome.attempts(), startedAt, duration,
-				input, result.output(), null, null, execution.stepKey(seq), false, attemptErrors, result.usage()));
+		if (guard.settings().onFailure() == FailureMode.FAIL_RUN) {
+			throw RunSignal.failRun(execution.runId(), failure);
+		}
+		throw failure;
+	}
+
+	private Outcome recorded(Execution execution, StepKind kind, String name, int seq, String input, Instant startedAt,
+			long start, int attempts, @Nullable String attemptErrors, ModelCall.Result result) {
+		Duration duration = RunEngine.since(start);
+		this.engine.observer().stepExecuted(name, kind, "success", duration);
+		this.engine.record(execution, new StepView(seq, kind, name, true, attempts, startedAt, duration, input,
+				result.output(), null, null, execution.stepKey(seq), false, attemptErrors, result.usage()));
 		if (result.usage() != null) {
 			this.engine.observer().modelCalled(execution.runName(), result.usage());
 		}
+		this.engine.budgetGate().spent(execution, kind, result.usage());
 		return new Outcome(result.output(), result.usage(), false);
 	}
 

@@ -3,6 +3,7 @@ package dev.guardedagents.run;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -29,6 +30,11 @@ import org.springframework.util.ClassUtils;
 final class JsonCodec {
 
 	private final JsonMapper mapper;
+
+	/**
+	 * The payload field that marks a review as a budget review.
+	 */
+	static final String BUDGET_PROFILE = "budgetProfile";
 
 	private final Map<Type, Codec> codecs = new ConcurrentHashMap<>();
 
@@ -129,6 +135,35 @@ final class JsonCodec {
 
 	String writeVerdict(Verdict verdict) {
 		return this.mapper.writeValueAsString(verdict);
+	}
+
+	Map<String, String> readEdits(@Nullable String json) {
+		Map<String, String> edits = new LinkedHashMap<>();
+		if (json != null) {
+			this.mapper.readTree(json)
+				.properties()
+				.forEach((edit) -> edits.put(edit.getKey(),
+						edit.getValue().isString() ? edit.getValue().asString() : edit.getValue().toString()));
+		}
+		return edits;
+	}
+
+	String writeBudgetPayload(String profile, Map<String, @Nullable Object> caps) {
+		Map<String, @Nullable Object> payload = new LinkedHashMap<>(caps);
+		payload.put(BUDGET_PROFILE, profile);
+		return this.mapper.writeValueAsString(payload);
+	}
+
+	String writePolicyPayload(PolicyGate.Held held) {
+		ObjectNode payload = this.mapper.valueToTree(held);
+		payload.put(PolicyGate.POLICY, held.reason());
+		return this.mapper.writeValueAsString(payload);
+	}
+
+	PolicyGate.Held readPolicyPayload(String json) {
+		ObjectNode payload = (ObjectNode) this.mapper.readTree(json);
+		payload.remove(PolicyGate.POLICY);
+		return this.mapper.treeToValue(payload, PolicyGate.Held.class);
 	}
 
 	Verdict readVerdict(@Nullable String json) {

@@ -1,5 +1,6 @@
 package dev.guardedagents.run;
 
+import dev.guardedagents.BudgetWarningEvent;
 import dev.guardedagents.ReviewEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,6 +27,19 @@ public final class ReviewEvents {
 
 	/**
 	 * Publishes an event.
+	 * @param event the event
+	 */
+	public void publish(BudgetWarningEvent event) {
+		try {
+			this.publisher.publishEvent(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of the budget warning of run " + event.runId() + " failed", ex);
+		}
+	}
+
+	/**
+	 * Publishes a review event; a failing listener is logged, not propagated.
 	 * @param event the event
 	 */
 	public void publish(ReviewEvent event) {

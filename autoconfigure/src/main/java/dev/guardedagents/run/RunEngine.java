@@ -30,7 +30,10 @@ import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.budget.BudgetProfile;
+import dev.guardedagents.budget.BudgetProfiles;
 import dev.guardedagents.guard.Guarded;
+import dev.guardedagents.spi.StepPolicy;
 import dev.guardedagents.guard.ToolGuard;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.store.DuplicateStepException;
@@ -83,6 +86,12 @@ public final class RunEngine {
 
 	private volatile RunExecutor executor;
 
+	private final BudgetProfiles budgets;
+
+	private final BudgetGate budgetGate;
+
+	private final PolicyGate policyGate;
+
 	private final Map<String, Execution> active = new ConcurrentHashMap<>();
 
 	private final Map<String, Long> abandoned = new ConcurrentHashMap<>();
@@ -107,10 +116,16 @@ public final class RunEngine {
 	 * @param transactions the transactions of transactional steps, looked up at the first
 	 * @param settings the settings
 	 * @param clock the clock for timestamps and leases
+	 * @param budgets the budget profiles
+	 * @param policies the policies that check the inputs and outputs of steps
 	 */
 	public RunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
 			AgentRunRegistry registry, JsonMapper mapper, ReviewEvents events, ToolGuards guards,
-			Supplier<TransactionTemplate> transactions, RunSettings settings, Clock clock) {
+			Supplier<TransactionTemplate> transactions, RunSettings settings, Clock clock, BudgetProfiles budgets,
+			List<StepPolicy> policies) {
+		this.budgets = budgets;
+		this.policyGate = new PolicyGate(this, policies);
+		this.budgetGate = new BudgetGate(this);
 		this.store = store;
 		this.guards = guards;
 		this.transactions = transactions;
@@ -154,6 +169,22 @@ public final class RunEngine {
 
 	RunObserver observer() {
 		return this.observer;
+	}
+
+	JdbcReviewStore reviews() {
+		return this.reviews;
+	}
+
+	ReviewEvents events() {
+		return this.events;
+	}
+
+	PolicyGate policyGate() {
+		return this.policyGate;
+	}
+
+	BudgetGate budgetGate() {
+		return this.budgetGate;
 	}
 
 	boolean isStopping() {
@@ -251,7 +282,7 @@ public final class RunEngine {
 	 * @return its execution, or {@code null} if its idempotency key was used before
 	 */
 	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
-		Execution execution = new Execution(run.id(), plan, 1, List.of(), origin);
+		Execution execution = new Execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()));
 		this.active.put(run.id(), execution);
 		boolean inserted = false;
 		try {
@@ -266,6 +297,11 @@ public final class RunEngine {
 				this.active.remove(run.id());
 			}
 		}
+	}
+
+	private @Nullable RunBudget budget(AgentRunRegistry.Plan plan, Instant startedAt, List<StepView> journal) {
+		BudgetProfile profile = this.budgets.forRun(plan.budget());
+		return (profile != null) ? new RunBudget(profile, startedAt, journal, now()) : null;
 	}
 
 	private RunView existing(AgentRunRegistry.Plan plan, NewRun run) {
@@ -296,7 +332,9 @@ public final class RunEngine {
 					+ ") has no matching plan here; released for an instance that has it");
 			return;
 		}
-		Execution execution = new Execution(runId, plan, epoch, this.store.steps(runId), Execution.Origin.RESUMED);
+		List<StepView> journal = this.store.steps(runId);
+		Execution execution = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
+				budget(plan, run.createdAt(), journal));
 		Object[] args;
 		try {
 			args = this.codec.readArguments(plan, run.arguments());
@@ -492,14 +530,15 @@ public final class RunEngine {
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
 		}
-		int seq = execution.nextSeq();
-		StepView recorded = execution.recorded(seq);
+		int next = this.budgetGate.nextSeq(execution);
+		StepView recorded = execution.recorded(next);
 		if (recorded != null) {
 			return replay(execution, recorded, kind, name, returnType, invocation.getMethod());
 		}
 		if (execution.poison() != null) {
 			throw execution.poison();
 		}
+		int seq = this.budgetGate.admit(execution, kind, next);
 		String input = this.codec.writeInput(invocation.getArguments());
 		int round = 1;
 		if (guard.settings().onFailure() == FailureMode.HUMAN_REVIEW && execution.isResumed()) {
@@ -508,12 +547,22 @@ public final class RunEngine {
 				round = review.round() + 1;
 				ToolReview decided = applyToolReview(execution, seq, kind, name, returnType, input, review);
 				if (decided.overridden()) {
+					this.budgetGate.spent(execution, kind, null);
 					return decided.result();
 				}
 			}
 		}
 		Instant startedAt = now();
 		long start = System.nanoTime();
+		PolicyGate.Decision decision = this.policyGate.decided(execution, seq);
+		if (decision != null && decision.output() != null) {
+			record(execution, new StepView(seq, kind, name, true, 0, startedAt, since(start), input, decision.output(),
+					null, null, execution.stepKey(seq)));
+			this.budgetGate.spent(execution, kind, null);
+			return this.codec.readResult(decision.output(), returnType);
+		}
+		Throwable denied = (decision != null) ? decision.rejection()
+				: this.policyGate.checkInput(execution, kind, name, seq, input);
 		GuardedCalls.Called called;
 		TransactionalAttempts attempts = transactional
 				? new TransactionalAttempts(invocation, this.transactions.get(),
@@ -523,16 +572,23 @@ public final class RunEngine {
 										false, errors.isEmpty() ? null : this.codec.writeAttempts(errors)),
 								true))
 				: null;
-		execution.enterStep(seq);
-		try {
-			called = this.calls.call(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
-					execution.runId(), returnType, true);
+		if (denied != null) {
+			called = new GuardedCalls.Called(
+					new Guarded(null, denied, 0, List.of(), false, guard.settings().onFailure()), denied, null);
 		}
-		finally {
-			execution.exitStep();
+		else {
+			execution.enterStep(seq);
+			try {
+				called = this.calls.call(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
+						execution.runId(), returnType, true);
+			}
+			finally {
+				execution.exitStep();
+			}
 		}
 		if (attempts != null && attempts.committed()) {
 			this.observer.stepExecuted(name, kind, "success", since(start));
+			this.budgetGate.spent(execution, kind, null);
 			return attempts.result();
 		}
 		Guarded outcome = called.outcome();
@@ -540,6 +596,9 @@ public final class RunEngine {
 				: this.codec.writeAttempts(outcome.failedAttempts());
 		Throwable failure = called.failure();
 		String output = called.output();
+		if (failure == null && output != null) {
+			failure = this.policyGate.checkOutput(execution, kind, name, seq, input, output, null);
+		}
 		Duration duration = since(start);
 		this.observer.stepExecuted(name, kind,
 				(failure != null) ? "failed" : (outcome.fellBack() ? "fallback" : "success"), duration);
@@ -552,6 +611,7 @@ public final class RunEngine {
 						new StepView(seq, kind, name, false, outcome.attempts(), startedAt, duration, input, null,
 								failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq),
 								outcome.fellBack(), attemptErrors));
+				this.budgetGate.spent(execution, kind, null);
 			}
 			if (outcome.onFailure() == FailureMode.FAIL_RUN) {
 				throw RunSignal.failRun(execution.runId(), failure);
@@ -560,6 +620,7 @@ public final class RunEngine {
 		}
 		record(execution, new StepView(seq, kind, name, true, outcome.attempts(), startedAt, duration, input, output,
 				null, null, execution.stepKey(seq), outcome.fellBack(), attemptErrors));
+		this.budgetGate.spent(execution, kind, null);
 		return outcome.result();
 	}
 

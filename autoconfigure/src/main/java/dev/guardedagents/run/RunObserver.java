@@ -59,4 +59,12 @@ public interface RunObserver {
 	default void modelCalled(String runName, ModelUsage usage) {
 	}
 
+	/**
+	 * Called once per run when its spending reaches the warning fraction of a cap.
+	 * @param runName the name of the run
+	 * @param profile the budget profile
+	 */
+	default void budgetWarned(String runName, String profile) {
+	}
+
 }

@@ -3,6 +3,7 @@ package dev.guardedagents.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import dev.guardedagents.StepView;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunDetailDescriptor;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunsDescriptor;
 import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.budget.BudgetProfiles;
 import dev.guardedagents.guard.GuardSettings;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.review.DefaultReviews;
@@ -68,10 +70,10 @@ class AgentRunsEndpointTests {
 		});
 		RunEngine engine = new RunEngine(this.store, reviewStore,
 				new JdbcIdempotencyStore(dataSource, schema.getSchema()), registry, new JsonMapper(), events,
-				new ToolGuards(GuardSettings.DEFAULTS, Map.of()), () -> null,
+				new ToolGuards(GuardSettings.DEFAULTS, Map.of(), GuardSettings.MODEL_DEFAULTS, Map.of()), () -> null,
 				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
 						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1)),
-				Clock.systemUTC());
+				Clock.systemUTC(), BudgetProfiles.NONE, List.of());
 		this.runs = new DefaultAgentRuns(engine);
 		this.reviews = new DefaultReviews(reviewStore, registry, new JsonMapper(), events, new RunRecovery(engine),
 				Clock.systemUTC());

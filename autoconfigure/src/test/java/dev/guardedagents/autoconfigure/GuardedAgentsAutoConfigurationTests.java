@@ -1,5 +1,13 @@
 package dev.guardedagents.autoconfigure;
 
+import dev.guardedagents.AgentRun;
+import dev.guardedagents.Prompts;
+import dev.guardedagents.llm.GuardedChatAdvisors;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -52,7 +60,8 @@ class GuardedAgentsAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
 				AopAutoConfiguration.class, GuardedAgentsAutoConfiguration.class,
 				GuardedAgentsReviewsAutoConfiguration.class, GuardedAgentsMetricsAutoConfiguration.class,
-				EndpointAutoConfiguration.class, AgentRunsEndpointAutoConfiguration.class));
+				EndpointAutoConfiguration.class, AgentRunsEndpointAutoConfiguration.class,
+				GuardedAgentsModelsAutoConfiguration.class));
 
 	@Test
 	void providesTheRunEngineAndItsCollaborators() {
@@ -113,6 +122,44 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
+	void modelStepsNeedSpringAiAndInstallTheirAdvisorsOnChatClients() {
+		this.runner.withClassLoader(new FilteredClassLoader(ChatClient.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(AgentRuns.class)
+				.doesNotHaveBean(GuardedChatAdvisors.class)
+				.doesNotHaveBean(Prompts.class));
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(GuardedChatAdvisors.class).hasSingleBean(Prompts.class);
+			ChatClient.Builder builder = ChatClient.builder(new ChatModel() {
+				@Override
+				public ChatResponse call(Prompt prompt) {
+					throw new UnsupportedOperationException();
+				}
+			});
+			context.getBean(ChatClientBuilderCustomizer.class).customize(builder);
+			assertThat(builder.build().mutate()).isNotNull();
+		});
+	}
+
+	@Test
+	void aPlanThatNamesAMissingBudgetProfileFailsStartUp() {
+		this.runner.withUserConfiguration(BudgetedPlan.class)
+			.withPropertyValues("guarded-agents.budgets.small.max-cost=1")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("names the budget profile 'tight', which is not configured")
+				.hasStackTraceContaining("guarded-agents.budgets.tight.*"));
+	}
+
+	static class BudgetedPlan {
+
+		@AgentRun(name = "budgeted", budget = "tight")
+		public String plan() {
+			return "done";
+		}
+
+	}
+
+	@Test
 	void endpointBacksOffWhenNotAvailable() {
 		this.runner.withPropertyValues("management.endpoint.agentruns.access=NONE")
 			.run((context) -> assertThat(context).doesNotHaveBean(AgentRunsEndpoint.class));
@@ -122,7 +169,7 @@ class GuardedAgentsAutoConfigurationTests {
 	void everyUserFacingBeanBacksOff() {
 		List<Class<?>> configurations = List.of(GuardedAgentsAutoConfiguration.class,
 				GuardedAgentsReviewsAutoConfiguration.class, GuardedAgentsMetricsAutoConfiguration.class,
-				AgentRunsEndpointAutoConfiguration.class);
+				AgentRunsEndpointAutoConfiguration.class, GuardedAgentsModelsAutoConfiguration.class);
 		for (Class<?> configuration : configurations) {
 			for (Method method : configuration.getDeclaredMethods()) {
 				if (method.isAnnotationPresent(Bean.class) && !Modifier.isStatic(method.getModifiers())) {

@@ -16,13 +16,9 @@ import dev.guardedagents.RunTotals;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.store.JdbcRunStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -34,23 +30,7 @@ import static org.awaitility.Awaitility.await;
  * model-picked tool parks the run, and after approval the conversation goes on without
  * asking the model again for what it already answered.
  */
-@SpringBootTest(classes = ModelTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = { "guarded-agents.instance-id=models", "guarded-agents.pricing.gpt-lab.input-per-million=2.50",
-				"guarded-agents.pricing.gpt-lab.output-per-million=10.00",
-				"guarded-agents.pricing.gpt-lab.cached-input-per-million=1.25", "logging.level.root=warn" })
-class ModelStepsTests {
-
-	static final OpenAiStub openAi = new OpenAiStub();
-
-	@DynamicPropertySource
-	static void openAi(DynamicPropertyRegistry registry) {
-		openAi.register(registry);
-	}
-
-	@AfterAll
-	static void stop() {
-		openAi.server().stop();
-	}
+class ModelStepsTests extends ModelTestSupport {
 
 	@Autowired
 	ModelTestApplication.Desk desk;

@@ -1,18 +1,24 @@
 package dev.guardedagents.llm;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.BudgetWarningEvent;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.Prompts;
 import dev.guardedagents.RenderedPrompt;
+import dev.guardedagents.spi.StepPolicy;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 
 /**
  * An agent on Spring AI's OpenAI client: plans that ask the model, which may call a plain
@@ -31,6 +37,31 @@ class ModelTestApplication {
 	@Bean
 	Refunds refunds() {
 		return new Refunds();
+	}
+
+	@Bean
+	Budgeted budgeted(ChatClient.Builder chat) {
+		return new Budgeted(chat.build());
+	}
+
+	@Bean
+	StepPolicy noDropTable() {
+		return (check) -> check.payload().contains("DROP TABLE") ? StepPolicy.Verdict.deny("no SQL in prompts")
+				: StepPolicy.Verdict.ALLOW;
+	}
+
+	@Bean
+	BudgetWarnings budgetWarnings() {
+		return new BudgetWarnings();
+	}
+
+	static class BudgetWarnings {
+
+		@EventListener
+		void warned(BudgetWarningEvent event) {
+			Budgeted.warnings.add(event);
+		}
+
 	}
 
 	@Bean
@@ -59,6 +90,46 @@ class ModelTestApplication {
 		public String refund(String order) {
 			calls.incrementAndGet();
 			return "refunded " + order;
+		}
+
+	}
+
+	static class Budgeted {
+
+		static final List<BudgetWarningEvent> warnings = new CopyOnWriteArrayList<>();
+
+		private final ChatClient chat;
+
+		Budgeted(ChatClient chat) {
+			this.chat = chat;
+		}
+
+		@AgentRun(name = "halting", budget = "halt")
+		public String halting(String marker) {
+			return ask(marker, 3);
+		}
+
+		@AgentRun(name = "degrading", budget = "degrade")
+		public String degrading(String marker) {
+			return ask(marker, 3);
+		}
+
+		@AgentRun(name = "escalating", budget = "escalate")
+		public String escalating(String marker) {
+			return ask(marker, 2);
+		}
+
+		@AgentRun(name = "policed")
+		public String policed(String question) {
+			return this.chat.prompt().user(question).call().content();
+		}
+
+		private String ask(String marker, int calls) {
+			StringBuilder answers = new StringBuilder();
+			for (int i = 1; i <= calls; i++) {
+				answers.append(this.chat.prompt().user(marker + " question " + i).call().content()).append(' ');
+			}
+			return answers.toString().trim();
 		}
 
 	}

@@ -66,6 +66,14 @@ public final class OpenAiStub {
 			.size();
 	}
 
+	public int requests(String marker, String model) {
+		return this.server
+			.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/v1/chat/completions"))
+				.withRequestBody(WireMock.containing(marker))
+				.withRequestBody(WireMock.matchingJsonPath("$.model", WireMock.equalTo(model))))
+			.size();
+	}
+
 	static String answer(String text, int input, int output, int cached) {
 		return """
 				{"id":"chatcmpl-answer","object":"chat.completion","created":1760000001,"model":"gpt-lab-2026",

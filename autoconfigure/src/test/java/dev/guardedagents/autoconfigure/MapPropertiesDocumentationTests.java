@@ -13,18 +13,35 @@ import org.springframework.beans.BeanUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks that the guard reference in {@code docs/guards.md} lists every key of
- * {@link GuardedAgentsProperties.Tool}.
+ * Checks that the references of map-valued properties (whose keys Spring Boot's metadata
+ * does not list) document every key: tools and models in {@code docs/guards.md}, prices
+ * in {@code docs/models-and-prompts.md}, budgets and policy rules in
+ * {@code docs/budgets-and-policies.md}.
  */
-class GuardsDocumentationTests {
+class MapPropertiesDocumentationTests {
 
 	@Test
 	void referenceListsEveryToolKey() throws Exception {
-		String reference = Files.readString(Path.of("..", "docs", "guards.md"));
-		List<String> keys = keys("", GuardedAgentsProperties.Tool.class);
-		assertThat(keys).hasSize(15);
+		assertDocumented("guards.md", GuardedAgentsProperties.Tool.class, 15);
+	}
+
+	@Test
+	void referenceListsEveryPriceKey() throws Exception {
+		assertDocumented("models-and-prompts.md", GuardedAgentsProperties.Price.class, 3);
+	}
+
+	@Test
+	void referenceListsEveryBudgetAndPolicyRuleKey() throws Exception {
+		assertDocumented("budgets-and-policies.md", GuardedAgentsProperties.Budget.class, 8);
+		assertDocumented("budgets-and-policies.md", GuardedAgentsProperties.PatternRule.class, 3);
+	}
+
+	private static void assertDocumented(String page, Class<?> type, int expected) throws Exception {
+		String reference = Files.readString(Path.of("..", "docs", page));
+		List<String> keys = keys("", type);
+		assertThat(keys).hasSize(expected);
 		for (String key : keys) {
-			assertThat(reference).as("docs/guards.md documents %s", key).contains("| `" + key + "` |");
+			assertThat(reference).as("docs/%s documents %s", page, key).contains("| `" + key + "` |");
 		}
 	}
 

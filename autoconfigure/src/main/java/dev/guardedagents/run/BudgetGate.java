@@ -1,0 +1,169 @@
+package dev.guardedagents.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.guardedagents.BudgetAction;
+import dev.guardedagents.BudgetExceededException;
+import dev.guardedagents.BudgetWarningEvent;
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.ReviewEvent;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.store.JdbcReviewStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Applies a run's budget around its model and tool calls: before a call, a reached cap
+ * halts the run, degrades the call to a cheaper model or parks the run for a reviewer who
+ * may grant more; after a call, an overshoot halts a halting run and a warning fraction
+ * is published once. A grant is journaled as a {@code CHECKPOINT} step named
+ * {@value #BUDGET}, so a replay applies it again at the same place.
+ */
+final class BudgetGate {
+
+	static final String BUDGET = "budget";
+
+	private final RunEngine engine;
+
+	BudgetGate(RunEngine engine) {
+		this.engine = engine;
+	}
+
+	/**
+	 * Takes the sequence number of the next call, applying the grants journaled before
+	 * it.
+	 */
+	int nextSeq(Execution execution) {
+		int seq = execution.nextSeq();
+		StepView recorded = execution.recorded(seq);
+		while (recorded != null && recorded.kind() == StepKind.CHECKPOINT && BUDGET.equals(recorded.name())) {
+			if (recorded.succeeded() && execution.budget() != null) {
+				execution.budget()
+					.grant(this.engine.codec().readEdits(this.engine.codec().readVerdict(recorded.output()).edits()));
+			}
+			seq = execution.nextSeq();
+			recorded = execution.recorded(seq);
+		}
+		return seq;
+	}
+
+	/**
+	 * Admits a call that is not in the journal yet.
+	 * @return the sequence number of the call: later than {@code seq} when a grant was
+	 * journaled first
+	 */
+	int admit(Execution execution, StepKind kind, int seq) {
+		RunBudget budget = execution.budget();
+		RunBudget.Exceeded exceeded = (budget != null) ? budget.before(kind, this.engine.now()) : null;
+		if (exceeded == null) {
+			return seq;
+		}
+		String message = exceeded.describe(execution, budget.profile().name());
+		return switch (budget.action(exceeded)) {
+			case HALT -> throw RunSignal.failRun(execution.runId(), new BudgetExceededException(message));
+			case DEGRADE -> seq;
+			case ESCALATE -> escalate(execution, kind, seq, exceeded, message);
+		};
+	}
+
+	/**
+	 * Returns the cheaper model a call of a degrading run goes to, once its cost or
+	 * tokens reached their cap.
+	 */
+	@Nullable String degradeTo(Execution execution) {
+		RunBudget budget = execution.budget();
+		if (budget == null || budget.profile().onExceeded() != BudgetAction.DEGRADE
+				|| execution.recorded(execution.stepCount() + 1) != null) {
+			return null;
+		}
+		RunBudget.Exceeded exceeded = budget.before(StepKind.LLM, this.engine.now());
+		if (exceeded == null || !exceeded.degradable()) {
+			return null;
+		}
+		if (!budget.degraded()) {
+			budget.degrade();
+			if (!this.engine.store().markDegraded(execution.runId(), execution.epoch())) {
+				throw this.engine.signal(execution);
+			}
+		}
+		return budget.profile().degradeTo();
+	}
+
+	/**
+	 * Counts a recorded call against the budget: halts a halting run that overshot a cap
+	 * and publishes the warning once.
+	 */
+	void spent(Execution execution, StepKind kind, @Nullable ModelUsage usage) {
+		RunBudget budget = execution.budget();
+		if (budget == null) {
+			return;
+		}
+		budget.add(kind, usage);
+		RunBudget.Warning warning = budget.warnOnce(this.engine.now());
+		if (warning != null) {
+			this.engine.events()
+				.publish(new BudgetWarningEvent(execution.runId(), execution.runName(), budget.profile().name(),
+						warning.cap(), warning.fraction()));
+			this.engine.observer().budgetWarned(execution.runName(), budget.profile().name());
+		}
+		RunBudget.Exceeded exceeded = budget.after();
+		if (exceeded != null && budget.action(exceeded) == BudgetAction.HALT) {
+			throw RunSignal.failRun(execution.runId(),
+					new BudgetExceededException(exceeded.describe(execution, budget.profile().name())));
+		}
+	}
+
+	private int escalate(Execution execution, StepKind kind, int seq, RunBudget.Exceeded exceeded, String message) {
+		JdbcReviewStore reviews = this.engine.reviews();
+		ReviewView review = execution.isResumed() ? reviews.findLatest(execution.runId(), seq)
+			.filter((found) -> BUDGET.equals(found.checkpoint()))
+			.orElse(null) : null;
+		if (review == null) {
+			throw open(execution, seq, message);
+		}
+		if (review.status() == ReviewStatus.PENDING) {
+			if (!reviews.park(execution.runId(), execution.epoch(), this.engine.now())) {
+				throw this.engine.signal(execution);
+			}
+			throw RunSignal.suspended(execution.runId(), review.id());
+		}
+		Verdict verdict = new Verdict(review.status(), review.id(), review.reviewer(), review.comment(),
+				review.edits());
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.engine.now();
+		boolean approved = review.status() == ReviewStatus.APPROVED;
+		BudgetExceededException refusal = approved ? null : new BudgetExceededException(
+				message + "; reviewer " + review.reviewer() + " granted no more (" + review.status() + ")");
+		this.engine.record(execution, new StepView(seq, StepKind.CHECKPOINT, BUDGET, approved, 1, review.createdAt(),
+				Duration.between(review.createdAt(), decidedAt), review.payload(),
+				this.engine.codec().writeVerdict(verdict), approved ? null : BudgetExceededException.class.getName(),
+				approved ? null : refusal.getMessage(), execution.stepKey(seq)));
+		if (!approved) {
+			throw RunSignal.failRun(execution.runId(), refusal);
+		}
+		execution.budget().grant(this.engine.codec().readEdits(review.edits()));
+		return admit(execution, kind, execution.nextSeq());
+	}
+
+	private RunSignal open(Execution execution, int seq, String message) {
+		Instant now = this.engine.now();
+		RunBudget budget = execution.budget();
+		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, BUDGET,
+				ReviewStatus.PENDING, null,
+				message + ". Approve to grant the budget once more, approve with edits (such as {\"maxCost\": \"5.00\"}) "
+						+ "to set new caps, reject to fail the run.",
+				this.engine.codec().writeBudgetPayload(budget.profile().name(), budget.profile().caps()),
+				TimeoutOutcome.REJECT, now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
+		if (!this.engine.reviews().openAndPark(review, new JdbcReviewStore.Escalation(null, null), execution.epoch())) {
+			return this.engine.signal(execution);
+		}
+		this.engine.observer().stepExecuted(BUDGET, StepKind.CHECKPOINT, "escalated", Duration.ZERO);
+		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
+		return RunSignal.suspended(execution.runId(), review.id());
+	}
+
+}

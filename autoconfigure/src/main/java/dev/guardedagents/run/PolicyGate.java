@@ -1,0 +1,140 @@
+package dev.guardedagents.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.PolicyViolationException;
+import dev.guardedagents.ReviewEvent;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.spi.PolicyAction;
+import dev.guardedagents.spi.StepPolicy;
+import dev.guardedagents.store.JdbcReviewStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks the inputs and outputs of a run's model and tool calls against the step
+ * policies. A denied payload fails the step with {@link PolicyViolationException}; a
+ * payload sent to review parks the run, and a resumed run applies the decision at the
+ * same step: an approved input lets the call go on, an approved output is used without
+ * calling again, a rejection fails the step as a denial would.
+ */
+final class PolicyGate {
+
+	static final String POLICY = "policy";
+
+	private final RunEngine engine;
+
+	private final List<StepPolicy> policies;
+
+	PolicyGate(RunEngine engine, List<StepPolicy> policies) {
+		this.engine = engine;
+		this.policies = List.copyOf(policies);
+	}
+
+	/**
+	 * Applies a decision a reviewer took on this step before the run resumed.
+	 * @return the decision, or {@code null} when no policy review was opened here
+	 */
+	@Nullable Decision decided(Execution execution, int seq) {
+		if (this.policies.isEmpty() || !execution.isResumed()) {
+			return null;
+		}
+		JdbcReviewStore reviews = this.engine.reviews();
+		ReviewView review = reviews.findLatest(execution.runId(), seq)
+			.filter((found) -> POLICY.equals(found.checkpoint()))
+			.orElse(null);
+		if (review == null) {
+			return null;
+		}
+		if (review.status() == ReviewStatus.PENDING) {
+			if (!reviews.park(execution.runId(), execution.epoch(), this.engine.now())) {
+				throw this.engine.signal(execution);
+			}
+			throw RunSignal.suspended(execution.runId(), review.id());
+		}
+		Held held = this.engine.codec().readPolicyPayload(review.payload());
+		if (review.status() != ReviewStatus.APPROVED) {
+			return new Decision(new PolicyViolationException("Step '" + held.step() + "' " + held.reason()
+					+ "; reviewer " + review.reviewer() + " rejected it (" + review.status() + ")"), null, null);
+		}
+		return new Decision(null, held.output(), held.usage());
+	}
+
+	/**
+	 * Checks a step's input before the call.
+	 * @return the denial, or {@code null} when the call may go on
+	 */
+	@Nullable PolicyViolationException checkInput(Execution execution, StepKind kind, String name, int seq, String input) {
+		return check(execution, kind, name, seq, input, false, input, null);
+	}
+
+	/**
+	 * Checks a step's output after the call.
+	 * @return the denial, or {@code null} when the output may be recorded
+	 */
+	@Nullable PolicyViolationException checkOutput(Execution execution, StepKind kind, String name, int seq, String input,
+			String output, @Nullable ModelUsage usage) {
+		return check(execution, kind, name, seq, output, true, input, usage);
+	}
+
+	private @Nullable PolicyViolationException check(Execution execution, StepKind kind, String name, int seq,
+			String payload, boolean output, String input, @Nullable ModelUsage usage) {
+		for (StepPolicy policy : this.policies) {
+			StepPolicy.Verdict verdict = policy
+				.check(new StepPolicy.Check(execution.runId(), execution.runName(), kind, name, output, payload));
+			if (verdict.action() == PolicyAction.DENY) {
+				return new PolicyViolationException(
+						"Step '" + name + "' of run " + execution.runId() + " was denied: " + verdict.reason());
+			}
+			if (verdict.action() == PolicyAction.REVIEW) {
+				throw open(execution, seq, new Held(name, verdict.reason(), input, output ? payload : null, usage));
+			}
+		}
+		return null;
+	}
+
+	private RunSignal open(Execution execution, int seq, Held held) {
+		Instant now = this.engine.now();
+		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, POLICY,
+				ReviewStatus.PENDING, null,
+				"Step '" + held.step() + "' " + held.reason() + ". Approve to let it "
+						+ ((held.output() != null) ? "answer with this output" : "run") + ", reject to fail it.",
+				this.engine.codec().writePolicyPayload(held), TimeoutOutcome.REJECT,
+				now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
+		if (!this.engine.reviews().openAndPark(review, new JdbcReviewStore.Escalation(null, null), execution.epoch())) {
+			return this.engine.signal(execution);
+		}
+		this.engine.observer().stepExecuted(held.step(), StepKind.CHECKPOINT, "escalated", Duration.ZERO);
+		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
+		return RunSignal.suspended(execution.runId(), review.id());
+	}
+
+	/**
+	 * A reviewer's decision on a step.
+	 *
+	 * @param rejection the failure of a rejected step
+	 * @param output the approved output, when the output was reviewed
+	 * @param usage what the reviewed model call used
+	 */
+	record Decision(@Nullable PolicyViolationException rejection, @Nullable String output, @Nullable ModelUsage usage) {
+	}
+
+	/**
+	 * What a policy review holds.
+	 *
+	 * @param step the step name
+	 * @param reason why the policy asked for a review
+	 * @param input the step's input
+	 * @param output the step's output, when the output was reviewed
+	 * @param usage what a reviewed model call used
+	 */
+	record Held(String step, String reason, String input, @Nullable String output, @Nullable ModelUsage usage) {
+	}
+
+}
