@@ -1,7 +1,5 @@
 package dev.guardedagents.sample;
 
-import java.util.Locale;
-
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.RunContext;
@@ -31,23 +29,6 @@ public class TicketTools {
 	@GuardedTool(name = "load-ticket")
 	public String load(long ticketId) {
 		return this.tickets.findById(ticketId).orElseThrow().getText();
-	}
-
-	/**
-	 * Classifies a ticket. A stand-in for a model call: deterministic and offline.
-	 * @param text the ticket text
-	 * @return the category
-	 */
-	@GuardedTool(name = "classify")
-	public String classify(String text) {
-		String lower = text.toLowerCase(Locale.ROOT);
-		if (lower.contains("refund") || lower.contains("charge")) {
-			return "billing";
-		}
-		if (lower.contains("error") || lower.contains("crash")) {
-			return "technical";
-		}
-		return "general";
 	}
 
 	/**

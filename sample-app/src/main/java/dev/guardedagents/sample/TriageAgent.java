@@ -1,21 +1,33 @@
 package dev.guardedagents.sample;
 
+import java.util.Locale;
+import java.util.Map;
+
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.CheckpointRejectedException;
+import dev.guardedagents.Prompts;
+import dev.guardedagents.RenderedPrompt;
 
+import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.stereotype.Service;
 
 /**
- * The plan of a ticket triage. Deterministic: everything that varies happens in the steps
- * of {@link TicketTools}.
+ * The plan of a ticket triage. Deterministic: everything that varies happens in steps,
+ * the model call included.
  */
 @Service
 public class TriageAgent {
 
 	private final TicketTools tools;
 
-	TriageAgent(TicketTools tools) {
+	private final ChatClient chat;
+
+	private final Prompts prompts;
+
+	TriageAgent(TicketTools tools, ChatClient chat, Prompts prompts) {
 		this.tools = tools;
+		this.chat = chat;
+		this.prompts = prompts;
 	}
 
 	/**
@@ -23,17 +35,27 @@ public class TriageAgent {
 	 * @param ticketId the ticket id
 	 * @return the outcome
 	 */
-	@AgentRun(name = "ticket-triage", version = "1", idempotencyKey = "'ticket-' + #ticketId",
+	@AgentRun(name = "ticket-triage", version = "2", idempotencyKey = "'ticket-' + #ticketId",
 			businessKey = "#ticketId")
 	public Outcome triage(long ticketId) {
 		String text = this.tools.load(ticketId);
-		String category = this.tools.classify(text);
+		String category = classify(text);
 		try {
 			return new Outcome(ticketId, category, this.tools.reply(ticketId, category));
 		}
 		catch (CheckpointRejectedException ex) {
 			return new Outcome(ticketId, category, "not sent: " + ex.getMessage());
 		}
+	}
+
+	private String classify(String text) {
+		RenderedPrompt prompt = this.prompts.render("triage", Map.of("ticket", text));
+		String answer = this.chat.prompt().user(prompt.text()).advisors(prompt).call().content();
+		String category = (answer != null) ? answer.trim().toLowerCase(Locale.ROOT) : "";
+		return switch (category) {
+			case "billing", "technical" -> category;
+			default -> "general";
+		};
 	}
 
 	/**

@@ -74,7 +74,18 @@ class SampleApplicationTests {
 		JsonNode steps = detail.get("steps");
 		assertThat(steps).hasSize(3);
 		assertThat(steps.get(0).get("name").asString()).isEqualTo("load-ticket");
-		assertThat(steps.get(1).get("output").asString()).isEqualTo("technical");
+		JsonNode chat = steps.get(1);
+		assertThat(chat.get("kind").asString()).isEqualTo("LLM");
+		assertThat(chat.get("output").get("generations").get(0).get("text").asString()).isEqualTo("technical");
+		assertThat(chat.get("usage").get("model").asString()).isEqualTo("offline-triage");
+		assertThat(chat.get("usage").get("promptName").asString()).isEqualTo("triage");
+		assertThat(chat.get("usage").get("promptVersion").asString()).isEqualTo("1");
+		assertThat(chat.get("usage").get("cost").decimalValue()).isPositive();
+		JsonNode totals = detail.get("run").get("totals");
+		assertThat(totals.get("modelCalls").asInt()).isEqualTo(1);
+		assertThat(totals.get("toolCalls").asInt()).isEqualTo(2);
+		assertThat(totals.get("cost").decimalValue())
+			.isEqualByComparingTo(chat.get("usage").get("cost").decimalValue());
 		assertThat(steps.get(2).get("idempotencyKey").asString()).isEqualTo(runId + "/3");
 	}
 
