@@ -16,9 +16,14 @@ import dev.guardedagents.RunTotals;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.store.JdbcRunStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * model-picked tool parks the run, and after approval the conversation goes on without
  * asking the model again for what it already answered.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ModelStepsTests extends ModelTestSupport {
 
 	@Autowired
@@ -43,6 +49,12 @@ class ModelStepsTests extends ModelTestSupport {
 
 	@Autowired
 	JdbcRunStore store;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@Test
 	void modelCallsAndTheToolTheModelPickedAreStepsWithTokensAndCost() {
@@ -113,6 +125,35 @@ class ModelStepsTests extends ModelTestSupport {
 		assertThat(step.usage().promptName()).isEqualTo("support/answer");
 		assertThat(step.usage().promptVersion()).isEqualTo("2");
 		assertThat(step.usage().promptHash()).hasSize(64);
+	}
+
+	@Test
+	void aResumedRunSaysSoWhenTheTextBehindARecordedPromptVersionChanged(CapturedOutput output) throws Exception {
+		openAi.answer("Question: which order?", "B-7", 1000, 100);
+		RunSuspendedException suspended = org.junit.jupiter.api.Assertions.assertThrows(RunSuspendedException.class,
+				() -> this.desk.promptThenRefund("which order?"));
+		// the run recorded its model call under a template text that differs from today's
+		this.jdbc.update("UPDATE guarded_agents.guarded_step SET prompt_hash = ? WHERE run_id = ? AND seq = 1",
+				"0".repeat(64), suspended.getRunId());
+
+		this.reviews.decide(suspended.getReviewId(), ReviewDecision.approve("lead"));
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.runs.find(suspended.getRunId()).orElseThrow().status() == RunStatus.SUCCEEDED);
+		assertThat(openAi.requests("Question: which order?")).isEqualTo(1);
+		assertThat(output).contains("Run " + suspended.getRunId() + " resumed with prompt 'support/answer' version 2 "
+				+ "changed since the run recorded it (recorded hash " + "0".repeat(64));
+	}
+
+	@Test
+	void costIsCountedByModelAndRunName() {
+		openAi.answer("metered question", "counted", 400000, 0);
+
+		this.desk.ask("metered question");
+
+		assertThat(
+				this.meters.get("guarded.model.cost").tag("model", "gpt-lab-2026").tag("run", "ask").counter().count())
+			.isGreaterThanOrEqualTo(1.0);
 	}
 
 	@Test

@@ -156,6 +156,13 @@ class ModelTestApplication {
 			return this.chat.prompt().user(question).tools(this.weather, this.refunds).call().content();
 		}
 
+		@AgentRun(name = "prompt-then-refund")
+		public String promptThenRefund(String question) {
+			RenderedPrompt prompt = this.prompts.render("support/answer", Map.of("question", question));
+			String order = this.chat.prompt().user(prompt.text()).advisors(prompt).call().content();
+			return this.refunds.refund(order);
+		}
+
 		@AgentRun(name = "ask-with-prompt")
 		public String askWithPrompt(String question) {
 			RenderedPrompt prompt = this.prompts.render("support/answer", Map.of("question", question));
