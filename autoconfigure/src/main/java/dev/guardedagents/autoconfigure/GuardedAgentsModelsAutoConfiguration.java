@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import dev.guardedagents.Prompts;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.llm.ClasspathPrompts;
@@ -49,7 +51,7 @@ public final class GuardedAgentsModelsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JdbcPromptStore guardedAgentsPromptStore(javax.sql.DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
+	JdbcPromptStore guardedAgentsPromptStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
 		return new JdbcPromptStore(dataSource, schema.getSchema());
 	}
 

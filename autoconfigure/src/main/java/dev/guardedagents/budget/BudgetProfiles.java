@@ -1,6 +1,7 @@
 package dev.guardedagents.budget;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +52,7 @@ public final class BudgetProfiles {
 	 * Returns the configured profile names.
 	 * @return the names
 	 */
-	public java.util.Set<String> names() {
+	public Set<String> names() {
 		return this.profiles.keySet();
 	}
 

@@ -79,8 +79,4 @@ final class GuardedToolCallback implements ToolCallback {
 		}
 	}
 
-	ToolCallback delegate() {
-		return this.delegate;
-	}
-
 }
