@@ -17,6 +17,7 @@ import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.store.JdbcRunStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,6 +45,9 @@ class BudgetsAndPoliciesTests extends ModelTestSupport {
 	@Autowired
 	JdbcRunStore store;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void aHaltingBudgetFailsTheRunAtTheCallThatCrossedItsCostCap() {
 		// each answer costs 80,000 x 2.50 + 10,000 x 10.00 per million = 0.30 USD
@@ -63,6 +67,11 @@ class BudgetsAndPoliciesTests extends ModelTestSupport {
 				assertThat(warning.cap()).isEqualTo("maxCost");
 				assertThat(warning.fraction()).isEqualTo(1.2);
 			});
+		assertThat(this.meters.get("guarded.budget.warnings")
+			.tag("run", "halting")
+			.tag("profile", "halt")
+			.counter()
+			.count()).isGreaterThanOrEqualTo(1.0);
 	}
 
 	@Test
@@ -101,6 +110,23 @@ class BudgetsAndPoliciesTests extends ModelTestSupport {
 			.containsExactly(org.assertj.core.groups.Tuple.tuple(StepKind.LLM, "chat"),
 					org.assertj.core.groups.Tuple.tuple(StepKind.CHECKPOINT, "budget"),
 					org.assertj.core.groups.Tuple.tuple(StepKind.LLM, "chat"));
+	}
+
+	@Test
+	void aReviewerWhoRefusesMoreBudgetFailsTheRun() {
+		openAi.answer("escalate-refused question", "fine", 1000, 100);
+		RunSuspendedException suspended = org.junit.jupiter.api.Assertions.assertThrows(RunSuspendedException.class,
+				() -> this.agent.escalating("escalate-refused"));
+
+		this.reviews.decide(suspended.getReviewId(), ReviewDecision.reject("finance", "enough"));
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.runs.find(suspended.getRunId()).orElseThrow().status() == RunStatus.FAILED);
+		RunView run = this.runs.find(suspended.getRunId()).orElseThrow();
+		assertThat(run.errorType()).isEqualTo(BudgetExceededException.class.getName());
+		assertThat(run.errorMessage()).contains("reached maxModelCalls of budget 'escalate'")
+			.contains("reviewer finance granted no more");
+		assertThat(openAi.requests("escalate-refused question")).isEqualTo(1);
 	}
 
 	@Test

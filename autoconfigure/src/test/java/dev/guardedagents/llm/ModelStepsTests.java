@@ -125,6 +125,10 @@ class ModelStepsTests extends ModelTestSupport {
 		assertThat(step.usage().promptName()).isEqualTo("support/answer");
 		assertThat(step.usage().promptVersion()).isEqualTo("2");
 		assertThat(step.usage().promptHash()).hasSize(64);
+		assertThat(
+				this.jdbc.queryForList("SELECT hash FROM guarded_agents.guarded_prompt WHERE name = ? AND version = ?",
+						String.class, "support/answer", "2"))
+			.containsExactly(step.usage().promptHash());
 	}
 
 	@Test
