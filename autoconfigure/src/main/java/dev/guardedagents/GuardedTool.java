@@ -61,6 +61,17 @@ public @interface GuardedTool {
 	boolean transactional() default false;
 
 	/**
+	 * Name of the method on the same bean that undoes this step (saga compensation). It
+	 * takes the tool's parameters, optionally followed by the tool's result. When a run
+	 * fails, is cancelled, or is aborted by a reviewer, the compensations of its
+	 * completed steps run in reverse order, each as a journaled {@code COMPENSATION} step
+	 * with this tool's guards; one that still fails parks the run for a reviewer (retry,
+	 * mark done, give up).
+	 * @return the compensation method name, empty for none
+	 */
+	String compensation() default "";
+
+	/**
 	 * Timeout of one attempt, as a duration ({@code 10s}, {@code PT10S}); the attempt's
 	 * thread is interrupted when it passes. Overrides the configured value when set.
 	 * @return the timeout

@@ -24,10 +24,13 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when the run started
  * @param updatedAt when the run row last changed
  * @param finishedAt when the run finished
+ * @param compensation where the compensation of a failed or cancelled run stands, if it
+ * had steps to compensate
  */
 public record RunView(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 		@Nullable String idempotencyKey, String arguments, @Nullable String result, @Nullable String errorType,
 		@Nullable String errorMessage, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
-		int stepCount, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt) {
+		int stepCount, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt,
+		@Nullable CompensationStatus compensation) {
 
 }

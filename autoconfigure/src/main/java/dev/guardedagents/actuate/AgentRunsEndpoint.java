@@ -8,6 +8,7 @@ import java.util.Set;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunTotals;
@@ -152,8 +153,9 @@ public class AgentRunsEndpoint {
 	private RunDescriptor run(RunView run, @Nullable RunTotals totals, boolean show) {
 		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(), run.businessKey(),
 				run.idempotencyKey(), run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), totals,
-				run.createdAt(), run.updatedAt(), run.finishedAt(), run.errorType(), show ? run.errorMessage() : null,
-				show ? json(run.arguments()) : null, show ? json(run.result()) : null);
+				run.createdAt(), run.updatedAt(), run.finishedAt(), run.compensation(), run.errorType(),
+				show ? run.errorMessage() : null, show ? json(run.arguments()) : null,
+				show ? json(run.result()) : null);
 	}
 
 	private StepDescriptor step(StepView step, boolean show) {
@@ -216,6 +218,7 @@ public class AgentRunsEndpoint {
 	 * @param createdAt when the run started
 	 * @param updatedAt when the run last changed
 	 * @param finishedAt when the run finished
+	 * @param compensation where the compensation of a failed or cancelled run stands
 	 * @param errorType the error class, once failed
 	 * @param errorMessage the error message, when payloads are shown
 	 * @param arguments the arguments, when payloads are shown
@@ -224,8 +227,8 @@ public class AgentRunsEndpoint {
 	public record RunDescriptor(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 			@Nullable String idempotencyKey, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
 			int stepCount, @Nullable RunTotals totals, Instant createdAt, Instant updatedAt,
-			@Nullable Instant finishedAt, @Nullable String errorType, @Nullable String errorMessage,
-			@Nullable JsonNode arguments, @Nullable JsonNode result) {
+			@Nullable Instant finishedAt, @Nullable CompensationStatus compensation, @Nullable String errorType,
+			@Nullable String errorMessage, @Nullable JsonNode arguments, @Nullable JsonNode result) {
 	}
 
 	/**

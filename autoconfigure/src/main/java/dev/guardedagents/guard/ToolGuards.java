@@ -69,6 +69,20 @@ public final class ToolGuards implements DisposableBean {
 	}
 
 	/**
+	 * Returns the guard of a tool's compensation: the tool's settings, with circuit
+	 * breaker, retry and bulkhead of its own (named {@code <tool>:compensation}), so that
+	 * failing compensations do not open the tool's circuit, nor the tool's failures block
+	 * its compensations.
+	 * @param tool the tool method
+	 * @param name the tool name
+	 * @return the guard
+	 */
+	public ToolGuard compensation(Method tool, String name) {
+		return this.namedGuards.computeIfAbsent("compensation:" + name,
+				(key) -> create(name + ":compensation", settings(tool, name), null));
+	}
+
+	/**
 	 * Returns the guard of a tool that is not a bean method (such as a function the model
 	 * may call), configured by name only.
 	 * @param name the tool name

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.guardedagents.InvalidReviewDecisionException;
 import dev.guardedagents.ReviewAlreadyDecidedException;
@@ -121,6 +122,15 @@ public final class DefaultReviews implements Reviews {
 		}
 		if (payload.has("budgetProfile")) {
 			return checkGrant(edits);
+		}
+		if (payload.has("compensation")) {
+			if (!edits.keySet().equals(Set.of("done"))
+					|| !Boolean.TRUE.equals(edits.get("done")) && !"true".equals(String.valueOf(edits.get("done")))) {
+				throw new InvalidReviewDecisionException("edits",
+						"a failed compensation takes only the edit {\"done\": true}, when it was undone by hand; "
+								+ "approve without edits to retry it, reject to give it up");
+			}
+			return this.mapper.writeValueAsString(Map.of("done", true));
 		}
 		AgentRunRegistry.Checkpoint checkpoint = this.registry.checkpoint(review.checkpoint());
 		for (Map.Entry<String, Object> edit : edits.entrySet()) {

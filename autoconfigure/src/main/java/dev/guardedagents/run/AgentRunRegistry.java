@@ -3,6 +3,7 @@ package dev.guardedagents.run;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,7 @@ import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
@@ -54,6 +56,8 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	private static final String SPRING_AI_TOOL = "org.springframework.ai.tool.annotation.Tool";
 
 	private final Set<String> advisedTools = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, Compensation> compensations = new ConcurrentHashMap<>();
 
 	private final Set<Class<?>> withoutRuns = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
@@ -94,8 +98,66 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			if (problem != null) {
 				throw new BeanInitializationException("@GuardedTool on " + method.toGenericString() + " " + problem);
 			}
+			GuardedTool guardedTool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
+			if (guardedTool != null && StringUtils.hasText(guardedTool.compensation())) {
+				registerCompensation(bean, targetClass, method, guardedTool);
+			}
 		}
 		return bean;
+	}
+
+	private void registerCompensation(Object bean, Class<?> targetClass, Method method, GuardedTool annotation) {
+		String tool = StringUtils.hasText(annotation.name()) ? annotation.name() : method.getName();
+		String where = "@GuardedTool(compensation = \"" + annotation.compensation() + "\") on "
+				+ method.toGenericString();
+		Method undo = null;
+		boolean withResult = false;
+		Class<?>[] parameters = method.getParameterTypes();
+		for (Method candidate : ReflectionUtils.getUniqueDeclaredMethods(targetClass)) {
+			if (!candidate.getName().equals(annotation.compensation())) {
+				continue;
+			}
+			Class<?>[] types = candidate.getParameterTypes();
+			if (Arrays.equals(types, parameters)) {
+				undo = candidate;
+			}
+			else if (types.length == parameters.length + 1 && method.getReturnType() != void.class
+					&& Arrays.equals(Arrays.copyOf(types, parameters.length), parameters) && types[parameters.length]
+						.isAssignableFrom(ClassUtils.resolvePrimitiveIfNecessary(method.getReturnType()))) {
+				undo = candidate;
+				withResult = true;
+			}
+		}
+		if (undo == null) {
+			throw new BeanInitializationException(where + " names no method of " + targetClass.getName()
+					+ " that takes the tool's parameters " + Arrays.toString(parameters)
+					+ ", optionally followed by its result (" + method.getReturnType().getName() + ")");
+		}
+		ReflectionUtils.makeAccessible(undo);
+		Compensation compensation = new Compensation(tool, bean, method, undo, withResult);
+		Compensation existing = this.compensations.putIfAbsent(tool, compensation);
+		if (existing != null && !existing.tool().equals(method)) {
+			throw new BeanInitializationException(where + " shares the tool name '" + tool + "' with "
+					+ existing.tool().toGenericString() + "; tools with compensations need names of their own");
+		}
+	}
+
+	/**
+	 * Returns the compensation of a tool.
+	 * @param tool the tool name, as journaled
+	 * @return the compensation, or {@code null} when the tool has none
+	 */
+	@Nullable Compensation compensation(String tool) {
+		return this.compensations.get(tool);
+	}
+
+	/**
+	 * Whether any tool has a compensation: when none has, failures and cancellations read
+	 * no journal.
+	 * @return whether compensations exist
+	 */
+	boolean hasCompensations() {
+		return !this.compensations.isEmpty();
 	}
 
 	private void register(Class<?> targetClass, Method method, HumanCheckpoint annotation) {
@@ -284,6 +346,18 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			return (value != null) ? value.toString() : null;
 		}
 
+	}
+
+	/**
+	 * The method that undoes a tool's step.
+	 *
+	 * @param name the tool name
+	 * @param bean the bean (its proxy)
+	 * @param tool the tool method
+	 * @param undo the compensation method
+	 * @param withResult whether the compensation takes the tool's result last
+	 */
+	record Compensation(String name, Object bean, Method tool, Method undo, boolean withResult) {
 	}
 
 	/**

@@ -67,8 +67,14 @@ final class JsonCodec {
 	}
 
 	Object[] readArguments(AgentRunRegistry.Plan plan, String json) {
+		return readArguments(plan.parameterTypes(), json);
+	}
+
+	/**
+	 * Reads arguments written as a JSON array back with their parameter types.
+	 */
+	Object[] readArguments(Type[] types, String json) {
 		JsonNode array = this.mapper.readTree(json);
-		Type[] types = plan.parameterTypes();
 		Object[] args = new Object[types.length];
 		for (int i = 0; i < types.length; i++) {
 			args[i] = codec(types[i]).reader().readValue(array.get(i));
@@ -146,6 +152,17 @@ final class JsonCodec {
 						edit.getValue().isString() ? edit.getValue().asString() : edit.getValue().toString()));
 		}
 		return edits;
+	}
+
+	String writeCompensationPayload(String tool, int seq, String input, Throwable failure, int attempts) {
+		ObjectNode payload = this.mapper.createObjectNode();
+		payload.put(Compensations.REVIEW, tool);
+		payload.put("step", seq);
+		payload.set("input", this.mapper.readTree(input));
+		payload.put("errorType", failure.getClass().getName());
+		payload.put("errorMessage", failure.getMessage());
+		payload.put("attempts", attempts);
+		return this.mapper.writeValueAsString(payload);
 	}
 
 	String writeBudgetPayload(String profile, Map<String, @Nullable Object> caps) {

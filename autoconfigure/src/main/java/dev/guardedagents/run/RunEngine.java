@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.guardedagents.CheckpointRejectedException;
+import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.NonDeterministicRunException;
 import dev.guardedagents.ReviewEvent;
@@ -90,6 +92,8 @@ public final class RunEngine {
 
 	private final BudgetGate budgetGate;
 
+	private final Compensations compensations;
+
 	private final PolicyGate policyGate;
 
 	private final Map<String, Execution> active = new ConcurrentHashMap<>();
@@ -126,6 +130,7 @@ public final class RunEngine {
 		this.budgets = budgets;
 		this.policyGate = new PolicyGate(this, policies);
 		this.budgetGate = new BudgetGate(this);
+		this.compensations = new Compensations(this);
 		this.store = store;
 		this.guards = guards;
 		this.transactions = transactions;
@@ -333,6 +338,10 @@ public final class RunEngine {
 			return;
 		}
 		List<StepView> journal = this.store.steps(runId);
+		if (run.compensation() == CompensationStatus.COMPENSATING) {
+			compensate(new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED, null), journal);
+			return;
+		}
 		Execution execution = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
 				budget(plan, run.createdAt(), journal));
 		Object[] args;
@@ -348,6 +357,34 @@ public final class RunEngine {
 				+ " recorded steps");
 		this.active.put(runId, execution);
 		executeThroughProxy(execution, args);
+	}
+
+	/**
+	 * Goes on compensating a run that was compensating when it stopped, or that was
+	 * cancelled with steps to compensate.
+	 */
+	private void compensate(Execution execution, List<StepView> journal) {
+		logger.info("Compensating run " + execution.runId() + " (" + execution.runName() + ")");
+		this.active.put(execution.runId(), execution);
+		try {
+			this.compensations.compensate(execution, journal);
+		}
+		catch (RunSignal signal) {
+			if (signal.reason() == RunSignal.Reason.JOURNAL_FAILED
+					|| signal.reason() == RunSignal.Reason.LOST && this.stopping) {
+				abandon(execution);
+			}
+			else if (signal.reason() != RunSignal.Reason.SUSPENDED) {
+				logger.warn("Compensation of run " + execution.runId() + " stopped: " + signal.reason());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Compensation of run " + execution.runId() + " failed; released for recovery", ex);
+			abandon(execution);
+		}
+		finally {
+			this.active.remove(execution.runId(), execution);
+		}
 	}
 
 	/**
@@ -369,7 +406,7 @@ public final class RunEngine {
 		}
 		finally {
 			directive.remove();
-			this.active.remove(execution.runId());
+			this.active.remove(execution.runId(), execution);
 		}
 	}
 
@@ -438,7 +475,7 @@ public final class RunEngine {
 		}
 		finally {
 			RunContextHolder.bind(previous);
-			this.active.remove(execution.runId());
+			this.active.remove(execution.runId(), execution);
 			if (!settled) {
 				abandon(execution);
 			}
@@ -476,6 +513,9 @@ public final class RunEngine {
 
 	private void fail(Execution execution, Throwable failure) {
 		execution.done().completeExceptionally(failure);
+		if (this.compensations.afterFailure(execution, failure)) {
+			return;
+		}
 		if (!this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
 				failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now())) {
 			throw signal(execution);
@@ -896,6 +936,24 @@ public final class RunEngine {
 	 */
 	boolean cancel(String runId) {
 		Instant now = now();
+		if (this.registry.hasCompensations() && this.compensations.hasWork(this.store.steps(runId))) {
+			OptionalLong epoch = this.store.cancelForCompensation(runId, this.settings.instanceId(),
+					now.plus(this.settings.leaseDuration()), now);
+			if (epoch.isPresent()) {
+				Execution execution = this.active.get(runId);
+				if (execution != null) {
+					execution.cancel();
+				}
+				this.reviews.rejectPending(runId, "the run was cancelled", now);
+				if (this.executor.tryReserve()) {
+					this.executor.execute(() -> resume(runId, epoch.getAsLong()));
+				}
+				else {
+					this.store.releaseLease(runId, epoch.getAsLong(), now);
+				}
+				return true;
+			}
+		}
 		boolean cancelled = this.store.cancel(runId, now);
 		if (cancelled) {
 			Execution execution = this.active.get(runId);

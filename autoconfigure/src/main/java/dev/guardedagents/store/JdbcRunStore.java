@@ -13,11 +13,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import javax.sql.DataSource;
 
 import dev.guardedagents.RunStatus;
+import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunTotals;
 import dev.guardedagents.RunView;
@@ -37,7 +40,8 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 public final class JdbcRunStore {
 
 	private static final String RUN_COLUMNS = "id, name, plan_version, status, business_key, idempotency_key, arguments, result, "
-			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at";
+			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at, "
+			+ "compensation";
 
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
 			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors, model, prompt_name, prompt_version, "
@@ -307,10 +311,87 @@ public final class JdbcRunStore {
 	 * @return {@code true} if the run was cancelled by this call
 	 */
 	public boolean cancel(String runId, Instant now) {
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
+						+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ? "
+						+ "AND status IN ('RUNNING', 'WAITING') AND compensation IS NULL",
+				Jdbc.time(now), Jdbc.time(now), runId) == 1;
+	}
+
+	/**
+	 * Cancels a run that has steps to compensate: it stays {@code RUNNING}, compensating,
+	 * owned by the caller under a new epoch (which fences any execution of its plan), and
+	 * ends {@code CANCELLED} once compensated.
+	 * @param runId the run id
+	 * @param owner the instance that compensates it
+	 * @param leaseUntil the end of its lease
+	 * @param now the current time
+	 * @return the new ownership epoch, or empty if the run had finished or is
+	 * compensating already
+	 */
+	public OptionalLong cancelForCompensation(String runId, String owner, Instant leaseUntil, Instant now) {
+		int updated = this.jdbc.update("UPDATE " + this.run + " SET status = 'RUNNING', compensation = 'COMPENSATING', "
+				+ "compensation_ending = 'CANCELLED', owner_id = ?, lease_until = ?, owner_epoch = owner_epoch + 1, "
+				+ "updated_at = ? WHERE id = ? AND status IN ('RUNNING', 'WAITING') AND compensation IS NULL", owner,
+				Jdbc.time(leaseUntil), Jdbc.time(now), runId);
+		if (updated != 1) {
+			return OptionalLong.empty();
+		}
 		return this.jdbc
-			.update("UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
-					+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ? "
-					+ "AND status IN ('RUNNING', 'WAITING')", Jdbc.time(now), Jdbc.time(now), runId) == 1;
+			.query("SELECT owner_epoch FROM " + this.run + " WHERE id = ? AND owner_id = ?", (rs) -> rs.getLong(1),
+					runId, owner)
+			.stream()
+			.mapToLong(Long::longValue)
+			.findFirst();
+	}
+
+	/**
+	 * Starts compensating a run that failed: it stays {@code RUNNING} with its error
+	 * recorded, and ends {@code FAILED} once compensated.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the caller
+	 * @param errorType the class name of the error
+	 * @param errorMessage the error message
+	 * @param now the current time
+	 * @return {@code true} if the run is now compensating
+	 */
+	public boolean startCompensation(String runId, long epoch, String errorType, @Nullable String errorMessage,
+			Instant now) {
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET compensation = 'COMPENSATING', "
+						+ "compensation_ending = 'FAILED', error_type = ?, error_message = ?, updated_at = ? "
+						+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+				errorType, errorMessage, Jdbc.time(now), runId, epoch) == 1;
+	}
+
+	/**
+	 * Ends the compensation of a run, giving it the status it was compensated for.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the caller
+	 * @param outcome how the compensation ended
+	 * @param stepCount the number of steps
+	 * @param now the current time
+	 * @return the status the run ended with, or empty if the caller lost the run
+	 */
+	public Optional<RunStatus> finishCompensation(String runId, long epoch, CompensationStatus outcome, int stepCount,
+			Instant now) {
+		RunStatus ending = compensationEnding(runId);
+		int updated = this.jdbc.update(
+				"UPDATE " + this.run + " SET status = compensation_ending, compensation = ?, "
+						+ "step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
+						+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+				outcome.name(), stepCount, Jdbc.time(now), Jdbc.time(now), runId, epoch);
+		return (updated == 1 && ending != null) ? Optional.of(ending) : Optional.empty();
+	}
+
+	private @Nullable RunStatus compensationEnding(String runId) {
+		return this.jdbc
+			.query("SELECT compensation_ending FROM " + this.run + " WHERE id = ?", (rs) -> rs.getString(1), runId)
+			.stream()
+			.filter(Objects::nonNull)
+			.map(RunStatus::valueOf)
+			.findFirst()
+			.orElse(null);
 	}
 
 	/**
@@ -383,7 +464,9 @@ public final class JdbcRunStore {
 				rs.getString("idempotency_key"), rs.getString("arguments"), rs.getString("result"),
 				rs.getString("error_type"), rs.getString("error_message"), rs.getString("owner_id"),
 				Jdbc.instant(rs, "lease_until"), rs.getInt("recoveries"), rs.getInt("step_count"),
-				Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "finished_at"));
+				Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "finished_at"),
+				(rs.getString("compensation") != null) ? CompensationStatus.valueOf(rs.getString("compensation"))
+						: null);
 	}
 
 	private static StepView stepView(ResultSet rs) throws SQLException {

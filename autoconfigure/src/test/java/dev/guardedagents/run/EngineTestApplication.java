@@ -41,6 +41,16 @@ class EngineTestApplication {
 	}
 
 	@Bean
+	Saga saga() {
+		return new Saga();
+	}
+
+	@Bean
+	Saga.Plans sagaPlans(Saga saga) {
+		return new Saga.Plans(saga);
+	}
+
+	@Bean
 	Plans plans(Tools tools, Offers offers) {
 		return new Plans(tools, offers);
 	}

@@ -1,0 +1,246 @@
+package dev.guardedagents.run;
+
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.guardedagents.CompensationStatus;
+import dev.guardedagents.ReviewEvent;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.guard.Guarded;
+import dev.guardedagents.store.JdbcReviewStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the compensations of a run that failed or was cancelled: for each completed step
+ * whose tool names a compensation, newest first, one journaled {@code COMPENSATION} step
+ * with the tool's guards. The journal says how far it got, so a resumed run goes on after
+ * the last recorded compensation. One that still fails parks the run for a reviewer:
+ * approve to retry, approve with the edit {@code done: true} if it was undone by hand,
+ * reject to give it up and go on with the others.
+ */
+final class Compensations {
+
+	static final String REVIEW = "compensation";
+
+	static final String GIVEN_UP = "dev.guardedagents.CompensationGivenUp";
+
+	private final RunEngine engine;
+
+	Compensations(RunEngine engine) {
+		this.engine = engine;
+	}
+
+	/**
+	 * Whether a journal has completed steps to compensate.
+	 */
+	boolean hasWork(List<StepView> journal) {
+		return !toUndo(journal).isEmpty();
+	}
+
+	/**
+	 * Compensates a run whose plan failed, if it has steps to compensate.
+	 * @return {@code true} if compensation took the run over (it ends {@code FAILED} once
+	 * compensated, or waits for a reviewer); {@code false} if there was nothing to undo
+	 */
+	boolean afterFailure(Execution execution, Throwable failure) {
+		if (!this.engine.registry().hasCompensations()) {
+			return false;
+		}
+		List<StepView> journal = this.engine.store().steps(execution.runId());
+		if (!hasWork(journal)) {
+			return false;
+		}
+		if (!this.engine.store()
+			.startCompensation(execution.runId(), execution.epoch(), failure.getClass().getName(), failure.getMessage(),
+					this.engine.now())) {
+			throw this.engine.signal(execution);
+		}
+		try {
+			compensate(execution, journal);
+		}
+		catch (RunSignal signal) {
+			if (signal.reason() != RunSignal.Reason.SUSPENDED) {
+				throw signal;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Compensates, from where its journal stops, a run that was compensating when it was
+	 * resumed.
+	 */
+	void compensate(Execution execution, List<StepView> journal) {
+		Execution previous = RunContextHolder.bind(execution);
+		try {
+			List<StepView> toUndo = toUndo(journal);
+			List<StepView> done = journal.stream().filter((step) -> step.kind() == StepKind.COMPENSATION).toList();
+			boolean partial = done.stream().anyMatch((step) -> GIVEN_UP.equals(step.errorType()));
+			int seq = journal.isEmpty() ? 0 : journal.get(journal.size() - 1).seq();
+			for (int i = done.size(); i < toUndo.size(); i++) {
+				seq++;
+				partial |= !undo(execution, toUndo.get(i), seq);
+			}
+			Optional<RunStatus> ended = this.engine.store()
+				.finishCompensation(execution.runId(), execution.epoch(),
+						partial ? CompensationStatus.PARTIALLY_COMPENSATED : CompensationStatus.COMPENSATED, seq,
+						this.engine.now());
+			if (ended.isEmpty()) {
+				throw this.engine.signal(execution);
+			}
+			this.engine.observer().runFinished(execution.runName(), ended.get());
+		}
+		finally {
+			RunContextHolder.bind(previous);
+		}
+	}
+
+	private List<StepView> toUndo(List<StepView> journal) {
+		return journal.stream()
+			.filter((step) -> step.kind() == StepKind.TOOL && step.succeeded()
+					&& this.engine.registry().compensation(step.name()) != null)
+			.sorted(Comparator.comparingInt(StepView::seq).reversed())
+			.toList();
+	}
+
+	/**
+	 * Compensates one step.
+	 * @return {@code false} if a reviewer gave it up
+	 */
+	private boolean undo(Execution execution, StepView step, int seq) {
+		AgentRunRegistry.Compensation compensation = this.engine.registry().compensation(step.name());
+		JdbcReviewStore reviews = this.engine.reviews();
+		ReviewStatusOrRetry decided = decided(execution, step, seq, reviews);
+		if (decided.finished() != null) {
+			return decided.finished();
+		}
+		Instant startedAt = this.engine.now();
+		long start = System.nanoTime();
+		Guarded outcome;
+		execution.enterStep(seq);
+		try {
+			outcome = this.engine.guards()
+				.compensation(compensation.tool(), compensation.name())
+				.call(() -> invoke(compensation, step));
+		}
+		finally {
+			execution.exitStep();
+		}
+		Duration duration = RunEngine.since(start);
+		Throwable failure = outcome.failure();
+		this.engine.observer()
+			.stepExecuted(step.name(), StepKind.COMPENSATION, (failure != null) ? "failed" : "success", duration);
+		if (failure == null) {
+			this.engine.record(execution,
+					new StepView(seq, StepKind.COMPENSATION, step.name(), true, outcome.attempts(), startedAt, duration,
+							step.input(),
+							this.engine.codec()
+								.writeResult(outcome.result(), compensation.undo().getGenericReturnType()),
+							null, null, execution.stepKey(seq)));
+			return true;
+		}
+		if (this.engine.isStopping()) {
+			throw RunSignal.lost(execution.runId());
+		}
+		throw open(execution, step, seq, decided.round(), failure, outcome.attempts());
+	}
+
+	private @Nullable Object invoke(AgentRunRegistry.Compensation compensation, StepView step) throws Throwable {
+		Object[] toolArgs = this.engine.codec()
+			.readArguments(compensation.tool().getGenericParameterTypes(), String.valueOf(step.input()));
+		Object[] args = toolArgs;
+		if (compensation.withResult()) {
+			args = Arrays.copyOf(toolArgs, toolArgs.length + 1);
+			args[toolArgs.length] = this.engine.codec()
+				.readResult(step.output(), compensation.tool().getGenericReturnType());
+		}
+		try {
+			return compensation.undo().invoke(compensation.bean(), args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+	}
+
+	/**
+	 * Applies a reviewer's decision on a compensation that failed before.
+	 */
+	private ReviewStatusOrRetry decided(Execution execution, StepView step, int seq, JdbcReviewStore reviews) {
+		ReviewView review = reviews.findLatest(execution.runId(), seq)
+			.filter((found) -> REVIEW.equals(found.checkpoint()))
+			.orElse(null);
+		if (review == null) {
+			return new ReviewStatusOrRetry(null, 1);
+		}
+		if (review.status() == ReviewStatus.PENDING) {
+			if (!reviews.park(execution.runId(), execution.epoch(), this.engine.now())) {
+				throw this.engine.signal(execution);
+			}
+			throw RunSignal.suspended(execution.runId(), review.id());
+		}
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.engine.now();
+		Duration waited = Duration.between(review.createdAt(), decidedAt);
+		if (review.status() != ReviewStatus.APPROVED) {
+			this.engine.record(execution,
+					new StepView(seq, StepKind.COMPENSATION, step.name(), false, 0, review.createdAt(), waited,
+							step.input(), null, GIVEN_UP, "Compensation given up by reviewer " + review.reviewer()
+									+ " (" + review.status() + ")" + comment(review.comment()),
+							execution.stepKey(seq)));
+			return new ReviewStatusOrRetry(false, review.round());
+		}
+		if ("true".equals(this.engine.codec().readEdits(review.edits()).get("done"))) {
+			this.engine.record(execution,
+					new StepView(seq, StepKind.COMPENSATION, step.name(), true, 0, review.createdAt(), waited,
+							step.input(),
+							this.engine.codec()
+								.writeResult("marked done by reviewer " + review.reviewer(), String.class),
+							null, null, execution.stepKey(seq)));
+			return new ReviewStatusOrRetry(true, review.round());
+		}
+		return new ReviewStatusOrRetry(null, review.round() + 1);
+	}
+
+	private static String comment(@Nullable String comment) {
+		return (comment != null) ? ": " + comment : "";
+	}
+
+	private RunSignal open(Execution execution, StepView step, int seq, int round, Throwable failure, int attempts) {
+		Instant now = this.engine.now();
+		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, round, REVIEW,
+				ReviewStatus.PENDING, null,
+				"Compensation of step " + step.seq() + " '" + step.name() + "' failed after " + attempts + " attempts: "
+						+ failure.getMessage() + ". Approve to retry, approve with edits {\"done\": true} if it was "
+						+ "undone by hand, reject to give it up.",
+				this.engine.codec()
+					.writeCompensationPayload(step.name(), step.seq(), String.valueOf(step.input()), failure, attempts),
+				TimeoutOutcome.REJECT, now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
+		if (!this.engine.reviews().openAndPark(review, new JdbcReviewStore.Escalation(null, null), execution.epoch())) {
+			return this.engine.signal(execution);
+		}
+		this.engine.observer().stepExecuted(step.name(), StepKind.COMPENSATION, "escalated", Duration.ZERO);
+		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
+		return RunSignal.suspended(execution.runId(), review.id());
+	}
+
+	/**
+	 * What a decision on a failed compensation means.
+	 *
+	 * @param finished {@code true} marked done, {@code false} given up, {@code null} run
+	 * it (again)
+	 * @param round the review round of the next failure
+	 */
+	private record ReviewStatusOrRetry(@Nullable Boolean finished, int round) {
+	}
+
+}

@@ -1,0 +1,154 @@
+package dev.guardedagents.run;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.CompensationStatus;
+import dev.guardedagents.InvalidReviewDecisionException;
+import dev.guardedagents.ReviewDecision;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.Reviews;
+import dev.guardedagents.RunHandle;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.store.JdbcRunStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Saga compensation on a real database: a failed run undoes its completed steps in
+ * reverse order, a compensation that keeps failing waits for a reviewer (retry, mark
+ * done, give up), a cancellation compensates too. Run on H2 and on PostgreSQL by the
+ * subclasses.
+ */
+@EngineTest
+abstract class CompensationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	@Autowired
+	Saga.Plans plans;
+
+	@Autowired
+	AgentRuns runs;
+
+	@Autowired
+	Reviews reviews;
+
+	@Autowired
+	JdbcRunStore store;
+
+	@BeforeEach
+	void reset() {
+		Saga.undone.clear();
+		Saga.refundFailures.set(0);
+	}
+
+	@Test
+	void aFailedRunUndoesItsCompletedStepsInReverseOrder() {
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.fail("order"))
+			.withMessage("booking failed for order");
+
+		assertThat(Saga.undone).containsExactly("release reservation-order-b", "refund 100",
+				"release reservation-order-a");
+		RunView run = latest("saga-fail");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(run.errorMessage()).isEqualTo("booking failed for order");
+		assertThat(this.runs.steps(run.id())).extracting(StepView::seq, StepView::kind, StepView::name)
+			.containsExactly(tuple(1, StepKind.TOOL, "reserve"), tuple(2, StepKind.TOOL, "charge"),
+					tuple(3, StepKind.TOOL, "reserve"), tuple(4, StepKind.TOOL, "notify"),
+					tuple(5, StepKind.COMPENSATION, "reserve"), tuple(6, StepKind.COMPENSATION, "charge"),
+					tuple(7, StepKind.COMPENSATION, "reserve"));
+	}
+
+	@Test
+	void aCompensationThatKeepsFailingWaitsForAReviewerWhoRetriesIt() {
+		Saga.refundFailures.set(2);
+
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.fail("retry"));
+
+		RunView run = latest("saga-fail");
+		assertThat(run.status()).isEqualTo(RunStatus.WAITING);
+		assertThat(run.compensation()).isEqualTo(CompensationStatus.COMPENSATING);
+		assertThat(Saga.undone).containsExactly("release reservation-retry-b");
+		ReviewView review = pending(run.id());
+		assertThat(review.checkpoint()).isEqualTo("compensation");
+		assertThat(review.summary())
+			.startsWith("Compensation of step 2 'charge' failed after 2 attempts: " + "refund service down");
+		assertThatExceptionOfType(InvalidReviewDecisionException.class).isThrownBy(
+				() -> this.reviews.decide(review.id(), ReviewDecision.approveWithEdits("ops", Map.of("result", "x"))))
+			.withMessageContaining("{\"done\": true}");
+
+		this.reviews.decide(review.id(), ReviewDecision.approve("ops"));
+
+		RunView ended = awaitStatus(run.id(), RunStatus.FAILED);
+		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(ended.errorMessage()).isEqualTo("booking failed for retry");
+		assertThat(Saga.undone).containsExactly("release reservation-retry-b", "refund 100",
+				"release reservation-retry-a");
+	}
+
+	@Test
+	void aReviewerMarksAFailedCompensationDoneOrGivesItUp() {
+		Saga.refundFailures.set(100);
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.fail("done"));
+		RunView marked = latest("saga-fail");
+		this.reviews.decide(pending(marked.id()).id(), ReviewDecision.approveWithEdits("ops", Map.of("done", true)));
+		assertThat(awaitStatus(marked.id(), RunStatus.FAILED).compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(this.runs.steps(marked.id()).get(5).output()).isEqualTo("\"marked done by reviewer ops\"");
+
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.fail("giveup"));
+		RunView givenUp = latest("saga-fail");
+		this.reviews.decide(pending(givenUp.id()).id(), ReviewDecision.reject("ops", "refund by hand next week"));
+		assertThat(awaitStatus(givenUp.id(), RunStatus.FAILED).compensation())
+			.isEqualTo(CompensationStatus.PARTIALLY_COMPENSATED);
+		StepView gaveUp = this.runs.steps(givenUp.id()).get(5);
+		assertThat(gaveUp.succeeded()).isFalse();
+		assertThat(gaveUp.errorMessage()).contains("given up by reviewer ops").contains("refund by hand next week");
+		assertThat(Saga.undone).contains("release reservation-giveup-a");
+	}
+
+	@Test
+	void aCancelledRunUndoesItsCompletedSteps() throws Exception {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.waitForConfirmation("cancel"));
+		awaitStatus(handle.runId(), RunStatus.WAITING);
+
+		assertThat(this.runs.cancel(handle.runId())).isTrue();
+
+		RunView ended = awaitStatus(handle.runId(), RunStatus.CANCELLED);
+		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(Saga.undone).containsExactly("refund 200", "release reservation-cancel");
+		assertThat(this.reviews.list(ReviewStatus.PENDING, handle.runId(), null)).isEmpty();
+		assertThat(this.runs.steps(handle.runId())).extracting(StepView::kind)
+			.containsExactly(StepKind.TOOL, StepKind.TOOL, StepKind.COMPENSATION, StepKind.COMPENSATION);
+	}
+
+	private RunView latest(String name) {
+		return this.store.list(null, name, 0, 1).runs().get(0);
+	}
+
+	private ReviewView pending(String runId) {
+		List<ReviewView> pending = this.reviews.list(ReviewStatus.PENDING, runId, null);
+		assertThat(pending).hasSize(1);
+		return pending.get(0);
+	}
+
+	private RunView awaitStatus(String runId, RunStatus status) {
+		await().atMost(TIMEOUT).until(() -> this.runs.find(runId).orElseThrow().status() == status);
+		return this.runs.find(runId).orElseThrow();
+	}
+
+}

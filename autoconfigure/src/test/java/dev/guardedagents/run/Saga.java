@@ -1,0 +1,82 @@
+package dev.guardedagents.run;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.guardedagents.AgentRun;
+import dev.guardedagents.GuardedTool;
+import dev.guardedagents.HumanCheckpoint;
+
+/**
+ * A booking saga for the compensation tests: reservations and a charge with
+ * compensations, a notification without one, a confirmation behind a checkpoint. State is
+ * static: CGLIB proxies do not share their targets' fields.
+ */
+public class Saga {
+
+	static final List<String> undone = new CopyOnWriteArrayList<>();
+
+	static final AtomicInteger refundFailures = new AtomicInteger();
+
+	@GuardedTool(name = "reserve", compensation = "release")
+	public String reserve(String item) {
+		return "reservation-" + item;
+	}
+
+	public void release(String item, String reservation) {
+		undone.add("release " + reservation);
+	}
+
+	@GuardedTool(name = "charge", compensation = "refund", maxAttempts = 2, backoffInitial = "10ms")
+	public int charge(int cents) {
+		return cents;
+	}
+
+	public void refund(int cents) {
+		if (refundFailures.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
+			throw new IllegalStateException("refund service down");
+		}
+		undone.add("refund " + cents);
+	}
+
+	@GuardedTool(name = "notify")
+	public void notify(String text) {
+	}
+
+	@HumanCheckpoint(name = "saga-confirm")
+	@GuardedTool(name = "confirm")
+	public String confirm(String tag) {
+		return "confirmed " + tag;
+	}
+
+	/**
+	 * The plans of the saga.
+	 */
+	public static class Plans {
+
+		private final Saga saga;
+
+		Plans(Saga saga) {
+			this.saga = saga;
+		}
+
+		@AgentRun(name = "saga-fail")
+		public String fail(String tag) {
+			this.saga.reserve(tag + "-a");
+			this.saga.charge(100);
+			this.saga.reserve(tag + "-b");
+			this.saga.notify(tag);
+			throw new IllegalStateException("booking failed for " + tag);
+		}
+
+		@AgentRun(name = "saga-wait")
+		public String waitForConfirmation(String tag) {
+			this.saga.reserve(tag);
+			this.saga.charge(200);
+			return this.saga.confirm(tag);
+		}
+
+	}
+
+}
