@@ -1,34 +1,33 @@
 package dev.guardedagents.autoconfigure;
 
-import dev.guardedagents.AgentRun;
-import dev.guardedagents.Prompts;
-import dev.guardedagents.llm.GuardedChatAdvisors;
-import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
-import org.springframework.ai.chat.model.ChatModel;
-import org.springframework.ai.chat.model.ChatResponse;
-import org.springframework.ai.chat.prompt.Prompt;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 
 import dev.guardedagents.AgentRun;
-import dev.guardedagents.GuardedTool;
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.GuardedTool;
+import dev.guardedagents.Prompts;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
-import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
-import dev.guardedagents.metrics.GuardedAgentsMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
+import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
+import dev.guardedagents.llm.GuardedChatAdvisors;
+import dev.guardedagents.metrics.GuardedAgentsMetrics;
 import dev.guardedagents.review.ReviewDeadlines;
 import dev.guardedagents.run.DefaultAgentRuns;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.store.JdbcRunStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -148,6 +147,27 @@ class GuardedAgentsAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining("names the budget profile 'tight', which is not configured")
 				.hasStackTraceContaining("guarded-agents.budgets.tight.*"));
+	}
+
+	@Test
+	void aCompensationThatNamesNoMatchingMethodFailsStartUp() {
+		this.runner.withUserConfiguration(MiscompensatedTool.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("@GuardedTool(compensation = \"undo\") on public java.lang.String "
+						+ GuardedAgentsAutoConfigurationTests.class.getName() + "$MiscompensatedTool.charge(int)")
+				.hasStackTraceContaining("that takes the tool's parameters [int], optionally followed by its result"));
+	}
+
+	static class MiscompensatedTool {
+
+		@GuardedTool(name = "charge", compensation = "undo")
+		public String charge(int cents) {
+			return "charged";
+		}
+
+		public void undo(String wrong) {
+		}
+
 	}
 
 	static class BudgetedPlan {
