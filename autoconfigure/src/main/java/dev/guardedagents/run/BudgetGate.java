@@ -8,7 +8,6 @@ import dev.guardedagents.BudgetAction;
 import dev.guardedagents.BudgetExceededException;
 import dev.guardedagents.BudgetWarningEvent;
 import dev.guardedagents.ModelUsage;
-import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
@@ -127,10 +126,7 @@ final class BudgetGate {
 			throw open(execution, seq, message);
 		}
 		if (review.status() == ReviewStatus.PENDING) {
-			if (!reviews.park(execution.runId(), execution.epoch(), this.engine.now())) {
-				throw this.engine.signal(execution);
-			}
-			throw RunSignal.suspended(execution.runId(), review.id());
+			throw this.engine.parking().waitFor(execution, review);
 		}
 		Verdict verdict = new Verdict(review.status(), review.id(), review.reviewer(), review.comment(),
 				review.edits());
@@ -158,12 +154,7 @@ final class BudgetGate {
 						+ "to set new caps, reject to fail the run.",
 				this.engine.codec().writeBudgetPayload(budget.profile().name(), budget.profile().caps()),
 				TimeoutOutcome.REJECT, now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
-		if (!this.engine.reviews().openAndPark(review, new JdbcReviewStore.Escalation(null, null), execution.epoch())) {
-			return this.engine.signal(execution);
-		}
-		this.engine.observer().stepExecuted(BUDGET, StepKind.CHECKPOINT, "escalated", Duration.ZERO);
-		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
-		return RunSignal.suspended(execution.runId(), review.id());
+		return this.engine.parking().open(execution, review, null, StepKind.CHECKPOINT);
 	}
 
 }

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.guardedagents.CompensationStatus;
-import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.RunStatus;
@@ -184,10 +183,7 @@ final class Compensations {
 			return new ReviewStatusOrRetry(null, 1);
 		}
 		if (review.status() == ReviewStatus.PENDING) {
-			if (!reviews.park(execution.runId(), execution.epoch(), this.engine.now())) {
-				throw this.engine.signal(execution);
-			}
-			throw RunSignal.suspended(execution.runId(), review.id());
+			throw this.engine.parking().waitFor(execution, review);
 		}
 		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.engine.now();
 		Duration waited = Duration.between(review.createdAt(), decidedAt);
@@ -225,12 +221,7 @@ final class Compensations {
 				this.engine.codec()
 					.writeCompensationPayload(step.name(), step.seq(), String.valueOf(step.input()), failure, attempts),
 				TimeoutOutcome.REJECT, now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
-		if (!this.engine.reviews().openAndPark(review, new JdbcReviewStore.Escalation(null, null), execution.epoch())) {
-			return this.engine.signal(execution);
-		}
-		this.engine.observer().stepExecuted(step.name(), StepKind.COMPENSATION, "escalated", Duration.ZERO);
-		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
-		return RunSignal.suspended(execution.runId(), review.id());
+		return this.engine.parking().open(execution, review, null, StepKind.COMPENSATION);
 	}
 
 	/**

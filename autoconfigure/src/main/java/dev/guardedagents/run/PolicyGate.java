@@ -1,13 +1,11 @@
 package dev.guardedagents.run;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.PolicyViolationException;
-import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
@@ -53,10 +51,7 @@ final class PolicyGate {
 			return null;
 		}
 		if (review.status() == ReviewStatus.PENDING) {
-			if (!reviews.park(execution.runId(), execution.epoch(), this.engine.now())) {
-				throw this.engine.signal(execution);
-			}
-			throw RunSignal.suspended(execution.runId(), review.id());
+			throw this.engine.parking().waitFor(execution, review);
 		}
 		Held held = this.engine.codec().readPolicyPayload(review.payload());
 		if (review.status() != ReviewStatus.APPROVED) {
@@ -107,12 +102,7 @@ final class PolicyGate {
 						+ ((held.output() != null) ? "answer with this output" : "run") + ", reject to fail it.",
 				this.engine.codec().writePolicyPayload(held), TimeoutOutcome.REJECT,
 				now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
-		if (!this.engine.reviews().openAndPark(review, new JdbcReviewStore.Escalation(null, null), execution.epoch())) {
-			return this.engine.signal(execution);
-		}
-		this.engine.observer().stepExecuted(held.step(), StepKind.CHECKPOINT, "escalated", Duration.ZERO);
-		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
-		return RunSignal.suspended(execution.runId(), review.id());
+		return this.engine.parking().open(execution, review, null, StepKind.CHECKPOINT);
 	}
 
 	/**

@@ -17,18 +17,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.NonDeterministicRunException;
-import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
-import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
@@ -50,7 +47,6 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -94,6 +90,12 @@ public final class RunEngine {
 
 	private final Compensations compensations;
 
+	private final Parking parking;
+
+	private final Checkpoints checkpoints;
+
+	private final ToolReviews toolReviews;
+
 	private final PolicyGate policyGate;
 
 	private final Map<String, Execution> active = new ConcurrentHashMap<>();
@@ -131,6 +133,9 @@ public final class RunEngine {
 		this.policyGate = new PolicyGate(this, policies);
 		this.budgetGate = new BudgetGate(this);
 		this.compensations = new Compensations(this);
+		this.parking = new Parking(this);
+		this.checkpoints = new Checkpoints(this);
+		this.toolReviews = new ToolReviews(this);
 		this.store = store;
 		this.guards = guards;
 		this.transactions = transactions;
@@ -182,6 +187,10 @@ public final class RunEngine {
 
 	ReviewEvents events() {
 		return this.events;
+	}
+
+	Parking parking() {
+		return this.parking;
 	}
 
 	PolicyGate policyGate() {
@@ -585,7 +594,8 @@ public final class RunEngine {
 			ReviewView review = this.reviews.findLatest(execution.runId(), seq).orElse(null);
 			if (review != null) {
 				round = review.round() + 1;
-				ToolReview decided = applyToolReview(execution, seq, kind, name, returnType, input, review);
+				ToolReviews.ToolReview decided = this.toolReviews.apply(execution, seq, kind, name, returnType, input,
+						review);
 				if (decided.overridden()) {
 					this.budgetGate.spent(execution, kind, null);
 					return decided.result();
@@ -643,7 +653,7 @@ public final class RunEngine {
 		this.observer.stepExecuted(name, kind,
 				(failure != null) ? "failed" : (outcome.fellBack() ? "fallback" : "success"), duration);
 		if (failure != null && outcome.onFailure() == FailureMode.HUMAN_REVIEW && !this.stopping) {
-			throw openToolReview(execution, seq, round, name, returnType, input, failure, outcome.attempts());
+			throw this.toolReviews.open(execution, seq, round, name, returnType, input, failure, outcome.attempts());
 		}
 		if (failure != null) {
 			if (!this.stopping) {
@@ -664,67 +674,6 @@ public final class RunEngine {
 		return outcome.result();
 	}
 
-	/**
-	 * Applies the decision on a tool that failed for good: retry (approved), override
-	 * (approved with the edit {@code result}) or abort (rejected or timed out).
-	 */
-	private ToolReview applyToolReview(Execution execution, int seq, StepKind kind, String name, Type returnType,
-			String input, ReviewView review) {
-		if (review.status() == ReviewStatus.PENDING) {
-			if (!this.reviews.park(execution.runId(), execution.epoch(), now())) {
-				throw signal(execution);
-			}
-			throw RunSignal.suspended(execution.runId(), review.id());
-		}
-		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : now();
-		if (review.status() != ReviewStatus.APPROVED) {
-			CheckpointRejectedException abort = new CheckpointRejectedException(name, review.status(),
-					review.reviewer(), review.comment());
-			record(execution,
-					new StepView(seq, kind, name, false, 0, review.createdAt(),
-							Duration.between(review.createdAt(), decidedAt), input, null, abort.getClass().getName(),
-							abort.getMessage(), execution.stepKey(seq)));
-			throw RunSignal.failRun(execution.runId(), abort);
-		}
-		String override = this.codec.overrideOf(review.edits());
-		if (override == null) {
-			return ToolReview.RETRY;
-		}
-		Object result = this.codec.readResult(override, returnType);
-		record(execution, new StepView(seq, kind, name, true, 0, review.createdAt(),
-				Duration.between(review.createdAt(), decidedAt), input, override, null, null, execution.stepKey(seq)));
-		return new ToolReview(true, result);
-	}
-
-	private RunSignal openToolReview(Execution execution, int seq, int round, String name, Type returnType,
-			String input, Throwable failure, int attempts) {
-		Instant now = now();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, round, name,
-				ReviewStatus.PENDING, null,
-				"Tool '" + name + "' failed after " + attempts + " attempts: " + failure.getMessage()
-						+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
-				this.codec.writeFailurePayload(input, failure, attempts, returnType), TimeoutOutcome.REJECT,
-				now.plus(this.settings.reviewTimeout()), null, null, null, now, null);
-		if (!this.reviews.openAndPark(review, new JdbcReviewStore.Escalation(null, null), execution.epoch())) {
-			return signal(execution);
-		}
-		this.observer.stepExecuted(name, StepKind.TOOL, "escalated", Duration.ZERO);
-		this.events.publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
-		return RunSignal.suspended(execution.runId(), review.id());
-	}
-
-	/**
-	 * What a decision on a failed tool means for the step.
-	 *
-	 * @param overridden whether the reviewer supplied the result
-	 * @param result the supplied result
-	 */
-	private record ToolReview(boolean overridden, @Nullable Object result) {
-
-		static final ToolReview RETRY = new ToolReview(false, null);
-
-	}
-
 	private static @Nullable Object unguarded(GuardedCalls.Called called) throws Throwable {
 		if (called.failure() != null) {
 			throw called.failure();
@@ -737,76 +686,7 @@ public final class RunEngine {
 	 * decision taken, then runs the method as a step.
 	 */
 	@Nullable Object invokeCheckpoint(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint) throws Throwable {
-		Execution execution = RunContextHolder.execution();
-		if (execution == null || execution.inStep()) {
-			return invocation.proceed();
-		}
-		if (!checkpoint.applies(invocation.getArguments())) {
-			return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
-					this.guards.guard(checkpoint.method(), checkpoint.toolName()), null, false);
-		}
-		if (execution.isCancelled()) {
-			throw RunSignal.cancelled(execution.runId());
-		}
-		int seq = execution.nextSeq();
-		StepView recorded = execution.recorded(seq);
-		if (recorded != null) {
-			checkReplay(execution, recorded, StepKind.CHECKPOINT, checkpoint.name());
-			return act(invocation, checkpoint, this.codec.readVerdict(recorded.output()));
-		}
-		if (execution.poison() != null) {
-			throw execution.poison();
-		}
-		ReviewView review = execution.isResumed() ? this.reviews.findLatest(execution.runId(), seq).orElse(null) : null;
-		if (review == null) {
-			throw openReview(execution, seq, checkpoint, invocation.getArguments());
-		}
-		if (review.status() == ReviewStatus.PENDING) {
-			if (!this.reviews.park(execution.runId(), execution.epoch(), now())) {
-				throw signal(execution);
-			}
-			throw RunSignal.suspended(execution.runId(), review.id());
-		}
-		Verdict verdict = new Verdict(review.status(), review.id(), review.reviewer(), review.comment(),
-				review.edits());
-		boolean approved = verdict.status() == ReviewStatus.APPROVED;
-		String rejection = approved ? null : verdict.rejection(checkpoint.name()).getMessage();
-		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : now();
-		record(execution, new StepView(seq, StepKind.CHECKPOINT, checkpoint.name(), approved, 1, review.createdAt(),
-				Duration.between(review.createdAt(), decidedAt), review.payload(), this.codec.writeVerdict(verdict),
-				approved ? null : CheckpointRejectedException.class.getName(), rejection, execution.stepKey(seq)));
-		return act(invocation, checkpoint, verdict);
-	}
-
-	private RunSignal openReview(Execution execution, int seq, AgentRunRegistry.Checkpoint checkpoint, Object[] args) {
-		Instant now = now();
-		Duration timeout = (checkpoint.timeout() != null) ? checkpoint.timeout() : this.settings.reviewTimeout();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, checkpoint.name(),
-				ReviewStatus.PENDING, checkpoint.reviewers(), checkpoint.summary(args),
-				this.codec.writePayload(checkpoint, args), checkpoint.onTimeout(), now.plus(timeout), null, null, null,
-				now, null);
-		Duration escalationTimeout = (checkpoint.escalationTimeout() != null) ? checkpoint.escalationTimeout()
-				: timeout;
-		if (!this.reviews.openAndPark(review,
-				new JdbcReviewStore.Escalation(checkpoint.escalateTo(), escalationTimeout.toMillis()),
-				execution.epoch())) {
-			return signal(execution);
-		}
-		this.observer.stepExecuted(checkpoint.name(), StepKind.CHECKPOINT, "escalated", Duration.ZERO);
-		this.events.publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
-		return RunSignal.suspended(execution.runId(), review.id());
-	}
-
-	private @Nullable Object act(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint, Verdict verdict)
-			throws Throwable {
-		if (verdict.status() != ReviewStatus.APPROVED) {
-			throw verdict.rejection(checkpoint.name());
-		}
-		if (verdict.edits() != null && invocation instanceof ProxyMethodInvocation proxyInvocation) {
-			proxyInvocation.setArguments(this.codec.applyEdits(checkpoint, invocation.getArguments(), verdict.edits()));
-		}
-		return invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
-				this.guards.guard(checkpoint.method(), checkpoint.toolName()), null, false);
+		return this.checkpoints.invoke(invocation, checkpoint);
 	}
 
 	private @Nullable Object replay(Execution execution, StepView recorded, StepKind kind, String name, Type returnType,

@@ -1,0 +1,81 @@
+package dev.guardedagents.run;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.guardedagents.CheckpointRejectedException;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.TimeoutOutcome;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The reviews of tools that failed for good with {@code onFailure = HUMAN_REVIEW}: the
+ * run parks, and the reviewer retries the tool, supplies its result, or aborts the run.
+ */
+final class ToolReviews {
+
+	private final RunEngine engine;
+
+	ToolReviews(RunEngine engine) {
+		this.engine = engine;
+	}
+
+	/**
+	 * Applies the decision on a tool that failed for good: retry (approved), override
+	 * (approved with the edit {@code result}) or abort (rejected or timed out).
+	 */
+	ToolReview apply(Execution execution, int seq, StepKind kind, String name, Type returnType, String input,
+			ReviewView review) {
+		if (review.status() == ReviewStatus.PENDING) {
+			throw this.engine.parking().waitFor(execution, review);
+		}
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.engine.now();
+		if (review.status() != ReviewStatus.APPROVED) {
+			CheckpointRejectedException abort = new CheckpointRejectedException(name, review.status(),
+					review.reviewer(), review.comment());
+			this.engine.record(execution,
+					new StepView(seq, kind, name, false, 0, review.createdAt(),
+							Duration.between(review.createdAt(), decidedAt), input, null, abort.getClass().getName(),
+							abort.getMessage(), execution.stepKey(seq)));
+			throw RunSignal.failRun(execution.runId(), abort);
+		}
+		String override = this.engine.codec().overrideOf(review.edits());
+		if (override == null) {
+			return ToolReview.RETRY;
+		}
+		Object result = this.engine.codec().readResult(override, returnType);
+		this.engine.record(execution, new StepView(seq, kind, name, true, 0, review.createdAt(),
+				Duration.between(review.createdAt(), decidedAt), input, override, null, null, execution.stepKey(seq)));
+		return new ToolReview(true, result);
+	}
+
+	RunSignal open(Execution execution, int seq, int round, String name, Type returnType, String input,
+			Throwable failure, int attempts) {
+		Instant now = this.engine.now();
+		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, round, name,
+				ReviewStatus.PENDING, null,
+				"Tool '" + name + "' failed after " + attempts + " attempts: " + failure.getMessage()
+						+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
+				this.engine.codec().writeFailurePayload(input, failure, attempts, returnType), TimeoutOutcome.REJECT,
+				now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
+		return this.engine.parking().open(execution, review, null, StepKind.TOOL);
+	}
+
+	/**
+	 * What a decision on a failed tool means for the step.
+	 *
+	 * @param overridden whether the reviewer supplied the result
+	 * @param result the supplied result
+	 */
+	record ToolReview(boolean overridden, @Nullable Object result) {
+
+		static final ToolReview RETRY = new ToolReview(false, null);
+
+	}
+
+}
