@@ -2,17 +2,48 @@ package dev.guardedagents.benchmarks;
 
 import dev.guardedagents.AgentRun;
 
+import org.springframework.ai.chat.client.ChatClient;
+
 /**
- * The plans measured by the benchmarks: runs of no-op steps.
+ * The plans measured by the benchmarks: runs of no-op steps, and of model calls to a
+ * model that answers at once.
  */
 public class BenchmarkAgent {
 
 	private final NoopTools tools;
 
+	private final ChatClient chat;
+
 	private volatile long[] timings = new long[0];
 
-	BenchmarkAgent(NoopTools tools) {
+	BenchmarkAgent(NoopTools tools, ChatClient chat) {
 		this.tools = tools;
+		this.chat = chat;
+	}
+
+	/**
+	 * Returns the client of the model calls, with our advisors.
+	 * @return the client
+	 */
+	public ChatClient chat() {
+		return this.chat;
+	}
+
+	/**
+	 * A run of {@code count} model calls, each timed from the plan.
+	 * @param count the number of calls
+	 * @return the number of calls
+	 */
+	@AgentRun(name = "bench-timed-model-calls")
+	public int timedModelCalls(int count) {
+		long[] timings = new long[count];
+		for (int i = 0; i < count; i++) {
+			long start = System.nanoTime();
+			this.chat.prompt().user("question " + i).call().content();
+			timings[i] = System.nanoTime() - start;
+		}
+		this.timings = timings;
+		return count;
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package dev.guardedagents.benchmarks;
 
+import dev.guardedagents.llm.GuardedChatAdvisors;
+
+import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -17,8 +20,9 @@ public class BenchmarkApplication {
 	}
 
 	@Bean
-	BenchmarkAgent benchmarkAgent(NoopTools tools) {
-		return new BenchmarkAgent(tools);
+	BenchmarkAgent benchmarkAgent(NoopTools tools, GuardedChatAdvisors advisors) {
+		return new BenchmarkAgent(tools,
+				ChatClient.builder(new InstantChatModel()).defaultAdvisors(advisors.tools(), advisors.model()).build());
 	}
 
 }

@@ -34,6 +34,7 @@ import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 
+import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -113,6 +114,7 @@ public final class Benchmarks {
 				statement.execute(String.format(FLOOR_TABLE, textType));
 			}
 			stepOverhead(app);
+			modelStepOverhead(app);
 			throughput(app);
 			prepareInterrupted(app.getBean(JdbcRunStore.class));
 		}
@@ -217,6 +219,53 @@ public final class Benchmarks {
 				mean(stepAll) / 1e6, percentile(stepAll, 0.99) / 1e6));
 		line(String.format(Locale.ROOT, "| **ratio step / floor** | **%.2fx** (rounds %.2f-%.2f) | %.2fx | |",
 				medianOf(medianRatios), min(medianRatios), max(medianRatios), medianOf(meanRatios)));
+	}
+
+	/**
+	 * Model calls to a model that answers at once: a plain Spring AI client, and the same
+	 * calls as journaled LLM steps in a run, against the floor of a plain client call
+	 * plus one insert + commit.
+	 */
+	private void modelStepOverhead(ConfigurableApplicationContext app) throws SQLException {
+		DataSource dataSource = app.getBean(DataSource.class);
+		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
+		ChatClient plain = ChatClient.builder(new InstantChatModel()).build();
+		List<Double> ratios = new ArrayList<>();
+		long[] plainAll = new long[0];
+		long[] floorAll = new long[0];
+		long[] stepAll = new long[0];
+		for (int round = 0; round < ROUNDS; round++) {
+			long[] calls = new long[STEPS_PER_ROUND];
+			for (int i = 0; i < STEPS_PER_ROUND; i++) {
+				long start = System.nanoTime();
+				plain.prompt().user("question " + i).call().content();
+				calls[i] = System.nanoTime() - start;
+			}
+			long[] floor = floor(dataSource, STEPS_PER_ROUND);
+			agent.timedModelCalls(STEPS_PER_ROUND);
+			long[] steps = agent.lastTimings();
+			if (round >= WARMUP_ROUNDS) {
+				ratios.add(median(steps) / (median(calls) + median(floor)));
+				plainAll = concat(plainAll, calls);
+				floorAll = concat(floorAll, floor);
+				stepAll = concat(stepAll, steps);
+			}
+		}
+		line("\n### Per-call overhead of a journaled model call in a run\n");
+		line("A model that answers at once; a plain `ChatClient` call, the floor insert + commit, then the same call "
+				+ "through our advisors as an LLM step (request and response records, usage, cost, guard). "
+				+ (ROUNDS - WARMUP_ROUNDS) + " rounds of " + STEPS_PER_ROUND + " calls after " + WARMUP_ROUNDS
+				+ " warm-up rounds; ratio per round, then their median.\n");
+		line("| | p50 | mean | p99 |");
+		line("|---|---|---|---|");
+		line(String.format(Locale.ROOT, "| plain ChatClient call | %.3f ms | %.3f ms | %.3f ms |",
+				median(plainAll) / 1e6, mean(plainAll) / 1e6, percentile(plainAll, 0.99) / 1e6));
+		line(String.format(Locale.ROOT, "| floor insert + commit | %.3f ms | %.3f ms | %.3f ms |",
+				median(floorAll) / 1e6, mean(floorAll) / 1e6, percentile(floorAll, 0.99) / 1e6));
+		line(String.format(Locale.ROOT, "| LLM step in a run | %.3f ms | %.3f ms | %.3f ms |", median(stepAll) / 1e6,
+				mean(stepAll) / 1e6, percentile(stepAll, 0.99) / 1e6));
+		line(String.format(Locale.ROOT, "| **ratio step / (plain call + floor)** | **%.2fx** (rounds %.2f-%.2f) | | |",
+				medianOf(ratios), min(ratios), max(ratios)));
 	}
 
 	private static long[] floor(DataSource dataSource, int count) throws SQLException {
