@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.InvalidReviewDecisionException;
 import dev.guardedagents.ReviewDecision;
@@ -134,6 +135,19 @@ abstract class CompensationTests {
 		assertThat(this.reviews.list(ReviewStatus.PENDING, handle.runId(), null)).isEmpty();
 		assertThat(this.runs.steps(handle.runId())).extracting(StepView::kind)
 			.containsExactly(StepKind.TOOL, StepKind.TOOL, StepKind.COMPENSATION, StepKind.COMPENSATION);
+	}
+
+	@Test
+	void aRunAbortedByAReviewerUndoesItsCompletedSteps() {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.waitForConfirmation("abort"));
+		awaitStatus(handle.runId(), RunStatus.WAITING);
+
+		this.reviews.decide(pending(handle.runId()).id(), ReviewDecision.reject("ops", "not this one"));
+
+		RunView ended = awaitStatus(handle.runId(), RunStatus.FAILED);
+		assertThat(ended.errorType()).isEqualTo(CheckpointRejectedException.class.getName());
+		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(Saga.undone).containsExactly("refund 200", "release reservation-abort");
 	}
 
 	private RunView latest(String name) {
