@@ -9,6 +9,8 @@ public class StepFailedException extends RuntimeException {
 
 	private final String errorType;
 
+	private final String recordedMessage;
+
 	/**
 	 * Creates a new instance.
 	 * @param errorType the class name of the recorded exception
@@ -17,6 +19,15 @@ public class StepFailedException extends RuntimeException {
 	public StepFailedException(String errorType, String message) {
 		super(errorType + ": " + message);
 		this.errorType = errorType;
+		this.recordedMessage = message;
+	}
+
+	/**
+	 * Returns the message of the recorded exception.
+	 * @return the recorded message
+	 */
+	public String getRecordedMessage() {
+		return this.recordedMessage;
 	}
 
 	/**

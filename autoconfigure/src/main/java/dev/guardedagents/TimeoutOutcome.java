@@ -23,7 +23,8 @@ public enum TimeoutOutcome {
 	ESCALATE,
 
 	/**
-	 * The run fails.
+	 * The run fails with {@link CheckpointRejectedException} (which the plan cannot
+	 * catch), and its completed steps are compensated.
 	 */
 	FAIL_RUN
 

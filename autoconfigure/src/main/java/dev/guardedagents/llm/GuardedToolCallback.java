@@ -1,5 +1,6 @@
 package dev.guardedagents.llm;
 
+import dev.guardedagents.StepFailedException;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.run.AgentRunRegistry;
 import dev.guardedagents.run.ExternalSteps;
@@ -61,6 +62,11 @@ final class GuardedToolCallback implements ToolCallback {
 		}
 		catch (ToolExecutionException | Error ex) {
 			throw ex;
+		}
+		catch (StepFailedException ex) {
+			// a failure replayed from the journal: the model gets the text it got the
+			// first time
+			throw new ToolExecutionException(getToolDefinition(), new IllegalStateException(ex.getRecordedMessage()));
 		}
 		catch (Throwable ex) {
 			throw new ToolExecutionException(getToolDefinition(), ex);

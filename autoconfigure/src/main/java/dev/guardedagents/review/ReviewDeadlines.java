@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
@@ -135,12 +134,9 @@ public final class ReviewDeadlines implements SmartLifecycle {
 			this.events.publish(new ReviewEvent(ReviewEvent.Type.ESCALATED, next));
 			return true;
 		}
-		boolean applied = (outcome == TimeoutOutcome.FAIL_RUN)
-				? this.store.timeOutAndFailRun(review, CheckpointRejectedException.class.getName(),
-						"Checkpoint '" + review.checkpoint() + "' was not decided in time", now)
-				: this.store.decide(review.id(),
-						(outcome == TimeoutOutcome.APPROVE) ? ReviewStatus.APPROVED : ReviewStatus.TIMED_OUT, null,
-						"no decision before " + review.deadline(), null, now);
+		boolean applied = this.store.decide(review.id(),
+				(outcome == TimeoutOutcome.APPROVE) ? ReviewStatus.APPROVED : ReviewStatus.TIMED_OUT, null,
+				"no decision before " + review.deadline(), null, now);
 		if (applied) {
 			this.events
 				.publish(new ReviewEvent(ReviewEvent.Type.TIMED_OUT, this.store.find(review.id()).orElseThrow()));

@@ -1,6 +1,7 @@
 package dev.guardedagents.run;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Arrays;
@@ -122,8 +123,8 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 				undo = candidate;
 			}
 			else if (types.length == parameters.length + 1 && method.getReturnType() != void.class
-					&& Arrays.equals(Arrays.copyOf(types, parameters.length), parameters) && types[parameters.length]
-						.isAssignableFrom(ClassUtils.resolvePrimitiveIfNecessary(method.getReturnType()))) {
+					&& Arrays.equals(Arrays.copyOf(types, parameters.length), parameters)
+					&& ClassUtils.isAssignable(types[parameters.length], method.getReturnType())) {
 				undo = candidate;
 				withResult = true;
 			}
@@ -132,6 +133,11 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			throw new BeanInitializationException(where + " names no method of " + targetClass.getName()
 					+ " that takes the tool's parameters " + Arrays.toString(parameters)
 					+ ", optionally followed by its result (" + method.getReturnType().getName() + ")");
+		}
+		int modifiers = undo.getModifiers();
+		if (!Modifier.isPublic(modifiers) || Modifier.isFinal(modifiers) || Modifier.isStatic(modifiers)) {
+			throw new BeanInitializationException(where + " names " + undo.toGenericString()
+					+ ", which must be public, not final and not static: it is called through the bean's proxy");
 		}
 		ReflectionUtils.makeAccessible(undo);
 		Compensation compensation = new Compensation(tool, bean, method, undo, withResult);
@@ -158,6 +164,14 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	 */
 	boolean hasCompensations() {
 		return !this.compensations.isEmpty();
+	}
+
+	/**
+	 * Returns the names of the tools that have compensations.
+	 * @return the tool names
+	 */
+	Set<String> compensatedTools() {
+		return this.compensations.keySet();
 	}
 
 	private void register(Class<?> targetClass, Method method, HumanCheckpoint annotation) {

@@ -9,6 +9,7 @@ import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.store.JdbcReviewStore;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -54,7 +55,7 @@ final class Checkpoints {
 			throw execution.poison();
 		}
 		ReviewView review = execution.isResumed()
-				? this.engine.reviews().findLatest(execution.runId(), seq).orElse(null) : null;
+				? this.engine.reviews().findLatest(execution.runId(), seq, checkpoint.name()).orElse(null) : null;
 		if (review == null) {
 			throw openReview(execution, seq, checkpoint, invocation.getArguments());
 		}
@@ -91,6 +92,9 @@ final class Checkpoints {
 
 	private @Nullable Object act(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint, Verdict verdict)
 			throws Throwable {
+		if (verdict.status() == ReviewStatus.TIMED_OUT && checkpoint.onTimeout() == TimeoutOutcome.FAIL_RUN) {
+			throw RunSignal.failRun(RunContextHolder.execution().runId(), verdict.rejection(checkpoint.name()));
+		}
 		if (verdict.status() != ReviewStatus.APPROVED) {
 			throw verdict.rejection(checkpoint.name());
 		}

@@ -43,7 +43,7 @@ final class Compensations {
 	/**
 	 * Whether a journal has completed steps to compensate.
 	 */
-	boolean hasWork(List<StepView> journal) {
+	private boolean hasWork(List<StepView> journal) {
 		return !toUndo(journal).isEmpty();
 	}
 
@@ -107,10 +107,19 @@ final class Compensations {
 
 	private List<StepView> toUndo(List<StepView> journal) {
 		return journal.stream()
-			.filter((step) -> step.kind() == StepKind.TOOL && step.succeeded()
-					&& this.engine.registry().compensation(step.name()) != null)
+			.filter((step) -> compensable(step) && this.engine.registry().compensation(step.name()) != null)
 			.sorted(Comparator.comparingInt(StepView::seq).reversed())
 			.toList();
+	}
+
+	/**
+	 * Whether a step caused a side effect this run must undo: a tool step that ran and
+	 * succeeded. Not a step answered from an idempotency key another run completed, nor a
+	 * result a reviewer supplied, nor a fallback's answer (recorded with no attempt of
+	 * the tool that succeeded).
+	 */
+	static boolean compensable(StepView step) {
+		return step.kind() == StepKind.TOOL && step.succeeded() && step.attempts() > 0 && !step.fellBack();
 	}
 
 	/**
@@ -143,10 +152,8 @@ final class Compensations {
 		if (failure == null) {
 			this.engine.record(execution,
 					new StepView(seq, StepKind.COMPENSATION, step.name(), true, outcome.attempts(), startedAt, duration,
-							step.input(),
-							this.engine.codec()
-								.writeResult(outcome.result(), compensation.undo().getGenericReturnType()),
-							null, null, execution.stepKey(seq)));
+							step.input(), this.engine.codec().writeOutput(outcome.result()), null, null,
+							execution.stepKey(seq)));
 			return true;
 		}
 		if (this.engine.isStopping()) {
@@ -176,9 +183,7 @@ final class Compensations {
 	 * Applies a reviewer's decision on a compensation that failed before.
 	 */
 	private ReviewStatusOrRetry decided(Execution execution, StepView step, int seq, JdbcReviewStore reviews) {
-		ReviewView review = reviews.findLatest(execution.runId(), seq)
-			.filter((found) -> REVIEW.equals(found.checkpoint()))
-			.orElse(null);
+		ReviewView review = reviews.findLatest(execution.runId(), seq, REVIEW).orElse(null);
 		if (review == null) {
 			return new ReviewStatusOrRetry(null, 1);
 		}

@@ -5,7 +5,6 @@ import java.time.Instant;
 
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.ModelUsage;
-import dev.guardedagents.StepFailedException;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.guard.Guarded;
@@ -102,7 +101,7 @@ public final class ExternalSteps {
 			if (recorded.succeeded()) {
 				return new Outcome(recorded.output(), recorded.usage(), true);
 			}
-			throw new StepFailedException(recorded.errorType(), recorded.errorMessage());
+			throw JsonCodec.recreate(recorded.errorType(), recorded.errorMessage());
 		}
 		if (execution.poison() != null) {
 			throw execution.poison();
@@ -113,7 +112,7 @@ public final class ExternalSteps {
 		long start = System.nanoTime();
 		PolicyGate.Decision decision = policies.decided(execution, seq);
 		if (decision != null && decision.output() != null) {
-			return recorded(execution, kind, name, seq, input, startedAt, start, 0, null,
+			return recorded(execution, kind, name, seq, input, startedAt, start, 1, null,
 					new ModelCall.Result(decision.output(), decision.usage()));
 		}
 		Throwable failure = (decision != null) ? decision.rejection()

@@ -42,10 +42,11 @@ final class GuardedCalls {
 	 * that claimed it (resumed after a crash) executes it again.
 	 */
 	Called call(ToolGuard guard, MethodInvocation invocation, String tool, @Nullable String key, @Nullable String runId,
-			Type returnType, boolean journaled) throws InterruptedException {
+			Type returnType, boolean journaled, @Nullable OutputCheck check) throws InterruptedException {
 		if (key == null) {
 			Guarded outcome = guard.call(invocation);
-			return journaled ? serialized(outcome, tool, returnType) : new Called(outcome, outcome.failure(), null);
+			return journaled ? checked(serialized(outcome, tool, returnType), check)
+					: new Called(outcome, outcome.failure(), null);
 		}
 		String owner = (runId != null) ? runId : "call:" + UUID.randomUUID();
 		long deadline = System.nanoTime() + this.wait.toNanos();
@@ -56,8 +57,10 @@ final class GuardedCalls {
 				continue;
 			}
 			if (claim.completed()) {
-				Guarded recorded = new Guarded(this.codec.readResult(claim.output(), returnType), null, 0, List.of(),
-						false, guard.settings().onFailure());
+				// attempts: 1 when this run made the call before it crashed, 0 when
+				// another run did
+				Guarded recorded = new Guarded(this.codec.readResult(claim.output(), returnType), null,
+						claim.owner().equals(owner) ? 1 : 0, List.of(), false, guard.settings().onFailure());
 				return new Called(recorded, null, claim.output());
 			}
 			if (claim.owner().equals(owner)) {
@@ -69,7 +72,14 @@ final class GuardedCalls {
 			Thread.sleep(pause);
 			pause = Math.min(pause * 2, 200);
 		}
-		Called called = serialized(guard.call(invocation), tool, returnType);
+		Called called;
+		try {
+			called = checked(serialized(guard.call(invocation), tool, returnType), check);
+		}
+		catch (Error signal) {
+			this.idempotency.release(tool, key, owner);
+			throw signal;
+		}
 		if (called.output() != null) {
 			this.idempotency.complete(tool, key, owner, called.output(), this.clock.instant());
 		}
@@ -77,6 +87,18 @@ final class GuardedCalls {
 			this.idempotency.release(tool, key, owner);
 		}
 		return called;
+	}
+
+	/**
+	 * Checks an output before it is recorded or completes a key: a denied output fails
+	 * the call, and one sent to review parks the run (the check throws its signal).
+	 */
+	private static Called checked(Called called, @Nullable OutputCheck check) {
+		if (check == null || called.output() == null) {
+			return called;
+		}
+		Throwable denied = check.check(called.output());
+		return (denied != null) ? new Called(called.outcome(), denied, null) : called;
 	}
 
 	/**
@@ -94,6 +116,21 @@ final class GuardedCalls {
 			return new Called(outcome, new IllegalStateException("The result of step '" + tool
 					+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex), null);
 		}
+	}
+
+	/**
+	 * A check of a call's output, as JSON.
+	 */
+	@FunctionalInterface
+	interface OutputCheck {
+
+		/**
+		 * Checks an output.
+		 * @param output the output as JSON
+		 * @return the failure of a denied output, or {@code null}
+		 */
+		@Nullable Throwable check(String output);
+
 	}
 
 	/**

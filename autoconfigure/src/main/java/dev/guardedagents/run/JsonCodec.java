@@ -200,6 +200,19 @@ final class JsonCodec {
 	}
 
 	/**
+	 * Writes an output that is never read back (what a compensation returned): best
+	 * effort, for operators only.
+	 */
+	String writeOutput(@Nullable Object value) {
+		try {
+			return this.mapper.writeValueAsString(value);
+		}
+		catch (JacksonException ex) {
+			return this.mapper.writeValueAsString("<not serializable: " + ex.getOriginalMessage() + ">");
+		}
+	}
+
+	/**
 	 * Writes a result with its declared type, after checking it can be read back.
 	 * @throws JacksonException if it cannot
 	 */
@@ -244,6 +257,24 @@ final class JsonCodec {
 			if (Throwable.class.isAssignableFrom(type) && canThrow(type, method)) {
 				Constructor<?> constructor = type.getConstructor(String.class);
 				return (Throwable) constructor.newInstance(message);
+			}
+		}
+		catch (ReflectiveOperationException | LinkageError ex) {
+			// fall through to the generic exception
+		}
+		return new StepFailedException(errorType, message);
+	}
+
+	/**
+	 * Recreates a recorded failure of a step that is not a method (a model call, a tool
+	 * the model picked): its unchecked type when it has a message constructor, else a
+	 * {@link StepFailedException}.
+	 */
+	static Throwable recreate(String errorType, @Nullable String message) {
+		try {
+			Class<?> type = ClassUtils.forName(errorType, JsonCodec.class.getClassLoader());
+			if (RuntimeException.class.isAssignableFrom(type)) {
+				return (Throwable) type.getConstructor(String.class).newInstance(message);
 			}
 		}
 		catch (ReflectiveOperationException | LinkageError ex) {

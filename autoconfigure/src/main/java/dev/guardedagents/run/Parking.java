@@ -8,6 +8,8 @@ import dev.guardedagents.StepKind;
 import dev.guardedagents.store.JdbcReviewStore;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
+
 /**
  * Parks runs for reviewers: opens a review and makes the run {@code WAITING} in one
  * transaction, fenced by the execution's epoch, and returns the signal that unwinds the
@@ -23,17 +25,32 @@ final class Parking {
 	}
 
 	/**
-	 * Opens a review and parks the run.
+	 * Opens a review and parks the run. Its round follows the latest review of any kind
+	 * at the same position, which several kinds of review may share.
 	 * @param escalation where the review escalates to, or {@code null} for nowhere
 	 * @param kind the kind of step the review stands for, for the metrics
 	 * @return the signal to throw: suspended, or the reason the run could not be parked
 	 */
-	RunSignal open(Execution execution, ReviewView review, JdbcReviewStore.@Nullable Escalation escalation,
+	RunSignal open(Execution execution, ReviewView proposed, JdbcReviewStore.@Nullable Escalation escalation,
 			StepKind kind) {
-		if (!this.engine.reviews()
-			.openAndPark(review, (escalation != null) ? escalation : new JdbcReviewStore.Escalation(null, null),
-					execution.epoch())) {
-			return this.engine.signal(execution);
+		ReviewView review;
+		try {
+			int round = this.engine.reviews()
+				.findLatest(execution.runId(), proposed.seq())
+				.map((latest) -> Math.max(latest.round() + 1, proposed.round()))
+				.orElse(proposed.round());
+			review = new ReviewView(proposed.id(), proposed.runId(), proposed.seq(), round, proposed.checkpoint(),
+					proposed.status(), proposed.reviewers(), proposed.summary(), proposed.payload(),
+					proposed.onTimeout(), proposed.deadline(), proposed.reviewer(), proposed.comment(),
+					proposed.edits(), proposed.createdAt(), proposed.decidedAt());
+			if (!this.engine.reviews()
+				.openAndPark(review, (escalation != null) ? escalation : new JdbcReviewStore.Escalation(null, null),
+						execution.epoch())) {
+				return this.engine.signal(execution);
+			}
+		}
+		catch (DataAccessException ex) {
+			return RunSignal.journalFailed(execution.runId(), ex);
 		}
 		this.engine.observer().stepExecuted(review.checkpoint(), kind, "escalated", Duration.ZERO);
 		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
@@ -45,8 +62,13 @@ final class Parking {
 	 * @return the signal to throw
 	 */
 	RunSignal waitFor(Execution execution, ReviewView review) {
-		if (!this.engine.reviews().park(execution.runId(), execution.epoch(), this.engine.now())) {
-			return this.engine.signal(execution);
+		try {
+			if (!this.engine.reviews().park(execution.runId(), execution.epoch(), this.engine.now())) {
+				return this.engine.signal(execution);
+			}
+		}
+		catch (DataAccessException ex) {
+			return RunSignal.journalFailed(execution.runId(), ex);
 		}
 		return RunSignal.suspended(execution.runId(), review.id());
 	}

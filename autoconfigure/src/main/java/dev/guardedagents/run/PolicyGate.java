@@ -44,9 +44,7 @@ final class PolicyGate {
 			return null;
 		}
 		JdbcReviewStore reviews = this.engine.reviews();
-		ReviewView review = reviews.findLatest(execution.runId(), seq)
-			.filter((found) -> POLICY.equals(found.checkpoint()))
-			.orElse(null);
+		ReviewView review = reviews.findLatest(execution.runId(), seq, POLICY).orElse(null);
 		if (review == null) {
 			return null;
 		}

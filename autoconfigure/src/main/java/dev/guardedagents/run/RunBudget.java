@@ -71,7 +71,9 @@ final class RunBudget {
 	}
 
 	/**
-	 * Checks the caps before a call: a call may not start once a cap is reached.
+	 * Checks the caps before a call: a call may not start once a cap is reached. The caps
+	 * a cheaper model does not help with come first, so that a degraded run still halts
+	 * on them.
 	 */
 	@Nullable Exceeded before(StepKind kind, Instant now) {
 		Duration elapsed = Duration.between(this.startedAt, now);
@@ -79,6 +81,10 @@ final class RunBudget {
 			return new Exceeded(BudgetProfile.MAX_WALL_TIME, elapsed.toString(), this.caps.maxWallTime().toString());
 		}
 		if (kind == StepKind.LLM) {
+			if (this.caps.maxModelCalls() != null && this.modelCalls >= this.caps.maxModelCalls()) {
+				return new Exceeded(BudgetProfile.MAX_MODEL_CALLS, String.valueOf(this.modelCalls),
+						String.valueOf(this.caps.maxModelCalls()));
+			}
 			if (this.caps.maxCost() != null && this.cost.compareTo(this.caps.maxCost()) >= 0) {
 				return new Exceeded(BudgetProfile.MAX_COST, this.cost.toPlainString() + " USD",
 						this.caps.maxCost().toPlainString() + " USD");
@@ -86,10 +92,6 @@ final class RunBudget {
 			if (this.caps.maxTokens() != null && this.tokens >= this.caps.maxTokens()) {
 				return new Exceeded(BudgetProfile.MAX_TOKENS, String.valueOf(this.tokens),
 						String.valueOf(this.caps.maxTokens()));
-			}
-			if (this.caps.maxModelCalls() != null && this.modelCalls >= this.caps.maxModelCalls()) {
-				return new Exceeded(BudgetProfile.MAX_MODEL_CALLS, String.valueOf(this.modelCalls),
-						String.valueOf(this.caps.maxModelCalls()));
 			}
 		}
 		if (kind == StepKind.TOOL && this.caps.maxToolCalls() != null && this.toolCalls >= this.caps.maxToolCalls()) {

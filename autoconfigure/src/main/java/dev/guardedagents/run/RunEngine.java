@@ -344,6 +344,7 @@ public final class RunEngine {
 		if (plan == null || !plan.version().equals(run.version())) {
 			logger.warn("Run " + runId + " (" + run.name() + " version " + run.version()
 					+ ") has no matching plan here; released for an instance that has it");
+			this.store.releaseLease(runId, epoch, now());
 			return;
 		}
 		List<StepView> journal = this.store.steps(runId);
@@ -521,8 +522,14 @@ public final class RunEngine {
 	}
 
 	private void fail(Execution execution, Throwable failure) {
-		execution.done().completeExceptionally(failure);
-		if (this.compensations.afterFailure(execution, failure)) {
+		boolean compensating;
+		try {
+			compensating = this.compensations.afterFailure(execution, failure);
+		}
+		finally {
+			execution.done().completeExceptionally(failure);
+		}
+		if (compensating) {
 			return;
 		}
 		if (!this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
@@ -574,7 +581,7 @@ public final class RunEngine {
 			@Nullable String idempotencyKey, boolean transactional) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
-			return unguarded(this.calls.call(guard, invocation, name, idempotencyKey, null, returnType, false));
+			return unguarded(this.calls.call(guard, invocation, name, idempotencyKey, null, returnType, false, null));
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -591,7 +598,7 @@ public final class RunEngine {
 		String input = this.codec.writeInput(invocation.getArguments());
 		int round = 1;
 		if (guard.settings().onFailure() == FailureMode.HUMAN_REVIEW && execution.isResumed()) {
-			ReviewView review = this.reviews.findLatest(execution.runId(), seq).orElse(null);
+			ReviewView review = this.reviews.findLatest(execution.runId(), seq, name).orElse(null);
 			if (review != null) {
 				round = review.round() + 1;
 				ToolReviews.ToolReview decided = this.toolReviews.apply(execution, seq, kind, name, returnType, input,
@@ -606,7 +613,7 @@ public final class RunEngine {
 		long start = System.nanoTime();
 		PolicyGate.Decision decision = this.policyGate.decided(execution, seq);
 		if (decision != null && decision.output() != null) {
-			record(execution, new StepView(seq, kind, name, true, 0, startedAt, since(start), input, decision.output(),
+			record(execution, new StepView(seq, kind, name, true, 1, startedAt, since(start), input, decision.output(),
 					null, null, execution.stepKey(seq)));
 			this.budgetGate.spent(execution, kind, null);
 			return this.codec.readResult(decision.output(), returnType);
@@ -630,7 +637,8 @@ public final class RunEngine {
 			execution.enterStep(seq);
 			try {
 				called = this.calls.call(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
-						execution.runId(), returnType, true);
+						execution.runId(), returnType, true, (attempts != null) ? null : (output) -> this.policyGate
+							.checkOutput(execution, kind, name, seq, input, output, null));
 			}
 			finally {
 				execution.exitStep();
@@ -646,9 +654,6 @@ public final class RunEngine {
 				: this.codec.writeAttempts(outcome.failedAttempts());
 		Throwable failure = called.failure();
 		String output = called.output();
-		if (failure == null && output != null) {
-			failure = this.policyGate.checkOutput(execution, kind, name, seq, input, output, null);
-		}
 		Duration duration = since(start);
 		this.observer.stepExecuted(name, kind,
 				(failure != null) ? "failed" : (outcome.fellBack() ? "fallback" : "success"), duration);
@@ -816,33 +821,34 @@ public final class RunEngine {
 	 */
 	boolean cancel(String runId) {
 		Instant now = now();
-		if (this.registry.hasCompensations() && this.compensations.hasWork(this.store.steps(runId))) {
-			OptionalLong epoch = this.store.cancelForCompensation(runId, this.settings.instanceId(),
-					now.plus(this.settings.leaseDuration()), now);
-			if (epoch.isPresent()) {
-				Execution execution = this.active.get(runId);
-				if (execution != null) {
-					execution.cancel();
-				}
-				this.reviews.rejectPending(runId, "the run was cancelled", now);
-				if (this.executor.tryReserve()) {
-					this.executor.execute(() -> resume(runId, epoch.getAsLong()));
-				}
-				else {
-					this.store.releaseLease(runId, epoch.getAsLong(), now);
-				}
-				return true;
-			}
-		}
-		boolean cancelled = this.store.cancel(runId, now);
-		if (cancelled) {
+		if (this.store.cancel(runId, now, this.registry.compensatedTools())) {
 			Execution execution = this.active.get(runId);
 			if (execution != null) {
 				execution.cancel();
 			}
 			this.reviews.rejectPending(runId, "the run was cancelled", now);
+			return true;
 		}
-		return cancelled;
+		if (!this.registry.hasCompensations()) {
+			return false;
+		}
+		OptionalLong epoch = this.store.cancelForCompensation(runId, this.settings.instanceId(),
+				now.plus(this.settings.leaseDuration()), now);
+		if (epoch.isEmpty()) {
+			return false;
+		}
+		Execution execution = this.active.get(runId);
+		if (execution != null) {
+			execution.cancel();
+		}
+		this.reviews.rejectPending(runId, "the run was cancelled", now);
+		if (this.executor.tryReserve()) {
+			this.executor.execute(() -> resume(runId, epoch.getAsLong()));
+		}
+		else {
+			this.store.releaseLease(runId, epoch.getAsLong(), now);
+		}
+		return true;
 	}
 
 	Optional<Type> returnType(String runName) {

@@ -137,28 +137,6 @@ public final class JdbcReviewStore {
 	}
 
 	/**
-	 * Times a pending review out and fails its run, in one transaction.
-	 * @param review the review
-	 * @param errorType the error type recorded on the run
-	 * @param message the error message recorded on the run
-	 * @param now the current time
-	 * @return {@code false} if the review was not pending any more
-	 */
-	public boolean timeOutAndFailRun(ReviewView review, String errorType, String message, Instant now) {
-		Boolean done = this.jdbc.transaction((c) -> {
-			if (Jdbc.update(c, "UPDATE " + this.review + " SET status = 'TIMED_OUT', decided_at = ? "
-					+ "WHERE id = ? AND status = 'PENDING'", Jdbc.time(now), review.id()) != 1) {
-				return null;
-			}
-			Jdbc.update(c, "UPDATE " + this.run + " SET status = 'FAILED', error_type = ?, error_message = ?, "
-					+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ? AND status = 'WAITING'",
-					errorType, message, Jdbc.time(now), Jdbc.time(now), review.runId());
-			return true;
-		});
-		return done != null;
-	}
-
-	/**
 	 * Closes the pending reviews of a run that will never resume, so that nobody is asked
 	 * to decide for nothing.
 	 * @param runId the run
@@ -182,6 +160,24 @@ public final class JdbcReviewStore {
 		return this.jdbc
 			.query("SELECT " + COLUMNS + " FROM " + this.review + " WHERE run_id = ? AND seq = ? ORDER BY round DESC",
 					JdbcReviewStore::view, runId, seq)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Finds the latest review of one kind at a position of a run: several kinds of review
+	 * may be opened at one position (a policy review, then a tool review).
+	 * @param runId the run
+	 * @param seq the position
+	 * @param checkpoint the review's checkpoint name: the checkpoint, the tool, or
+	 * {@code budget}, {@code policy}, {@code compensation}
+	 * @return the review of that kind with the highest round
+	 */
+	public Optional<ReviewView> findLatest(String runId, int seq, String checkpoint) {
+		return this.jdbc
+			.query("SELECT " + COLUMNS + " FROM " + this.review
+					+ " WHERE run_id = ? AND seq = ? AND checkpoint = ? ORDER BY round DESC", JdbcReviewStore::view,
+					runId, seq, checkpoint)
 			.stream()
 			.findFirst();
 	}

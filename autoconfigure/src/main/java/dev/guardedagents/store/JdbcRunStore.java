@@ -290,7 +290,8 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Fails a run whose lease expired without resuming it.
+	 * Fails a run whose lease expired without resuming it (its executor kept stopping):
+	 * not compensated, and a compensation it was running is marked partial.
 	 * @param expired the run as found
 	 * @param errorType the error type to record
 	 * @param message the error message to record
@@ -299,23 +300,37 @@ public final class JdbcRunStore {
 	 */
 	public boolean failExpired(ExpiredRun expired, String errorType, String message, Instant now) {
 		return this.jdbc.update("UPDATE " + this.run + " SET status = 'FAILED', error_type = ?, error_message = ?, "
+				+ "compensation = CASE WHEN compensation = 'COMPENSATING' THEN 'PARTIALLY_COMPENSATED' "
+				+ "ELSE compensation END, "
 				+ "owner_id = NULL, lease_until = NULL, owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? "
 				+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' AND lease_until < ?", errorType, message,
 				Jdbc.time(now), Jdbc.time(now), expired.id(), expired.epoch(), Jdbc.time(now)) == 1;
 	}
 
 	/**
-	 * Cancels a run that has not finished; its owner's next write is rejected.
+	 * Cancels a run that has not finished and has nothing to compensate; its owner's next
+	 * write is rejected. Checked in the same statement, so that a step recorded at the
+	 * same moment is not left without its compensation.
 	 * @param runId the run id
 	 * @param now the current time
+	 * @param compensatedTools the names of the tools that have compensations
 	 * @return {@code true} if the run was cancelled by this call
 	 */
-	public boolean cancel(String runId, Instant now) {
+	public boolean cancel(String runId, Instant now, Collection<String> compensatedTools) {
+		List<Object> args = new ArrayList<>(List.of(Jdbc.time(now), Jdbc.time(now), runId));
+		String nothingToUndo = "";
+		if (!compensatedTools.isEmpty()) {
+			nothingToUndo = " AND NOT EXISTS (SELECT 1 FROM " + this.step + " s WHERE s.run_id = ? "
+					+ "AND s.kind = 'TOOL' AND s.succeeded = TRUE AND s.attempts > 0 AND s.fell_back = FALSE "
+					+ "AND s.name IN (" + String.join(", ", Collections.nCopies(compensatedTools.size(), "?")) + "))";
+			args.add(runId);
+			args.addAll(compensatedTools);
+		}
 		return this.jdbc.update(
 				"UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
 						+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ? "
-						+ "AND status IN ('RUNNING', 'WAITING') AND compensation IS NULL",
-				Jdbc.time(now), Jdbc.time(now), runId) == 1;
+						+ "AND status IN ('RUNNING', 'WAITING') AND compensation IS NULL" + nothingToUndo,
+				args.toArray()) == 1;
 	}
 
 	/**

@@ -158,6 +158,26 @@ class GuardedAgentsAutoConfigurationTests {
 				.hasStackTraceContaining("that takes the tool's parameters [int], optionally followed by its result"));
 	}
 
+	@Test
+	void aCompensationTheProxyCannotCallFailsStartUp() {
+		this.runner.withUserConfiguration(PrivatelyCompensatedTool.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("which must be public, not final and not static"));
+	}
+
+	static class PrivatelyCompensatedTool {
+
+		@GuardedTool(name = "book", compensation = "cancel")
+		public int book(int seats) {
+			return seats;
+		}
+
+		@SuppressWarnings("unused")
+		private void cancel(int seats, int booked) {
+		}
+
+	}
+
 	static class MiscompensatedTool {
 
 		@GuardedTool(name = "charge", compensation = "undo")

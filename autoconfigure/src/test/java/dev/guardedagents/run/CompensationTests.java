@@ -17,7 +17,10 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.guard.ToolGuards;
+import dev.guardedagents.review.ReviewDeadlines;
 import dev.guardedagents.store.JdbcRunStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,10 +54,19 @@ abstract class CompensationTests {
 	@Autowired
 	JdbcRunStore store;
 
+	@Autowired
+	ReviewDeadlines deadlines;
+
+	@Autowired
+	ToolGuards guards;
+
 	@BeforeEach
 	void reset() {
 		Saga.undone.clear();
 		Saga.refundFailures.set(0);
+		// the tests fail refunds on purpose; each starts with the compensation's circuit
+		// closed
+		this.guards.circuitBreakers().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 	}
 
 	@Test
@@ -148,6 +160,55 @@ abstract class CompensationTests {
 		assertThat(ended.errorType()).isEqualTo(CheckpointRejectedException.class.getName());
 		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
 		assertThat(Saga.undone).containsExactly("refund 200", "release reservation-abort");
+	}
+
+	@Test
+	void aCancelledRunWhoseCompensationFailsAtTheCheckpointsPositionWaitsForAReviewer() throws Exception {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.waitForConfirmation("cancel-retry"));
+		awaitStatus(handle.runId(), RunStatus.WAITING);
+		Saga.refundFailures.set(2);
+
+		this.runs.cancel(handle.runId());
+
+		await().atMost(TIMEOUT)
+			.until(() -> this.reviews.list(ReviewStatus.PENDING, handle.runId(), null), (list) -> !list.isEmpty());
+		ReviewView review = pending(handle.runId());
+		assertThat(review.checkpoint()).isEqualTo("compensation");
+		assertThat(review.seq()).isEqualTo(3);
+		assertThat(review.round()).isEqualTo(2);
+		this.reviews.decide(review.id(), ReviewDecision.approve("ops"));
+		RunView ended = awaitStatus(handle.runId(), RunStatus.CANCELLED);
+		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(Saga.undone).containsExactly("refund 200", "release reservation-cancel-retry");
+	}
+
+	@Test
+	void aStepAnsweredFromAnotherRunsIdempotencyKeyIsNotCompensated() {
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.pay("order-key"));
+		assertThat(Saga.undone).containsExactly("unpay order-key");
+
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.pay("order-key"));
+
+		assertThat(Saga.undone).containsExactly("unpay order-key");
+		RunView second = latest("saga-pay");
+		assertThat(second.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(second.compensation()).isNull();
+	}
+
+	@Test
+	void aCheckpointTimeoutThatFailsTheRunCompensatesIt() {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.confirmInTime("late"));
+		ReviewView review = await().atMost(TIMEOUT)
+			.until(() -> this.reviews.list(ReviewStatus.PENDING, handle.runId(), null), (list) -> !list.isEmpty())
+			.get(0);
+		await().atMost(TIMEOUT).until(() -> java.time.Instant.now().isAfter(review.deadline()));
+
+		this.deadlines.fire();
+
+		RunView ended = awaitStatus(handle.runId(), RunStatus.FAILED);
+		assertThat(ended.errorType()).isEqualTo(CheckpointRejectedException.class.getName());
+		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(Saga.undone).containsExactly("release reservation-late");
 	}
 
 	private RunView latest(String name) {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
+import dev.guardedagents.TimeoutOutcome;
 
 /**
  * A booking saga for the compensation tests: reservations and a charge with
@@ -44,6 +45,21 @@ public class Saga {
 	public void notify(String text) {
 	}
 
+	@GuardedTool(name = "pay", compensation = "unpay", idempotencyKey = "#order")
+	public String pay(String order) {
+		return "paid " + order;
+	}
+
+	public void unpay(String order) {
+		undone.add("unpay " + order);
+	}
+
+	@HumanCheckpoint(name = "saga-deadline", timeout = "PT0.2S", onTimeout = TimeoutOutcome.FAIL_RUN)
+	@GuardedTool(name = "confirm-in-time")
+	public String confirmInTime(String tag) {
+		return "confirmed " + tag;
+	}
+
 	@HumanCheckpoint(name = "saga-confirm")
 	@GuardedTool(name = "confirm")
 	public String confirm(String tag) {
@@ -68,6 +84,18 @@ public class Saga {
 			this.saga.reserve(tag + "-b");
 			this.saga.notify(tag);
 			throw new IllegalStateException("booking failed for " + tag);
+		}
+
+		@AgentRun(name = "saga-pay")
+		public String pay(String order) {
+			this.saga.pay(order);
+			throw new IllegalStateException("shipping failed for " + order);
+		}
+
+		@AgentRun(name = "saga-deadline")
+		public String confirmInTime(String tag) {
+			this.saga.reserve(tag);
+			return this.saga.confirmInTime(tag);
 		}
 
 		@AgentRun(name = "saga-wait")
