@@ -119,8 +119,8 @@ final class BudgetGate {
 
 	private int escalate(Execution execution, StepKind kind, int seq, RunBudget.Exceeded exceeded, String message) {
 		JdbcReviewStore reviews = this.engine.reviews();
-		ReviewView review = execution.isResumed() ? reviews.findLatest(execution.runId(), seq, BUDGET).orElse(null)
-				: null;
+		ReviewView review = execution.mayHoldDecision(seq)
+				? reviews.findLatest(execution.runId(), seq, BUDGET).orElse(null) : null;
 		if (review == null) {
 			throw open(execution, seq, message);
 		}

@@ -54,7 +54,7 @@ final class Checkpoints {
 		if (execution.poison() != null) {
 			throw execution.poison();
 		}
-		ReviewView review = execution.isResumed()
+		ReviewView review = execution.mayHoldDecision(seq)
 				? this.engine.reviews().findLatest(execution.runId(), seq, checkpoint.name()).orElse(null) : null;
 		if (review == null) {
 			throw openReview(execution, seq, checkpoint, invocation.getArguments());

@@ -17,7 +17,6 @@ import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.guard.Guarded;
-import dev.guardedagents.store.JdbcReviewStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,10 +127,9 @@ final class Compensations {
 	 */
 	private boolean undo(Execution execution, StepView step, int seq) {
 		AgentRunRegistry.Compensation compensation = this.engine.registry().compensation(step.name());
-		JdbcReviewStore reviews = this.engine.reviews();
-		ReviewStatusOrRetry decided = decided(execution, step, seq, reviews);
-		if (decided.finished() != null) {
-			return decided.finished();
+		Boolean decided = decided(execution, step, seq);
+		if (decided != null) {
+			return decided;
 		}
 		Instant startedAt = this.engine.now();
 		long start = System.nanoTime();
@@ -152,14 +150,14 @@ final class Compensations {
 		if (failure == null) {
 			this.engine.record(execution,
 					new StepView(seq, StepKind.COMPENSATION, step.name(), true, outcome.attempts(), startedAt, duration,
-							step.input(), this.engine.codec().writeOutput(outcome.result()), null, null,
+							step.input(), this.engine.codec().writeBestEffort(outcome.result()), null, null,
 							execution.stepKey(seq)));
 			return true;
 		}
 		if (this.engine.isStopping()) {
 			throw RunSignal.lost(execution.runId());
 		}
-		throw open(execution, step, seq, decided.round(), failure, outcome.attempts());
+		throw open(execution, step, seq, failure, outcome.attempts());
 	}
 
 	private @Nullable Object invoke(AgentRunRegistry.Compensation compensation, StepView step) throws Throwable {
@@ -181,11 +179,13 @@ final class Compensations {
 
 	/**
 	 * Applies a reviewer's decision on a compensation that failed before.
+	 * @return {@code true} marked done, {@code false} given up, {@code null} run it
+	 * (again)
 	 */
-	private ReviewStatusOrRetry decided(Execution execution, StepView step, int seq, JdbcReviewStore reviews) {
-		ReviewView review = reviews.findLatest(execution.runId(), seq, REVIEW).orElse(null);
+	private @Nullable Boolean decided(Execution execution, StepView step, int seq) {
+		ReviewView review = this.engine.reviews().findLatest(execution.runId(), seq, REVIEW).orElse(null);
 		if (review == null) {
-			return new ReviewStatusOrRetry(null, 1);
+			return null;
 		}
 		if (review.status() == ReviewStatus.PENDING) {
 			throw this.engine.parking().waitFor(execution, review);
@@ -198,7 +198,7 @@ final class Compensations {
 							step.input(), null, GIVEN_UP, "Compensation given up by reviewer " + review.reviewer()
 									+ " (" + review.status() + ")" + comment(review.comment()),
 							execution.stepKey(seq)));
-			return new ReviewStatusOrRetry(false, review.round());
+			return false;
 		}
 		if ("true".equals(this.engine.codec().readEdits(review.edits()).get("done"))) {
 			this.engine.record(execution,
@@ -207,18 +207,18 @@ final class Compensations {
 							this.engine.codec()
 								.writeResult("marked done by reviewer " + review.reviewer(), String.class),
 							null, null, execution.stepKey(seq)));
-			return new ReviewStatusOrRetry(true, review.round());
+			return true;
 		}
-		return new ReviewStatusOrRetry(null, review.round() + 1);
+		return null;
 	}
 
 	private static String comment(@Nullable String comment) {
 		return (comment != null) ? ": " + comment : "";
 	}
 
-	private RunSignal open(Execution execution, StepView step, int seq, int round, Throwable failure, int attempts) {
+	private RunSignal open(Execution execution, StepView step, int seq, Throwable failure, int attempts) {
 		Instant now = this.engine.now();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, round, REVIEW,
+		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, REVIEW,
 				ReviewStatus.PENDING, null,
 				"Compensation of step " + step.seq() + " '" + step.name() + "' failed after " + attempts + " attempts: "
 						+ failure.getMessage() + ". Approve to retry, approve with edits {\"done\": true} if it was "
@@ -227,16 +227,6 @@ final class Compensations {
 					.writeCompensationPayload(step.name(), step.seq(), String.valueOf(step.input()), failure, attempts),
 				TimeoutOutcome.REJECT, now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
 		return this.engine.parking().open(execution, review, null, StepKind.COMPENSATION);
-	}
-
-	/**
-	 * What a decision on a failed compensation means.
-	 *
-	 * @param finished {@code true} marked done, {@code false} given up, {@code null} run
-	 * it (again)
-	 * @param round the review round of the next failure
-	 */
-	private record ReviewStatusOrRetry(@Nullable Boolean finished, int round) {
 	}
 
 }

@@ -102,11 +102,14 @@ final class Execution implements RunContext {
 	}
 
 	/**
-	 * Whether the run was recorded before this execution: state beyond the journal
-	 * (reviews) may exist and must be looked up.
+	 * Whether a reviewer's decision may wait at a position: only at the first position
+	 * the journal of a resumed run does not hold, where the run parked. Later positions
+	 * were never reached, so nobody was asked there and nothing is looked up.
+	 * @param seq the position
+	 * @return whether a review may exist there
 	 */
-	boolean isResumed() {
-		return this.origin == Origin.RESUMED;
+	boolean mayHoldDecision(int seq) {
+		return this.origin == Origin.RESUMED && seq == this.journal.size() + 1;
 	}
 
 	int stepCount() {

@@ -2,6 +2,7 @@ package dev.guardedagents.run;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.ModelUsage;
@@ -31,13 +32,14 @@ public final class ExternalSteps {
 	/**
 	 * Calls a model as an {@link StepKind#LLM LLM} step.
 	 * @param name the step name
-	 * @param input the request, as JSON
+	 * @param input writes the request as JSON, only when the call is journaled (not when
+	 * it is replayed or outside a run)
 	 * @param guard the guard of the model
 	 * @param body the call
 	 * @return the response: recorded, or from the call
 	 * @throws Throwable the failure of the call, or recorded
 	 */
-	public Outcome model(String name, String input, ToolGuard guard, ModelCall body) throws Throwable {
+	public Outcome model(String name, Supplier<String> input, ToolGuard guard, ModelCall body) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
 			Guarded outcome = guard.call(body::call);
@@ -64,9 +66,13 @@ public final class ExternalSteps {
 		if (execution == null || execution.inStep()) {
 			return unjournaled(guard, body::call);
 		}
-		Outcome outcome = step(execution, StepKind.TOOL, name, input, guard,
-				() -> new ModelCall.Result(this.engine.codec().writeResult(body.call(), String.class), null));
-		return (String) this.engine.codec().readResult(outcome.output(), String.class);
+		String[] answer = new String[1];
+		Outcome outcome = step(execution, StepKind.TOOL, name, () -> input, guard, () -> {
+			answer[0] = body.call();
+			return new ModelCall.Result(this.engine.codec().writeBestEffort(answer[0]), null);
+		});
+		return (outcome.replayed() || answer[0] == null)
+				? (String) this.engine.codec().readResult(outcome.output(), String.class) : answer[0];
 	}
 
 	/**
@@ -88,8 +94,8 @@ public final class ExternalSteps {
 		return execution != null && !execution.inStep();
 	}
 
-	private Outcome step(Execution execution, StepKind kind, String name, String input, ToolGuard guard, ModelCall body)
-			throws Throwable {
+	private Outcome step(Execution execution, StepKind kind, String name, Supplier<String> request, ToolGuard guard,
+			ModelCall body) throws Throwable {
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
 		}
@@ -107,6 +113,7 @@ public final class ExternalSteps {
 			throw execution.poison();
 		}
 		int seq = budget.admit(execution, kind, next);
+		String input = request.get();
 		PolicyGate policies = this.engine.policyGate();
 		Instant startedAt = this.engine.now();
 		long start = System.nanoTime();

@@ -188,22 +188,10 @@ final class JsonCodec {
 	}
 
 	/**
-	 * Writes a step input: best effort, for operators only, never read back.
+	 * Writes a value that is never read back (a step input, what a compensation
+	 * returned): best effort, for operators only.
 	 */
-	String writeInput(Object[] args) {
-		try {
-			return this.mapper.writeValueAsString(args);
-		}
-		catch (JacksonException ex) {
-			return this.mapper.writeValueAsString("<not serializable: " + ex.getOriginalMessage() + ">");
-		}
-	}
-
-	/**
-	 * Writes an output that is never read back (what a compensation returned): best
-	 * effort, for operators only.
-	 */
-	String writeOutput(@Nullable Object value) {
+	String writeBestEffort(@Nullable Object value) {
 		try {
 			return this.mapper.writeValueAsString(value);
 		}

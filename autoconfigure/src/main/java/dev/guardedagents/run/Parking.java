@@ -26,7 +26,8 @@ final class Parking {
 
 	/**
 	 * Opens a review and parks the run. Its round follows the latest review of any kind
-	 * at the same position, which several kinds of review may share.
+	 * at the same position, which several kinds of review may share; the round of the
+	 * proposed review is not used.
 	 * @param escalation where the review escalates to, or {@code null} for nowhere
 	 * @param kind the kind of step the review stands for, for the metrics
 	 * @return the signal to throw: suspended, or the reason the run could not be parked
@@ -37,8 +38,8 @@ final class Parking {
 		try {
 			int round = this.engine.reviews()
 				.findLatest(execution.runId(), proposed.seq())
-				.map((latest) -> Math.max(latest.round() + 1, proposed.round()))
-				.orElse(proposed.round());
+				.map((latest) -> latest.round() + 1)
+				.orElse(1);
 			review = new ReviewView(proposed.id(), proposed.runId(), proposed.seq(), round, proposed.checkpoint(),
 					proposed.status(), proposed.reviewers(), proposed.summary(), proposed.payload(),
 					proposed.onTimeout(), proposed.deadline(), proposed.reviewer(), proposed.comment(),

@@ -40,7 +40,7 @@ final class PolicyGate {
 	 * @return the decision, or {@code null} when no policy review was opened here
 	 */
 	@Nullable Decision decided(Execution execution, int seq) {
-		if (this.policies.isEmpty() || !execution.isResumed()) {
+		if (this.policies.isEmpty() || !execution.mayHoldDecision(seq)) {
 			return null;
 		}
 		JdbcReviewStore reviews = this.engine.reviews();

@@ -26,16 +26,11 @@ public final class ReviewEvents {
 	}
 
 	/**
-	 * Publishes an event.
+	 * Publishes a budget warning; a failing listener is logged, not propagated.
 	 * @param event the event
 	 */
 	public void publish(BudgetWarningEvent event) {
-		try {
-			this.publisher.publishEvent(event);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("A listener of the budget warning of run " + event.runId() + " failed", ex);
-		}
+		publish(event, "the budget warning of run " + event.runId());
 	}
 
 	/**
@@ -43,11 +38,15 @@ public final class ReviewEvents {
 	 * @param event the event
 	 */
 	public void publish(ReviewEvent event) {
+		publish(event, event.type() + " for review " + event.review().id());
+	}
+
+	private void publish(Object event, String what) {
 		try {
 			this.publisher.publishEvent(event);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("A listener of " + event.type() + " for review " + event.review().id() + " failed", ex);
+			logger.warn("A listener of " + what + " failed", ex);
 		}
 	}
 

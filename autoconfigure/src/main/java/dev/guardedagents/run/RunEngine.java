@@ -595,12 +595,10 @@ public final class RunEngine {
 			throw execution.poison();
 		}
 		int seq = this.budgetGate.admit(execution, kind, next);
-		String input = this.codec.writeInput(invocation.getArguments());
-		int round = 1;
-		if (guard.settings().onFailure() == FailureMode.HUMAN_REVIEW && execution.isResumed()) {
+		String input = this.codec.writeBestEffort(invocation.getArguments());
+		if (guard.settings().onFailure() == FailureMode.HUMAN_REVIEW && execution.mayHoldDecision(seq)) {
 			ReviewView review = this.reviews.findLatest(execution.runId(), seq, name).orElse(null);
 			if (review != null) {
-				round = review.round() + 1;
 				ToolReviews.ToolReview decided = this.toolReviews.apply(execution, seq, kind, name, returnType, input,
 						review);
 				if (decided.overridden()) {
@@ -658,7 +656,7 @@ public final class RunEngine {
 		this.observer.stepExecuted(name, kind,
 				(failure != null) ? "failed" : (outcome.fellBack() ? "fallback" : "success"), duration);
 		if (failure != null && outcome.onFailure() == FailureMode.HUMAN_REVIEW && !this.stopping) {
-			throw this.toolReviews.open(execution, seq, round, name, returnType, input, failure, outcome.attempts());
+			throw this.toolReviews.open(execution, seq, name, returnType, input, failure, outcome.attempts());
 		}
 		if (failure != null) {
 			if (!this.stopping) {

@@ -54,10 +54,10 @@ final class ToolReviews {
 		return new ToolReview(true, result);
 	}
 
-	RunSignal open(Execution execution, int seq, int round, String name, Type returnType, String input,
-			Throwable failure, int attempts) {
+	RunSignal open(Execution execution, int seq, String name, Type returnType, String input, Throwable failure,
+			int attempts) {
 		Instant now = this.engine.now();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, round, name,
+		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, name,
 				ReviewStatus.PENDING, null,
 				"Tool '" + name + "' failed after " + attempts + " attempts: " + failure.getMessage()
 						+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
