@@ -61,11 +61,17 @@ public interface AgentRuns {
 
 	/**
 	 * Cancels a run that has not finished. A run executing on some instance stops at its
-	 * next step boundary; its result, if it still produces one, is not recorded.
+	 * next step boundary; its result, if it still produces one, is not recorded. Its
+	 * pending reviews are closed in the same transaction, and its completed steps with
+	 * compensations are compensated. Application code calls this as it sees fit; the
+	 * {@code agentruns} endpoint lets only operators
+	 * ({@code guarded-agents.security.operators}) cancel.
 	 * @param runId the run id
 	 * @return {@code true} if the run was cancelled, {@code false} if it had already
 	 * finished
 	 * @throws RunNotFoundException if there is no run with that id
+	 * @throws RunNotCancellableException if a reviewer approved what the run waited for
+	 * and it is resuming to act on the approval, or if it is being compensated already
 	 */
 	boolean cancel(String runId);
 

@@ -19,9 +19,13 @@ import java.lang.annotation.Target;
  * journaled step, so it runs once per approval. Outside a run the method is called as
  * usual.
  *
+ * Only reviewers of the checkpoint's {@link #reviewers()} groups may decide, as the
+ * authenticated principal; {@link #approvals()} distinct reviewers must approve, and an
+ * approval may change only the {@link #editable()} parameters.
+ *
  * <pre class="code">
  * &#64;HumanCheckpoint(name = "send-offer", timeout = "4h", onTimeout = TimeoutOutcome.REJECT,
- *         when = "#offer.amount &gt; 500", reviewers = "sales-leads",
+ *         when = "#offer.amount &gt; 500", reviewers = "sales-leads", editable = "offer",
  *         summary = "'Send offer of ' + #offer.amount + ' to ' + #customer.email")
  * public Receipt sendOffer(Customer customer, Offer offer) { ... }
  * </pre>
@@ -58,10 +62,29 @@ public @interface HumanCheckpoint {
 	String when() default "";
 
 	/**
-	 * The group of reviewers asked to decide, for routing and filtering.
-	 * @return the reviewers
+	 * The reviewer groups who may decide, comma-separated: authorities (such as
+	 * {@code billing-team}, which also admits {@code ROLE_billing-team}) or user names,
+	 * as the {@link dev.guardedagents.spi.ReviewerAuthorizer} maps them. Defaults to
+	 * {@code guarded-agents.reviews.kinds.checkpoint.reviewers}.
+	 * @return the reviewer groups
 	 */
 	String reviewers() default "";
+
+	/**
+	 * How many distinct reviewers must approve before the action runs; one rejection
+	 * rejects it. Only the first approval may carry edits; the others approve the
+	 * arguments as edited.
+	 * @return the number of approvals, at least 1
+	 */
+	int approvals() default 1;
+
+	/**
+	 * The parameters an approval may change ("approve with edits"); none by default.
+	 * Edits bind strictly to the parameter's type: no number from a string, no integer
+	 * from a fraction.
+	 * @return the names of the editable parameters
+	 */
+	String[] editable() default {};
 
 	/**
 	 * SpEL expression over the arguments rendering what the reviewers see.
@@ -70,7 +93,8 @@ public @interface HumanCheckpoint {
 	String summary() default "";
 
 	/**
-	 * Reviewers asked next when {@link #onTimeout()} is {@link TimeoutOutcome#ESCALATE}.
+	 * Reviewer groups asked next, comma-separated, when {@link #onTimeout()} is
+	 * {@link TimeoutOutcome#ESCALATE}.
 	 * @return the escalation reviewers
 	 */
 	String escalateTo() default "";

@@ -8,12 +8,23 @@ import org.jspecify.annotations.Nullable;
  * A reviewer's decision on a review.
  *
  * @param decision approve or reject
- * @param reviewer who decides
+ * @param reviewer who decides: optional, since the decision is taken as the authenticated
+ * principal; when given it must be the principal's name. Only an anonymous decision (when
+ * anonymous decisions are allowed) is signed with it.
  * @param comment why, optional
  * @param edits changed arguments by parameter name, only with an approval; the action
  * runs with them
  */
-public record ReviewDecision(Decision decision, String reviewer, @Nullable String comment, Map<String, Object> edits) {
+public record ReviewDecision(Decision decision, @Nullable String reviewer, @Nullable String comment,
+		Map<String, Object> edits) {
+
+	/**
+	 * Approves as is, as the authenticated principal.
+	 * @return the decision
+	 */
+	public static ReviewDecision approve() {
+		return new ReviewDecision(Decision.APPROVE, null, null, Map.of());
+	}
 
 	/**
 	 * Approves as is.
@@ -22,6 +33,24 @@ public record ReviewDecision(Decision decision, String reviewer, @Nullable Strin
 	 */
 	public static ReviewDecision approve(String reviewer) {
 		return new ReviewDecision(Decision.APPROVE, reviewer, null, Map.of());
+	}
+
+	/**
+	 * Rejects, as the authenticated principal.
+	 * @param comment why
+	 * @return the decision
+	 */
+	public static ReviewDecision reject(@Nullable String comment) {
+		return new ReviewDecision(Decision.REJECT, null, comment, Map.of());
+	}
+
+	/**
+	 * Approves with changed arguments, as the authenticated principal.
+	 * @param edits the changed arguments by parameter name
+	 * @return the decision
+	 */
+	public static ReviewDecision approveWithEdits(Map<String, Object> edits) {
+		return new ReviewDecision(Decision.APPROVE, null, null, edits);
 	}
 
 	/**

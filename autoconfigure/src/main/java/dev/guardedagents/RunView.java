@@ -26,11 +26,12 @@ import org.jspecify.annotations.Nullable;
  * @param finishedAt when the run finished
  * @param compensation where the compensation of a failed or cancelled run stands, if it
  * had steps to compensate
+ * @param startedBy the authenticated principal that started the run, if any
  */
 public record RunView(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 		@Nullable String idempotencyKey, String arguments, @Nullable String result, @Nullable String errorType,
 		@Nullable String errorMessage, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
 		int stepCount, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt,
-		@Nullable CompensationStatus compensation) {
+		@Nullable CompensationStatus compensation, @Nullable String startedBy) {
 
 }

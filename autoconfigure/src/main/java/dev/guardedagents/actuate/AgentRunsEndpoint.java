@@ -6,7 +6,12 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.ReviewQuery;
+import dev.guardedagents.Reviewer;
+import dev.guardedagents.ReviewerNotAuthenticatedException;
+import dev.guardedagents.ReviewerNotAuthorizedException;
 import dev.guardedagents.Reviews;
+import dev.guardedagents.RunNotCancellableException;
 import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.ModelUsage;
@@ -15,6 +20,7 @@ import dev.guardedagents.RunTotals;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.RunPage;
 import org.jspecify.annotations.Nullable;
@@ -34,9 +40,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 /**
  * {@link Endpoint @Endpoint} {@code agentruns}: lists runs (filtered by status and name,
  * newest first, paged), shows one run with its steps in order and the reviews of its
- * checkpoints, and cancels a run. Payloads (arguments, results, step inputs and outputs,
- * error messages) are shown as configured by
- * {@code guarded-agents.actuator.show-payloads}.
+ * checkpoints with every reviewer's decision, and cancels a run (operators only).
+ * Payloads (arguments, results, step inputs and outputs, error messages) are shown as
+ * configured by {@code guarded-agents.actuator.show-payloads}.
  */
 @Endpoint(id = "agentruns")
 public class AgentRunsEndpoint {
@@ -55,6 +61,8 @@ public class AgentRunsEndpoint {
 
 	private final Set<String> roles;
 
+	private final ReviewAccess access;
+
 	/**
 	 * Creates a new endpoint.
 	 * @param runs the runs facade
@@ -63,15 +71,17 @@ public class AgentRunsEndpoint {
 	 * @param mapper the mapper to show payloads as JSON
 	 * @param showPayloads when to show payloads
 	 * @param roles the roles allowed to see payloads when authorized
+	 * @param access who may act on runs
 	 */
 	public AgentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
-			Set<String> roles) {
+			Set<String> roles, ReviewAccess access) {
 		this.runs = runs;
 		this.reviews = reviews;
 		this.store = store;
 		this.mapper = mapper;
 		this.showPayloads = showPayloads;
 		this.roles = roles;
+		this.access = access;
 	}
 
 	/**
@@ -116,29 +126,57 @@ public class AgentRunsEndpoint {
 		return this.runs.find(runId)
 			.map((run) -> new RunDetailDescriptor(run(run, show),
 					this.runs.steps(runId).stream().map((step) -> step(step, show)).toList(),
-					this.reviews.list(null, runId, null)
+					this.reviews.list(ReviewQuery.all().withRunId(runId).withPage(0, ReviewQuery.MAX_SIZE))
+						.reviews()
 						.stream()
 						.map((review) -> AgentReviewsEndpoint.ReviewDescriptor.of(review, show, this.mapper))
+						.toList(),
+					this.reviews.decisions(runId)
+						.stream()
+						.map((decision) -> AgentReviewsEndpoint.DecisionDescriptor.of(decision, show, this.mapper))
 						.toList()))
 			.orElse(null);
 	}
 
 	/**
-	 * Cancels a run that has not finished.
+	 * Cancels a run that has not finished, for an operator
+	 * ({@code guarded-agents.security.operators}).
 	 * @param securityContext the security context
 	 * @param runId the run id
-	 * @return the run after the cancellation, or 404 if there is none
+	 * @return the run after the cancellation; 401 without authentication, 403 for a
+	 * principal that is no operator, 404 if there is no such run, 409 with its status if
+	 * it has finished, is being compensated or is resuming after an approval
 	 */
 	@DeleteOperation
-	public WebEndpointResponse<RunDescriptor> cancel(SecurityContext securityContext, @Selector String runId) {
+	public WebEndpointResponse<Object> cancel(SecurityContext securityContext, @Selector String runId) {
+		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
 		try {
-			this.runs.cancel(runId);
+			this.access.authorizeOperator(caller.authenticated() ? caller : null, "cancel run " + runId);
+			if (!this.runs.cancel(runId)) {
+				RunStatus status = this.runs.find(runId).map(RunView::status).orElse(null);
+				return new WebEndpointResponse<>(
+						Map.of("error", "Run " + runId + " has finished (" + status + ") and cannot be cancelled",
+								"runId", runId, "runStatus", String.valueOf(status)),
+						409);
+			}
+		}
+		catch (ReviewerNotAuthenticatedException ex) {
+			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), 401);
+		}
+		catch (ReviewerNotAuthorizedException ex) {
+			return new WebEndpointResponse<>(
+					Map.of("error", ex.getMessage(), "principal", ex.getPrincipal(), "required", ex.getRequired()),
+					403);
 		}
 		catch (RunNotFoundException ex) {
-			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		catch (RunNotCancellableException ex) {
+			return new WebEndpointResponse<>(
+					Map.of("error", ex.getMessage(), "runId", runId, "runStatus", ex.getStatus().name()), 409);
 		}
 		return this.runs.find(runId)
-			.map((run) -> new WebEndpointResponse<>(run(run, show(securityContext))))
+			.<WebEndpointResponse<Object>>map((run) -> new WebEndpointResponse<>(run(run, show(securityContext))))
 			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
 	}
 
@@ -152,8 +190,8 @@ public class AgentRunsEndpoint {
 
 	private RunDescriptor run(RunView run, @Nullable RunTotals totals, boolean show) {
 		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(), run.businessKey(),
-				run.idempotencyKey(), run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), totals,
-				run.createdAt(), run.updatedAt(), run.finishedAt(), run.compensation(), run.errorType(),
+				run.idempotencyKey(), run.startedBy(), run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(),
+				totals, run.createdAt(), run.updatedAt(), run.finishedAt(), run.compensation(), run.errorType(),
 				show ? run.errorMessage() : null, show ? json(run.arguments()) : null,
 				show ? json(run.result()) : null);
 	}
@@ -190,14 +228,16 @@ public class AgentRunsEndpoint {
 	}
 
 	/**
-	 * A run, its steps and the reviews of its checkpoints.
+	 * A run, its steps, its reviews and every reviewer's decision on them.
 	 *
 	 * @param run the run
 	 * @param steps the steps in order
 	 * @param reviews the reviews, newest first
+	 * @param decisions the individual decisions of reviewers, in the order taken
 	 */
 	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps,
-			List<AgentReviewsEndpoint.ReviewDescriptor> reviews) {
+			List<AgentReviewsEndpoint.ReviewDescriptor> reviews,
+			List<AgentReviewsEndpoint.DecisionDescriptor> decisions) {
 	}
 
 	/**
@@ -209,6 +249,7 @@ public class AgentRunsEndpoint {
 	 * @param status the status
 	 * @param businessKey the business key
 	 * @param idempotencyKey the idempotency key
+	 * @param startedBy the principal that started the run, if one was authenticated
 	 * @param owner the owning instance while running
 	 * @param leaseUntil the end of the owner's lease
 	 * @param recoveries how often the run was resumed after its owner stopped
@@ -225,10 +266,11 @@ public class AgentRunsEndpoint {
 	 * @param result the result, when payloads are shown
 	 */
 	public record RunDescriptor(String id, String name, String version, RunStatus status, @Nullable String businessKey,
-			@Nullable String idempotencyKey, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
-			int stepCount, @Nullable RunTotals totals, Instant createdAt, Instant updatedAt,
-			@Nullable Instant finishedAt, @Nullable CompensationStatus compensation, @Nullable String errorType,
-			@Nullable String errorMessage, @Nullable JsonNode arguments, @Nullable JsonNode result) {
+			@Nullable String idempotencyKey, @Nullable String startedBy, @Nullable String owner,
+			@Nullable Instant leaseUntil, int recoveries, int stepCount, @Nullable RunTotals totals, Instant createdAt,
+			Instant updatedAt, @Nullable Instant finishedAt, @Nullable CompensationStatus compensation,
+			@Nullable String errorType, @Nullable String errorMessage, @Nullable JsonNode arguments,
+			@Nullable JsonNode result) {
 	}
 
 	/**

@@ -16,10 +16,12 @@ import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
@@ -27,10 +29,19 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  * as in {@code {"decision":"APPROVE","reviewer":"ann","edits":{"offer":{"amount":400}}}}.
  * Spring Boot reads the body of an actuator write operation as a map of strings, which
  * refuses nested values; this advice hands nested values of such a body on as their JSON
- * text, which {@link AgentReviewsEndpoint} reads back.
+ * text, which {@link AgentReviewsEndpoint} reads back. It applies to the write operation
+ * of {@code agentreviews} only, and refuses a body over {@value #MAX_BODY_BYTES} bytes
+ * (400) before reading it whole; the endpoint checks each field's own limit.
  */
 @ControllerAdvice
 public class ReviewDecisionBodyAdvice extends RequestBodyAdviceAdapter {
+
+	/**
+	 * The largest decision body read.
+	 */
+	public static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+	private static final String OPERATION_PATTERN = "/agentreviews/{reviewId}";
 
 	private final JsonMapper mapper;
 
@@ -54,13 +65,21 @@ public class ReviewDecisionBodyAdvice extends RequestBodyAdviceAdapter {
 			return false;
 		}
 		HttpServletRequest request = servlet.getRequest();
-		return "POST".equals(request.getMethod()) && request.getRequestURI().contains("/agentreviews/");
+		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		return "POST".equals(request.getMethod()) && pattern != null && pattern.toString().endsWith(OPERATION_PATTERN)
+				&& methodParameter.getContainingClass().getName().startsWith("org.springframework.boot.")
+				&& methodParameter.getContainingClass().getName().contains("EndpointHandlerMapping");
 	}
 
 	@Override
 	public HttpInputMessage beforeBodyRead(HttpInputMessage inputMessage, MethodParameter parameter, Type targetType,
 			Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
-		byte[] body = inputMessage.getBody().readAllBytes();
+		byte[] body = inputMessage.getBody().readNBytes(MAX_BODY_BYTES + 1);
+		if (body.length > MAX_BODY_BYTES) {
+			throw new HttpMessageNotReadableException("A decision must be at most " + MAX_BODY_BYTES
+					+ " bytes; its comment and edits have limits of their own "
+					+ "(guarded-agents.reviews.max-comment-length, max-edits-size)", inputMessage);
+		}
 		JsonNode json;
 		try {
 			json = this.mapper.readTree(body);

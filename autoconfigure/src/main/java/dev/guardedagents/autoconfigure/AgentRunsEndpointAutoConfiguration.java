@@ -5,6 +5,7 @@ import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
+import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,17 +28,17 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  */
 @AutoConfiguration(after = { GuardedAgentsAutoConfiguration.class, GuardedAgentsReviewsAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnBean({ AgentRuns.class, Reviews.class, JdbcRunStore.class })
+@ConditionalOnBean({ AgentRuns.class, Reviews.class, JdbcRunStore.class, ReviewAccess.class })
 public final class AgentRunsEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	AgentRunsEndpoint agentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store,
-			ObjectProvider<JsonMapper> mapper, GuardedAgentsProperties properties) {
+			ObjectProvider<JsonMapper> mapper, GuardedAgentsProperties properties, ReviewAccess access) {
 		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
 		return new AgentRunsEndpoint(runs, reviews, store, mapper.getIfAvailable(JsonMapper::new), show(actuator),
-				actuator.getRoles());
+				actuator.getRoles(), access);
 	}
 
 	@Bean
@@ -47,7 +48,7 @@ public final class AgentRunsEndpointAutoConfiguration {
 			GuardedAgentsProperties properties) {
 		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
 		return new AgentReviewsEndpoint(reviews, mapper.getIfAvailable(JsonMapper::new), show(actuator),
-				actuator.getRoles());
+				actuator.getRoles(), properties.getReviews().getMaxEditsSize().toBytes());
 	}
 
 	private static Show show(GuardedAgentsProperties.Actuator actuator) {

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,15 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.ReviewKind;
 import dev.guardedagents.budget.BudgetProfile;
 import dev.guardedagents.budget.BudgetProfiles;
 import dev.guardedagents.guard.GuardSettings;
 import dev.guardedagents.policy.PatternPolicy;
 import dev.guardedagents.policy.PayloadSizePolicy;
+import dev.guardedagents.security.Principals;
+import dev.guardedagents.security.ReviewAccess;
+import dev.guardedagents.spi.ReviewerAuthorizer;
 import dev.guardedagents.spi.StepPolicy;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.run.AgentRunAdvisor;
@@ -172,13 +177,38 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ReviewAccess guardedAgentsReviewAccess(GuardedAgentsProperties properties,
+			ObjectProvider<ReviewerAuthorizer> authorizer) {
+		GuardedAgentsProperties.Reviews reviews = properties.getReviews();
+		Map<ReviewKind, ReviewAccess.KindRule> kinds = new EnumMap<>(ReviewKind.class);
+		reviews.getKinds()
+			.forEach((kind, rule) -> kinds.put(kind,
+					new ReviewAccess.KindRule(rule.getReviewers(), rule.getApprovals())));
+		Boolean forbidSelfApproval = reviews.getForbidSelfApproval();
+		return new ReviewAccess(kinds, reviews.isAllowAnonymous(),
+				(forbidSelfApproval != null) ? forbidSelfApproval : Principals.springSecurity(),
+				authorizer.getIfAvailable(() -> ReviewAccess::defaultGroups), properties.getSecurity().getOperators(),
+				properties.getSecurity().isAllowAnonymousOperators());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static SmartInitializingSingleton guardedAgentsReviewersCheck(ObjectProvider<ReviewAccess> access,
+			ObjectProvider<AgentRunRegistry> registry, ObjectProvider<GuardedAgentsProperties> properties,
+			ObjectProvider<StepPolicy> policies) {
+		return () -> ReviewersCheck.check(access.getObject(), registry.getObject(), properties.getObject(),
+				policies.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
 			AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper, ReviewEvents events, ToolGuards guards,
 			ObjectProvider<PlatformTransactionManager> transactionManager, GuardedAgentsProperties properties,
-			Environment environment, BudgetProfiles budgets, ObjectProvider<StepPolicy> policies) {
+			Environment environment, BudgetProfiles budgets, ObjectProvider<StepPolicy> policies, ReviewAccess access) {
 		return new RunEngine(store, reviews, idempotency, registry, mapper.getIfAvailable(JsonMapper::new), events,
 				guards, SingletonSupplier.of(() -> transactions(transactionManager)), settings(properties, environment),
-				Clock.systemUTC(), budgets, policies(properties.getPolicies(), policies));
+				Clock.systemUTC(), budgets, policies(properties.getPolicies(), policies), access);
 	}
 
 	private static List<StepPolicy> policies(GuardedAgentsProperties.Policies properties,

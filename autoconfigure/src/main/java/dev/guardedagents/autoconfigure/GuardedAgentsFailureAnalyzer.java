@@ -7,7 +7,8 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 /**
  * Explains start-up failures caused by Guarded Agents' configuration: an invalid
- * {@code guarded-agents.*} property, or a journal database without migrations.
+ * {@code guarded-agents.*} property, reviews that nobody may decide, or a journal
+ * database without migrations.
  */
 class GuardedAgentsFailureAnalyzer implements FailureAnalyzer {
 
@@ -21,6 +22,15 @@ class GuardedAgentsFailureAnalyzer implements FailureAnalyzer {
 						"Update '" + invalid.getProperty() + "' in your application's configuration. The reference "
 								+ "of every guarded-agents property is in docs/configuration.md.",
 						invalid);
+			}
+			if (cause instanceof MissingReviewersException missing) {
+				return new FailureAnalysis(
+						"Reviews can occur that nobody may decide:\n - " + String.join("\n - ", missing.getProblems()),
+						"Name who decides each kind of review: the reviewers of each @HumanCheckpoint, and "
+								+ "guarded-agents.reviews.kinds.<kind>.reviewers (authorities or user names) for "
+								+ "tool-failure, policy, budget and compensation reviews. For local development only, "
+								+ "set guarded-agents.reviews.allow-anonymous=true. See docs/human-checkpoints.md.",
+						missing);
 			}
 			if (cause instanceof UnsupportedDatabaseException unsupported) {
 				return new FailureAnalysis(

@@ -2,6 +2,7 @@ package dev.guardedagents.autoconfigure;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.regex.PatternSyntaxException;
 
 import dev.guardedagents.BudgetAction;
 import dev.guardedagents.FailureMode;
+import dev.guardedagents.ReviewKind;
+import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.spi.PolicyAction;
 import dev.guardedagents.guard.GuardSettings;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +28,8 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("guarded-agents")
 public class GuardedAgentsProperties implements InitializingBean {
+
+	private static final DataSize MAX_EDITS_SIZE = DataSize.ofMegabytes(1);
 
 	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
@@ -79,6 +84,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 	private final Policies policies = new Policies();
 
 	private final Actuator actuator = new Actuator();
+
+	private final Security security = new Security();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -140,6 +147,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 		return this.actuator;
 	}
 
+	public Security getSecurity() {
+		return this.security;
+	}
+
 	/**
 	 * Checks the bound values once, when the properties bean is initialized.
 	 */
@@ -168,9 +179,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.recovery.lease-duration", this.recovery.leaseDuration, false);
 		requirePositive("guarded-agents.recovery.renew-interval", this.recovery.renewInterval, false);
 		requirePositive("guarded-agents.recovery.scan-interval", this.recovery.scanInterval, false);
-		requirePositive("guarded-agents.reviews.default-timeout", this.reviews.defaultTimeout, false);
 		requirePositive("guarded-agents.idempotency.wait-timeout", this.idempotency.waitTimeout, false);
-		requirePositive("guarded-agents.reviews.deadline-check-interval", this.reviews.deadlineCheckInterval, false);
+		this.reviews.validate();
 		this.tools.forEach((name, tool) -> tool.validate("guarded-agents.tools." + name + "."));
 		this.models.forEach((name, model) -> model.validate("guarded-agents.models." + name + "."));
 		this.pricing.forEach((name, price) -> price.validate("guarded-agents.pricing." + name + "."));
@@ -990,6 +1000,165 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		public void setDeadlineCheckInterval(Duration deadlineCheckInterval) {
 			this.deadlineCheckInterval = deadlineCheckInterval;
+		}
+
+		/**
+		 * Whether decisions without an authenticated principal are taken, signed with the
+		 * name they give. For local development only: anyone who reaches the endpoint can
+		 * then decide under any name.
+		 */
+		private boolean allowAnonymous;
+
+		/**
+		 * Whether the principal that started a run is refused as an approver of its
+		 * reviews. Defaults to true when Spring Security is on the class path.
+		 */
+		private @Nullable Boolean forbidSelfApproval;
+
+		/**
+		 * The longest comment a decision may carry, in characters.
+		 */
+		private int maxCommentLength = 4000;
+
+		/**
+		 * The largest edits a decision may carry, as JSON.
+		 */
+		private DataSize maxEditsSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * The reviewers of the reviews that do not come from a checkpoint, by kind:
+		 * tool-failure, policy, budget, compensation (and checkpoint, for checkpoints
+		 * that name no reviewers).
+		 */
+		private Map<ReviewKind, KindReviewers> kinds = new LinkedHashMap<>();
+
+		public boolean isAllowAnonymous() {
+			return this.allowAnonymous;
+		}
+
+		public void setAllowAnonymous(boolean allowAnonymous) {
+			this.allowAnonymous = allowAnonymous;
+		}
+
+		public @Nullable Boolean getForbidSelfApproval() {
+			return this.forbidSelfApproval;
+		}
+
+		public void setForbidSelfApproval(@Nullable Boolean forbidSelfApproval) {
+			this.forbidSelfApproval = forbidSelfApproval;
+		}
+
+		public int getMaxCommentLength() {
+			return this.maxCommentLength;
+		}
+
+		public void setMaxCommentLength(int maxCommentLength) {
+			this.maxCommentLength = maxCommentLength;
+		}
+
+		public DataSize getMaxEditsSize() {
+			return this.maxEditsSize;
+		}
+
+		public void setMaxEditsSize(DataSize maxEditsSize) {
+			this.maxEditsSize = maxEditsSize;
+		}
+
+		public Map<ReviewKind, KindReviewers> getKinds() {
+			return this.kinds;
+		}
+
+		public void setKinds(Map<ReviewKind, KindReviewers> kinds) {
+			this.kinds = kinds;
+		}
+
+		void validate() {
+			requirePositive("guarded-agents.reviews.default-timeout", this.defaultTimeout, false);
+			requirePositive("guarded-agents.reviews.deadline-check-interval", this.deadlineCheckInterval, false);
+			requireAtLeast("guarded-agents.reviews.max-comment-length", this.maxCommentLength, 1);
+			if (this.maxEditsSize.toBytes() < 1 || this.maxEditsSize.toBytes() > MAX_EDITS_SIZE.toBytes()) {
+				throw new InvalidPropertyException("guarded-agents.reviews.max-edits-size", this.maxEditsSize,
+						"must be between 1B and " + MAX_EDITS_SIZE.toKilobytes() + "KB");
+			}
+			this.kinds.forEach((kind, reviewers) -> {
+				String prefix = "guarded-agents.reviews.kinds." + ReviewAccess.name(kind) + ".";
+				requireAtLeast(prefix + "approvals", reviewers.approvals, 1);
+				for (String group : reviewers.reviewers) {
+					if (group.isBlank() || group.contains(",") || group.length() > 200) {
+						throw new InvalidPropertyException(prefix + "reviewers", reviewers.reviewers,
+								"must list reviewer groups (authorities or user names) of 1 to 200 characters, "
+										+ "without commas");
+					}
+				}
+			});
+		}
+
+	}
+
+	/**
+	 * Who decides the reviews of one kind.
+	 */
+	public static class KindReviewers {
+
+		/**
+		 * The reviewer groups (authorities, with or without ROLE_, or user names) that
+		 * may decide.
+		 */
+		private List<String> reviewers = new ArrayList<>();
+
+		/**
+		 * How many distinct reviewers must approve; one rejection rejects.
+		 */
+		private int approvals = 1;
+
+		public List<String> getReviewers() {
+			return this.reviewers;
+		}
+
+		public void setReviewers(List<String> reviewers) {
+			this.reviewers = reviewers;
+		}
+
+		public int getApprovals() {
+			return this.approvals;
+		}
+
+		public void setApprovals(int approvals) {
+			this.approvals = approvals;
+		}
+
+	}
+
+	/**
+	 * Who may act on runs.
+	 */
+	public static class Security {
+
+		/**
+		 * The authorities (with or without ROLE_) that may act on runs: cancel them at
+		 * the agentruns endpoint.
+		 */
+		private Set<String> operators = new LinkedHashSet<>();
+
+		/**
+		 * Whether unauthenticated callers may act on runs. For local development only.
+		 */
+		private boolean allowAnonymousOperators;
+
+		public Set<String> getOperators() {
+			return this.operators;
+		}
+
+		public void setOperators(Set<String> operators) {
+			this.operators = operators;
+		}
+
+		public boolean isAllowAnonymousOperators() {
+			return this.allowAnonymousOperators;
+		}
+
+		public void setAllowAnonymousOperators(boolean allowAnonymousOperators) {
+			this.allowAnonymousOperators = allowAnonymousOperators;
 		}
 
 	}

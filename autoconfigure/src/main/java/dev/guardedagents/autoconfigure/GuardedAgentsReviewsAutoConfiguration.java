@@ -8,7 +8,9 @@ import dev.guardedagents.review.ReviewDeadlines;
 import dev.guardedagents.run.AgentRunRegistry;
 import dev.guardedagents.run.ReviewEvents;
 import dev.guardedagents.run.RunRecovery;
+import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.JdbcReviewStore;
+import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,15 +24,17 @@ import org.springframework.context.annotation.Bean;
  * deadlines of reviews nobody decides.
  */
 @AutoConfiguration(after = GuardedAgentsAutoConfiguration.class)
-@ConditionalOnBean({ JdbcReviewStore.class, RunRecovery.class })
+@ConditionalOnBean({ JdbcReviewStore.class, JdbcRunStore.class, RunRecovery.class, ReviewAccess.class })
 public final class GuardedAgentsReviewsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(Reviews.class)
-	DefaultReviews reviews(JdbcReviewStore store, AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper,
-			ReviewEvents events, RunRecovery recovery) {
-		return new DefaultReviews(store, registry, mapper.getIfAvailable(JsonMapper::new), events, recovery,
-				Clock.systemUTC());
+	DefaultReviews reviews(JdbcReviewStore store, JdbcRunStore runs, AgentRunRegistry registry,
+			ObjectProvider<JsonMapper> mapper, ReviewEvents events, RunRecovery recovery, ReviewAccess access,
+			GuardedAgentsProperties properties) {
+		GuardedAgentsProperties.Reviews reviews = properties.getReviews();
+		return new DefaultReviews(store, runs, registry, mapper.getIfAvailable(JsonMapper::new), events, recovery,
+				access, reviews.getMaxCommentLength(), reviews.getMaxEditsSize().toBytes(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.guardedagents.review;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +16,7 @@ import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.run.ReviewEvents;
 import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.store.JdbcReviewStore;
+import dev.guardedagents.store.NewReview;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -95,23 +97,26 @@ public final class ReviewDeadlines implements SmartLifecycle {
 	}
 
 	/**
-	 * Applies the timeout outcome of every overdue review.
+	 * Applies the timeout outcome of every overdue review whose run waits for it.
 	 * @return the number of reviews timed out by this call
 	 */
 	public int fire() {
 		int fired = 0;
 		int found;
+		int firedInBatch;
 		do {
 			Instant now = this.clock.instant();
 			var overdue = this.store.overdue(now, BATCH);
 			found = overdue.size();
+			firedInBatch = 0;
 			for (ReviewView review : overdue) {
 				if (timeOut(review, now)) {
-					fired++;
+					firedInBatch++;
 				}
 			}
+			fired += firedInBatch;
 		}
-		while (found == BATCH);
+		while (found == BATCH && firedInBatch > 0);
 		if (fired > 0) {
 			this.recovery.recoverSoon();
 		}
@@ -122,21 +127,21 @@ public final class ReviewDeadlines implements SmartLifecycle {
 		TimeoutOutcome outcome = review.onTimeout();
 		JdbcReviewStore.Escalation escalation = (outcome == TimeoutOutcome.ESCALATE)
 				? this.store.escalation(review.id()) : null;
-		if (escalation != null && escalation.reviewers() != null) {
+		if (escalation != null && !escalation.reviewers().isEmpty()) {
 			Duration timeout = Duration.ofMillis((escalation.timeoutMillis() != null) ? escalation.timeoutMillis() : 0);
-			ReviewView next = new ReviewView(UUID.randomUUID().toString(), review.runId(), review.seq(),
-					review.round() + 1, review.checkpoint(), ReviewStatus.PENDING, escalation.reviewers(),
-					review.summary(), review.payload(), TimeoutOutcome.REJECT, now.plus(timeout), null, null, null, now,
-					null);
+			NewReview next = new NewReview(UUID.randomUUID().toString(), review.runId(), review.seq(),
+					review.round() + 1, review.kind(), review.checkpoint(), escalation.reviewers(), review.summary(),
+					review.payload(), TimeoutOutcome.REJECT, now.plus(timeout), review.requiredApprovals(),
+					review.editable(), List.of(), null, now);
 			if (!this.store.escalate(review, next, now)) {
 				return false;
 			}
-			this.events.publish(new ReviewEvent(ReviewEvent.Type.ESCALATED, next));
+			this.events.publish(new ReviewEvent(ReviewEvent.Type.ESCALATED, next.view()));
 			return true;
 		}
-		boolean applied = this.store.decide(review.id(),
-				(outcome == TimeoutOutcome.APPROVE) ? ReviewStatus.APPROVED : ReviewStatus.TIMED_OUT, null,
-				"no decision before " + review.deadline(), null, now);
+		boolean applied = this.store.timeOut(review.id(),
+				(outcome == TimeoutOutcome.APPROVE) ? ReviewStatus.APPROVED : ReviewStatus.TIMED_OUT,
+				"no decision before " + review.deadline(), now);
 		if (applied) {
 			this.events
 				.publish(new ReviewEvent(ReviewEvent.Type.TIMED_OUT, this.store.find(review.id()).orElseThrow()));

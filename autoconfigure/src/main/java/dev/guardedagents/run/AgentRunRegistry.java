@@ -6,16 +6,19 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.FailureMode;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.budget.BudgetProfiles;
 import dev.guardedagents.guard.ToolGuards;
+import dev.guardedagents.security.ReviewAccess;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -60,6 +63,8 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	private final Map<String, Compensation> compensations = new ConcurrentHashMap<>();
 
+	private final Set<String> humanReviewTools = ConcurrentHashMap.newKeySet();
+
 	private final Set<Class<?>> withoutRuns = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
 	@Override
@@ -100,6 +105,9 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 				throw new BeanInitializationException("@GuardedTool on " + method.toGenericString() + " " + problem);
 			}
 			GuardedTool guardedTool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
+			if (guardedTool != null && Arrays.asList(guardedTool.onFailure()).contains(FailureMode.HUMAN_REVIEW)) {
+				this.humanReviewTools.add(method.toGenericString());
+			}
 			if (guardedTool != null && StringUtils.hasText(guardedTool.compensation())) {
 				registerCompensation(bean, targetClass, method, guardedTool);
 			}
@@ -167,10 +175,10 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	}
 
 	/**
-	 * Returns the names of the tools that have compensations.
+	 * Returns the names of the tools that have compensations (whose failure is reviewed).
 	 * @return the tool names
 	 */
-	Set<String> compensatedTools() {
+	public Set<String> compensatedTools() {
 		return this.compensations.keySet();
 	}
 
@@ -186,13 +194,24 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		if (annotation.onTimeout() == TimeoutOutcome.ESCALATE && !StringUtils.hasText(annotation.escalateTo())) {
 			throw new BeanInitializationException(where + " escalates on timeout but names no escalateTo reviewers");
 		}
-		Checkpoint checkpoint = new Checkpoint(name, toolName, method, parameterNames(method),
+		if (annotation.approvals() < 1) {
+			throw new BeanInitializationException(
+					where + " needs approvals of at least 1, was " + annotation.approvals());
+		}
+		String[] parameterNames = parameterNames(method);
+		List<String> editable = List.of(annotation.editable());
+		for (String parameter : editable) {
+			if (!Arrays.asList(parameterNames).contains(parameter)) {
+				throw new BeanInitializationException(where + " makes '" + parameter
+						+ "' editable, which is not one of its parameters " + Arrays.toString(parameterNames));
+			}
+		}
+		Checkpoint checkpoint = new Checkpoint(name, toolName, method, parameterNames,
 				method.getGenericParameterTypes(), method.getGenericReturnType(),
 				duration(annotation.timeout(), where, "timeout"), annotation.onTimeout(), expression(annotation.when()),
-				StringUtils.hasText(annotation.reviewers()) ? annotation.reviewers() : null,
-				expression(annotation.summary()),
-				StringUtils.hasText(annotation.escalateTo()) ? annotation.escalateTo() : null,
-				duration(annotation.escalationTimeout(), where, "escalationTimeout"));
+				groups(annotation.reviewers(), where, "reviewers"), expression(annotation.summary()),
+				groups(annotation.escalateTo(), where, "escalateTo"),
+				duration(annotation.escalationTimeout(), where, "escalationTimeout"), annotation.approvals(), editable);
 		Checkpoint existing = this.checkpointsByName.putIfAbsent(name, checkpoint);
 		if (existing != null && !existing.method().equals(method)) {
 			throw new BeanInitializationException("Two @HumanCheckpoint methods are named '" + name + "': "
@@ -200,6 +219,15 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 					+ "; give one of them another name with @HumanCheckpoint(name = ...)");
 		}
 		this.checkpoints.put(method, checkpoint);
+	}
+
+	private static List<String> groups(String text, String where, String attribute) {
+		List<String> groups = ReviewAccess.parse(text);
+		if (String.join(",", groups).length() > 1000) {
+			throw new BeanInitializationException(
+					where + " names too many " + attribute + ": at most 1000 characters together");
+		}
+		return groups;
 	}
 
 	private static String[] parameterNames(Method method) {
@@ -288,6 +316,27 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	 */
 	public boolean isAdvisedTool(String toolName) {
 		return this.advisedTools.contains(toolName);
+	}
+
+	/**
+	 * Returns the checkpoints that name no reviewers of their own.
+	 * @return their names
+	 */
+	public List<String> checkpointsWithoutReviewers() {
+		return this.checkpointsByName.values()
+			.stream()
+			.filter((checkpoint) -> checkpoint.reviewers().isEmpty())
+			.map(Checkpoint::name)
+			.sorted()
+			.toList();
+	}
+
+	/**
+	 * Returns the tools whose annotation sends failures to a human review.
+	 * @return the tool methods
+	 */
+	public Set<String> humanReviewTools() {
+		return Set.copyOf(this.humanReviewTools);
 	}
 
 	/**
@@ -386,15 +435,17 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	 * @param timeout the timeout, or {@code null} for the configured default
 	 * @param onTimeout the timeout outcome
 	 * @param when the condition, or {@code null} to always ask
-	 * @param reviewers the reviewer group
+	 * @param reviewers the reviewer groups, empty for the configured ones
 	 * @param summary the summary expression
-	 * @param escalateTo the escalation reviewer group
+	 * @param escalateTo the escalation reviewer groups
 	 * @param escalationTimeout the escalation timeout, or {@code null} for the timeout
+	 * @param approvals how many distinct reviewers must approve
+	 * @param editable the parameters an approval may edit
 	 */
 	public record Checkpoint(String name, String toolName, Method method, String[] parameterNames,
 			Type[] parameterTypes, Type returnType, @Nullable Duration timeout, TimeoutOutcome onTimeout,
-			@Nullable Expression when, @Nullable String reviewers, @Nullable Expression summary,
-			@Nullable String escalateTo, @Nullable Duration escalationTimeout) {
+			@Nullable Expression when, List<String> reviewers, @Nullable Expression summary, List<String> escalateTo,
+			@Nullable Duration escalationTimeout, int approvals, List<String> editable) {
 
 		boolean applies(Object[] args) {
 			if (this.when == null) {

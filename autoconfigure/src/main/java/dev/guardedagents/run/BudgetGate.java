@@ -2,18 +2,16 @@ package dev.guardedagents.run;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 import dev.guardedagents.BudgetAction;
 import dev.guardedagents.BudgetExceededException;
 import dev.guardedagents.BudgetWarningEvent;
 import dev.guardedagents.ModelUsage;
+import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
-import dev.guardedagents.TimeoutOutcome;
-import dev.guardedagents.store.JdbcReviewStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -118,9 +116,7 @@ final class BudgetGate {
 	}
 
 	private int escalate(Execution execution, StepKind kind, int seq, RunBudget.Exceeded exceeded, String message) {
-		JdbcReviewStore reviews = this.engine.reviews();
-		ReviewView review = execution.mayHoldDecision(seq)
-				? reviews.findLatest(execution.runId(), seq, BUDGET).orElse(null) : null;
+		ReviewView review = this.engine.parking().reviewAt(execution, seq, ReviewKind.BUDGET);
 		if (review == null) {
 			throw open(execution, seq, message);
 		}
@@ -145,15 +141,13 @@ final class BudgetGate {
 	}
 
 	private RunSignal open(Execution execution, int seq, String message) {
-		Instant now = this.engine.now();
 		RunBudget budget = execution.budget();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, BUDGET,
-				ReviewStatus.PENDING, null,
-				message + ". Approve to grant the budget once more, approve with edits (such as {\"maxCost\": \"5.00\"}) "
-						+ "to set new caps, reject to fail the run.",
-				this.engine.codec().writeBudgetPayload(budget.profile().name(), budget.profile().caps()),
-				TimeoutOutcome.REJECT, now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
-		return this.engine.parking().open(execution, review, null, StepKind.CHECKPOINT);
+		return this.engine.parking()
+			.open(execution, seq, ReviewKind.BUDGET, BUDGET, message
+					+ ". Approve to grant the budget once more, approve with edits (such as {\"maxCost\": \"5.00\"}) "
+					+ "to set new caps, reject to fail the run.",
+					this.engine.codec().writeBudgetPayload(budget.profile().name(), budget.profile().caps()),
+					StepKind.CHECKPOINT);
 	}
 
 }

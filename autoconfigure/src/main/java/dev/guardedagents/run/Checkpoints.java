@@ -2,15 +2,17 @@ package dev.guardedagents.run;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import dev.guardedagents.CheckpointRejectedException;
+import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.TimeoutOutcome;
-import dev.guardedagents.store.JdbcReviewStore;
+import dev.guardedagents.store.NewReview;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -54,8 +56,7 @@ final class Checkpoints {
 		if (execution.poison() != null) {
 			throw execution.poison();
 		}
-		ReviewView review = execution.mayHoldDecision(seq)
-				? this.engine.reviews().findLatest(execution.runId(), seq, checkpoint.name()).orElse(null) : null;
+		ReviewView review = this.engine.parking().reviewAt(execution, seq, ReviewKind.CHECKPOINT);
 		if (review == null) {
 			throw openReview(execution, seq, checkpoint, invocation.getArguments());
 		}
@@ -78,15 +79,17 @@ final class Checkpoints {
 		Instant now = this.engine.now();
 		Duration timeout = (checkpoint.timeout() != null) ? checkpoint.timeout()
 				: this.engine.settings().reviewTimeout();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, checkpoint.name(),
-				ReviewStatus.PENDING, checkpoint.reviewers(), checkpoint.summary(args),
-				this.engine.codec().writePayload(checkpoint, args), checkpoint.onTimeout(), now.plus(timeout), null,
-				null, null, now, null);
 		Duration escalationTimeout = (checkpoint.escalationTimeout() != null) ? checkpoint.escalationTimeout()
 				: timeout;
+		List<String> reviewers = checkpoint.reviewers().isEmpty()
+				? this.engine.access().reviewers(ReviewKind.CHECKPOINT) : checkpoint.reviewers();
 		return this.engine.parking()
-			.open(execution, review,
-					new JdbcReviewStore.Escalation(checkpoint.escalateTo(), escalationTimeout.toMillis()),
+			.open(execution,
+					new NewReview(UUID.randomUUID().toString(), execution.runId(), seq, 1, ReviewKind.CHECKPOINT,
+							checkpoint.name(), reviewers, checkpoint.summary(args),
+							this.engine.codec().writePayload(checkpoint, args), checkpoint.onTimeout(),
+							now.plus(timeout), checkpoint.approvals(), checkpoint.editable(), checkpoint.escalateTo(),
+							escalationTimeout.toMillis(), now),
 					StepKind.CHECKPOINT);
 	}
 

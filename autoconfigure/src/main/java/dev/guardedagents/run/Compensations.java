@@ -7,15 +7,14 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import dev.guardedagents.CompensationStatus;
+import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
-import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.guard.Guarded;
 import org.jspecify.annotations.Nullable;
 
@@ -183,7 +182,9 @@ final class Compensations {
 	 * (again)
 	 */
 	private @Nullable Boolean decided(Execution execution, StepView step, int seq) {
-		ReviewView review = this.engine.reviews().findLatest(execution.runId(), seq, REVIEW).orElse(null);
+		ReviewView review = this.engine.reviews()
+			.findLatest(execution.runId(), seq, ReviewKind.COMPENSATION)
+			.orElse(null);
 		if (review == null) {
 			return null;
 		}
@@ -217,16 +218,15 @@ final class Compensations {
 	}
 
 	private RunSignal open(Execution execution, StepView step, int seq, Throwable failure, int attempts) {
-		Instant now = this.engine.now();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, REVIEW,
-				ReviewStatus.PENDING, null,
-				"Compensation of step " + step.seq() + " '" + step.name() + "' failed after " + attempts + " attempts: "
-						+ failure.getMessage() + ". Approve to retry, approve with edits {\"done\": true} if it was "
-						+ "undone by hand, reject to give it up.",
-				this.engine.codec()
-					.writeCompensationPayload(step.name(), step.seq(), String.valueOf(step.input()), failure, attempts),
-				TimeoutOutcome.REJECT, now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
-		return this.engine.parking().open(execution, review, null, StepKind.COMPENSATION);
+		return this.engine.parking()
+			.open(execution, seq, ReviewKind.COMPENSATION, REVIEW,
+					"Compensation of step " + step.seq() + " '" + step.name() + "' failed after " + attempts
+							+ " attempts: " + failure.getMessage() + ". Approve to retry, approve with edits "
+							+ "{\"done\": true} if it was undone by hand, reject to give it up.",
+					this.engine.codec()
+						.writeCompensationPayload(step.name(), step.seq(), String.valueOf(step.input()), failure,
+								attempts),
+					StepKind.COMPENSATION);
 	}
 
 }

@@ -59,13 +59,7 @@ public final class DefaultAgentRuns implements AgentRuns {
 
 	@Override
 	public boolean cancel(String runId) {
-		if (this.engine.cancel(runId)) {
-			return true;
-		}
-		if (find(runId).isEmpty()) {
-			throw new RunNotFoundException(runId);
-		}
-		return false;
+		return this.engine.cancel(runId);
 	}
 
 	private final class Handle<T> implements RunHandle<T> {

@@ -1,11 +1,16 @@
 package dev.guardedagents.run;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 
 import dev.guardedagents.ReviewEvent;
+import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.store.JdbcReviewStore;
+import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.store.NewReview;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
@@ -25,28 +30,42 @@ final class Parking {
 	}
 
 	/**
+	 * Opens a review of a kind other than a checkpoint, asked of the reviewers configured
+	 * for its kind, with the default timeout, rejected when nobody decides in time.
+	 * @param execution the run's execution
+	 * @param seq the position of the step the review stands for
+	 * @param kind the kind of review
+	 * @param name the tool name, or the kind's name
+	 * @param summary what the reviewers read
+	 * @param payload what they decide on, as a JSON object
+	 * @param stepKind the kind of step the review stands for, for the metrics
+	 * @return the signal to throw: suspended, or the reason the run could not be parked
+	 */
+	RunSignal open(Execution execution, int seq, ReviewKind kind, String name, String summary, String payload,
+			StepKind stepKind) {
+		Instant now = this.engine.now();
+		return open(execution,
+				new NewReview(UUID.randomUUID().toString(), execution.runId(), seq, 1, kind, name,
+						this.engine.access().reviewers(kind), summary, payload, TimeoutOutcome.REJECT,
+						now.plus(this.engine.settings().reviewTimeout()), this.engine.access().approvals(kind),
+						List.of(), List.of(), null, now),
+				stepKind);
+	}
+
+	/**
 	 * Opens a review and parks the run. Its round follows the latest review of any kind
 	 * at the same position, which several kinds of review may share; the round of the
 	 * proposed review is not used.
-	 * @param escalation where the review escalates to, or {@code null} for nowhere
+	 * @param execution the run's execution
+	 * @param proposed the review
 	 * @param kind the kind of step the review stands for, for the metrics
 	 * @return the signal to throw: suspended, or the reason the run could not be parked
 	 */
-	RunSignal open(Execution execution, ReviewView proposed, JdbcReviewStore.@Nullable Escalation escalation,
-			StepKind kind) {
-		ReviewView review;
+	RunSignal open(Execution execution, NewReview proposed, StepKind kind) {
+		NewReview review;
 		try {
-			int round = this.engine.reviews()
-				.findLatest(execution.runId(), proposed.seq())
-				.map((latest) -> latest.round() + 1)
-				.orElse(1);
-			review = new ReviewView(proposed.id(), proposed.runId(), proposed.seq(), round, proposed.checkpoint(),
-					proposed.status(), proposed.reviewers(), proposed.summary(), proposed.payload(),
-					proposed.onTimeout(), proposed.deadline(), proposed.reviewer(), proposed.comment(),
-					proposed.edits(), proposed.createdAt(), proposed.decidedAt());
-			if (!this.engine.reviews()
-				.openAndPark(review, (escalation != null) ? escalation : new JdbcReviewStore.Escalation(null, null),
-						execution.epoch())) {
+			review = proposed.atRound(this.engine.reviews().latestRound(execution.runId(), proposed.seq()) + 1);
+			if (!this.engine.reviews().openAndPark(review, execution.epoch())) {
 				return this.engine.signal(execution);
 			}
 		}
@@ -54,7 +73,7 @@ final class Parking {
 			return RunSignal.journalFailed(execution.runId(), ex);
 		}
 		this.engine.observer().stepExecuted(review.checkpoint(), kind, "escalated", Duration.ZERO);
-		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review));
+		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review.view()));
 		return RunSignal.suspended(execution.runId(), review.id());
 	}
 
@@ -72,6 +91,15 @@ final class Parking {
 			return RunSignal.journalFailed(execution.runId(), ex);
 		}
 		return RunSignal.suspended(execution.runId(), review.id());
+	}
+
+	/**
+	 * Finds the review of a kind a resumed run parked for at a position.
+	 * @return the review, or {@code null} when none was opened there
+	 */
+	@Nullable ReviewView reviewAt(Execution execution, int seq, ReviewKind kind) {
+		return execution.mayHoldDecision(seq)
+				? this.engine.reviews().findLatest(execution.runId(), seq, kind).orElse(null) : null;
 	}
 
 }

@@ -1,18 +1,15 @@
 package dev.guardedagents.run;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.PolicyViolationException;
+import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.spi.PolicyAction;
 import dev.guardedagents.spi.StepPolicy;
-import dev.guardedagents.store.JdbcReviewStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,11 +37,10 @@ final class PolicyGate {
 	 * @return the decision, or {@code null} when no policy review was opened here
 	 */
 	@Nullable Decision decided(Execution execution, int seq) {
-		if (this.policies.isEmpty() || !execution.mayHoldDecision(seq)) {
+		if (this.policies.isEmpty()) {
 			return null;
 		}
-		JdbcReviewStore reviews = this.engine.reviews();
-		ReviewView review = reviews.findLatest(execution.runId(), seq, POLICY).orElse(null);
+		ReviewView review = this.engine.parking().reviewAt(execution, seq, ReviewKind.POLICY);
 		if (review == null) {
 			return null;
 		}
@@ -93,14 +89,11 @@ final class PolicyGate {
 	}
 
 	private RunSignal open(Execution execution, int seq, Held held) {
-		Instant now = this.engine.now();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, POLICY,
-				ReviewStatus.PENDING, null,
-				"Step '" + held.step() + "' " + held.reason() + ". Approve to let it "
-						+ ((held.output() != null) ? "answer with this output" : "run") + ", reject to fail it.",
-				this.engine.codec().writePolicyPayload(held), TimeoutOutcome.REJECT,
-				now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
-		return this.engine.parking().open(execution, review, null, StepKind.CHECKPOINT);
+		return this.engine.parking()
+			.open(execution, seq, ReviewKind.POLICY, POLICY,
+					"Step '" + held.step() + "' " + held.reason() + ". Approve to let it "
+							+ ((held.output() != null) ? "answer with this output" : "run") + ", reject to fail it.",
+					this.engine.codec().writePolicyPayload(held), StepKind.CHECKPOINT);
 	}
 
 	/**

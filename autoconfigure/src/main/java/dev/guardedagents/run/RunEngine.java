@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -20,10 +19,12 @@ import java.util.function.Supplier;
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.NonDeterministicRunException;
-import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
+import dev.guardedagents.RunNotCancellableException;
+import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunView;
@@ -35,6 +36,9 @@ import dev.guardedagents.guard.Guarded;
 import dev.guardedagents.spi.StepPolicy;
 import dev.guardedagents.guard.ToolGuard;
 import dev.guardedagents.guard.ToolGuards;
+import dev.guardedagents.security.Principals;
+import dev.guardedagents.security.ReviewAccess;
+import dev.guardedagents.store.Cancellation;
 import dev.guardedagents.store.DuplicateStepException;
 import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcReviewStore;
@@ -98,6 +102,8 @@ public final class RunEngine {
 
 	private final PolicyGate policyGate;
 
+	private final ReviewAccess access;
+
 	private final Map<String, Execution> active = new ConcurrentHashMap<>();
 
 	private final Map<String, Long> abandoned = new ConcurrentHashMap<>();
@@ -124,11 +130,13 @@ public final class RunEngine {
 	 * @param clock the clock for timestamps and leases
 	 * @param budgets the budget profiles
 	 * @param policies the policies that check the inputs and outputs of steps
+	 * @param access who is asked to decide each kind of review
 	 */
 	public RunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
 			AgentRunRegistry registry, JsonMapper mapper, ReviewEvents events, ToolGuards guards,
 			Supplier<TransactionTemplate> transactions, RunSettings settings, Clock clock, BudgetProfiles budgets,
-			List<StepPolicy> policies) {
+			List<StepPolicy> policies, ReviewAccess access) {
+		this.access = access;
 		this.budgets = budgets;
 		this.policyGate = new PolicyGate(this, policies);
 		this.budgetGate = new BudgetGate(this);
@@ -159,6 +167,10 @@ public final class RunEngine {
 
 	RunSettings settings() {
 		return this.settings;
+	}
+
+	ReviewAccess access() {
+		return this.access;
 	}
 
 	/**
@@ -329,7 +341,8 @@ public final class RunEngine {
 		String arguments = this.codec.writeArguments(plan, args);
 		Instant now = now();
 		return new NewRun(UUID.randomUUID().toString(), plan.name(), plan.version(), arguments, plan.businessKey(args),
-				plan.idempotencyKey(args), this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()));
+				plan.idempotencyKey(args), this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()),
+				Principals.currentName());
 	}
 
 	/**
@@ -596,8 +609,8 @@ public final class RunEngine {
 		}
 		int seq = this.budgetGate.admit(execution, kind, next);
 		String input = this.codec.writeBestEffort(invocation.getArguments());
-		if (guard.settings().onFailure() == FailureMode.HUMAN_REVIEW && execution.mayHoldDecision(seq)) {
-			ReviewView review = this.reviews.findLatest(execution.runId(), seq, name).orElse(null);
+		if (guard.settings().onFailure() == FailureMode.HUMAN_REVIEW) {
+			ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.TOOL_FAILURE);
 			if (review != null) {
 				ToolReviews.ToolReview decided = this.toolReviews.apply(execution, seq, kind, name, returnType, input,
 						review);
@@ -767,12 +780,8 @@ public final class RunEngine {
 				return result(run, returnType);
 			}
 			if (caller && run.status() == RunStatus.WAITING) {
-				String reviewId = this.reviews.list(ReviewStatus.PENDING, runId, null, 1)
-					.stream()
-					.findFirst()
-					.map(ReviewView::id)
-					.orElse("none");
-				throw new RunSuspendedException(runId, reviewId);
+				throw new RunSuspendedException(runId,
+						this.reviews.pendingOf(runId).map(ReviewView::id).orElse("none"));
 			}
 			long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 			if (remaining <= 0) {
@@ -815,38 +824,45 @@ public final class RunEngine {
 	}
 
 	/**
-	 * Cancels a run; an execution on this instance stops before its next step.
+	 * Cancels a run; an execution on this instance stops before its next step, and the
+	 * completed steps with compensations are compensated on this instance.
+	 * @return {@code true} if the run was cancelled, {@code false} if it had finished
+	 * @throws RunNotFoundException if there is no such run
+	 * @throws RunNotCancellableException if it resumes to act on an approval, or is
+	 * compensated already
 	 */
 	boolean cancel(String runId) {
 		Instant now = now();
-		if (this.store.cancel(runId, now, this.registry.compensatedTools())) {
-			Execution execution = this.active.get(runId);
-			if (execution != null) {
-				execution.cancel();
+		Cancellation cancellation = this.store.cancel(runId, now, this.registry.compensatedTools(),
+				this.settings.instanceId(), now.plus(this.settings.leaseDuration()),
+				now.minus(this.settings.leaseDuration()));
+		switch (cancellation.result()) {
+			case NOT_FOUND -> throw new RunNotFoundException(runId);
+			case FINISHED -> {
+				return false;
 			}
-			this.reviews.rejectPending(runId, "the run was cancelled", now);
-			return true;
+			case COMPENSATING -> throw new RunNotCancellableException(runId, cancellation.status(), "Run " + runId
+					+ " is being compensated already, after it failed or was cancelled; it ends once compensated");
+			case APPROVED -> throw new RunNotCancellableException(runId, cancellation.status(),
+					"Run " + runId + " is not cancelled: " + cancellation.approval()
+							+ " and the run is resuming to act on it; cancel it once it has (its compensations undo "
+							+ "what it did), or after " + this.settings.leaseDuration() + " if it does not resume");
+			default -> {
+				Execution execution = this.active.get(runId);
+				if (execution != null) {
+					execution.cancel();
+				}
+				if (cancellation.result() == Cancellation.Result.COMPENSATING_NOW) {
+					if (this.executor.tryReserve()) {
+						this.executor.execute(() -> resume(runId, cancellation.epoch()));
+					}
+					else {
+						this.store.releaseLease(runId, cancellation.epoch(), now);
+					}
+				}
+				return true;
+			}
 		}
-		if (!this.registry.hasCompensations()) {
-			return false;
-		}
-		OptionalLong epoch = this.store.cancelForCompensation(runId, this.settings.instanceId(),
-				now.plus(this.settings.leaseDuration()), now);
-		if (epoch.isEmpty()) {
-			return false;
-		}
-		Execution execution = this.active.get(runId);
-		if (execution != null) {
-			execution.cancel();
-		}
-		this.reviews.rejectPending(runId, "the run was cancelled", now);
-		if (this.executor.tryReserve()) {
-			this.executor.execute(() -> resume(runId, epoch.getAsLong()));
-		}
-		else {
-			this.store.releaseLease(runId, epoch.getAsLong(), now);
-		}
-		return true;
 	}
 
 	Optional<Type> returnType(String runName) {

@@ -3,14 +3,13 @@ package dev.guardedagents.run;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 import dev.guardedagents.CheckpointRejectedException;
+import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
-import dev.guardedagents.TimeoutOutcome;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,14 +55,11 @@ final class ToolReviews {
 
 	RunSignal open(Execution execution, int seq, String name, Type returnType, String input, Throwable failure,
 			int attempts) {
-		Instant now = this.engine.now();
-		ReviewView review = new ReviewView(UUID.randomUUID().toString(), execution.runId(), seq, 1, name,
-				ReviewStatus.PENDING, null,
-				"Tool '" + name + "' failed after " + attempts + " attempts: " + failure.getMessage()
-						+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
-				this.engine.codec().writeFailurePayload(input, failure, attempts, returnType), TimeoutOutcome.REJECT,
-				now.plus(this.engine.settings().reviewTimeout()), null, null, null, now, null);
-		return this.engine.parking().open(execution, review, null, StepKind.TOOL);
+		return this.engine.parking()
+			.open(execution, seq, ReviewKind.TOOL_FAILURE, name, "Tool '" + name + "' failed after " + attempts
+					+ " attempts: " + failure.getMessage()
+					+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
+					this.engine.codec().writeFailurePayload(input, failure, attempts, returnType), StepKind.TOOL);
 	}
 
 	/**

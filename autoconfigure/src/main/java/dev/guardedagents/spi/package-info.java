@@ -1,4 +1,4 @@
 /**
- * Extension points: step policies.
+ * Extension points: step policies and who belongs to which reviewer group.
  */
 package dev.guardedagents.spi;

@@ -90,12 +90,25 @@ final class Jdbc {
 	 * Runs statements in one transaction; the action returns {@code null} to roll back.
 	 */
 	<T> @Nullable T transaction(ConnectionCallback<@Nullable T> action) {
+		return transaction(action, true);
+	}
+
+	/**
+	 * Runs statements in one transaction that commits whatever the action returns (an
+	 * action that decides to write nothing returns before writing), and rolls back when
+	 * it throws.
+	 */
+	<T> T inTransaction(ConnectionCallback<T> action) {
+		return transaction(action, false);
+	}
+
+	private <T> T transaction(ConnectionCallback<T> action, boolean nullRollsBack) {
 		try (Connection c = this.dataSource.getConnection()) {
 			boolean autoCommit = c.getAutoCommit();
 			c.setAutoCommit(false);
 			try {
 				T result = action.doInConnection(c);
-				if (result != null) {
+				if (result != null || !nullRollsBack) {
 					c.commit();
 				}
 				else {

@@ -1,33 +1,51 @@
 package dev.guardedagents.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
+import dev.guardedagents.ReviewDecision;
+import dev.guardedagents.ReviewKind;
+import dev.guardedagents.ReviewPage;
+import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
+import dev.guardedagents.Reviewer;
+import dev.guardedagents.ReviewerDecision;
+import dev.guardedagents.RunStatus;
 import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.security.ReviewAccess;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reviews of human checkpoints, and the run transitions that go with them (park, resume,
- * fail), each in one transaction. Internal: not API.
+ * Reviews, the decisions of reviewers, and the run transitions that go with them (park,
+ * decide, time out), each in one transaction. A decision locks its run's row first, so
+ * that decisions, deadlines and cancellations of one run never interleave. Internal: not
+ * API.
  */
 public final class JdbcReviewStore {
 
-	private static final String COLUMNS = "id, run_id, seq, round, checkpoint, status, reviewers, summary, payload, "
-			+ "on_timeout, escalate_to, escalation_timeout_ms, deadline, reviewer, review_comment, edits, created_at, "
-			+ "decided_at";
+	private static final String COLUMNS = "id, run_id, seq, round, kind, checkpoint, status, reviewers, summary, "
+			+ "payload, on_timeout, escalate_to, escalation_timeout_ms, deadline, reviewer, review_comment, edits, "
+			+ "required_approvals, approvals, editable, created_at, decided_at";
+
+	private static final String DECISION_COLUMNS = "review_id, run_id, reviewer, decision, authorities, channel, "
+			+ "review_comment, edits, decided_at";
 
 	private final Jdbc jdbc;
 
 	private final String review;
+
+	private final String decision;
 
 	private final String run;
 
@@ -39,23 +57,23 @@ public final class JdbcReviewStore {
 	public JdbcReviewStore(DataSource dataSource, String schema) {
 		this.jdbc = new Jdbc(dataSource);
 		this.review = schema + ".guarded_review";
+		this.decision = schema + ".guarded_review_decision";
 		this.run = schema + ".guarded_run";
 	}
 
 	/**
-	 * Opens a review, if it is not open yet, and parks its run as waiting, if the writer
-	 * still owns it: one transaction.
+	 * Opens a review and parks its run as waiting, if the writer still owns it: one
+	 * transaction.
 	 * @param review the review
-	 * @param escalation the escalation settings
 	 * @param epoch the ownership epoch of the writer
 	 * @return {@code false} if the writer no longer owns the run
 	 */
-	public boolean openAndPark(ReviewView review, Escalation escalation, long epoch) {
+	public boolean openAndPark(NewReview review, long epoch) {
 		Boolean parked = this.jdbc.transaction((c) -> {
 			if (!park(c, review.runId(), epoch, review.createdAt())) {
 				return null;
 			}
-			insert(c, review, escalation);
+			insert(c, review);
 			return true;
 		});
 		return parked != null;
@@ -78,90 +96,180 @@ public final class JdbcReviewStore {
 				Jdbc.time(now), runId, epoch) == 1;
 	}
 
-	private void insert(Connection c, ReviewView review, Escalation escalation) throws SQLException {
-		Jdbc.update(c,
-				"INSERT INTO " + this.review + " (" + COLUMNS
-						+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				review.id(), review.runId(), review.seq(), review.round(), review.checkpoint(), review.status().name(),
-				review.reviewers(), review.summary(), review.payload(), review.onTimeout().name(),
-				escalation.reviewers(), escalation.timeoutMillis(), Jdbc.time(review.deadline()), null, null, null,
-				Jdbc.time(review.createdAt()), null);
+	private void insert(Connection c, NewReview review) throws SQLException {
+		Jdbc.update(c, "INSERT INTO " + this.review + " (" + COLUMNS
+				+ ") VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, 0, ?, ?, NULL)",
+				review.id(), review.runId(), review.seq(), review.round(), review.kind().name(), review.checkpoint(),
+				ReviewAccess.join(review.reviewers()), review.summary(), review.payload(), review.onTimeout().name(),
+				ReviewAccess.join(review.escalateTo()), review.escalationTimeoutMillis(), Jdbc.time(review.deadline()),
+				review.requiredApprovals(), ReviewAccess.join(review.editable()), Jdbc.time(review.createdAt()));
 	}
 
 	/**
-	 * Decides a pending review and re-queues its run for any instance to resume, in one
-	 * transaction.
+	 * Records a reviewer's decision on a pending review of a waiting run, in one
+	 * transaction that locks the run's row: an approval that completes the required
+	 * approvals, or a rejection, decides the review and hands the run back for any
+	 * instance to resume; an approval short of them only counts.
 	 * @param reviewId the review
-	 * @param status the verdict
-	 * @param reviewer who decided
+	 * @param reviewer who decides
+	 * @param authorities the groups that made the reviewer a reviewer of the review
+	 * @param verdict approve or reject
 	 * @param comment the comment
-	 * @param edits the edited arguments as JSON
+	 * @param edits the edits as JSON, or {@code null}
 	 * @param now the current time
-	 * @return {@code false} if the review was not pending any more
+	 * @return what happened
 	 */
-	public boolean decide(String reviewId, ReviewStatus status, @Nullable String reviewer, @Nullable String comment,
-			@Nullable String edits, Instant now) {
-		Boolean decided = this.jdbc.transaction((c) -> {
-			if (Jdbc.update(c,
-					"UPDATE " + this.review + " SET status = ?, reviewer = ?, review_comment = ?, edits = ?, "
-							+ "decided_at = ? WHERE id = ? AND status = 'PENDING'",
-					status.name(), reviewer, comment, edits, Jdbc.time(now), reviewId) != 1) {
-				return null;
+	public Outcome decide(String reviewId, Reviewer reviewer, Set<String> authorities, ReviewDecision.Decision verdict,
+			@Nullable String comment, @Nullable String edits, Instant now) {
+		return this.jdbc.inTransaction((c) -> {
+			ReviewView unlocked = find(c, reviewId);
+			RunStatus status = (unlocked != null) ? lockRun(c, unlocked.runId()) : null;
+			ReviewView review = (status != null) ? find(c, reviewId) : null;
+			if (review == null || status == null) {
+				return Outcome.NOT_FOUND;
+			}
+			if (review.status() != ReviewStatus.PENDING) {
+				boolean closedWithRun = review.status() == ReviewStatus.REJECTED && review.reviewer() == null
+						&& status != RunStatus.WAITING;
+				return closedWithRun ? Outcome.notWaiting(status) : Outcome.ALREADY_DECIDED;
+			}
+			if (status != RunStatus.WAITING) {
+				return Outcome.notWaiting(status);
+			}
+			if (hasDecided(c, reviewId, reviewer.name())) {
+				return Outcome.REPEATED;
+			}
+			insertDecision(c, review, reviewer, authorities, verdict, comment, edits, now);
+			boolean approve = verdict == ReviewDecision.Decision.APPROVE;
+			String keptEdits = (edits != null) ? edits : review.edits();
+			if (approve && review.approvals() + 1 < review.requiredApprovals()) {
+				Jdbc.update(c, "UPDATE " + this.review + " SET approvals = ?, edits = ? WHERE id = ?",
+						review.approvals() + 1, keptEdits, reviewId);
+				return Outcome.COUNTED;
 			}
 			Jdbc.update(c,
-					"UPDATE " + this.run + " SET status = 'RUNNING', lease_until = ?, updated_at = ? "
-							+ "WHERE status = 'WAITING' AND id = (SELECT run_id FROM " + this.review + " WHERE id = ?)",
-					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), reviewId);
-			return true;
+					"UPDATE " + this.review + " SET status = ?, reviewer = ?, review_comment = ?, edits = ?, "
+							+ "approvals = ?, decided_at = ? WHERE id = ?",
+					approve ? ReviewStatus.APPROVED.name() : ReviewStatus.REJECTED.name(), reviewer.name(), comment,
+					approve ? keptEdits : null, review.approvals() + (approve ? 1 : 0), Jdbc.time(now), reviewId);
+			handBack(c, review.runId(), now);
+			return Outcome.DECIDED;
 		});
-		return decided != null;
 	}
 
 	/**
-	 * Marks a pending review as escalated and opens the next one, in one transaction.
+	 * Applies the timeout outcome of a pending review whose run waits for it, in one
+	 * transaction that locks the run's row. A pending review of a run that finished (left
+	 * by a version that did not close them) is closed instead.
+	 * @param reviewId the review
+	 * @param status the verdict: approved or timed out
+	 * @param comment why
+	 * @param now the current time
+	 * @return whether the outcome was applied
+	 */
+	public boolean timeOut(String reviewId, ReviewStatus status, String comment, Instant now) {
+		return this.jdbc.inTransaction((c) -> {
+			ReviewView unlocked = find(c, reviewId);
+			RunStatus run = (unlocked != null) ? lockRun(c, unlocked.runId()) : null;
+			ReviewView review = (run != null) ? find(c, reviewId) : null;
+			if (review == null || review.status() != ReviewStatus.PENDING || run == null) {
+				return false;
+			}
+			if (run.isTerminal()) {
+				closePending(c, this.review, review.runId(), "the run ended " + run, now);
+				return false;
+			}
+			if (run != RunStatus.WAITING) {
+				return false;
+			}
+			Jdbc.update(c, "UPDATE " + this.review + " SET status = ?, review_comment = ?, decided_at = ? WHERE id = ?",
+					status.name(), comment, Jdbc.time(now), reviewId);
+			handBack(c, review.runId(), now);
+			return true;
+		});
+	}
+
+	/**
+	 * Marks a pending review of a waiting run as escalated and opens the next one, in one
+	 * transaction that locks the run's row.
 	 * @param escalated the pending review
 	 * @param next the review for the escalation reviewers
 	 * @param now the current time
-	 * @return {@code false} if the review was not pending any more
+	 * @return {@code false} if the review was not pending any more or its run not waiting
 	 */
-	public boolean escalate(ReviewView escalated, ReviewView next, Instant now) {
-		Boolean done = this.jdbc.transaction((c) -> {
-			if (Jdbc.update(c, "UPDATE " + this.review + " SET status = 'ESCALATED', decided_at = ? "
-					+ "WHERE id = ? AND status = 'PENDING'", Jdbc.time(now), escalated.id()) != 1) {
-				return null;
+	public boolean escalate(ReviewView escalated, NewReview next, Instant now) {
+		return this.jdbc.inTransaction((c) -> {
+			if (lockRun(c, escalated.runId()) != RunStatus.WAITING
+					|| Jdbc.update(c, "UPDATE " + this.review + " SET status = 'ESCALATED', decided_at = ? "
+							+ "WHERE id = ? AND status = 'PENDING'", Jdbc.time(now), escalated.id()) != 1) {
+				return false;
 			}
-			insert(c, next, new Escalation(null, null));
+			insert(c, next);
 			return true;
 		});
-		return done != null;
+	}
+
+	private @Nullable RunStatus lockRun(Connection c, String runId) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("SELECT status FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
+			ps.setString(1, runId);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() ? RunStatus.valueOf(rs.getString(1)) : null;
+			}
+		}
+	}
+
+	private void handBack(Connection c, String runId, Instant now) throws SQLException {
+		Jdbc.update(c, "UPDATE " + this.run + " SET status = 'RUNNING', lease_until = ?, updated_at = ? "
+				+ "WHERE id = ? AND status = 'WAITING'", Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId);
+	}
+
+	private void insertDecision(Connection c, ReviewView review, Reviewer reviewer, Set<String> authorities,
+			ReviewDecision.Decision verdict, @Nullable String comment, @Nullable String edits, Instant now)
+			throws SQLException {
+		Jdbc.update(c,
+				"INSERT INTO " + this.decision + " (" + DECISION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				review.id(), review.runId(), reviewer.name(), verdict.name(), ReviewAccess.join(authorities),
+				reviewer.channel().name(), comment, edits, Jdbc.time(now));
+	}
+
+	private boolean hasDecided(Connection c, String reviewId, String reviewer) throws SQLException {
+		try (PreparedStatement ps = c
+			.prepareStatement("SELECT 1 FROM " + this.decision + " WHERE review_id = ? AND reviewer = ?")) {
+			Jdbc.bind(ps, reviewId, reviewer);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next();
+			}
+		}
 	}
 
 	/**
-	 * Closes the pending reviews of a run that will never resume, so that nobody is asked
-	 * to decide for nothing.
+	 * Closes the pending reviews of a run that will never resume, on the connection of a
+	 * transaction that changes the run.
+	 * @param c the connection
+	 * @param reviewTable the review table
 	 * @param runId the run
 	 * @param comment why, recorded as the comment
 	 * @param now the current time
 	 * @return the number of reviews closed
+	 * @throws SQLException if the update fails
 	 */
-	public int rejectPending(String runId, String comment, Instant now) {
-		return this.jdbc
-			.update("UPDATE " + this.review + " SET status = 'REJECTED', review_comment = ?, decided_at = ? "
-					+ "WHERE run_id = ? AND status = 'PENDING'", comment, Jdbc.time(now), runId);
+	static int closePending(Connection c, String reviewTable, String runId, String comment, Instant now)
+			throws SQLException {
+		return Jdbc.update(c, "UPDATE " + reviewTable + " SET status = 'REJECTED', review_comment = ?, decided_at = ? "
+				+ "WHERE run_id = ? AND status = 'PENDING'", comment, Jdbc.time(now), runId);
 	}
 
 	/**
-	 * Finds the latest review of a checkpoint position of a run.
+	 * Returns the highest round of the reviews at a position of a run.
 	 * @param runId the run
 	 * @param seq the position
-	 * @return the review with the highest round
+	 * @return the round, 0 when none was opened there
 	 */
-	public Optional<ReviewView> findLatest(String runId, int seq) {
+	public int latestRound(String runId, int seq) {
 		return this.jdbc
-			.query("SELECT " + COLUMNS + " FROM " + this.review + " WHERE run_id = ? AND seq = ? ORDER BY round DESC",
-					JdbcReviewStore::view, runId, seq)
-			.stream()
-			.findFirst();
+			.query("SELECT MAX(round) FROM " + this.review + " WHERE run_id = ? AND seq = ?", (rs) -> rs.getInt(1),
+					runId, seq)
+			.get(0);
 	}
 
 	/**
@@ -169,15 +277,14 @@ public final class JdbcReviewStore {
 	 * may be opened at one position (a policy review, then a tool review).
 	 * @param runId the run
 	 * @param seq the position
-	 * @param checkpoint the review's checkpoint name: the checkpoint, the tool, or
-	 * {@code budget}, {@code policy}, {@code compensation}
+	 * @param kind the kind
 	 * @return the review of that kind with the highest round
 	 */
-	public Optional<ReviewView> findLatest(String runId, int seq, String checkpoint) {
+	public Optional<ReviewView> findLatest(String runId, int seq, ReviewKind kind) {
 		return this.jdbc
 			.query("SELECT " + COLUMNS + " FROM " + this.review
-					+ " WHERE run_id = ? AND seq = ? AND checkpoint = ? ORDER BY round DESC", JdbcReviewStore::view,
-					runId, seq, checkpoint)
+					+ " WHERE run_id = ? AND seq = ? AND kind = ? ORDER BY round DESC FETCH FIRST 1 ROWS ONLY",
+					JdbcReviewStore::view, runId, seq, kind.name())
 			.stream()
 			.findFirst();
 	}
@@ -194,6 +301,16 @@ public final class JdbcReviewStore {
 			.findFirst();
 	}
 
+	private @Nullable ReviewView find(Connection c, String reviewId) throws SQLException {
+		try (PreparedStatement ps = c
+			.prepareStatement("SELECT " + COLUMNS + " FROM " + this.review + " WHERE id = ?")) {
+			ps.setString(1, reviewId);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() ? view(rs) : null;
+			}
+		}
+	}
+
 	/**
 	 * Returns how a review escalates.
 	 * @param reviewId the review id
@@ -202,36 +319,110 @@ public final class JdbcReviewStore {
 	public Escalation escalation(String reviewId) {
 		return this.jdbc
 			.query("SELECT escalate_to, escalation_timeout_ms FROM " + this.review + " WHERE id = ?",
-					(rs) -> new Escalation(rs.getString(1), (Long) rs.getObject(2, Long.class)), reviewId)
+					(rs) -> new Escalation(ReviewAccess.parse(rs.getString(1)), (Long) rs.getObject(2, Long.class)),
+					reviewId)
 			.get(0);
 	}
 
 	/**
-	 * Lists reviews, newest first.
-	 * @param status the status, or {@code null} for all
-	 * @param runId the run, or {@code null} for all
-	 * @param reviewers the reviewer group, or {@code null} for all
-	 * @param limit the maximum number of reviews
-	 * @return the reviews
+	 * Lists a page of reviews: pending ones soonest deadline first, others newest first.
+	 * @param query what to list
+	 * @param groups when listing for a reviewer, its groups: only reviews that name one
+	 * of them, or name none and are of a kind whose configured reviewers include one
+	 * @param kindsByConfiguration the kinds whose configured reviewers include one of the
+	 * groups (for reviews that name none)
+	 * @return the page
 	 */
-	public List<ReviewView> list(@Nullable ReviewStatus status, @Nullable String runId, @Nullable String reviewers,
-			int limit) {
-		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + this.review + " WHERE 1 = 1");
+	public ReviewPage list(ReviewQuery query, @Nullable Set<String> groups,
+			Collection<ReviewKind> kindsByConfiguration) {
+		StringBuilder where = new StringBuilder(" WHERE 1 = 1");
 		List<Object> args = new ArrayList<>();
-		if (status != null) {
-			sql.append(" AND status = ?");
-			args.add(status.name());
+		if (query.status() != null) {
+			where.append(" AND status = ?");
+			args.add(query.status().name());
 		}
-		if (runId != null) {
-			sql.append(" AND run_id = ?");
-			args.add(runId);
+		if (query.kind() != null) {
+			where.append(" AND kind = ?");
+			args.add(query.kind().name());
 		}
-		if (reviewers != null) {
-			sql.append(" AND reviewers = ?");
-			args.add(reviewers);
+		if (query.checkpoint() != null) {
+			where.append(" AND checkpoint = ?");
+			args.add(query.checkpoint());
 		}
-		sql.append(" ORDER BY created_at DESC, id FETCH FIRST ").append(limit).append(" ROWS ONLY");
-		return this.jdbc.query(sql.toString(), JdbcReviewStore::view, args.toArray());
+		if (query.runId() != null) {
+			where.append(" AND run_id = ?");
+			args.add(query.runId());
+		}
+		if (query.reviewerGroup() != null) {
+			where.append(" AND ").append(names("?"));
+			args.add(query.reviewerGroup());
+		}
+		if (query.decidableBy() != null && groups != null) {
+			where.append(" AND (reviewers IS NULL AND kind IN (")
+				.append(String.join(", ",
+						kindsByConfiguration.stream().map((kind) -> "'" + kind.name() + "'").toList()))
+				.append(kindsByConfiguration.isEmpty() ? "''" : "")
+				.append(")");
+			for (String group : groups) {
+				where.append(" OR ").append(names("?"));
+				args.add(group);
+			}
+			where.append(") AND NOT EXISTS (SELECT 1 FROM ")
+				.append(this.decision)
+				.append(" d WHERE d.review_id = r.id AND d.reviewer = ?)");
+			args.add(query.decidableBy().name());
+		}
+		long total = this.jdbc
+			.query("SELECT COUNT(*) FROM " + this.review + " r" + where, (rs) -> rs.getLong(1), args.toArray())
+			.get(0);
+		String order = (query.status() == ReviewStatus.PENDING) ? " ORDER BY deadline, created_at, id"
+				: " ORDER BY created_at DESC, id";
+		List<ReviewView> reviews = this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM " + this.review + " r" + where + order + " OFFSET "
+						+ ((long) query.page() * query.size()) + " ROWS FETCH NEXT " + query.size() + " ROWS ONLY",
+				JdbcReviewStore::view, args.toArray());
+		return new ReviewPage(reviews, query.page(), query.size(), total);
+	}
+
+	/**
+	 * A condition that the comma-separated {@code reviewers} name a group.
+	 */
+	private static String names(String group) {
+		return "POSITION(',' || " + group + " || ',' IN ',' || reviewers || ',') > 0";
+	}
+
+	/**
+	 * Lists every review of a run, newest first.
+	 * @param runId the run
+	 * @return its reviews
+	 */
+	public List<ReviewView> ofRun(String runId) {
+		return this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM " + this.review + " WHERE run_id = ? ORDER BY created_at DESC, round DESC",
+				JdbcReviewStore::view, runId);
+	}
+
+	/**
+	 * Returns the pending review a run waits for.
+	 * @param runId the run
+	 * @return the pending review
+	 */
+	public Optional<ReviewView> pendingOf(String runId) {
+		return this.jdbc
+			.query("SELECT " + COLUMNS + " FROM " + this.review + " WHERE run_id = ? AND status = 'PENDING' "
+					+ "ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY", JdbcReviewStore::view, runId)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Lists the decisions of the reviewers of a run, oldest first.
+	 * @param runId the run
+	 * @return the decisions
+	 */
+	public List<ReviewerDecision> decisions(String runId) {
+		return this.jdbc.query("SELECT " + DECISION_COLUMNS + " FROM " + this.decision
+				+ " WHERE run_id = ? ORDER BY decided_at, reviewer", JdbcReviewStore::decision, runId);
 	}
 
 	/**
@@ -248,19 +439,91 @@ public final class JdbcReviewStore {
 
 	private static ReviewView view(ResultSet rs) throws SQLException {
 		return new ReviewView(rs.getString("id"), rs.getString("run_id"), rs.getInt("seq"), rs.getInt("round"),
-				rs.getString("checkpoint"), ReviewStatus.valueOf(rs.getString("status")), rs.getString("reviewers"),
-				rs.getString("summary"), rs.getString("payload"), TimeoutOutcome.valueOf(rs.getString("on_timeout")),
+				ReviewKind.valueOf(rs.getString("kind")), rs.getString("checkpoint"),
+				ReviewStatus.valueOf(rs.getString("status")), rs.getString("reviewers"), rs.getString("summary"),
+				rs.getString("payload"), TimeoutOutcome.valueOf(rs.getString("on_timeout")),
 				Jdbc.instant(rs, "deadline"), rs.getString("reviewer"), rs.getString("review_comment"),
-				rs.getString("edits"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "decided_at"));
+				rs.getString("edits"), rs.getInt("required_approvals"), rs.getInt("approvals"),
+				ReviewAccess.parse(rs.getString("editable")), Jdbc.instant(rs, "created_at"),
+				Jdbc.instant(rs, "decided_at"));
+	}
+
+	private static ReviewerDecision decision(ResultSet rs) throws SQLException {
+		return new ReviewerDecision(rs.getString("review_id"), rs.getString("run_id"),
+				ReviewDecision.Decision.valueOf(rs.getString("decision")), rs.getString("reviewer"),
+				Set.copyOf(ReviewAccess.parse(rs.getString("authorities"))),
+				Reviewer.Channel.valueOf(rs.getString("channel")), rs.getString("review_comment"),
+				rs.getString("edits"), Jdbc.instant(rs, "decided_at"));
 	}
 
 	/**
 	 * Where a review goes when nobody decides in time and its outcome is to escalate.
 	 *
-	 * @param reviewers the escalation reviewers
+	 * @param reviewers the escalation reviewer groups
 	 * @param timeoutMillis their timeout
 	 */
-	public record Escalation(@Nullable String reviewers, @Nullable Long timeoutMillis) {
+	public record Escalation(List<String> reviewers, @Nullable Long timeoutMillis) {
+	}
+
+	/**
+	 * What became of a decision.
+	 *
+	 * @param result what happened
+	 * @param runStatus the status of the run, when it was not waiting
+	 */
+	public record Outcome(Result result, @Nullable RunStatus runStatus) {
+
+		static final Outcome NOT_FOUND = new Outcome(Result.NOT_FOUND, null);
+
+		static final Outcome ALREADY_DECIDED = new Outcome(Result.ALREADY_DECIDED, null);
+
+		static final Outcome REPEATED = new Outcome(Result.REPEATED, null);
+
+		static final Outcome COUNTED = new Outcome(Result.COUNTED, null);
+
+		static final Outcome DECIDED = new Outcome(Result.DECIDED, null);
+
+		static Outcome notWaiting(RunStatus status) {
+			return new Outcome(Result.RUN_NOT_WAITING, status);
+		}
+
+	}
+
+	/**
+	 * What happened to a decision.
+	 */
+	public enum Result {
+
+		/**
+		 * The review (or its run) does not exist.
+		 */
+		NOT_FOUND,
+
+		/**
+		 * The run does not wait for the review any more; nothing was recorded.
+		 */
+		RUN_NOT_WAITING,
+
+		/**
+		 * The review was decided before; nothing was recorded.
+		 */
+		ALREADY_DECIDED,
+
+		/**
+		 * The reviewer decided this review before; nothing was recorded.
+		 */
+		REPEATED,
+
+		/**
+		 * The approval was recorded; the review waits for more approvals.
+		 */
+		COUNTED,
+
+		/**
+		 * The review was decided and its run handed back.
+		 */
+		DECIDED
+
 	}
 
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 import javax.sql.DataSource;
 
@@ -41,7 +40,7 @@ public final class JdbcRunStore {
 
 	private static final String RUN_COLUMNS = "id, name, plan_version, status, business_key, idempotency_key, arguments, result, "
 			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at, "
-			+ "compensation";
+			+ "compensation, started_by";
 
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
 			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors, model, prompt_name, prompt_version, "
@@ -55,6 +54,8 @@ public final class JdbcRunStore {
 
 	private final String step;
 
+	private final String review;
+
 	/**
 	 * Creates a store over the tables in the given schema.
 	 * @param dataSource the data source
@@ -65,6 +66,7 @@ public final class JdbcRunStore {
 		this.jdbc = new Jdbc(dataSource);
 		this.run = schema + ".guarded_run";
 		this.step = schema + ".guarded_step";
+		this.review = schema + ".guarded_review";
 	}
 
 	/**
@@ -74,8 +76,8 @@ public final class JdbcRunStore {
 	 */
 	public boolean insertRun(NewRun run) {
 		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
-				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at) "
-				+ "VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?)";
+				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at, "
+				+ "started_by) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?)";
 		return this.jdbc.write((c) -> {
 			try (PreparedStatement ps = c.prepareStatement(sql)) {
 				ps.setString(1, run.id());
@@ -88,6 +90,7 @@ public final class JdbcRunStore {
 				ps.setObject(8, Jdbc.time(run.leaseUntil()));
 				ps.setObject(9, Jdbc.time(run.now()));
 				ps.setObject(10, Jdbc.time(run.now()));
+				ps.setString(11, run.startedBy());
 				ps.executeUpdate();
 				return true;
 			}
@@ -308,56 +311,103 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Cancels a run that has not finished and has nothing to compensate; its owner's next
-	 * write is rejected. Checked in the same statement, so that a step recorded at the
-	 * same moment is not left without its compensation.
+	 * Cancels a run that has not finished, in one transaction that locks its row, so that
+	 * a decision on its review and the cancellation never both take effect. A run with
+	 * completed steps to compensate stays {@code RUNNING}, compensating, owned by the
+	 * caller under a new epoch (which fences any execution of its plan), and ends
+	 * {@code CANCELLED} once compensated; any other run ends {@code CANCELLED} at once.
+	 * Either way its pending reviews are closed in the same transaction. A run that a
+	 * reviewer approved since {@code approvedSince} and that has not journaled the step
+	 * of that approval yet is not cancelled: it resumes to act on the approval.
 	 * @param runId the run id
 	 * @param now the current time
 	 * @param compensatedTools the names of the tools that have compensations
-	 * @return {@code true} if the run was cancelled by this call
+	 * @param owner the instance that compensates the run, if it has steps to compensate
+	 * @param leaseUntil the end of the compensating instance's lease
+	 * @param approvedSince approvals older than this do not hold a cancellation back
+	 * @return what happened
 	 */
-	public boolean cancel(String runId, Instant now, Collection<String> compensatedTools) {
-		List<Object> args = new ArrayList<>(List.of(Jdbc.time(now), Jdbc.time(now), runId));
-		String nothingToUndo = "";
-		if (!compensatedTools.isEmpty()) {
-			nothingToUndo = " AND NOT EXISTS (SELECT 1 FROM " + this.step + " s WHERE s.run_id = ? "
-					+ "AND s.kind = 'TOOL' AND s.succeeded = TRUE AND s.attempts > 0 AND s.fell_back = FALSE "
-					+ "AND s.name IN (" + String.join(", ", Collections.nCopies(compensatedTools.size(), "?")) + "))";
-			args.add(runId);
-			args.addAll(compensatedTools);
-		}
-		return this.jdbc.update(
-				"UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
-						+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ? "
-						+ "AND status IN ('RUNNING', 'WAITING') AND compensation IS NULL" + nothingToUndo,
-				args.toArray()) == 1;
+	public Cancellation cancel(String runId, Instant now, Collection<String> compensatedTools, String owner,
+			Instant leaseUntil, Instant approvedSince) {
+		return this.jdbc.inTransaction((c) -> {
+			RunView run = null;
+			long epoch = 0;
+			try (PreparedStatement ps = c.prepareStatement(
+					"SELECT " + RUN_COLUMNS + ", owner_epoch FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
+				ps.setString(1, runId);
+				try (ResultSet rs = ps.executeQuery()) {
+					if (rs.next()) {
+						run = runView(rs);
+						epoch = rs.getLong("owner_epoch");
+					}
+				}
+			}
+			if (run == null) {
+				return new Cancellation(Cancellation.Result.NOT_FOUND, null, 0, null);
+			}
+			if (run.status().isTerminal()) {
+				return new Cancellation(Cancellation.Result.FINISHED, run.status(), 0, null);
+			}
+			if (run.compensation() != null) {
+				return new Cancellation(Cancellation.Result.COMPENSATING, run.status(), 0, null);
+			}
+			String approval = unactedApproval(c, runId, approvedSince);
+			if (approval != null) {
+				return new Cancellation(Cancellation.Result.APPROVED, run.status(), 0, approval);
+			}
+			Cancellation.Result result;
+			if (hasStepsToUndo(c, runId, compensatedTools)) {
+				Jdbc.update(c,
+						"UPDATE " + this.run + " SET status = 'RUNNING', compensation = 'COMPENSATING', "
+								+ "compensation_ending = 'CANCELLED', owner_id = ?, lease_until = ?, "
+								+ "owner_epoch = owner_epoch + 1, updated_at = ? WHERE id = ?",
+						owner, Jdbc.time(leaseUntil), Jdbc.time(now), runId);
+				result = Cancellation.Result.COMPENSATING_NOW;
+			}
+			else {
+				Jdbc.update(c,
+						"UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
+								+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ?",
+						Jdbc.time(now), Jdbc.time(now), runId);
+				result = Cancellation.Result.CANCELLED;
+			}
+			JdbcReviewStore.closePending(c, this.review, runId, "the run was cancelled", now);
+			return new Cancellation(result, run.status(), epoch + 1, null);
+		});
 	}
 
 	/**
-	 * Cancels a run that has steps to compensate: it stays {@code RUNNING}, compensating,
-	 * owned by the caller under a new epoch (which fences any execution of its plan), and
-	 * ends {@code CANCELLED} once compensated.
-	 * @param runId the run id
-	 * @param owner the instance that compensates it
-	 * @param leaseUntil the end of its lease
-	 * @param now the current time
-	 * @return the new ownership epoch, or empty if the run had finished or is
-	 * compensating already
+	 * Describes the latest approval of a run that the run has not journaled yet.
 	 */
-	public OptionalLong cancelForCompensation(String runId, String owner, Instant leaseUntil, Instant now) {
-		int updated = this.jdbc.update("UPDATE " + this.run + " SET status = 'RUNNING', compensation = 'COMPENSATING', "
-				+ "compensation_ending = 'CANCELLED', owner_id = ?, lease_until = ?, owner_epoch = owner_epoch + 1, "
-				+ "updated_at = ? WHERE id = ? AND status IN ('RUNNING', 'WAITING') AND compensation IS NULL", owner,
-				Jdbc.time(leaseUntil), Jdbc.time(now), runId);
-		if (updated != 1) {
-			return OptionalLong.empty();
+	private @Nullable String unactedApproval(Connection c, String runId, Instant since) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("SELECT r.id, r.reviewer, r.decided_at FROM " + this.review
+				+ " r WHERE r.run_id = ? AND r.status = 'APPROVED' AND r.decided_at > ? AND NOT EXISTS (SELECT 1 FROM "
+				+ this.step + " s WHERE s.run_id = r.run_id AND s.seq >= r.seq) ORDER BY r.decided_at DESC")) {
+			Jdbc.bind(ps, runId, Jdbc.time(since));
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() ? "review " + rs.getString(1) + " was approved"
+						+ ((rs.getString(2) != null) ? " by " + rs.getString(2) : "") + " at "
+						+ Jdbc.instant(rs, "decided_at") : null;
+			}
 		}
-		return this.jdbc
-			.query("SELECT owner_epoch FROM " + this.run + " WHERE id = ? AND owner_id = ?", (rs) -> rs.getLong(1),
-					runId, owner)
-			.stream()
-			.mapToLong(Long::longValue)
-			.findFirst();
+	}
+
+	private boolean hasStepsToUndo(Connection c, String runId, Collection<String> compensatedTools)
+			throws SQLException {
+		if (compensatedTools.isEmpty()) {
+			return false;
+		}
+		try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + this.step + " WHERE run_id = ? "
+				+ "AND kind = 'TOOL' AND succeeded = TRUE AND attempts > 0 AND fell_back = FALSE AND name IN ("
+				+ String.join(", ", Collections.nCopies(compensatedTools.size(), "?")) + ")")) {
+			List<Object> args = new ArrayList<>();
+			args.add(runId);
+			args.addAll(compensatedTools);
+			Jdbc.bind(ps, args.toArray());
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next();
+			}
+		}
 	}
 
 	/**
@@ -481,7 +531,8 @@ public final class JdbcRunStore {
 				Jdbc.instant(rs, "lease_until"), rs.getInt("recoveries"), rs.getInt("step_count"),
 				Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "finished_at"),
 				(rs.getString("compensation") != null) ? CompensationStatus.valueOf(rs.getString("compensation"))
-						: null);
+						: null,
+				rs.getString("started_by"));
 	}
 
 	private static StepView stepView(ResultSet rs) throws SQLException {

@@ -25,6 +25,7 @@ import dev.guardedagents.run.ReviewEvents;
 import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunSettings;
+import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcReviewStore;
@@ -36,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 
@@ -73,10 +75,10 @@ class AgentRunsEndpointTests {
 				new ToolGuards(GuardSettings.DEFAULTS, Map.of(), GuardSettings.MODEL_DEFAULTS, Map.of()), () -> null,
 				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
 						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1)),
-				Clock.systemUTC(), BudgetProfiles.NONE, List.of());
+				Clock.systemUTC(), BudgetProfiles.NONE, List.of(), ReviewAccess.open());
 		this.runs = new DefaultAgentRuns(engine);
-		this.reviews = new DefaultReviews(reviewStore, registry, new JsonMapper(), events, new RunRecovery(engine),
-				Clock.systemUTC());
+		this.reviews = new DefaultReviews(reviewStore, this.store, registry, new JsonMapper(), events,
+				new RunRecovery(engine), ReviewAccess.open(), 4000, 65536, Clock.systemUTC());
 		Instant now = Instant.now();
 		for (int i = 0; i < 3; i++) {
 			this.runId = UUID.randomUUID().toString();
@@ -121,9 +123,23 @@ class AgentRunsEndpointTests {
 	}
 
 	@Test
-	void cancelsARun() {
-		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, this.runId).getBody().status())
-			.isEqualTo(RunStatus.CANCELLED);
+	void cancelsARunOnceThenAnswersConflictWithItsStatus() {
+		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, this.runId).getBody()).isInstanceOfSatisfying(
+				AgentRunsEndpoint.RunDescriptor.class,
+				(run) -> assertThat(run.status()).isEqualTo(RunStatus.CANCELLED));
+		WebEndpointResponse<Object> again = endpoint(Show.NEVER).cancel(SecurityContext.NONE, this.runId);
+		assertThat(again.getStatus()).isEqualTo(409);
+		assertThat(again.getBody()).asString().contains("runStatus=CANCELLED");
+	}
+
+	@Test
+	void cancelNeedsAnOperator() {
+		ReviewAccess secured = new ReviewAccess(Map.of(), false, true, ReviewAccess::defaultGroups, Set.of("ops"),
+				false);
+		AgentRunsEndpoint endpoint = new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(),
+				Show.NEVER, Set.of(), secured);
+		assertThat(endpoint.cancel(SecurityContext.NONE, this.runId).getStatus()).isEqualTo(401);
+		assertThat(this.runs.find(this.runId).orElseThrow().status()).isNotEqualTo(RunStatus.CANCELLED);
 	}
 
 	@Test
@@ -137,7 +153,8 @@ class AgentRunsEndpointTests {
 	}
 
 	private AgentRunsEndpoint endpoint(Show show) {
-		return new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(), show, Set.of());
+		return new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(), show, Set.of(),
+				ReviewAccess.open());
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.guardedagents.autoconfigure;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -32,8 +33,8 @@ class ConfigurationDocumentationTests {
 			assertThat(reference).as("docs/configuration.md documents %s", name).contains("| `" + name + "` |");
 			JsonNode defaultValue = property.get("defaultValue");
 			if (defaultValue != null && !defaultValue.isArray()) {
-				assertThat(reference).as("docs/configuration.md gives the default of %s", name)
-					.contains("| `" + name + "` | `" + defaultValue.asString().toLowerCase() + "` |");
+				assertThat(reference.toLowerCase(Locale.ROOT)).as("docs/configuration.md gives the default of %s", name)
+					.contains("| `" + name + "` | `" + defaultValue.asString().toLowerCase(Locale.ROOT) + "` |");
 			}
 			checked++;
 		}

@@ -15,6 +15,7 @@ import dev.guardedagents.InvalidReviewDecisionException;
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
+import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunStatus;
@@ -196,7 +197,8 @@ class GuardTests {
 		this.reviews.decide(first.id(), ReviewDecision.approve("ops"));
 		ReviewView second = Awaitility.await()
 			.atMost(Duration.ofSeconds(20))
-			.until(() -> this.reviews.list(ReviewStatus.PENDING, suspended.getRunId(), null), (list) -> !list.isEmpty())
+			.until(() -> this.reviews.list(ReviewQuery.pending().withRunId(suspended.getRunId())).reviews(),
+					(list) -> !list.isEmpty())
 			.get(0);
 		assertThat(second.round()).isEqualTo(2);
 		assertThat(Tools.count("retry")).isEqualTo(4);

@@ -8,6 +8,7 @@ import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.TimeoutOutcome;
 
@@ -52,7 +53,7 @@ class CheckpointCrashApplication {
 			String runC = jdbc.queryForObject("SELECT id FROM guarded_agents.guarded_run WHERE arguments = '[\"C\"]'",
 					String.class);
 			Reviews reviews = context.getBean(Reviews.class);
-			reviews.decide(reviews.list(ReviewStatus.PENDING, runC, null).get(0).id(),
+			reviews.decide(reviews.list(ReviewQuery.pending().withRunId(runC)).reviews().get(0).id(),
 					ReviewDecision.approve("late-reviewer"));
 			return;
 		}

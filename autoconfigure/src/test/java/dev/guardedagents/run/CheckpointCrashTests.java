@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
+import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.Reviews;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +60,7 @@ abstract class CheckpointCrashTests {
 					"--spring.datasource.password=" + database[2], "--guarded-agents.instance-id=decider",
 					"--spring.main.banner-mode=off", "--logging.level.root=warn")) {
 			Reviews reviews = decider.getBean(Reviews.class);
-			List<ReviewView> pending = reviews.pending();
+			List<ReviewView> pending = reviews.list(ReviewQuery.pending().withPage(0, ReviewQuery.MAX_SIZE)).reviews();
 			assertThat(pending).hasSize(3);
 			ReviewView reviewOfA = review(pending, "A");
 			reviews.decide(reviewOfA.id(), ReviewDecision.approve("remote-reviewer"));

@@ -20,6 +20,7 @@ import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewNotFoundException;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
+import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunHandle;
@@ -95,7 +96,9 @@ abstract class CheckpointTests {
 		assertThat(review.payload())
 			.isEqualTo("{\"customer\":{\"email\":\"ann@example.com\"},\"offer\":{\"product\":\"pro\",\"amount\":900}}");
 		assertThat(review.deadline()).isAfter(Instant.now().plus(Duration.ofMinutes(59)));
-		assertThat(this.reviews.pending()).extracting(ReviewView::id).contains(review.id());
+		assertThat(this.reviews.list(ReviewQuery.pending().withPage(0, ReviewQuery.MAX_SIZE)).reviews())
+			.extracting(ReviewView::id)
+			.contains(review.id());
 		assertThat(EngineTestApplication.calls("engine:send")).isEmpty();
 		assertThat(events(ReviewEvent.Type.REQUESTED)).contains(review.id());
 
@@ -116,7 +119,8 @@ abstract class CheckpointTests {
 	@Test
 	void checkpointWhoseConditionDoesNotHoldJustRuns() {
 		assertThat(this.plans.offer(ANN, new Offer("basic", 100))).isEqualTo("sent basic for 100");
-		assertThat(this.reviews.list(null, null, null)).noneMatch((review) -> review.payload().contains("basic"));
+		assertThat(this.reviews.list(ReviewQuery.all().withPage(0, ReviewQuery.MAX_SIZE)).reviews())
+			.noneMatch((review) -> review.payload().contains("basic"));
 	}
 
 	@Test
@@ -154,6 +158,11 @@ abstract class CheckpointTests {
 					ReviewDecision.approveWithEdits("erin", Map.of("offer", Map.of("amount", "lots")))))
 			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("edits.offer"))
 			.withMessageContaining("does not bind to dev.guardedagents.run.EngineTestApplication$Offer");
+		assertThatExceptionOfType(InvalidReviewDecisionException.class)
+			.isThrownBy(() -> this.reviews.decide(review.id(),
+					ReviewDecision.approveWithEdits("erin",
+							Map.of("offer", Map.of("product", "pro", "amount", 700, "discount", 10)))))
+			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("edits.offer"));
 		assertThatExceptionOfType(InvalidReviewDecisionException.class).isThrownBy(
 				() -> this.reviews.decide(review.id(), ReviewDecision.approveWithEdits("erin", Map.of("discount", 10))))
 			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("edits.discount"))
@@ -217,7 +226,7 @@ abstract class CheckpointTests {
 		ReviewView closed = this.reviews.find(review.id()).orElseThrow();
 		assertThat(closed.status()).isEqualTo(ReviewStatus.REJECTED);
 		assertThat(closed.comment()).isEqualTo("the run was cancelled");
-		assertThat(this.reviews.list(ReviewStatus.PENDING, handle.runId(), null)).isEmpty();
+		assertThat(this.reviews.list(ReviewQuery.pending().withRunId(handle.runId())).reviews()).isEmpty();
 		assertThat(handle.status()).isEqualTo(RunStatus.CANCELLED);
 	}
 
@@ -269,7 +278,8 @@ abstract class CheckpointTests {
 
 	private ReviewView pendingReviewOf(RunHandle<?> handle) {
 		return await().atMost(TIMEOUT)
-			.until(() -> this.reviews.list(ReviewStatus.PENDING, handle.runId(), null), (list) -> !list.isEmpty())
+			.until(() -> this.reviews.list(ReviewQuery.pending().withRunId(handle.runId())).reviews(),
+					(list) -> !list.isEmpty())
 			.get(0);
 	}
 

@@ -11,6 +11,7 @@ import dev.guardedagents.InvalidReviewDecisionException;
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
+import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunHandle;
 import dev.guardedagents.RunStatus;
@@ -144,7 +145,7 @@ abstract class CompensationTests {
 		RunView ended = awaitStatus(handle.runId(), RunStatus.CANCELLED);
 		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
 		assertThat(Saga.undone).containsExactly("refund 200", "release reservation-cancel");
-		assertThat(this.reviews.list(ReviewStatus.PENDING, handle.runId(), null)).isEmpty();
+		assertThat(this.reviews.list(ReviewQuery.pending().withRunId(handle.runId())).reviews()).isEmpty();
 		assertThat(this.runs.steps(handle.runId())).extracting(StepView::kind)
 			.containsExactly(StepKind.TOOL, StepKind.TOOL, StepKind.COMPENSATION, StepKind.COMPENSATION);
 	}
@@ -171,7 +172,8 @@ abstract class CompensationTests {
 		this.runs.cancel(handle.runId());
 
 		await().atMost(TIMEOUT)
-			.until(() -> this.reviews.list(ReviewStatus.PENDING, handle.runId(), null), (list) -> !list.isEmpty());
+			.until(() -> this.reviews.list(ReviewQuery.pending().withRunId(handle.runId())).reviews(),
+					(list) -> !list.isEmpty());
 		ReviewView review = pending(handle.runId());
 		assertThat(review.checkpoint()).isEqualTo("compensation");
 		assertThat(review.seq()).isEqualTo(3);
@@ -199,7 +201,8 @@ abstract class CompensationTests {
 	void aCheckpointTimeoutThatFailsTheRunCompensatesIt() {
 		RunHandle<String> handle = this.runs.start(() -> this.plans.confirmInTime("late"));
 		ReviewView review = await().atMost(TIMEOUT)
-			.until(() -> this.reviews.list(ReviewStatus.PENDING, handle.runId(), null), (list) -> !list.isEmpty())
+			.until(() -> this.reviews.list(ReviewQuery.pending().withRunId(handle.runId())).reviews(),
+					(list) -> !list.isEmpty())
 			.get(0);
 		await().atMost(TIMEOUT).until(() -> java.time.Instant.now().isAfter(review.deadline()));
 
@@ -216,7 +219,7 @@ abstract class CompensationTests {
 	}
 
 	private ReviewView pending(String runId) {
-		List<ReviewView> pending = this.reviews.list(ReviewStatus.PENDING, runId, null);
+		List<ReviewView> pending = this.reviews.list(ReviewQuery.pending().withRunId(runId)).reviews();
 		assertThat(pending).hasSize(1);
 		return pending.get(0);
 	}

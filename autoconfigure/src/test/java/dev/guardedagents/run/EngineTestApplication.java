@@ -172,7 +172,7 @@ class EngineTestApplication {
 		}
 
 		@HumanCheckpoint(name = "send-offer", timeout = "1h", when = "#offer.amount > 500", reviewers = "sales-leads",
-				summary = "'Send offer of ' + #offer.amount + ' to ' + #customer.email")
+				editable = "offer", summary = "'Send offer of ' + #offer.amount + ' to ' + #customer.email")
 		public String send(Customer customer, Offer offer) {
 			calls.add(this.instance + ":send:" + offer.product() + ":" + offer.amount() + ":" + customer.email());
 			return "sent " + offer.product() + " for " + offer.amount();

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewView;
+import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunHandle;
 import dev.guardedagents.RunStatus;
@@ -59,7 +60,7 @@ abstract class ManyWaitingRunsTests {
 			handles.add(this.runs.start(() -> this.plans.offer(customer, offer)));
 		}
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.store.count(List.of(RunStatus.WAITING)) == RUNS);
-		List<ReviewView> pending = this.reviews.pending();
+		List<ReviewView> pending = this.reviews.list(ReviewQuery.pending().withPage(0, ReviewQuery.MAX_SIZE)).reviews();
 		assertThat(pending).hasSize(RUNS);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.engine.executor().freeSlots() == 4 + 300);
 		assertThat(this.store.count(List.of(RunStatus.RUNNING))).isZero();

@@ -4,9 +4,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,6 +68,7 @@ class SampleApplicationTests {
 		assertThat(ticket.getCategory()).isEqualTo("technical");
 		assertThat(ticket.getReply()).contains("(ref " + runId + "/3)");
 
+		assertThat(raw("/actuator/agentruns/" + runId, null).statusCode()).isEqualTo(401);
 		JsonNode list = get("/actuator/agentruns?name=ticket-triage&status=SUCCEEDED", 200);
 		assertThat(list.get("runs").findValuesAsString("id")).contains(runId);
 		JsonNode detail = get("/actuator/agentruns/" + runId, 200);
@@ -103,24 +106,30 @@ class SampleApplicationTests {
 		assertThat(review.get("summary").asString()).isEqualTo("Reply to billing ticket " + filed.get("ticketId"));
 		assertThat(review.get("payload").get("category").asString()).isEqualTo("billing");
 		String reviewId = review.get("id").asString();
-		assertThat(get("/actuator/agentreviews/" + reviewId, 200).get("status").asString()).isEqualTo("PENDING");
+		assertThat(get("/actuator/agentreviews/" + reviewId, 200).get("review").get("status").asString())
+			.isEqualTo("PENDING");
 
-		HttpResponse<String> noReviewer = decide(reviewId, "{\"decision\":\"APPROVE\"}");
-		assertThat(noReviewer.statusCode()).isEqualTo(400);
-		assertThat(this.json.readTree(noReviewer.body()).get("field").asString()).isEqualTo("reviewer");
-		HttpResponse<String> badEdit = decide(reviewId,
-				"{\"decision\":\"APPROVE\",\"reviewer\":\"ann\",\"edits\":{\"ticketId\":\"not a number\"}}");
+		HttpResponse<String> anonymous = decide(reviewId, null, "{\"decision\":\"APPROVE\",\"reviewer\":\"ann\"}");
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		HttpResponse<String> plainUser = decide(reviewId, "paul", "{\"decision\":\"APPROVE\"}");
+		assertThat(plainUser.statusCode()).isEqualTo(403);
+		assertThat(this.json.readTree(plainUser.body()).get("required").get(0).asString()).isEqualTo("billing-team");
+		HttpResponse<String> impostor = decide(reviewId, "paul", "{\"decision\":\"APPROVE\",\"reviewer\":\"ann\"}");
+		assertThat(impostor.statusCode()).isEqualTo(403);
+		HttpResponse<String> badEdit = decide(reviewId, "ann",
+				"{\"decision\":\"APPROVE\",\"edits\":{\"ticketId\":\"not a number\"}}");
 		assertThat(badEdit.statusCode()).isEqualTo(400);
 		assertThat(this.json.readTree(badEdit.body()).get("field").asString()).isEqualTo("edits.ticketId");
-		HttpResponse<String> badDecision = decide(reviewId, "{\"decision\":\"MAYBE\",\"reviewer\":\"ann\"}");
+		HttpResponse<String> badDecision = decide(reviewId, "ann", "{\"decision\":\"MAYBE\"}");
 		assertThat(badDecision.statusCode()).isEqualTo(400);
 		assertThat(this.json.readTree(badDecision.body()).get("field").asString()).isEqualTo("decision");
-		assertThat(decide("no-such-review", "{\"decision\":\"APPROVE\",\"reviewer\":\"ann\"}").statusCode())
-			.isEqualTo(404);
+		assertThat(decide("no-such-review", "ann", "{\"decision\":\"APPROVE\"}").statusCode()).isEqualTo(404);
+		assertThat(get("/actuator/agentreviews/" + reviewId, 200).get("review").get("status").asString())
+			.isEqualTo("PENDING");
 
 		List<CompletableFuture<HttpResponse<String>>> racing = List.of(
-				decideAsync(reviewId, "{\"decision\":\"APPROVE\",\"reviewer\":\"ann\",\"comment\":\"fine\"}"),
-				decideAsync(reviewId, "{\"decision\":\"REJECT\",\"reviewer\":\"bob\",\"comment\":\"no\"}"));
+				decideAsync(reviewId, "ann", "{\"decision\":\"APPROVE\",\"comment\":\"fine\"}"),
+				decideAsync(reviewId, "bob", "{\"decision\":\"REJECT\",\"comment\":\"no\"}"));
 		List<Integer> statuses = racing.stream().map((response) -> response.join().statusCode()).sorted().toList();
 		assertThat(statuses).containsExactly(200, 409);
 		HttpResponse<String> conflict = racing.stream()
@@ -150,12 +159,16 @@ class SampleApplicationTests {
 	@Test
 	void endpointAnswersBadRequestsWithAReason() throws Exception {
 		get("/actuator/agentruns/no-such-run", 404);
-		assertThat(raw("/actuator/agentruns?size=0").statusCode()).isEqualTo(400);
-		assertThat(raw("/actuator/agentruns?status=SLEEPING").statusCode()).isEqualTo(400);
-		HttpResponse<String> cancel = this.http.send(
-				HttpRequest.newBuilder(uri("/actuator/agentruns/no-such-run")).DELETE().build(),
-				HttpResponse.BodyHandlers.ofString());
+		assertThat(raw("/actuator/agentruns?size=0", "ann").statusCode()).isEqualTo(400);
+		assertThat(raw("/actuator/agentruns?status=SLEEPING", "ann").statusCode()).isEqualTo(400);
+		HttpResponse<String> anonymousCancel = send(request("/actuator/agentruns/no-such-run", null).DELETE());
+		assertThat(anonymousCancel.statusCode()).isEqualTo(401);
+		HttpResponse<String> userCancel = send(request("/actuator/agentruns/no-such-run", "ann").DELETE());
+		assertThat(userCancel.statusCode()).isEqualTo(403);
+		assertThat(userCancel.body()).contains("guarded-agents.security.operators");
+		HttpResponse<String> cancel = send(request("/actuator/agentruns/no-such-run", "operator").DELETE());
 		assertThat(cancel.statusCode()).isEqualTo(404);
+		assertThat(raw("/actuator/health", null).statusCode()).isEqualTo(200);
 	}
 
 	@Test
@@ -180,34 +193,48 @@ class SampleApplicationTests {
 		return columns;
 	}
 
-	private HttpResponse<String> decide(String reviewId, String body) throws Exception {
-		return decideAsync(reviewId, body).join();
+	private HttpResponse<String> decide(String reviewId, String user, String body) throws Exception {
+		return decideAsync(reviewId, user, body).join();
 	}
 
-	private CompletableFuture<HttpResponse<String>> decideAsync(String reviewId, String body) {
-		return this.http.sendAsync(HttpRequest.newBuilder(uri("/actuator/agentreviews/" + reviewId))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build(), HttpResponse.BodyHandlers.ofString());
+	private CompletableFuture<HttpResponse<String>> decideAsync(String reviewId, String user, String body) {
+		return this.http
+			.sendAsync(request("/actuator/agentreviews/" + reviewId, user).header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private JsonNode post(String path, String body) throws Exception {
-		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = send(request(path, null).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
 		assertThat(response.statusCode()).isEqualTo(202);
 		return this.json.readTree(response.body());
 	}
 
+	/**
+	 * Reads an actuator page as the billing reviewer ann.
+	 */
 	private JsonNode get(String path, int status) throws Exception {
-		HttpResponse<String> response = raw(path);
+		HttpResponse<String> response = raw(path, "ann");
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
 		return (status == 200) ? this.json.readTree(response.body()) : null;
 	}
 
-	private HttpResponse<String> raw(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+	private HttpResponse<String> raw(String path, String user) throws Exception {
+		return send(request(path, user).GET());
+	}
+
+	private HttpRequest.Builder request(String path, String user) {
+		HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path));
+		if (user != null) {
+			builder.header("Authorization", "Basic "
+					+ Base64.getEncoder().encodeToString((user + ":password").getBytes(StandardCharsets.UTF_8)));
+		}
+		return builder;
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private URI uri(String path) {
