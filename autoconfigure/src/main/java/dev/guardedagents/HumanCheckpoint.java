@@ -63,9 +63,9 @@ public @interface HumanCheckpoint {
 
 	/**
 	 * The reviewer groups who may decide, comma-separated: authorities (such as
-	 * {@code billing-team}, which also admits {@code ROLE_billing-team}) or user names,
-	 * as the {@link dev.guardedagents.spi.ReviewerAuthorizer} maps them. Defaults to
-	 * {@code guarded-agents.reviews.kinds.checkpoint.reviewers}.
+	 * {@code billing-team}, which also admits {@code ROLE_billing-team}) or people
+	 * ({@code user:ann}), as the {@link dev.guardedagents.spi.ReviewerAuthorizer} maps
+	 * them. Defaults to {@code guarded-agents.reviews.kinds.checkpoint.reviewers}.
 	 * @return the reviewer groups
 	 */
 	String reviewers() default "";

@@ -2,6 +2,8 @@ package dev.guardedagents;
 
 import java.math.BigDecimal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a run has spent so far, summed from its journal.
  *
@@ -10,11 +12,13 @@ import java.math.BigDecimal;
  * @param inputTokens the input tokens of its model calls
  * @param outputTokens the output tokens of its model calls
  * @param cachedTokens the cached input tokens, included in {@code inputTokens}
- * @param cost the cost in USD of its priced model calls
+ * @param cost the cost in USD of its model calls, or {@code null} when it is unknown
+ * because some of them have no price
+ * @param unpricedCalls the model calls without a price (whose cost is unknown)
  * @param degraded whether its budget switched it to a cheaper model
  */
 public record RunTotals(int modelCalls, int toolCalls, long inputTokens, long outputTokens, long cachedTokens,
-		BigDecimal cost, boolean degraded) {
+		@Nullable BigDecimal cost, int unpricedCalls, boolean degraded) {
 
 	/**
 	 * Returns the input and output tokens together.

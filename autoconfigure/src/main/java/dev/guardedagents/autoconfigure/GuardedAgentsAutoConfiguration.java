@@ -26,6 +26,7 @@ import dev.guardedagents.spi.StepPolicy;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.run.AgentRunAdvisor;
 import dev.guardedagents.run.AgentRunRegistry;
+import dev.guardedagents.run.CheckpointOverrides;
 import dev.guardedagents.run.DefaultAgentRuns;
 import dev.guardedagents.run.GuardedToolAdvisor;
 import dev.guardedagents.run.HumanCheckpointAdvisor;
@@ -76,8 +77,12 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static AgentRunRegistry guardedAgentsRunRegistry() {
-		return new AgentRunRegistry();
+	static AgentRunRegistry guardedAgentsRunRegistry(Environment environment,
+			ObjectProvider<GuardedAgentsProperties> properties) {
+		return new AgentRunRegistry(environment::resolveRequiredPlaceholders, (name) -> {
+			GuardedAgentsProperties.Checkpoint checkpoint = properties.getObject().getCheckpoints().get(name);
+			return (checkpoint != null) ? checkpoint.overrides() : CheckpointOverrides.NONE;
+		});
 	}
 
 	@Bean
@@ -132,7 +137,7 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ToolGuards guardedAgentsToolGuards(GuardedAgentsProperties properties) {
+	ToolGuards guardedAgentsToolGuards(GuardedAgentsProperties properties, Environment environment) {
 		Map<String, GuardedAgentsProperties.Tool> tools = properties.getTools();
 		GuardedAgentsProperties.Tool defaultsEntry = tools.get(DEFAULTS);
 		GuardSettings defaults = (defaultsEntry != null) ? defaultsEntry.applyTo(GuardSettings.DEFAULTS)
@@ -153,7 +158,8 @@ public final class GuardedAgentsAutoConfiguration {
 				configuredModels.put(name, model.applyTo(modelDefaults));
 			}
 		});
-		return new ToolGuards(defaults, configured, modelDefaults, configuredModels);
+		return new ToolGuards(defaults, configured, modelDefaults, configuredModels,
+				environment::resolveRequiredPlaceholders);
 	}
 
 	@Bean
@@ -164,15 +170,20 @@ public final class GuardedAgentsAutoConfiguration {
 			.forEach((name, budget) -> profiles.put(name,
 					new BudgetProfile(name, budget.getMaxCost(), budget.getMaxTokens(), budget.getMaxModelCalls(),
 							budget.getMaxToolCalls(), budget.getMaxWallTime(), budget.getWarnAt(),
-							budget.getOnExceeded(), budget.getDegradeTo())));
+							budget.getOnExceeded(), budget.getDegradeTo(), budget.isAllowUnpriced())));
 		return new BudgetProfiles(profiles);
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static SmartInitializingSingleton guardedAgentsBudgetCheck(ObjectProvider<AgentRunRegistry> registry,
-			ObjectProvider<BudgetProfiles> budgets) {
-		return () -> registry.getObject().checkBudgets(budgets.getObject());
+	static SmartInitializingSingleton guardedAgentsNamesCheck(ObjectProvider<GuardedAgentsProperties> properties,
+			ObjectProvider<AgentRunRegistry> registry, ObjectProvider<BudgetProfiles> budgets,
+			ObjectProvider<ToolCallbackNames> callbacks) {
+		return () -> {
+			registry.getObject().checkBudgets(budgets.getObject());
+			ConfiguredNamesCheck.check(properties.getObject(), registry.getObject(),
+					callbacks.orderedStream().flatMap((names) -> names.get().stream()).toList());
+		};
 	}
 
 	@Bean
@@ -246,7 +257,10 @@ public final class GuardedAgentsAutoConfiguration {
 		return new RunSettings(instanceId, executor.getPoolSize(), executor.getQueueCapacity(),
 				executor.getShutdownGracePeriod(), recovery.getLeaseDuration(), recovery.getRenewInterval(),
 				recovery.getScanInterval(), recovery.getMaxRecoveries(), properties.getReviews().getDefaultTimeout(),
-				properties.getIdempotency().getWaitTimeout());
+				properties.getIdempotency().getWaitTimeout(),
+				properties.getReviews().getWhenError() == GuardedAgentsProperties.Reviews.WhenError.FAIL_RUN,
+				properties.getIdempotency()
+					.getOnMismatch() == GuardedAgentsProperties.Idempotency.OnMismatch.RETURN_RECORDED);
 	}
 
 	private static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager) {

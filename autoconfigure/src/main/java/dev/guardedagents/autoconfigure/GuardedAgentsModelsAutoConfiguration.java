@@ -3,6 +3,8 @@ package dev.guardedagents.autoconfigure;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -20,12 +22,18 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.tool.ToolCallback;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
@@ -47,6 +55,28 @@ public final class GuardedAgentsModelsAutoConfiguration {
 			.forEach((model, price) -> prices.put(model, new ModelPricing.Price(price.getInputPerMillion(),
 					price.getOutputPerMillion(), price.getCachedInputPerMillion())));
 		return new ModelPricing(prices);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static SmartInitializingSingleton guardedAgentsModelNamesCheck(ObjectProvider<GuardedAgentsProperties> properties,
+			ObjectProvider<ModelPricing> pricing, ObjectProvider<ChatModel> chatModels) {
+		return () -> {
+			Set<String> models = new TreeSet<>();
+			chatModels.orderedStream().forEach((chatModel) -> {
+				ChatOptions options = chatModel.getDefaultOptions();
+				if (options != null && options.getModel() != null) {
+					models.add(options.getModel());
+				}
+			});
+			ModelNamesCheck.check(properties.getObject(), pricing.getObject(), models);
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ToolCallbackNames guardedAgentsToolCallbackNames(ObjectProvider<ToolCallback> callbacks) {
+		return () -> callbacks.orderedStream().map((callback) -> callback.getToolDefinition().name()).toList();
 	}
 
 	@Bean

@@ -14,6 +14,8 @@ import java.util.regex.PatternSyntaxException;
 import dev.guardedagents.BudgetAction;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.ReviewKind;
+import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.run.CheckpointOverrides;
 import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.spi.PolicyAction;
 import dev.guardedagents.guard.GuardSettings;
@@ -26,7 +28,7 @@ import org.springframework.util.unit.DataSize;
 /**
  * Configuration properties of Guarded Agents.
  */
-@ConfigurationProperties("guarded-agents")
+@ConfigurationProperties(prefix = "guarded-agents", ignoreUnknownFields = false)
 public class GuardedAgentsProperties implements InitializingBean {
 
 	private static final DataSize MAX_EDITS_SIZE = DataSize.ofMegabytes(1);
@@ -81,6 +83,13 @@ public class GuardedAgentsProperties implements InitializingBean {
 	 */
 	private final Map<String, Budget> budgets = new LinkedHashMap<>();
 
+	/**
+	 * Settings of human checkpoints by checkpoint name, which win over the attributes of
+	 * their @HumanCheckpoint: timeout, reviewers, approvals, on-timeout, escalate-to,
+	 * escalation-timeout.
+	 */
+	private final Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
+
 	private final Policies policies = new Policies();
 
 	private final Actuator actuator = new Actuator();
@@ -117,6 +126,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	public Map<String, Tool> getTools() {
 		return this.tools;
+	}
+
+	public Map<String, Checkpoint> getCheckpoints() {
+		return this.checkpoints;
 	}
 
 	public Map<String, Tool> getModels() {
@@ -185,6 +198,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 		this.models.forEach((name, model) -> model.validate("guarded-agents.models." + name + "."));
 		this.pricing.forEach((name, price) -> price.validate("guarded-agents.pricing." + name + "."));
 		this.budgets.forEach((name, budget) -> budget.validate("guarded-agents.budgets." + name + "."));
+		this.checkpoints.forEach((name, checkpoint) -> checkpoint.validate("guarded-agents.checkpoints." + name + "."));
 		this.policies.validate();
 		if (this.recovery.renewInterval.compareTo(this.recovery.leaseDuration.dividedBy(2)) > 0) {
 			throw new InvalidPropertyException("guarded-agents.recovery.renew-interval", this.recovery.renewInterval,
@@ -744,6 +758,21 @@ public class GuardedAgentsProperties implements InitializingBean {
 		 */
 		private @Nullable String degradeTo;
 
+		/**
+		 * Whether model calls without a price count as free against max-cost. By default
+		 * a call whose cost is unknown exceeds max-cost (the cost is not known to be
+		 * within it) and on-exceeded applies.
+		 */
+		private boolean allowUnpriced;
+
+		public boolean isAllowUnpriced() {
+			return this.allowUnpriced;
+		}
+
+		public void setAllowUnpriced(boolean allowUnpriced) {
+			this.allowUnpriced = allowUnpriced;
+		}
+
 		public @Nullable BigDecimal getMaxCost() {
 			return this.maxCost;
 		}
@@ -967,6 +996,135 @@ public class GuardedAgentsProperties implements InitializingBean {
 			this.waitTimeout = waitTimeout;
 		}
 
+		/**
+		 * What a tool call gets when its idempotency key was used before with other
+		 * arguments: FAIL raises IdempotencyConflictException without executing;
+		 * RETURN_RECORDED answers with the recorded result of the first call.
+		 */
+		private OnMismatch onMismatch = OnMismatch.FAIL;
+
+		public OnMismatch getOnMismatch() {
+			return this.onMismatch;
+		}
+
+		public void setOnMismatch(OnMismatch onMismatch) {
+			this.onMismatch = onMismatch;
+		}
+
+		/**
+		 * What a call whose idempotency key was used with other arguments gets.
+		 */
+		public enum OnMismatch {
+
+			/**
+			 * An IdempotencyConflictException; nothing is executed.
+			 */
+			FAIL,
+
+			/**
+			 * The recorded result of the first call.
+			 */
+			RETURN_RECORDED
+
+		}
+
+	}
+
+	/**
+	 * Settings of one human checkpoint, by its name; each wins over its annotation's.
+	 */
+	public static class Checkpoint {
+
+		/**
+		 * How long reviewers have to decide.
+		 */
+		private @Nullable Duration timeout;
+
+		/**
+		 * Who may decide: reviewer groups (authorities with or without ROLE_, or user
+		 * names).
+		 */
+		private @Nullable List<String> reviewers;
+
+		/**
+		 * How many distinct reviewers must approve.
+		 */
+		private @Nullable Integer approvals;
+
+		/**
+		 * What happens when the timeout passes without a decision.
+		 */
+		private @Nullable TimeoutOutcome onTimeout;
+
+		/**
+		 * The reviewer groups asked next when on-timeout is ESCALATE.
+		 */
+		private @Nullable List<String> escalateTo;
+
+		/**
+		 * How long the escalation reviewers have.
+		 */
+		private @Nullable Duration escalationTimeout;
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public @Nullable List<String> getReviewers() {
+			return this.reviewers;
+		}
+
+		public void setReviewers(@Nullable List<String> reviewers) {
+			this.reviewers = reviewers;
+		}
+
+		public @Nullable Integer getApprovals() {
+			return this.approvals;
+		}
+
+		public void setApprovals(@Nullable Integer approvals) {
+			this.approvals = approvals;
+		}
+
+		public @Nullable TimeoutOutcome getOnTimeout() {
+			return this.onTimeout;
+		}
+
+		public void setOnTimeout(@Nullable TimeoutOutcome onTimeout) {
+			this.onTimeout = onTimeout;
+		}
+
+		public @Nullable List<String> getEscalateTo() {
+			return this.escalateTo;
+		}
+
+		public void setEscalateTo(@Nullable List<String> escalateTo) {
+			this.escalateTo = escalateTo;
+		}
+
+		public @Nullable Duration getEscalationTimeout() {
+			return this.escalationTimeout;
+		}
+
+		public void setEscalationTimeout(@Nullable Duration escalationTimeout) {
+			this.escalationTimeout = escalationTimeout;
+		}
+
+		void validate(String prefix) {
+			requirePositive(prefix + "timeout", this.timeout, false);
+			requirePositive(prefix + "escalation-timeout", this.escalationTimeout, false);
+			requireAtLeast(prefix + "approvals", this.approvals, 1);
+		}
+
+		CheckpointOverrides overrides() {
+			return new CheckpointOverrides(this.timeout, this.reviewers, this.approvals, this.onTimeout,
+					this.escalateTo, this.escalationTimeout);
+		}
+
 	}
 
 	/**
@@ -985,6 +1143,38 @@ public class GuardedAgentsProperties implements InitializingBean {
 		 * timeout outcome.
 		 */
 		private Duration deadlineCheckInterval = Duration.ofSeconds(10);
+
+		/**
+		 * What a checkpoint does when its 'when' condition cannot be evaluated at run
+		 * time (it throws, or gives no boolean): REVIEW asks a reviewer anyway, with the
+		 * reason in the review's summary; FAIL_RUN fails the run. Never skipped.
+		 */
+		private WhenError whenError = WhenError.REVIEW;
+
+		public WhenError getWhenError() {
+			return this.whenError;
+		}
+
+		public void setWhenError(WhenError whenError) {
+			this.whenError = whenError;
+		}
+
+		/**
+		 * What a checkpoint does when its condition cannot be evaluated.
+		 */
+		public enum WhenError {
+
+			/**
+			 * Ask a reviewer, with the reason in the review's summary.
+			 */
+			REVIEW,
+
+			/**
+			 * Fail the run.
+			 */
+			FAIL_RUN
+
+		}
 
 		public Duration getDefaultTimeout() {
 			return this.defaultTimeout;
@@ -1086,7 +1276,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 				for (String group : reviewers.reviewers) {
 					if (group.isBlank() || group.contains(",") || group.length() > 200) {
 						throw new InvalidPropertyException(prefix + "reviewers", reviewers.reviewers,
-								"must list reviewer groups (authorities or user names) of 1 to 200 characters, "
+								"must list reviewer groups (authorities or user:<name>) of 1 to 200 characters, "
 										+ "without commas");
 					}
 				}
@@ -1101,7 +1291,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 	public static class KindReviewers {
 
 		/**
-		 * The reviewer groups (authorities, with or without ROLE_, or user names) that
+		 * The reviewer groups (authorities, with or without ROLE_, or user:<name>) that
 		 * may decide.
 		 */
 		private List<String> reviewers = new ArrayList<>();

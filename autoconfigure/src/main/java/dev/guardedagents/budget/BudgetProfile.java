@@ -21,10 +21,12 @@ import org.jspecify.annotations.Nullable;
  * @param warnAt the fraction of a cap that warns
  * @param onExceeded what happens when a cap is exceeded
  * @param degradeTo the cheaper model of a degrading profile
+ * @param allowUnpriced whether model calls without a price count as free against
+ * {@code maxCost} instead of exceeding it
  */
 public record BudgetProfile(String name, @Nullable BigDecimal maxCost, @Nullable Long maxTokens,
 		@Nullable Integer maxModelCalls, @Nullable Integer maxToolCalls, @Nullable Duration maxWallTime, double warnAt,
-		BudgetAction onExceeded, @Nullable String degradeTo) {
+		BudgetAction onExceeded, @Nullable String degradeTo, boolean allowUnpriced) {
 
 	/**
 	 * The names of the caps, as reviewers edit them when they grant more.
@@ -80,7 +82,7 @@ public record BudgetProfile(String name, @Nullable BigDecimal maxCost, @Nullable
 					add(this.maxToolCalls, original.maxToolCalls),
 					(this.maxWallTime != null && original.maxWallTime != null)
 							? this.maxWallTime.plus(original.maxWallTime) : this.maxWallTime,
-					this.warnAt, this.onExceeded, this.degradeTo);
+					this.warnAt, this.onExceeded, this.degradeTo, this.allowUnpriced);
 		}
 		return new BudgetProfile(this.name,
 				edits.containsKey(MAX_COST) ? new BigDecimal(edits.get(MAX_COST)) : this.maxCost,
@@ -88,7 +90,7 @@ public record BudgetProfile(String name, @Nullable BigDecimal maxCost, @Nullable
 				edits.containsKey(MAX_MODEL_CALLS) ? Integer.valueOf(edits.get(MAX_MODEL_CALLS)) : this.maxModelCalls,
 				edits.containsKey(MAX_TOOL_CALLS) ? Integer.valueOf(edits.get(MAX_TOOL_CALLS)) : this.maxToolCalls,
 				edits.containsKey(MAX_WALL_TIME) ? Duration.parse(edits.get(MAX_WALL_TIME)) : this.maxWallTime,
-				this.warnAt, this.onExceeded, this.degradeTo);
+				this.warnAt, this.onExceeded, this.degradeTo, this.allowUnpriced);
 	}
 
 	private static @Nullable BigDecimal add(@Nullable BigDecimal value, @Nullable BigDecimal more) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import dev.guardedagents.GuardedTool;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -49,6 +50,8 @@ public final class ToolGuards implements DisposableBean {
 
 	private final Map<String, GuardSettings> models;
 
+	private final UnaryOperator<String> placeholders;
+
 	private final Map<Method, ToolGuard> guards = new ConcurrentHashMap<>();
 
 	private final Map<String, ToolGuard> namedGuards = new ConcurrentHashMap<>();
@@ -62,10 +65,25 @@ public final class ToolGuards implements DisposableBean {
 	 */
 	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured, GuardSettings modelDefaults,
 			Map<String, GuardSettings> models) {
+		this(defaults, configured, modelDefaults, models, UnaryOperator.identity());
+	}
+
+	/**
+	 * Creates the guards, resolving {@code ${...}} placeholders in the duration
+	 * attributes of {@link GuardedTool}.
+	 * @param defaults the settings of tools not configured by name
+	 * @param configured the settings of tools configured by name
+	 * @param modelDefaults the settings of models not configured by name
+	 * @param models the settings of models configured by name
+	 * @param placeholders resolves placeholders
+	 */
+	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured, GuardSettings modelDefaults,
+			Map<String, GuardSettings> models, UnaryOperator<String> placeholders) {
 		this.defaults = defaults;
 		this.configured = Map.copyOf(configured);
 		this.modelDefaults = modelDefaults;
 		this.models = Map.copyOf(models);
+		this.placeholders = placeholders;
 	}
 
 	/**
@@ -161,17 +179,18 @@ public final class ToolGuards implements DisposableBean {
 				(annotation.onFailure().length > 0) ? annotation.onFailure()[0] : base.onFailure());
 	}
 
-	private static Duration duration(String text, Duration configured) {
-		return StringUtils.hasText(text) ? DurationStyle.detectAndParse(text) : configured;
+	private Duration duration(String text, Duration configured) {
+		return StringUtils.hasText(text) ? DurationStyle.detectAndParse(this.placeholders.apply(text)) : configured;
 	}
 
 	/**
 	 * Checks the guard attributes of a {@link GuardedTool} method, so that a mistake
 	 * fails start-up rather than the first call.
 	 * @param method the method
+	 * @param placeholders resolves {@code ${...}} placeholders in duration attributes
 	 * @return a description of the problem, or {@code null} if there is none
 	 */
-	public static @Nullable String check(Method method) {
+	public static @Nullable String check(Method method, UnaryOperator<String> placeholders) {
 		GuardedTool annotation = method.getAnnotation(GuardedTool.class);
 		if (annotation == null) {
 			return null;
@@ -180,8 +199,16 @@ public final class ToolGuards implements DisposableBean {
 				{ "backoffInitial", annotation.backoffInitial() }, { "backoffMax", annotation.backoffMax() },
 				{ "waitInOpenState", annotation.waitInOpenState() } }) {
 			if (StringUtils.hasText(duration[1])) {
+				String text;
 				try {
-					Duration value = DurationStyle.detectAndParse(duration[1]);
+					text = placeholders.apply(duration[1]);
+				}
+				catch (IllegalArgumentException ex) {
+					return "has a " + duration[0] + " '" + duration[1] + "' whose placeholder cannot be resolved ("
+							+ ex.getMessage() + "); define the property, or give a default: ${name:default}";
+				}
+				try {
+					Duration value = DurationStyle.detectAndParse(text);
 					if (value.isNegative() || value.isZero()) {
 						return "has a " + duration[0] + " '" + duration[1] + "' that is not positive";
 					}

@@ -64,6 +64,15 @@ public final class ModelPricing {
 		return total.divide(MILLION, 10, RoundingMode.HALF_UP).stripTrailingZeros();
 	}
 
+	/**
+	 * Whether calls of a model have a price.
+	 * @param model the model name
+	 * @return whether the table prices it
+	 */
+	public boolean prices(String model) {
+		return find(model, model) != null;
+	}
+
 	private @Nullable Price find(@Nullable String answered, @Nullable String asked) {
 		if (answered != null && this.prices.containsKey(answered)) {
 			return this.prices.get(answered);

@@ -167,10 +167,7 @@ public final class DefaultReviews implements Reviews {
 		if (!edits.isEmpty()) {
 			editsJson = checkEdits(review, edits);
 			if (review.approvals() > 0) {
-				throw new InvalidReviewDecisionException("edits",
-						"review " + reviewId + " has " + review.approvals() + " of its " + review.requiredApprovals()
-								+ " approvals already; only the first approval may "
-								+ "edit, the others approve the arguments as they are (reject to start over)");
+				throw lateEdits(review);
 			}
 		}
 		JdbcReviewStore.Outcome outcome = this.store.decide(reviewId, signer, used, decision.decision(),
@@ -179,6 +176,7 @@ public final class DefaultReviews implements Reviews {
 			case NOT_FOUND -> throw new ReviewNotFoundException(reviewId);
 			case RUN_NOT_WAITING -> throw new RunNotWaitingException(reviewId, review.runId(), outcome.runStatus());
 			case ALREADY_DECIDED -> throw new ReviewAlreadyDecidedException(this.store.find(reviewId).orElseThrow());
+			case LATE_EDITS -> throw lateEdits(this.store.find(reviewId).orElseThrow());
 			case REPEATED -> throw new ReviewerNotAuthorizedException(signer.name(), Set.of(),
 					"'" + signer.name() + "' decided review " + reviewId + " already; its " + review.requiredApprovals()
 							+ " approvals must come from different reviewers");
@@ -192,6 +190,13 @@ public final class DefaultReviews implements Reviews {
 				return decided;
 			}
 		}
+	}
+
+	private static InvalidReviewDecisionException lateEdits(ReviewView review) {
+		return new InvalidReviewDecisionException("edits",
+				"review " + review.id() + " has " + review.approvals() + " of its " + review.requiredApprovals()
+						+ " approvals already; only the first approval may edit, the others approve the arguments "
+						+ "as they are (reject to start over)");
 	}
 
 	/**

@@ -9,7 +9,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.FailureMode;
@@ -22,7 +25,6 @@ import dev.guardedagents.security.ReviewAccess;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
-import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
@@ -45,6 +47,8 @@ import org.springframework.util.StringUtils;
  */
 public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
+	private static final String CHECKPOINT = "@HumanCheckpoint";
+
 	private static final SpelExpressionParser parser = new SpelExpressionParser();
 
 	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
@@ -65,7 +69,50 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	private final Set<String> humanReviewTools = ConcurrentHashMap.newKeySet();
 
+	private final Set<String> toolNames = ConcurrentHashMap.newKeySet();
+
 	private final Set<Class<?>> withoutRuns = Collections.newSetFromMap(new ConcurrentHashMap<>());
+
+	private final UnaryOperator<String> placeholders;
+
+	private final Function<String, CheckpointOverrides> checkpointOverrides;
+
+	/**
+	 * Creates a registry whose annotations take no placeholders or overrides.
+	 */
+	public AgentRunRegistry() {
+		this(UnaryOperator.identity(), (name) -> CheckpointOverrides.NONE);
+	}
+
+	/**
+	 * Creates a registry.
+	 * @param placeholders resolves {@code ${...}} placeholders in duration, reviewer and
+	 * budget attributes
+	 * @param checkpointOverrides the settings of each checkpoint from properties, by name
+	 */
+	public AgentRunRegistry(UnaryOperator<String> placeholders,
+			Function<String, CheckpointOverrides> checkpointOverrides) {
+		this.placeholders = placeholders;
+		this.checkpointOverrides = checkpointOverrides;
+	}
+
+	/**
+	 * Resolves the placeholders of an attribute.
+	 */
+	private String resolve(String text, String annotation, Method method, String attribute) {
+		if (!text.contains("${")) {
+			return text;
+		}
+		try {
+			return this.placeholders.apply(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidAnnotationException(
+					annotation + "(" + attribute + " = \"" + text + "\") on " + method.toGenericString(),
+					"has a placeholder that cannot be resolved: " + ex.getMessage(),
+					"Define the property, or give the placeholder a default: ${name:default}.", ex);
+		}
+	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -74,17 +121,27 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			return bean;
 		}
 		Set<Method> methods = MethodIntrospector.selectMethods(targetClass,
-				(ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils.hasAnnotation(method, AgentRun.class)
-						|| AnnotatedElementUtils.hasAnnotation(method, HumanCheckpoint.class)
-						|| AnnotatedElementUtils.hasAnnotation(method, GuardedTool.class));
+				(ReflectionUtils.MethodFilter) (method) -> ours(method)
+						|| MergedAnnotations.from(method).isPresent(SPRING_AI_TOOL));
 		if (methods.isEmpty()) {
 			this.withoutRuns.add(targetClass);
 			return bean;
 		}
+		for (Method method : methods) {
+			String springAiTool = springAiToolName(method);
+			if (springAiTool != null) {
+				this.toolNames.add(springAiTool);
+			}
+		}
+		if (methods.stream().noneMatch(AgentRunRegistry::ours)) {
+			return bean;
+		}
 		if (!AopUtils.isAopProxy(bean)) {
-			throw new BeanInitializationException("Bean '" + beanName + "' declares @AgentRun, @HumanCheckpoint or "
-					+ "@GuardedTool methods but is not proxied, so they could not be journaled or guarded; make sure it "
-					+ "is a Spring bean created by the container (not a final class) and that spring.aop.auto is not false");
+			throw new InvalidAnnotationException("Bean '" + beanName + "' (" + targetClass.getName() + ")",
+					"declares @AgentRun, @HumanCheckpoint or @GuardedTool methods but is not proxied, so they could not "
+							+ "be journaled or guarded",
+					"Make it a Spring bean created by the container (not a final class, not registered as an instance) "
+							+ "and leave spring.aop.auto on.");
 		}
 		for (Method method : methods) {
 			AgentRun run = AnnotatedElementUtils.findMergedAnnotation(method, AgentRun.class);
@@ -95,16 +152,27 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			if (checkpoint != null) {
 				register(targetClass, method, checkpoint);
 			}
-			MergedAnnotation<?> tool = MergedAnnotations.from(method).get(SPRING_AI_TOOL);
-			if (tool.isPresent()) {
-				String name = tool.getString("name");
-				this.advisedTools.add(StringUtils.hasText(name) ? name : method.getName());
+			if (!ours(method)) {
+				continue;
 			}
-			String problem = ToolGuards.check(method);
+			String springAiTool = springAiToolName(method);
+			if (springAiTool != null) {
+				this.advisedTools.add(springAiTool);
+			}
+			String problem = ToolGuards.check(method, this.placeholders);
 			if (problem != null) {
-				throw new BeanInitializationException("@GuardedTool on " + method.toGenericString() + " " + problem);
+				throw new InvalidAnnotationException("@GuardedTool on " + method.toGenericString(), problem,
+						"Correct the attribute; every attribute is described in docs/guards.md.");
 			}
 			GuardedTool guardedTool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
+			if (guardedTool != null) {
+				this.toolNames.add(StringUtils.hasText(guardedTool.name()) ? guardedTool.name()
+						: targetClass.getSimpleName() + "." + method.getName());
+			}
+			if (guardedTool != null && StringUtils.hasText(guardedTool.idempotencyKey())) {
+				Expressions.parse(guardedTool.idempotencyKey(), method, parameterNames(method), "@GuardedTool",
+						"idempotencyKey");
+			}
 			if (guardedTool != null && Arrays.asList(guardedTool.onFailure()).contains(FailureMode.HUMAN_REVIEW)) {
 				this.humanReviewTools.add(method.toGenericString());
 			}
@@ -113,6 +181,21 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			}
 		}
 		return bean;
+	}
+
+	private static @Nullable String springAiToolName(Method method) {
+		MergedAnnotation<?> tool = MergedAnnotations.from(method).get(SPRING_AI_TOOL);
+		if (!tool.isPresent()) {
+			return null;
+		}
+		String name = tool.getString("name");
+		return StringUtils.hasText(name) ? name : method.getName();
+	}
+
+	private static boolean ours(Method method) {
+		return AnnotatedElementUtils.hasAnnotation(method, AgentRun.class)
+				|| AnnotatedElementUtils.hasAnnotation(method, HumanCheckpoint.class)
+				|| AnnotatedElementUtils.hasAnnotation(method, GuardedTool.class);
 	}
 
 	private void registerCompensation(Object bean, Class<?> targetClass, Method method, GuardedTool annotation) {
@@ -138,21 +221,26 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			}
 		}
 		if (undo == null) {
-			throw new BeanInitializationException(where + " names no method of " + targetClass.getName()
-					+ " that takes the tool's parameters " + Arrays.toString(parameters)
-					+ ", optionally followed by its result (" + method.getReturnType().getName() + ")");
+			throw new InvalidAnnotationException(where,
+					"names no method of " + targetClass.getName() + " that takes the tool's parameters "
+							+ Arrays.toString(parameters) + ", optionally followed by its result ("
+							+ method.getReturnType().getName() + ")",
+					"Declare that method on the same bean, or correct the name.");
 		}
 		int modifiers = undo.getModifiers();
 		if (!Modifier.isPublic(modifiers) || Modifier.isFinal(modifiers) || Modifier.isStatic(modifiers)) {
-			throw new BeanInitializationException(where + " names " + undo.toGenericString()
-					+ ", which must be public, not final and not static: it is called through the bean's proxy");
+			throw new InvalidAnnotationException(where,
+					"names " + undo.toGenericString()
+							+ ", which must be public, not final and not static: it is called through the bean's proxy",
+					"Make the compensation method public, not final and not static.");
 		}
 		ReflectionUtils.makeAccessible(undo);
 		Compensation compensation = new Compensation(tool, bean, method, undo, withResult);
 		Compensation existing = this.compensations.putIfAbsent(tool, compensation);
 		if (existing != null && !existing.tool().equals(method)) {
-			throw new BeanInitializationException(where + " shares the tool name '" + tool + "' with "
-					+ existing.tool().toGenericString() + "; tools with compensations need names of their own");
+			throw new InvalidAnnotationException(where,
+					"shares the tool name '" + tool + "' with " + existing.tool().toGenericString(),
+					"Give each tool with a compensation a name of its own with @GuardedTool(name = ...).");
 		}
 	}
 
@@ -189,43 +277,63 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		String toolName = (tool != null && StringUtils.hasText(tool.name())) ? tool.name() : name;
 		String where = "@HumanCheckpoint on " + method.toGenericString();
 		if (name.length() > 200) {
-			throw new BeanInitializationException(where + " needs a name of at most 200 characters");
+			throw new InvalidAnnotationException(where, "has a name longer than 200 characters", "Use a shorter name.");
 		}
-		if (annotation.onTimeout() == TimeoutOutcome.ESCALATE && !StringUtils.hasText(annotation.escalateTo())) {
-			throw new BeanInitializationException(where + " escalates on timeout but names no escalateTo reviewers");
+		CheckpointOverrides overrides = this.checkpointOverrides.apply(name);
+		Duration timeout = (overrides.timeout() != null) ? overrides.timeout()
+				: duration(resolve(annotation.timeout(), CHECKPOINT, method, "timeout"), where, "timeout");
+		TimeoutOutcome onTimeout = (overrides.onTimeout() != null) ? overrides.onTimeout() : annotation.onTimeout();
+		List<String> reviewers = groups((overrides.reviewers() != null) ? String.join(",", overrides.reviewers())
+				: resolve(annotation.reviewers(), CHECKPOINT, method, "reviewers"), where, "reviewers");
+		List<String> escalateTo = groups((overrides.escalateTo() != null) ? String.join(",", overrides.escalateTo())
+				: resolve(annotation.escalateTo(), CHECKPOINT, method, "escalateTo"), where, "escalateTo");
+		Duration escalationTimeout = (overrides.escalationTimeout() != null) ? overrides.escalationTimeout()
+				: duration(resolve(annotation.escalationTimeout(), CHECKPOINT, method, "escalationTimeout"), where,
+						"escalationTimeout");
+		int approvals = (overrides.approvals() != null) ? overrides.approvals() : annotation.approvals();
+		if (onTimeout == TimeoutOutcome.ESCALATE && escalateTo.isEmpty()) {
+			throw new InvalidAnnotationException(where, "escalates on timeout but names no escalateTo reviewers",
+					"Set escalateTo (or guarded-agents.checkpoints." + name + ".escalate-to), or choose another "
+							+ "onTimeout.");
 		}
-		if (annotation.approvals() < 1) {
-			throw new BeanInitializationException(
-					where + " needs approvals of at least 1, was " + annotation.approvals());
+		if (approvals < 1) {
+			throw new InvalidAnnotationException(where, "needs approvals of at least 1, was " + approvals,
+					"Set approvals to 1 or more.");
 		}
 		String[] parameterNames = parameterNames(method);
 		List<String> editable = List.of(annotation.editable());
 		for (String parameter : editable) {
 			if (!Arrays.asList(parameterNames).contains(parameter)) {
-				throw new BeanInitializationException(where + " makes '" + parameter
-						+ "' editable, which is not one of its parameters " + Arrays.toString(parameterNames));
+				throw new InvalidAnnotationException(where, "makes '" + parameter
+						+ "' editable, which is not one of its parameters " + Arrays.toString(parameterNames),
+						"Name parameters of the method in editable.");
 			}
 		}
 		Checkpoint checkpoint = new Checkpoint(name, toolName, method, parameterNames,
-				method.getGenericParameterTypes(), method.getGenericReturnType(),
-				duration(annotation.timeout(), where, "timeout"), annotation.onTimeout(), expression(annotation.when()),
-				groups(annotation.reviewers(), where, "reviewers"), expression(annotation.summary()),
-				groups(annotation.escalateTo(), where, "escalateTo"),
-				duration(annotation.escalationTimeout(), where, "escalationTimeout"), annotation.approvals(), editable);
+				method.getGenericParameterTypes(), method.getGenericReturnType(), timeout, onTimeout,
+				Expressions.parse(annotation.when(), method, parameterNames, "@HumanCheckpoint", "when"), reviewers,
+				Expressions.parse(annotation.summary(), method, parameterNames, "@HumanCheckpoint", "summary"),
+				escalateTo, escalationTimeout, approvals, editable,
+				(tool != null) ? Expressions.parse(tool.idempotencyKey(), method, parameterNames, "@GuardedTool",
+						"idempotencyKey") : null,
+				(tool != null && StringUtils.hasText(tool.name())) ? tool.name()
+						: targetClass.getSimpleName() + "." + method.getName());
 		Checkpoint existing = this.checkpointsByName.putIfAbsent(name, checkpoint);
 		if (existing != null && !existing.method().equals(method)) {
-			throw new BeanInitializationException("Two @HumanCheckpoint methods are named '" + name + "': "
-					+ existing.method().toGenericString() + " and " + method.toGenericString()
-					+ "; give one of them another name with @HumanCheckpoint(name = ...)");
+			throw new InvalidAnnotationException("Two @HumanCheckpoint methods",
+					"are named '" + name + "': " + existing.method().toGenericString() + " and "
+							+ method.toGenericString(),
+					"Give one of them another name with @HumanCheckpoint(name = ...).");
 		}
 		this.checkpoints.put(method, checkpoint);
+		this.toolNames.add(toolName);
 	}
 
 	private static List<String> groups(String text, String where, String attribute) {
 		List<String> groups = ReviewAccess.parse(text);
 		if (String.join(",", groups).length() > 1000) {
-			throw new BeanInitializationException(
-					where + " names too many " + attribute + ": at most 1000 characters together");
+			throw new InvalidAnnotationException(where, "names too many " + attribute,
+					"Name at most 1000 characters of " + attribute + " together.");
 		}
 		return groups;
 	}
@@ -233,8 +341,12 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	private static String[] parameterNames(Method method) {
 		String[] names = parameterNames.getParameterNames(method);
 		if (names == null) {
-			throw new BeanInitializationException("The parameter names of " + method.toGenericString()
-					+ " are not available; compile with -parameters (Spring Boot's build plugins do)");
+			throw new InvalidAnnotationException(method.toGenericString(),
+					"uses its parameter names (in expressions or editable parameters), which were not compiled into "
+							+ "its class",
+					"Compile with -parameters: Spring Boot's Maven and Gradle plugins do; elsewhere add "
+							+ "<parameters>true</parameters> to maven-compiler-plugin or "
+							+ "options.compilerArgs << '-parameters' to JavaCompile.");
 		}
 		return names;
 	}
@@ -251,9 +363,8 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			return duration;
 		}
 		catch (IllegalArgumentException ex) {
-			throw new BeanInitializationException(
-					where + " has an invalid " + attribute + " '" + text + "': use a duration such as 30m, 4h or PT4H",
-					ex);
+			throw new InvalidAnnotationException(where, "has an invalid " + attribute + " '" + text + "'",
+					"Use a positive duration such as 30m, 4h or PT4H.", ex);
 		}
 	}
 
@@ -261,18 +372,24 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
 				: targetClass.getSimpleName() + "." + method.getName();
 		if (name.length() > 200 || annotation.version().isEmpty() || annotation.version().length() > 50) {
-			throw new BeanInitializationException("@AgentRun on " + method.toGenericString()
-					+ " needs a name of at most 200 characters and a version of 1 to 50 characters");
+			throw new InvalidAnnotationException("@AgentRun on " + method.toGenericString(),
+					"has a name longer than 200 characters or a version that is empty or longer than 50",
+					"Use a name of at most 200 characters and a version of 1 to 50 characters.");
 		}
+		String[] parameterNames = (StringUtils.hasText(annotation.idempotencyKey())
+				|| StringUtils.hasText(annotation.businessKey())) ? parameterNames(method) : new String[0];
 		Plan plan = new Plan(name, annotation.version(), bean, method, method.getGenericParameterTypes(),
-				method.getGenericReturnType(), expression(annotation.idempotencyKey()),
-				expression(annotation.businessKey()), annotation.budget());
+				method.getGenericReturnType(),
+				Expressions.parse(annotation.idempotencyKey(), method, parameterNames, "@AgentRun", "idempotencyKey"),
+				Expressions.parse(annotation.businessKey(), method, parameterNames, "@AgentRun", "businessKey"),
+				resolve(annotation.budget(), "@AgentRun", method, "budget"));
 		ReflectionUtils.makeAccessible(method);
 		Plan existing = this.byName.putIfAbsent(name, plan);
 		if (existing != null && !existing.method().equals(method)) {
-			throw new BeanInitializationException(
-					"Two @AgentRun methods are named '" + name + "': " + existing.method().toGenericString() + " and "
-							+ method.toGenericString() + "; give one of them another name with @AgentRun(name = ...)");
+			throw new InvalidAnnotationException(
+					"Two @AgentRun methods", "are named '" + name + "': " + existing.method().toGenericString()
+							+ " and " + method.toGenericString(),
+					"Give one of them another name with @AgentRun(name = ...).");
 		}
 		this.byMethod.put(method, plan);
 	}
@@ -332,6 +449,38 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	}
 
 	/**
+	 * Returns the names of the tools of this application's beans: {@code @GuardedTool}
+	 * methods, checkpoints, and Spring AI {@code @Tool} methods, as their steps are
+	 * named.
+	 * @return the tool names
+	 */
+	public Set<String> toolNames() {
+		return Set.copyOf(this.toolNames);
+	}
+
+	/**
+	 * Returns the names of the checkpoints.
+	 * @return the checkpoint names
+	 */
+	public Set<String> checkpointNames() {
+		return Set.copyOf(this.checkpointsByName.keySet());
+	}
+
+	/**
+	 * Returns the names of the budget profiles that plans declare.
+	 * @return the profile names
+	 */
+	public Set<String> declaredBudgets() {
+		Set<String> budgets = new TreeSet<>();
+		this.byName.values().forEach((plan) -> {
+			if (!plan.budget().isEmpty()) {
+				budgets.add(plan.budget());
+			}
+		});
+		return budgets;
+	}
+
+	/**
 	 * Returns the tools whose annotation sends failures to a human review.
 	 * @return the tool methods
 	 */
@@ -342,15 +491,16 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	/**
 	 * Checks that every plan that names a budget profile names a configured one.
 	 * @param profiles the configured profiles
-	 * @throws BeanInitializationException naming the plan and the missing profile
+	 * @throws InvalidAnnotationException naming the plan and the missing profile
 	 */
 	public void checkBudgets(BudgetProfiles profiles) {
 		for (Plan plan : this.byName.values()) {
 			if (!plan.budget().isEmpty() && !profiles.contains(plan.budget())) {
-				throw new BeanInitializationException("@AgentRun '" + plan.name() + "' on "
-						+ plan.method().toGenericString() + " names the budget profile '" + plan.budget()
-						+ "', which is not configured; define guarded-agents.budgets." + plan.budget()
-						+ ".* or name one of " + profiles.names());
+				throw new InvalidAnnotationException(
+						"@AgentRun '" + plan.name() + "' on " + plan.method().toGenericString(),
+						"names the budget profile '" + plan.budget() + "', which is not configured",
+						"Define guarded-agents.budgets." + plan.budget() + ".*, or name one of " + profiles.names()
+								+ ".");
 			}
 		}
 	}
@@ -412,6 +562,21 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	}
 
 	/**
+	 * Whether a checkpoint asks a human.
+	 *
+	 * @param applies whether it asks
+	 * @param failure why it asks although its condition could not be evaluated, or
+	 * {@code null}
+	 */
+	record Condition(boolean applies, @Nullable String failure) {
+
+		static final Condition ASK = new Condition(true, null);
+
+		static final Condition SKIP = new Condition(false, null);
+
+	}
+
+	/**
 	 * The method that undoes a tool's step.
 	 *
 	 * @param name the tool name
@@ -441,23 +606,64 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	 * @param escalationTimeout the escalation timeout, or {@code null} for the timeout
 	 * @param approvals how many distinct reviewers must approve
 	 * @param editable the parameters an approval may edit
+	 * @param idempotencyKey the idempotency key of the method's {@code @GuardedTool}, if
+	 * any
 	 */
 	public record Checkpoint(String name, String toolName, Method method, String[] parameterNames,
 			Type[] parameterTypes, Type returnType, @Nullable Duration timeout, TimeoutOutcome onTimeout,
 			@Nullable Expression when, List<String> reviewers, @Nullable Expression summary, List<String> escalateTo,
-			@Nullable Duration escalationTimeout, int approvals, List<String> editable) {
+			@Nullable Duration escalationTimeout, int approvals, List<String> editable,
+			@Nullable Expression idempotencyKey, String keyTool) {
 
-		boolean applies(Object[] args) {
-			if (this.when == null) {
-				return true;
-			}
-			return Boolean.TRUE.equals(evaluate(this.when, this.method, args, "when", this.name));
+		@Nullable String idempotencyKey(Object[] args) {
+			Object key = (this.idempotencyKey != null)
+					? evaluate(this.idempotencyKey, this.method, args, "idempotencyKey", this.name) : null;
+			return (key != null) ? key.toString() : null;
 		}
 
+		private MethodBasedEvaluationContext context(Object[] args) {
+			return new MethodBasedEvaluationContext(null, this.method, args, AgentRunRegistry.parameterNames);
+		}
+
+		/**
+		 * Evaluates the condition. One that cannot be evaluated (it throws, or gives no
+		 * boolean) asks a human, never skips: the reason is returned.
+		 */
+		Condition condition(Object[] args) {
+			if (this.when == null) {
+				return Condition.ASK;
+			}
+			Object value;
+			try {
+				value = this.when.getValue(context(args));
+			}
+			catch (RuntimeException ex) {
+				return new Condition(true, "its condition when = \"" + this.when.getExpressionString()
+						+ "\" could not be evaluated: " + ex.getMessage());
+			}
+			if (value instanceof Boolean applies) {
+				return applies ? Condition.ASK : Condition.SKIP;
+			}
+			return new Condition(true, "its condition when = \"" + this.when.getExpressionString() + "\" gave "
+					+ ((value != null) ? value.getClass().getName() + " " + value : "null") + ", not true or false");
+		}
+
+		/**
+		 * Renders the summary; one that cannot be rendered says so instead of failing the
+		 * run.
+		 */
 		@Nullable String summary(Object[] args) {
-			Object summary = (this.summary != null) ? evaluate(this.summary, this.method, args, "summary", this.name)
-					: null;
-			return (summary != null) ? summary.toString() : null;
+			if (this.summary == null) {
+				return null;
+			}
+			try {
+				Object summary = this.summary.getValue(context(args));
+				return (summary != null) ? summary.toString() : null;
+			}
+			catch (RuntimeException ex) {
+				return "(the summary \"" + this.summary.getExpressionString() + "\" could not be rendered: "
+						+ ex.getMessage() + ")";
+			}
 		}
 
 		/**

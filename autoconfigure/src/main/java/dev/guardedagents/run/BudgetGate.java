@@ -41,12 +41,28 @@ final class BudgetGate {
 		while (recorded != null && recorded.kind() == StepKind.CHECKPOINT && BUDGET.equals(recorded.name())) {
 			if (recorded.succeeded() && execution.budget() != null) {
 				execution.budget()
-					.grant(this.engine.codec().readEdits(this.engine.codec().readVerdict(recorded.output()).edits()));
+					.grant(this.engine.codec().readEdits(this.engine.codec().readVerdict(recorded.output()).edits()),
+							recorded.seq());
 			}
 			seq = execution.nextSeq();
 			recorded = execution.recorded(seq);
 		}
 		return seq;
+	}
+
+	/**
+	 * Returns the step the journal holds for the next call, past the grants journaled
+	 * before it, without taking its position; {@code null} when the run is past its
+	 * journal.
+	 */
+	@Nullable StepView peek(Execution execution) {
+		int seq = execution.stepCount() + 1;
+		StepView recorded = execution.recorded(seq);
+		while (recorded != null && recorded.kind() == StepKind.CHECKPOINT && BUDGET.equals(recorded.name())) {
+			seq++;
+			recorded = execution.recorded(seq);
+		}
+		return recorded;
 	}
 
 	/**
@@ -100,7 +116,7 @@ final class BudgetGate {
 		if (budget == null) {
 			return;
 		}
-		budget.add(kind, usage);
+		budget.add(kind, usage, execution.stepCount());
 		RunBudget.Warning warning = budget.warnOnce(this.engine.now());
 		if (warning != null) {
 			this.engine.events()
@@ -136,7 +152,7 @@ final class BudgetGate {
 		if (!approved) {
 			throw RunSignal.failRun(execution.runId(), refusal);
 		}
-		execution.budget().grant(this.engine.codec().readEdits(review.edits()));
+		execution.budget().grant(this.engine.codec().readEdits(review.edits()), seq);
 		return admit(execution, kind, execution.nextSeq());
 	}
 

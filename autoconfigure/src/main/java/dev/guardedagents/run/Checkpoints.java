@@ -14,6 +14,8 @@ import dev.guardedagents.StepView;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.store.NewReview;
 import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.ProxyMethodInvocation;
@@ -24,6 +26,8 @@ import org.springframework.aop.ProxyMethodInvocation;
  * runs as a {@code TOOL} step.
  */
 final class Checkpoints {
+
+	private static final Log logger = LogFactory.getLog(Checkpoints.class);
 
 	private final RunEngine engine;
 
@@ -40,7 +44,11 @@ final class Checkpoints {
 		if (execution == null || execution.inStep()) {
 			return invocation.proceed();
 		}
-		if (!checkpoint.applies(invocation.getArguments())) {
+		StepView ahead = this.engine.budgetGate().peek(execution);
+		AgentRunRegistry.Condition condition = (ahead != null) ? null : checkpoint.condition(invocation.getArguments());
+		boolean asked = (ahead != null) ? ahead.kind() == StepKind.CHECKPOINT && ahead.name().equals(checkpoint.name())
+				: condition.applies() && !alreadyDone(execution, checkpoint, invocation.getArguments());
+		if (!asked) {
 			return this.engine.invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
 					this.engine.guards().guard(checkpoint.method(), checkpoint.toolName()), null, false);
 		}
@@ -58,7 +66,12 @@ final class Checkpoints {
 		}
 		ReviewView review = this.engine.parking().reviewAt(execution, seq, ReviewKind.CHECKPOINT);
 		if (review == null) {
-			throw openReview(execution, seq, checkpoint, invocation.getArguments());
+			if (condition != null && condition.failure() != null && this.engine.settings().failRunOnWhenError()) {
+				throw RunSignal.failRun(execution.runId(), new IllegalStateException("@HumanCheckpoint '"
+						+ checkpoint.name() + "': " + condition.failure() + " (guarded-agents.reviews.when-error)"));
+			}
+			throw openReview(execution, seq, checkpoint, invocation.getArguments(),
+					(condition != null) ? condition.failure() : null);
 		}
 		if (review.status() == ReviewStatus.PENDING) {
 			throw this.engine.parking().waitFor(execution, review);
@@ -75,8 +88,29 @@ final class Checkpoints {
 		return act(invocation, checkpoint, verdict);
 	}
 
-	private RunSignal openReview(Execution execution, int seq, AgentRunRegistry.Checkpoint checkpoint, Object[] args) {
+	/**
+	 * Whether the checkpoint's action was done already under its idempotency key, with
+	 * the same arguments: then nobody is asked, and the call answers from the key. Only
+	 * where the run meets the checkpoint for the first time (a replay follows its journal
+	 * instead), and never where it parked for a review.
+	 */
+	private boolean alreadyDone(Execution execution, AgentRunRegistry.Checkpoint checkpoint, Object[] args) {
+		if (execution.mayHoldDecision(execution.stepCount() + 1)) {
+			return false;
+		}
+		String key = checkpoint.idempotencyKey(args);
+		return key != null && this.engine.calls().completed(checkpoint.keyTool(), key, args);
+	}
+
+	private RunSignal openReview(Execution execution, int seq, AgentRunRegistry.Checkpoint checkpoint, Object[] args,
+			@Nullable String conditionFailure) {
 		Instant now = this.engine.now();
+		String summary = checkpoint.summary(args);
+		if (conditionFailure != null) {
+			logger.warn("@HumanCheckpoint '" + checkpoint.name() + "' in run " + execution.runId() + ": "
+					+ conditionFailure + "; a reviewer decides");
+			summary = "Asked because " + conditionFailure + ((summary != null) ? ". " + summary : "");
+		}
 		Duration timeout = (checkpoint.timeout() != null) ? checkpoint.timeout()
 				: this.engine.settings().reviewTimeout();
 		Duration escalationTimeout = (checkpoint.escalationTimeout() != null) ? checkpoint.escalationTimeout()
@@ -86,10 +120,9 @@ final class Checkpoints {
 		return this.engine.parking()
 			.open(execution,
 					new NewReview(UUID.randomUUID().toString(), execution.runId(), seq, 1, ReviewKind.CHECKPOINT,
-							checkpoint.name(), reviewers, checkpoint.summary(args),
-							this.engine.codec().writePayload(checkpoint, args), checkpoint.onTimeout(),
-							now.plus(timeout), checkpoint.approvals(), checkpoint.editable(), checkpoint.escalateTo(),
-							escalationTimeout.toMillis(), now),
+							checkpoint.name(), reviewers, summary, this.engine.codec().writePayload(checkpoint, args),
+							checkpoint.onTimeout(), now.plus(timeout), checkpoint.approvals(), checkpoint.editable(),
+							checkpoint.escalateTo(), escalationTimeout.toMillis(), now),
 					StepKind.CHECKPOINT);
 	}
 

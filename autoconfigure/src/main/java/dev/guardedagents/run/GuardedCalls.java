@@ -1,8 +1,12 @@
 package dev.guardedagents.run;
 
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,33 +32,44 @@ final class GuardedCalls {
 
 	private final Clock clock;
 
-	GuardedCalls(JdbcIdempotencyStore idempotency, JsonCodec codec, Duration wait, Clock clock) {
+	private final boolean returnRecordedOnMismatch;
+
+	GuardedCalls(JdbcIdempotencyStore idempotency, JsonCodec codec, Duration wait, Clock clock,
+			boolean returnRecordedOnMismatch) {
 		this.idempotency = idempotency;
 		this.codec = codec;
 		this.wait = wait;
 		this.clock = clock;
+		this.returnRecordedOnMismatch = returnRecordedOnMismatch;
 	}
 
 	/**
 	 * Calls a tool through its guard, at most once per idempotency key across runs: the
 	 * first call claims the key and completes it with its output; later calls return that
 	 * output; a call that finds the key claimed by another run waits for it, and the run
-	 * that claimed it (resumed after a crash) executes it again.
+	 * that claimed it (resumed after a crash) executes it again. A key is bound to the
+	 * arguments of the call that claimed it: a call with other arguments is refused.
 	 */
 	Called call(ToolGuard guard, MethodInvocation invocation, String tool, @Nullable String key, @Nullable String runId,
-			Type returnType, boolean journaled, @Nullable OutputCheck check) throws InterruptedException {
+			Type returnType, boolean journaled, @Nullable OutputCheck check, @Nullable String arguments)
+			throws InterruptedException {
 		if (key == null) {
 			Guarded outcome = guard.call(invocation);
 			return journaled ? checked(serialized(outcome, tool, returnType), check)
 					: new Called(outcome, outcome.failure(), null);
 		}
 		String owner = (runId != null) ? runId : "call:" + UUID.randomUUID();
+		String input = (arguments != null) ? arguments : this.codec.writeBestEffort(invocation.getArguments());
+		String fingerprint = fingerprint(this.codec.canonical(input));
 		long deadline = System.nanoTime() + this.wait.toNanos();
 		long pause = 10;
-		while (!this.idempotency.claim(tool, key, owner, this.clock.instant())) {
+		while (!this.idempotency.claim(tool, key, owner, fingerprint, this.clock.instant())) {
 			JdbcIdempotencyStore.Claim claim = this.idempotency.find(tool, key).orElse(null);
 			if (claim == null) {
 				continue;
+			}
+			if (claim.mismatches(fingerprint) && !claim.owner().equals(owner) && !this.returnRecordedOnMismatch) {
+				throw new IdempotencyConflictException(tool, key, claim.owner(), input);
 			}
 			if (claim.completed()) {
 				// attempts: 1 when this run made the call before it crashed, 0 when
@@ -87,6 +102,36 @@ final class GuardedCalls {
 			this.idempotency.release(tool, key, owner);
 		}
 		return called;
+	}
+
+	/**
+	 * Whether a call would be answered from its completed idempotency key without
+	 * executing, so that nobody is asked to approve what was already done.
+	 * @throws IdempotencyConflictException if the key was completed with other arguments
+	 */
+	boolean completed(String tool, String key, @Nullable Object[] args) {
+		JdbcIdempotencyStore.Claim claim = this.idempotency.find(tool, key).orElse(null);
+		if (claim == null || !claim.completed()) {
+			return false;
+		}
+		String input = this.codec.writeBestEffort(args);
+		if (claim.mismatches(fingerprint(this.codec.canonical(input))) && !this.returnRecordedOnMismatch) {
+			throw new IdempotencyConflictException(tool, key, claim.owner(), input);
+		}
+		return true;
+	}
+
+	/**
+	 * The SHA-256 of a call's arguments as JSON, in hex.
+	 */
+	static String fingerprint(String arguments) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(arguments.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is not available", ex);
+		}
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.guardedagents.RunArgumentException;
@@ -198,6 +199,31 @@ final class JsonCodec {
 		catch (JacksonException ex) {
 			return this.mapper.writeValueAsString("<not serializable: " + ex.getOriginalMessage() + ">");
 		}
+	}
+
+	/**
+	 * Rewrites JSON with the keys of every object sorted, so that equal arguments give
+	 * equal text whatever the iteration order of their maps.
+	 */
+	String canonical(String json) {
+		try {
+			return this.mapper.writeValueAsString(sorted(this.mapper.readValue(json, Object.class)));
+		}
+		catch (JacksonException ex) {
+			return json;
+		}
+	}
+
+	private static @Nullable Object sorted(@Nullable Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<String, @Nullable Object> sorted = new TreeMap<>();
+			map.forEach((key, entry) -> sorted.put(String.valueOf(key), sorted(entry)));
+			return sorted;
+		}
+		if (value instanceof List<?> list) {
+			return list.stream().map(JsonCodec::sorted).toList();
+		}
+		return value;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,10 @@ final class RunBudget {
 
 	private BigDecimal cost = BigDecimal.ZERO;
 
+	private final List<Integer> unpriced = new ArrayList<>();
+
+	private int acceptedUnpriced;
+
 	private boolean warned;
 
 	private boolean degraded;
@@ -43,7 +48,7 @@ final class RunBudget {
 		this.profile = profile;
 		this.caps = profile;
 		this.startedAt = startedAt;
-		journal.forEach((step) -> add(step.kind(), step.usage()));
+		journal.forEach((step) -> add(step.kind(), step.usage(), step.seq()));
 		this.warned = warning(now) != null;
 	}
 
@@ -51,13 +56,20 @@ final class RunBudget {
 		return this.caps;
 	}
 
-	void add(StepKind kind, @Nullable ModelUsage usage) {
+	/**
+	 * Adds what a recorded step spent.
+	 * @param seq the step's position, to tell which unpriced calls a later grant accepted
+	 */
+	void add(StepKind kind, @Nullable ModelUsage usage, int seq) {
 		if (kind == StepKind.LLM) {
 			this.modelCalls++;
 			if (usage != null) {
 				this.tokens += usage.totalTokens();
 				if (usage.cost() != null) {
 					this.cost = this.cost.add(usage.cost());
+				}
+				else if (usage.totalTokens() > 0) {
+					this.unpriced.add(seq);
 				}
 			}
 		}
@@ -66,8 +78,29 @@ final class RunBudget {
 		}
 	}
 
-	void grant(Map<String, String> edits) {
+	/**
+	 * A reviewer granted more: new caps, and the model calls without a price before the
+	 * grant are accepted.
+	 * @param seq the position of the grant
+	 */
+	void grant(Map<String, String> edits, int seq) {
 		this.caps = this.caps.grant(this.profile, edits);
+		this.acceptedUnpriced = (int) this.unpriced.stream().filter((call) -> call < seq).count();
+	}
+
+	/**
+	 * A cost cap with model calls whose cost is unknown is not known to hold: it counts
+	 * as exceeded unless the profile allows unpriced calls or a reviewer accepted them.
+	 */
+	private @Nullable Exceeded unknownCost() {
+		int calls = this.unpriced.size();
+		if (this.caps.maxCost() == null || this.caps.allowUnpriced() || calls <= this.acceptedUnpriced) {
+			return null;
+		}
+		return new Exceeded(BudgetProfile.MAX_COST,
+				"an unknown amount (" + calls + " model call" + ((calls == 1) ? "" : "s")
+						+ " without a price; set guarded-agents.pricing.<model>.* or allow-unpriced)",
+				this.caps.maxCost().toPlainString() + " USD");
 	}
 
 	/**
@@ -89,6 +122,10 @@ final class RunBudget {
 				return new Exceeded(BudgetProfile.MAX_COST, this.cost.toPlainString() + " USD",
 						this.caps.maxCost().toPlainString() + " USD");
 			}
+			Exceeded unknown = unknownCost();
+			if (unknown != null) {
+				return unknown;
+			}
 			if (this.caps.maxTokens() != null && this.tokens >= this.caps.maxTokens()) {
 				return new Exceeded(BudgetProfile.MAX_TOKENS, String.valueOf(this.tokens),
 						String.valueOf(this.caps.maxTokens()));
@@ -109,6 +146,10 @@ final class RunBudget {
 		if (this.caps.maxCost() != null && this.cost.compareTo(this.caps.maxCost()) > 0) {
 			return new Exceeded(BudgetProfile.MAX_COST, this.cost.toPlainString() + " USD",
 					this.caps.maxCost().toPlainString() + " USD");
+		}
+		Exceeded unknown = unknownCost();
+		if (unknown != null) {
+			return unknown;
 		}
 		if (this.caps.maxTokens() != null && this.tokens > this.caps.maxTokens()) {
 			return new Exceeded(BudgetProfile.MAX_TOKENS, String.valueOf(this.tokens),

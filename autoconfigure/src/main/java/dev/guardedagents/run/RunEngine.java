@@ -153,7 +153,8 @@ public final class RunEngine {
 		this.codec = new JsonCodec(mapper);
 		this.settings = settings;
 		this.clock = clock;
-		this.calls = new GuardedCalls(idempotency, this.codec, settings.idempotencyWait(), clock);
+		this.calls = new GuardedCalls(idempotency, this.codec, settings.idempotencyWait(), clock,
+				settings.returnRecordedOnKeyMismatch());
 		this.executor = new RunExecutor(settings.poolSize(), settings.queueCapacity());
 	}
 
@@ -215,6 +216,10 @@ public final class RunEngine {
 
 	boolean isStopping() {
 		return this.stopping;
+	}
+
+	GuardedCalls calls() {
+		return this.calls;
 	}
 
 	JsonCodec codec() {
@@ -594,7 +599,8 @@ public final class RunEngine {
 			@Nullable String idempotencyKey, boolean transactional) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
-			return unguarded(this.calls.call(guard, invocation, name, idempotencyKey, null, returnType, false, null));
+			return unguarded(
+					this.calls.call(guard, invocation, name, idempotencyKey, null, returnType, false, null, null));
 		}
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
@@ -649,7 +655,8 @@ public final class RunEngine {
 			try {
 				called = this.calls.call(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
 						execution.runId(), returnType, true, (attempts != null) ? null : (output) -> this.policyGate
-							.checkOutput(execution, kind, name, seq, input, output, null));
+							.checkOutput(execution, kind, name, seq, input, output, null),
+						input);
 			}
 			finally {
 				execution.exitStep();

@@ -18,9 +18,12 @@ import java.time.Duration;
  * @param reviewTimeout the timeout of a checkpoint that names none
  * @param idempotencyWait how long a call waits for another run's call with the same
  * idempotency key
+ * @param failRunOnWhenError whether a checkpoint condition that cannot be evaluated fails
+ * the run instead of asking a reviewer
  */
 public record RunSettings(String instanceId, int poolSize, int queueCapacity, Duration shutdownGracePeriod,
 		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries,
-		Duration reviewTimeout, Duration idempotencyWait) {
+		Duration reviewTimeout, Duration idempotencyWait, boolean failRunOnWhenError,
+		boolean returnRecordedOnKeyMismatch) {
 
 }

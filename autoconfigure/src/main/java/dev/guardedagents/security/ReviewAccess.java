@@ -33,6 +33,13 @@ public final class ReviewAccess {
 
 	private static final String ROLE = "ROLE_";
 
+	/**
+	 * The prefix of a reviewer group that names one person: {@code user:ann}. Kept apart
+	 * from authorities, so that a user who may choose a name cannot name themselves into
+	 * a group.
+	 */
+	public static final String USER = "user:";
+
 	private final Map<ReviewKind, KindRule> kinds;
 
 	private final boolean allowAnonymous;
@@ -76,14 +83,14 @@ public final class ReviewAccess {
 	}
 
 	/**
-	 * The default {@link ReviewerAuthorizer}: the reviewer's name, its authorities, and
-	 * its authorities without the {@code ROLE_} prefix.
+	 * The default {@link ReviewerAuthorizer}: {@code user:} and the reviewer's name, its
+	 * authorities, and its authorities without the {@code ROLE_} prefix.
 	 * @param reviewer the reviewer
 	 * @return its groups
 	 */
 	public static Set<String> defaultGroups(Reviewer reviewer) {
 		Set<String> groups = new LinkedHashSet<>();
-		groups.add(reviewer.name());
+		groups.add(USER + reviewer.name());
 		for (String authority : reviewer.authorities()) {
 			groups.add(authority);
 			if (authority.startsWith(ROLE)) {

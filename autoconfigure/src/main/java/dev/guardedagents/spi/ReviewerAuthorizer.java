@@ -11,10 +11,12 @@ import dev.guardedagents.Reviewer;
  * endpoint lists, by default, the reviews of those groups. Declare a bean of this type to
  * map groups another way, such as from a directory.
  * <p>
- * The default: the reviewer's name, each of its authorities, and each authority without
- * its {@code ROLE_} prefix, so that {@code reviewers = "billing-team"} admits a user
- * named {@code billing-team} and users with the authority {@code billing-team} or
- * {@code ROLE_billing-team}.
+ * The default: each of the reviewer's authorities, each authority without its
+ * {@code ROLE_} prefix, and {@code user:} followed by the reviewer's name, so that
+ * {@code reviewers = "billing-team"} admits users with the authority {@code billing-team}
+ * or {@code ROLE_billing-team}, and {@code reviewers = "user:ann"} admits the user named
+ * {@code ann} (a user name never matches a group name, so nobody can name themselves into
+ * a group).
  */
 @FunctionalInterface
 public interface ReviewerAuthorizer {

@@ -12,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -52,6 +53,7 @@ public class GuardedAgentsSchemaInitializer implements InitializingBean {
 			this.schema = fold(metaData, this.configuredSchema);
 			if ("h2".equals(vendor)) {
 				writeCommitsAtOnce(connection);
+				warnIfInMemory(metaData.getURL());
 			}
 		}
 		catch (SQLException ex) {
@@ -70,6 +72,19 @@ public class GuardedAgentsSchemaInitializer implements InitializingBean {
 		if (result.migrationsExecuted > 0) {
 			logger.info("Migrated the Guarded Agents run journal in schema " + this.schema + " to version "
 					+ result.targetSchemaVersion);
+		}
+	}
+
+	/**
+	 * An in-memory journal loses every run and review when the process ends, which
+	 * defeats its purpose outside of tests.
+	 */
+	private static void warnIfInMemory(@Nullable String url) {
+		if (url != null && url.startsWith("jdbc:h2:mem:")) {
+			logger.warn("The Guarded Agents run journal is in an in-memory H2 database (" + url + "): every run and "
+					+ "review is lost when the application stops, and runs interrupted by a crash or a deploy are "
+					+ "never resumed. Use a file-based H2 (jdbc:h2:file:./data/app) for development and PostgreSQL "
+					+ "in production.");
 		}
 	}
 

@@ -34,15 +34,16 @@ public final class JdbcIdempotencyStore {
 	 * @param tool the tool name
 	 * @param key the idempotency key
 	 * @param owner the claiming run, or call
+	 * @param fingerprint the fingerprint of the call's arguments
 	 * @param now the current time
 	 * @return {@code false} if the key was claimed before
 	 */
-	public boolean claim(String tool, String key, String owner, Instant now) {
-		String sql = "INSERT INTO " + this.table
-				+ " (tool, idempotency_key, status, owner_id, created_at) VALUES (?, ?, 'IN_PROGRESS', ?, ?)";
+	public boolean claim(String tool, String key, String owner, String fingerprint, Instant now) {
+		String sql = "INSERT INTO " + this.table + " (tool, idempotency_key, status, owner_id, fingerprint, "
+				+ "created_at) VALUES (?, ?, 'IN_PROGRESS', ?, ?, ?)";
 		return this.jdbc.write((c) -> {
 			try (PreparedStatement ps = c.prepareStatement(sql)) {
-				Jdbc.bind(ps, tool, key, owner, Jdbc.time(now));
+				Jdbc.bind(ps, tool, key, owner, fingerprint, Jdbc.time(now));
 				ps.executeUpdate();
 				return true;
 			}
@@ -63,8 +64,11 @@ public final class JdbcIdempotencyStore {
 	 */
 	public Optional<Claim> find(String tool, String key) {
 		return this.jdbc
-			.query("SELECT status, owner_id, output FROM " + this.table + " WHERE tool = ? AND idempotency_key = ?",
-					(rs) -> new Claim("COMPLETED".equals(rs.getString(1)), rs.getString(2), rs.getString(3)), tool, key)
+			.query("SELECT status, owner_id, output, fingerprint FROM " + this.table
+					+ " WHERE tool = ? AND idempotency_key = ?",
+					(rs) -> new Claim("COMPLETED".equals(rs.getString(1)), rs.getString(2), rs.getString(3),
+							rs.getString(4)),
+					tool, key)
 			.stream()
 			.findFirst();
 	}
@@ -103,8 +107,20 @@ public final class JdbcIdempotencyStore {
 	 * @param completed whether the call completed
 	 * @param owner the run, or call, that claimed it
 	 * @param output the output, once completed
+	 * @param fingerprint the fingerprint of the claiming call's arguments, {@code null}
+	 * for keys claimed before fingerprints were recorded
 	 */
-	public record Claim(boolean completed, String owner, @Nullable String output) {
+	public record Claim(boolean completed, String owner, @Nullable String output, @Nullable String fingerprint) {
+
+		/**
+		 * Whether the claim was made by a call with other arguments.
+		 * @param fingerprint the fingerprint of this call's arguments
+		 * @return whether the arguments differ
+		 */
+		public boolean mismatches(String fingerprint) {
+			return this.fingerprint != null && !this.fingerprint.equals(fingerprint);
+		}
+
 	}
 
 }

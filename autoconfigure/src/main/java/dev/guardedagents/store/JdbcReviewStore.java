@@ -124,7 +124,7 @@ public final class JdbcReviewStore {
 		return this.jdbc.inTransaction((c) -> {
 			ReviewView unlocked = find(c, reviewId);
 			RunStatus status = (unlocked != null) ? lockRun(c, unlocked.runId()) : null;
-			ReviewView review = (status != null) ? find(c, reviewId) : null;
+			ReviewView review = (status != null) ? find(c, reviewId, true) : null;
 			if (review == null || status == null) {
 				return Outcome.NOT_FOUND;
 			}
@@ -138,6 +138,9 @@ public final class JdbcReviewStore {
 			}
 			if (hasDecided(c, reviewId, reviewer.name())) {
 				return Outcome.REPEATED;
+			}
+			if (edits != null && review.approvals() > 0) {
+				return Outcome.LATE_EDITS;
 			}
 			insertDecision(c, review, reviewer, authorities, verdict, comment, edits, now);
 			boolean approve = verdict == ReviewDecision.Decision.APPROVE;
@@ -171,7 +174,7 @@ public final class JdbcReviewStore {
 		return this.jdbc.inTransaction((c) -> {
 			ReviewView unlocked = find(c, reviewId);
 			RunStatus run = (unlocked != null) ? lockRun(c, unlocked.runId()) : null;
-			ReviewView review = (run != null) ? find(c, reviewId) : null;
+			ReviewView review = (run != null) ? find(c, reviewId, true) : null;
 			if (review == null || review.status() != ReviewStatus.PENDING || run == null) {
 				return false;
 			}
@@ -302,8 +305,17 @@ public final class JdbcReviewStore {
 	}
 
 	private @Nullable ReviewView find(Connection c, String reviewId) throws SQLException {
-		try (PreparedStatement ps = c
-			.prepareStatement("SELECT " + COLUMNS + " FROM " + this.review + " WHERE id = ?")) {
+		return find(c, reviewId, false);
+	}
+
+	/**
+	 * Reads a review, locking its row when asked: a locking read sees the latest
+	 * committed row on every database (H2 may answer a plain read in the same transaction
+	 * from an older snapshot).
+	 */
+	private @Nullable ReviewView find(Connection c, String reviewId, boolean lock) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement(
+				"SELECT " + COLUMNS + " FROM " + this.review + " WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
 			ps.setString(1, reviewId);
 			try (ResultSet rs = ps.executeQuery()) {
 				return rs.next() ? view(rs) : null;
@@ -481,6 +493,8 @@ public final class JdbcReviewStore {
 
 		static final Outcome COUNTED = new Outcome(Result.COUNTED, null);
 
+		static final Outcome LATE_EDITS = new Outcome(Result.LATE_EDITS, null);
+
 		static final Outcome DECIDED = new Outcome(Result.DECIDED, null);
 
 		static Outcome notWaiting(RunStatus status) {
@@ -513,6 +527,11 @@ public final class JdbcReviewStore {
 		 * The reviewer decided this review before; nothing was recorded.
 		 */
 		REPEATED,
+
+		/**
+		 * The decision edits a review that has approvals already; nothing was recorded.
+		 */
+		LATE_EDITS,
 
 		/**
 		 * The approval was recorded; the review waits for more approvals.

@@ -377,12 +377,15 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Describes the latest approval of a run that the run has not journaled yet.
+	 * Describes the latest approval of a run that the run has not acted on yet: no step
+	 * recorded at the review's position, or, for a checkpoint or budget review whose
+	 * verdict is journaled there before the approved call, after it.
 	 */
 	private @Nullable String unactedApproval(Connection c, String runId, Instant since) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement("SELECT r.id, r.reviewer, r.decided_at FROM " + this.review
 				+ " r WHERE r.run_id = ? AND r.status = 'APPROVED' AND r.decided_at > ? AND NOT EXISTS (SELECT 1 FROM "
-				+ this.step + " s WHERE s.run_id = r.run_id AND s.seq >= r.seq) ORDER BY r.decided_at DESC")) {
+				+ this.step + " s WHERE s.run_id = r.run_id AND s.seq >= r.seq + CASE WHEN r.kind IN "
+				+ "('CHECKPOINT', 'BUDGET') THEN 1 ELSE 0 END) ORDER BY r.decided_at DESC")) {
 			Jdbc.bind(ps, runId, Jdbc.time(since));
 			try (ResultSet rs = ps.executeQuery()) {
 				return rs.next() ? "review " + rs.getString(1) + " was approved"
@@ -566,12 +569,19 @@ public final class JdbcRunStore {
 		this.jdbc.query("SELECT r.id, r.degraded, " + "SUM(CASE WHEN s.kind = 'LLM' THEN 1 ELSE 0 END) AS model_calls, "
 				+ "SUM(CASE WHEN s.kind = 'TOOL' THEN 1 ELSE 0 END) AS tool_calls, "
 				+ "SUM(s.input_tokens) AS input_tokens, SUM(s.output_tokens) AS output_tokens, "
-				+ "SUM(s.cached_tokens) AS cached_tokens, SUM(s.cost) AS cost FROM " + this.run + " r LEFT JOIN "
-				+ this.step + " s ON s.run_id = r.id WHERE r.id IN (" + in + ") GROUP BY r.id, r.degraded", (rs) -> {
+				+ "SUM(s.cached_tokens) AS cached_tokens, SUM(s.cost) AS cost, "
+				+ "SUM(CASE WHEN s.kind = 'LLM' AND s.cost IS NULL AND COALESCE(s.input_tokens, 0) "
+				+ "+ COALESCE(s.output_tokens, 0) > 0 THEN 1 ELSE 0 END) " + "AS unpriced_calls FROM " + this.run
+				+ " r LEFT JOIN " + this.step + " s ON s.run_id = r.id WHERE r.id IN (" + in
+				+ ") GROUP BY r.id, r.degraded", (rs) -> {
 					BigDecimal cost = rs.getBigDecimal("cost");
-					totals.put(rs.getString("id"), new RunTotals(rs.getInt("model_calls"), rs.getInt("tool_calls"),
-							rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
-							(cost != null) ? cost.stripTrailingZeros() : BigDecimal.ZERO, rs.getBoolean("degraded")));
+					int unpriced = rs.getInt("unpriced_calls");
+					totals.put(rs.getString("id"),
+							new RunTotals(rs.getInt("model_calls"), rs.getInt("tool_calls"), rs.getLong("input_tokens"),
+									rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
+									(unpriced > 0) ? null
+											: (cost != null) ? cost.stripTrailingZeros() : BigDecimal.ZERO,
+									unpriced, rs.getBoolean("degraded")));
 					return null;
 				}, runIds.toArray());
 		return totals;

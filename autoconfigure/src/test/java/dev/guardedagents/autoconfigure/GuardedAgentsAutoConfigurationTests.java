@@ -2,20 +2,24 @@ package dev.guardedagents.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.GuardedTool;
+import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.Prompts;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
+import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.llm.GuardedChatAdvisors;
 import dev.guardedagents.metrics.GuardedAgentsMetrics;
 import dev.guardedagents.review.ReviewDeadlines;
+import dev.guardedagents.run.AgentRunRegistry;
 import dev.guardedagents.run.DefaultAgentRuns;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunRecovery;
@@ -163,6 +167,69 @@ class GuardedAgentsAutoConfigurationTests {
 		this.runner.withUserConfiguration(PrivatelyCompensatedTool.class)
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining("which must be public, not final and not static"));
+	}
+
+	@Test
+	void annotationAttributesTakePlaceholdersAndCheckpointsTakeProperties() {
+		this.runner.withUserConfiguration(PlaceholderCheckpoints.class)
+			.withPropertyValues("refunds.approval-timeout=2m", "refunds.reviewers=finance", "refunds.tool-timeout=3s",
+					"guarded-agents.checkpoints.overridden.timeout=7m",
+					"guarded-agents.checkpoints.overridden.reviewers=ops,finance",
+					"guarded-agents.checkpoints.overridden.approvals=2")
+			.run((context) -> {
+				AgentRunRegistry registry = context.getBean(AgentRunRegistry.class);
+				AgentRunRegistry.Checkpoint refund = registry.checkpoint("refund");
+				assertThat(refund.timeout()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(refund.reviewers()).containsExactly("finance");
+				assertThat(refund.escalationTimeout()).isEqualTo(Duration.ofHours(1));
+				AgentRunRegistry.Checkpoint overridden = registry.checkpoint("overridden");
+				assertThat(overridden.timeout()).isEqualTo(Duration.ofMinutes(7));
+				assertThat(overridden.reviewers()).containsExactly("ops", "finance");
+				assertThat(overridden.approvals()).isEqualTo(2);
+				Method lookup = PlaceholderCheckpoints.class.getMethod("lookup", String.class);
+				assertThat(context.getBean(ToolGuards.class).guard(lookup, "lookup").settings().timeout())
+					.isEqualTo(Duration.ofSeconds(3));
+			});
+	}
+
+	@Test
+	void unresolvablePlaceholderFailsStartUpNamingTheAttribute() {
+		this.runner.withUserConfiguration(PlaceholderCheckpoints.class)
+			.withPropertyValues("refunds.tool-timeout=3s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining(
+						"@HumanCheckpoint(timeout = \"${refunds.approval-timeout}\") on public java.lang.String")
+				.hasStackTraceContaining("has a placeholder that cannot be resolved"));
+	}
+
+	@Test
+	void propertiesOfACheckpointTheApplicationDoesNotHaveFailStartUp() {
+		this.runner.withUserConfiguration(PlaceholderCheckpoints.class)
+			.withPropertyValues("refunds.approval-timeout=2m", "refunds.reviewers=finance", "refunds.tool-timeout=3s",
+					"guarded-agents.checkpoints.refnd.timeout=1m")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("'guarded-agents.checkpoints.refnd.*': no @HumanCheckpoint of the "
+						+ "application is named 'refnd' (did you mean 'refund'?)"));
+	}
+
+	static class PlaceholderCheckpoints {
+
+		@HumanCheckpoint(name = "refund", timeout = "${refunds.approval-timeout}", reviewers = "${refunds.reviewers}",
+				escalationTimeout = "${refunds.escalation-timeout:1h}")
+		public String refund(String order) {
+			return order;
+		}
+
+		@HumanCheckpoint(name = "overridden", timeout = "1h", reviewers = "support")
+		public String overridden(String order) {
+			return order;
+		}
+
+		@GuardedTool(name = "lookup", timeout = "${refunds.tool-timeout}")
+		public String lookup(String order) {
+			return order;
+		}
+
 	}
 
 	static class PrivatelyCompensatedTool {

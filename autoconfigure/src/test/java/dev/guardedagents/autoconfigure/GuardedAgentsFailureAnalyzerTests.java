@@ -1,5 +1,6 @@
 package dev.guardedagents.autoconfigure;
 
+import dev.guardedagents.AgentRuns;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
@@ -22,6 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatException;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class GuardedAgentsFailureAnalyzerTests {
+
+	private static final String NO_DATA_SOURCE = "--spring.autoconfigure.exclude="
+			+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
 
 	@Test
 	void badPropertyValueIsExplainedAtStartup(CapturedOutput output) {
@@ -49,7 +53,7 @@ class GuardedAgentsFailureAnalyzerTests {
 	}
 
 	@Test
-	void configuredReviewersLetItStart() {
+	void configuredReviewersLetItStartAndAnInMemoryJournalIsWarnedAbout(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(UnreviewedApp.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application
@@ -57,6 +61,151 @@ class GuardedAgentsFailureAnalyzerTests {
 					"--guarded-agents.reviews.kinds.checkpoint.reviewers=shipping",
 					"--guarded-agents.reviews.kinds.tool-failure.reviewers=ops", "--spring.main.banner-mode=off")
 			.close();
+		assertThat(output)
+			.contains("The Guarded Agents run journal is in an in-memory H2 database (jdbc:h2:mem:reviewed)")
+			.contains("every run and review is lost when the application stops")
+			.contains("Use a file-based H2 (jdbc:h2:file:./data/app) for development");
+	}
+
+	@Test
+	void misspelledExpressionVariableIsExplainedAtStartup(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(MisspelledApp.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--spring.datasource.url=jdbc:h2:mem:misspelled",
+				"--guarded-agents.reviews.allow-anonymous=true", "--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("@HumanCheckpoint(when = \"#amout > 100\") on public int "
+					+ "dev.guardedagents.autoconfigure.GuardedAgentsFailureAnalyzerTests$Payouts.pay(int,java.lang.String)")
+			.contains("refers to #amout, which is not a parameter of the method; its parameters are [amount, customer]")
+			.contains("Did you mean #amount?");
+	}
+
+	@Test
+	void invalidExpressionSyntaxIsExplainedAtStartup(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(BadSyntaxApp.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--spring.datasource.url=jdbc:h2:mem:syntax",
+				"--guarded-agents.reviews.allow-anonymous=true", "--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("@GuardedTool(idempotencyKey = \"#order +\") on public java.lang.String "
+					+ "dev.guardedagents.autoconfigure.GuardedAgentsFailureAnalyzerTests$Charges.charge(java.lang.String)")
+			.contains("is not a valid SpEL expression")
+			.contains("Correct the expression; it is evaluated over the method's arguments, such as #order.");
+	}
+
+	@Test
+	void annotationsWithoutADataSourceFailStartupSayingWhatToAdd(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(UnreviewedApp.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run(NO_DATA_SOURCE, "--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Guarded Agents is not running, so [Shipping.")
+			.contains("would be plain method calls")
+			.contains("It needs a DataSource for its run journal, and there is none")
+			.contains("com.h2database:h2 for development");
+	}
+
+	@Test
+	void injectingAgentRunsWithoutADataSourceIsExplained(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(StarterApp.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run(NO_DATA_SOURCE, "--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("No bean of type dev.guardedagents.AgentRuns: Guarded Agents is not running. It needs a "
+					+ "DataSource for its run journal, and there is none")
+			.contains("org.postgresql:postgresql with spring.datasource.url for production");
+	}
+
+	@Test
+	void excludingTheStarterOnPurposeLeavesTheAnnotationsPlainMethods() {
+		SpringApplication application = new SpringApplication(UnreviewedApp.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application
+			.run(NO_DATA_SOURCE + "," + GuardedAgentsAutoConfiguration.class.getName(), "--spring.main.banner-mode=off")
+			.close();
+	}
+
+	@Test
+	void misspelledKeysFailStartupWithTheKeyMeant(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(UnreviewedApp.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--spring.datasource.url=jdbc:h2:mem:misspelled-keys",
+				"--guarded-agents.reviews.allow-anonymous=true", "--guarded-agents.reviews.default-timout=1h",
+				"--guarded-agents.tools.track.timout=3s", "--guarded-agents.budgets.default.max-costs=0.01",
+				"--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("'guarded-agents.reviews.default-timout' (\"guarded-agents.reviews.default-timout\" from "
+					+ "property source \"commandLineArgs\") is not a Guarded Agents property; did you mean "
+					+ "'guarded-agents.reviews.default-timeout'?")
+			.contains("did you mean 'guarded-agents.tools.track.timeout'?")
+			.contains("did you mean 'guarded-agents.budgets.default.max-cost'?");
+	}
+
+	@Test
+	void toolsAndBudgetsTheApplicationDoesNotHaveFailStartup(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(UnreviewedApp.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--spring.datasource.url=jdbc:h2:mem:unknown-names",
+				"--guarded-agents.reviews.allow-anonymous=true", "--guarded-agents.tools.trak.max-attempts=1",
+				"--guarded-agents.tools.defaults.max-attempts=2", "--guarded-agents.budgets.refunds.max-cost=1",
+				"--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("'guarded-agents.tools.trak.*': no tool of the application is named 'trak' (did you mean "
+					+ "'track'?); known: [ship, track]")
+			.contains("'guarded-agents.budgets.refunds.*': no @AgentRun(budget) names 'refunds', so it would never "
+					+ "apply")
+			.doesNotContain("'guarded-agents.tools.defaults.*'");
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class StarterApp {
+
+		@Bean
+		Object needsRuns(AgentRuns runs) {
+			return runs;
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class MisspelledApp {
+
+		@Bean
+		Payouts payouts() {
+			return new Payouts();
+		}
+
+	}
+
+	static class Payouts {
+
+		@HumanCheckpoint(name = "pay", when = "#amout > 100", reviewers = "finance")
+		public int pay(int amount, String customer) {
+			return amount;
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class BadSyntaxApp {
+
+		@Bean
+		Charges charges() {
+			return new Charges();
+		}
+
+	}
+
+	static class Charges {
+
+		@GuardedTool(name = "charge", idempotencyKey = "#order +")
+		public String charge(String order) {
+			return order;
+		}
+
 	}
 
 	@SpringBootConfiguration

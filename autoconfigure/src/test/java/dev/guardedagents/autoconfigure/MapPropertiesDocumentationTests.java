@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Checks that the references of map-valued properties (whose keys Spring Boot's metadata
  * does not list) document every key: tools and models in {@code docs/guards.md}, prices
  * in {@code docs/models-and-prompts.md}, budgets and policy rules in
- * {@code docs/budgets-and-policies.md}.
+ * {@code docs/budgets-and-policies.md}, checkpoints in {@code docs/human-checkpoints.md}.
  */
 class MapPropertiesDocumentationTests {
 
@@ -32,8 +32,13 @@ class MapPropertiesDocumentationTests {
 
 	@Test
 	void referenceListsEveryBudgetAndPolicyRuleKey() throws Exception {
-		assertDocumented("budgets-and-policies.md", GuardedAgentsProperties.Budget.class, 8);
+		assertDocumented("budgets-and-policies.md", GuardedAgentsProperties.Budget.class, 9);
 		assertDocumented("budgets-and-policies.md", GuardedAgentsProperties.PatternRule.class, 3);
+	}
+
+	@Test
+	void referenceListsEveryCheckpointKey() throws Exception {
+		assertDocumented("human-checkpoints.md", GuardedAgentsProperties.Checkpoint.class, 6);
 	}
 
 	private static void assertDocumented(String page, Class<?> type, int expected) throws Exception {

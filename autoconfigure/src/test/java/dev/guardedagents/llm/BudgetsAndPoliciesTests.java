@@ -75,6 +75,22 @@ class BudgetsAndPoliciesTests extends ModelTestSupport {
 	}
 
 	@Test
+	void aModelWithoutAPriceExceedsACostCapInsteadOfCostingNothing() {
+		openAi.answerAs("unpriced question", "mystery-model", "fine", 1000, 100);
+
+		assertThatExceptionOfType(BudgetExceededException.class).isThrownBy(() -> this.agent.unpriced("unpriced"))
+			.withMessageContaining(
+					"reached maxCost of budget 'halt': spent an unknown amount (1 model call without " + "a price");
+
+		assertThat(openAi.requests("unpriced question", "mystery-model")).isEqualTo(1);
+		RunView run = latestRun("unpriced");
+		RunTotals totals = this.store.totals(List.of(run.id())).get(run.id());
+		assertThat(totals.cost()).isNull();
+		assertThat(totals.unpricedCalls()).isEqualTo(1);
+		assertThat(totals.inputTokens()).isEqualTo(1000);
+	}
+
+	@Test
 	void aDegradingBudgetSendsTheCallsAfterItsCapToTheCheaperModel() {
 		openAi.answer("degrade-cost question", "fine", 80000, 10000);
 

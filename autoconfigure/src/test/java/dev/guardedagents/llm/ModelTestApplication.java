@@ -13,6 +13,7 @@ import dev.guardedagents.RenderedPrompt;
 import dev.guardedagents.spi.StepPolicy;
 
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -117,6 +118,15 @@ class ModelTestApplication {
 		@AgentRun(name = "escalating", budget = "escalate")
 		public String escalating(String marker) {
 			return ask(marker, 2);
+		}
+
+		@AgentRun(name = "unpriced", budget = "halt")
+		public String unpriced(String marker) {
+			return this.chat.prompt()
+				.user(marker + " question")
+				.options(ChatOptions.builder().model("mystery-model"))
+				.call()
+				.content();
 		}
 
 		@AgentRun(name = "policed")

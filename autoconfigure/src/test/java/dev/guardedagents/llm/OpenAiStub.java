@@ -59,6 +59,16 @@ public final class OpenAiStub {
 			.willReturn(WireMock.okJson(answer(answer, input, output, 0))));
 	}
 
+	/**
+	 * Answers requests that contain {@code marker} with {@code answer}, as {@code model}.
+	 */
+	public void answerAs(String marker, String model, String answer, int input, int output) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(3)
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(WireMock.okJson(answer(answer, input, output, 0).replace("gpt-lab-2026", model))));
+	}
+
 	public int requests(String marker) {
 		return this.server
 			.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/v1/chat/completions"))

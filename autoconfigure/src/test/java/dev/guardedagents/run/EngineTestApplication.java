@@ -197,6 +197,18 @@ class EngineTestApplication {
 			return "done " + what;
 		}
 
+		@HumanCheckpoint(name = "refund", timeout = "1h")
+		@GuardedTool(name = "refund", idempotencyKey = "'refund-' + #orderId")
+		public String refund(String orderId, int amount) {
+			calls.add(this.instance + ":refund:" + orderId + ":" + amount);
+			return "refunded " + amount + " on " + orderId;
+		}
+
+		@HumanCheckpoint(name = "confirm", timeout = "1h")
+		public String confirm(String what) {
+			return "confirmed " + what;
+		}
+
 		@HumanCheckpoint(name = "fail-on-timeout", timeout = "PT0.2S", onTimeout = TimeoutOutcome.FAIL_RUN)
 		public String failOnTimeout(String what) {
 			calls.add(this.instance + ":fail-on-timeout:" + what);
@@ -230,6 +242,21 @@ class EngineTestApplication {
 		@AgentRun(name = "checkout")
 		public String checkout(String orderId) {
 			return this.tools.charge(orderId, 10);
+		}
+
+		@AgentRun(name = "checkout-of")
+		public String checkoutOf(String orderId, int amount) {
+			return this.tools.charge(orderId, amount);
+		}
+
+		@AgentRun(name = "refund")
+		public String refund(String orderId, int amount) {
+			return this.offers.refund(orderId, amount);
+		}
+
+		@AgentRun(name = "refund-and-confirm")
+		public String refundAndConfirm(String orderId, int amount) {
+			return this.offers.refund(orderId, amount) + " / " + this.offers.confirm(orderId);
 		}
 
 		@AgentRun(name = "timed")

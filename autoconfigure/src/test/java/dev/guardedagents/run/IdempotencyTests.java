@@ -8,6 +8,10 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.IdempotencyConflictException;
+import dev.guardedagents.ReviewDecision;
+import dev.guardedagents.ReviewQuery;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.Reviews;
 import dev.guardedagents.RunHandle;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.run.EngineTestApplication.Plans;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -46,6 +51,9 @@ abstract class IdempotencyTests {
 
 	@Autowired
 	RunRecovery recovery;
+
+	@Autowired
+	Reviews reviews;
 
 	@BeforeEach
 	void reset() {
@@ -86,13 +94,60 @@ abstract class IdempotencyTests {
 	}
 
 	@Test
+	void keyReusedWithOtherArgumentsIsAConflictAndExecutesNothing() {
+		String order = UUID.randomUUID().toString();
+		String first = this.plans.checkout(order);
+		assertThat(this.plans.checkoutOf(order, 10)).isEqualTo(first);
+		assertThatExceptionOfType(IdempotencyConflictException.class)
+			.isThrownBy(() -> this.plans.checkoutOf(order, 150))
+			.withMessageContaining("was called with idempotency key 'order-" + order + "'")
+			.withMessageContaining(
+					"already used with other arguments; this call's arguments are [\"" + order + "\",150]");
+		assertThat(EngineTestApplication.calls("engine:charge")).hasSize(1);
+	}
+
+	@Test
+	void checkpointWhoseActionWasDoneUnderItsKeyAsksNobody() throws Exception {
+		String order = UUID.randomUUID().toString();
+		RunHandle<String> first = this.runs.start(() -> this.plans.refund(order, 120));
+		ReviewView review = await().atMost(TIMEOUT)
+			.until(() -> this.reviews.list(ReviewQuery.pending().withRunId(first.runId())).reviews(),
+					(list) -> !list.isEmpty())
+			.get(0);
+		this.reviews.decide(review.id(), ReviewDecision.approve("erin"));
+		assertThat(first.await(TIMEOUT)).isEqualTo("refunded 120 on " + order);
+
+		RunHandle<String> again = this.runs.start(() -> this.plans.refund(order, 120));
+		assertThat(again.await(TIMEOUT)).isEqualTo("refunded 120 on " + order);
+		assertThat(this.reviews.list(ReviewQuery.all().withRunId(again.runId())).reviews()).isEmpty();
+		RunHandle<String> other = this.runs.start(() -> this.plans.refund(order, 150));
+		assertThatException().isThrownBy(() -> other.await(TIMEOUT))
+			.withMessageContaining("already used with other arguments");
+		assertThat(this.reviews.list(ReviewQuery.all().withRunId(other.runId())).reviews()).isEmpty();
+		assertThat(EngineTestApplication.calls("engine:refund")).hasSize(1);
+
+		RunHandle<String> later = this.runs.start(() -> this.plans.refundAndConfirm(order, 120));
+		ReviewView confirm = await().atMost(TIMEOUT)
+			.until(() -> this.reviews.list(ReviewQuery.pending().withRunId(later.runId())).reviews(),
+					(list) -> !list.isEmpty())
+			.get(0);
+		assertThat(confirm.checkpoint()).as("the done refund asked nobody; its replay follows the journal")
+			.isEqualTo("confirm");
+		this.reviews.decide(confirm.id(), ReviewDecision.approve("erin"));
+		assertThat(later.await(TIMEOUT)).isEqualTo("refunded 120 on " + order + " / confirmed " + order);
+		assertThat(EngineTestApplication.calls("engine:refund")).hasSize(1);
+	}
+
+	@Test
 	void keyClaimedByACrashedRunIsRetriedByThatRunAndNotStolen() throws Exception {
 		String order = UUID.randomUUID().toString();
 		String crashed = UUID.randomUUID().toString();
 		Instant now = Instant.now();
 		this.store.insertRun(new NewRun(crashed, "checkout", "1", "[\"" + order + "\"]", null, null, "dead-instance",
 				now, now.minusSeconds(1)));
-		assertThat(this.keys.claim("charge", "order-" + order, crashed, now)).isTrue();
+		assertThat(this.keys.claim("charge", "order-" + order, crashed,
+				GuardedCalls.fingerprint("[\"" + order + "\",10]"), now))
+			.isTrue();
 
 		assertThatExceptionOfType(IdempotencyConflictException.class).isThrownBy(() -> this.plans.checkout(order))
 			.withMessageContaining("is being executed by " + crashed);

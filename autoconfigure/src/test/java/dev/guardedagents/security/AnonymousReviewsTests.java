@@ -13,6 +13,7 @@ import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviewer;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunHandle;
+import dev.guardedagents.RunStatus;
 import dev.guardedagents.security.ReviewSecurityApplication.Plans;
 import org.junit.jupiter.api.Test;
 
@@ -21,16 +22,19 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
  * With {@code guarded-agents.reviews.allow-anonymous=true} (local development), an
  * anonymous decision over HTTP is accepted and signed with the reviewer named in the
- * body.
+ * body. Also: with {@code guarded-agents.reviews.when-error=fail-run}, a checkpoint whose
+ * condition cannot be evaluated fails the run.
  */
 @SpringBootTest(classes = ReviewSecurityApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "guarded-agents.instance-id=anonymous", "guarded-agents.reviews.allow-anonymous=true",
-				"guarded-agents.reviews.deadline-check-interval=1h", "guarded-agents.budgets.tight.max-tool-calls=1",
+				"guarded-agents.reviews.when-error=fail-run", "guarded-agents.reviews.deadline-check-interval=1h",
+				"guarded-agents.budgets.tight.max-tool-calls=1",
 				"management.endpoints.web.exposure.include=agentruns,agentreviews", "logging.level.root=warn" })
 class AnonymousReviewsTests {
 
@@ -71,6 +75,16 @@ class AnonymousReviewsTests {
 			assertThat(decision.channel()).isEqualTo(Reviewer.Channel.HTTP);
 		});
 		assertThat(this.reviews.find(review.id()).orElseThrow().reviewer()).isEqualTo("dev@localhost");
+	}
+
+	@Test
+	void conditionThatCannotBeEvaluatedFailsTheRunWhenConfigured() {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.noted(null));
+		assertThatException().isThrownBy(() -> handle.await(WAIT))
+			.withMessageContaining("@HumanCheckpoint 'noted': its condition when = \"#note.length() > 3\" could not "
+					+ "be evaluated");
+		assertThat(this.runs.find(handle.runId()).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+		assertThat(this.reviews.list(ReviewQuery.all().withRunId(handle.runId())).reviews()).isEmpty();
 	}
 
 }

@@ -88,6 +88,11 @@ class ReviewSecurityApplication {
 			return n;
 		}
 
+		@HumanCheckpoint(name = "noted", timeout = "1h", reviewers = "billing", when = "#note.length() > 3")
+		public String noted(String note) {
+			return "noted " + note;
+		}
+
 		@GuardedTool(name = "lookup", maxAttempts = 1, onFailure = FailureMode.HUMAN_REVIEW)
 		public int lookup(String key) {
 			throw new IllegalStateException("lookup service down for " + key);
@@ -133,6 +138,11 @@ class ReviewSecurityApplication {
 		@AgentRun(name = "paged")
 		public int paged(int n, boolean soon) {
 			return soon ? this.desk.pagedSoon(n) : this.desk.pagedLate(n);
+		}
+
+		@AgentRun(name = "noted")
+		public String noted(String note) {
+			return this.desk.noted(note);
 		}
 
 		@AgentRun(name = "tool-failure")

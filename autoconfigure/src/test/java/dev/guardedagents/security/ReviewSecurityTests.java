@@ -172,6 +172,17 @@ abstract class ReviewSecurityTests {
 	}
 
 	@Test
+	void conditionThatCannotBeEvaluatedAsksAReviewerInsteadOfSkipping() throws Exception {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.noted(null));
+		ReviewView review = pending(handle.runId(), ReviewKind.CHECKPOINT);
+		assertThat(review.summary())
+			.startsWith("Asked because its condition when = \"#note.length() > 3\" could not " + "be evaluated");
+		this.reviews.decide(review.id(), ReviewDecision.approve(), ALICE);
+		assertThat(handle.await(WAIT)).isEqualTo("noted null");
+		assertThat(this.runs.start(() -> this.plans.noted("ok")).await(WAIT)).isEqualTo("noted ok");
+	}
+
+	@Test
 	void twoApprovalsNeedTwoPeopleAndOneRejectionRejects() throws Exception {
 		RunHandle<Integer> handle = startAs("carol", () -> this.plans.payout(500));
 		assertThat(this.runs.find(handle.runId()).orElseThrow().startedBy()).isEqualTo("carol");
