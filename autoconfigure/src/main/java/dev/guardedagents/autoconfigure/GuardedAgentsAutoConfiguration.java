@@ -36,6 +36,7 @@ import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.run.RunSettings;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.store.JdbcIdempotencyStore;
+import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
@@ -107,8 +108,9 @@ public final class GuardedAgentsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GuardedAgentsSchemaInitializer guardedAgentsSchemaInitializer(DataSource dataSource,
-			GuardedAgentsProperties properties) {
-		return new GuardedAgentsSchemaInitializer(dataSource, properties.getStore().getSchema());
+			GuardedAgentsProperties properties, Environment environment) {
+		return new GuardedAgentsSchemaInitializer(dataSource, properties.getStore().getSchema(),
+				environment.getProperty("spring.datasource.url"));
 	}
 
 	@Bean
@@ -245,8 +247,14 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunRecovery guardedAgentsRunRecovery(RunEngine engine) {
-		return new RunRecovery(engine);
+	RunRecovery guardedAgentsRunRecovery(RunEngine engine, JdbcInstanceStore instances) {
+		return new RunRecovery(engine, instances);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JdbcInstanceStore guardedAgentsInstanceStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
+		return new JdbcInstanceStore(dataSource, schema.getSchema());
 	}
 
 	private static RunSettings settings(GuardedAgentsProperties properties, Environment environment) {
@@ -260,7 +268,8 @@ public final class GuardedAgentsAutoConfiguration {
 				properties.getIdempotency().getWaitTimeout(),
 				properties.getReviews().getWhenError() == GuardedAgentsProperties.Reviews.WhenError.FAIL_RUN,
 				properties.getIdempotency()
-					.getOnMismatch() == GuardedAgentsProperties.Idempotency.OnMismatch.RETURN_RECORDED);
+					.getOnMismatch() == GuardedAgentsProperties.Idempotency.OnMismatch.RETURN_RECORDED,
+				properties.getJournal().getOutageTolerance());
 	}
 
 	private static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager) {

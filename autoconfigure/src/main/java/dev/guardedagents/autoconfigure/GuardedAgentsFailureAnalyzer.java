@@ -5,6 +5,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.guardedagents.run.InstanceIdInUseException;
 import dev.guardedagents.run.InvalidAnnotationException;
 import dev.guardedagents.store.UnsupportedDatabaseException;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +29,7 @@ import org.springframework.core.Ordered;
 class GuardedAgentsFailureAnalyzer implements FailureAnalyzer, Ordered {
 
 	private static final String ADD_A_DATABASE = "Add a database for the run journal: com.h2database:h2 for "
-			+ "development (a file URL such as spring.datasource.url=jdbc:h2:file:./data/app keeps runs across "
+			+ "development (a file URL such as spring.datasource.url=jdbc:h2:file:./data/app;DB_CLOSE_ON_EXIT=FALSE keeps runs across "
 			+ "restarts), or org.postgresql:postgresql with spring.datasource.url for production. With several "
 			+ "DataSource beans, mark the journal's @Primary. To use the annotations as plain methods, set "
 			+ "guarded-agents.enabled=false.";
@@ -74,6 +75,16 @@ class GuardedAgentsFailureAnalyzer implements FailureAnalyzer, Ordered {
 				if (analysis != null) {
 					return analysis;
 				}
+			}
+			if (cause instanceof InstanceIdInUseException inUse) {
+				return new FailureAnalysis(
+						"Instance id '" + inUse.getInstanceId() + "' is held by a live instance (" + inUse.getHolder()
+								+ "). Two live instances with one id would renew each other's leases, "
+								+ "and the runs of one that dies would never be recovered.",
+						"Give each instance an id of its own with guarded-agents.instance-id (the default, "
+								+ "spring.application.name@hostname, is the same for two instances on one host), or "
+								+ "stop the other instance.",
+						inUse);
 			}
 			if (cause instanceof UnknownNamesException unknown) {
 				return new FailureAnalysis(

@@ -90,6 +90,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 	 */
 	private final Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
 
+	private final Journal journal = new Journal();
+
 	private final Policies policies = new Policies();
 
 	private final Actuator actuator = new Actuator();
@@ -126,6 +128,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	public Map<String, Tool> getTools() {
 		return this.tools;
+	}
+
+	public Journal getJournal() {
+		return this.journal;
 	}
 
 	public Map<String, Checkpoint> getCheckpoints() {
@@ -193,6 +199,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.recovery.renew-interval", this.recovery.renewInterval, false);
 		requirePositive("guarded-agents.recovery.scan-interval", this.recovery.scanInterval, false);
 		requirePositive("guarded-agents.idempotency.wait-timeout", this.idempotency.waitTimeout, false);
+		requirePositive("guarded-agents.journal.outage-tolerance", this.journal.outageTolerance, true);
 		this.reviews.validate();
 		this.tools.forEach((name, tool) -> tool.validate("guarded-agents.tools." + name + "."));
 		this.models.forEach((name, model) -> model.validate("guarded-agents.models." + name + "."));
@@ -312,8 +319,9 @@ public class GuardedAgentsProperties implements InitializingBean {
 		private Duration scanInterval = Duration.ofSeconds(10);
 
 		/**
-		 * How often a run may be resumed after its executor stopped before it is failed,
-		 * so that a run that crashes its instance every time does not do so forever.
+		 * How often in a row a run may be resumed after a crash and start a step body
+		 * without completing a step before it is failed, so that a run that crashes its
+		 * instance every time does not do so forever. A recorded step clears the count.
 		 */
 		private int maxRecoveries = 10;
 
@@ -1026,6 +1034,28 @@ public class GuardedAgentsProperties implements InitializingBean {
 			 */
 			RETURN_RECORDED
 
+		}
+
+	}
+
+	/**
+	 * How runs live through faults of their journal.
+	 */
+	public static class Journal {
+
+		/**
+		 * How long a run waits for its journal when a write fails for a transient reason
+		 * (connection lost or refused, pool exhausted, failover), retrying with backoff,
+		 * before it is released for recovery. Never turned into a failure of the run.
+		 */
+		private Duration outageTolerance = Duration.ofMinutes(10);
+
+		public Duration getOutageTolerance() {
+			return this.outageTolerance;
+		}
+
+		public void setOutageTolerance(Duration outageTolerance) {
+			this.outageTolerance = outageTolerance;
 		}
 
 	}

@@ -133,7 +133,7 @@ final class Compensations {
 		Instant startedAt = this.engine.now();
 		long start = System.nanoTime();
 		Guarded outcome;
-		execution.enterStep(seq);
+		this.engine.enterBody(execution, seq);
 		try {
 			outcome = this.engine.guards()
 				.compensation(compensation.tool(), compensation.name())

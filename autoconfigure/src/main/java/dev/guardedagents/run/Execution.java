@@ -1,5 +1,6 @@
 package dev.guardedagents.run;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,6 +37,16 @@ final class Execution implements RunContext {
 
 	private final @Nullable RunBudget budget;
 
+	private volatile Instant confirmedAt = Instant.MIN;
+
+	private boolean afterCrash;
+
+	private int recoveries;
+
+	private boolean recoveryCounted;
+
+	private boolean recoveriesCleared;
+
 	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
 			@Nullable RunBudget budget) {
 		this.runId = runId;
@@ -44,6 +55,54 @@ final class Execution implements RunContext {
 		this.journal = journal;
 		this.origin = origin;
 		this.budget = budget;
+	}
+
+	/**
+	 * Notes when this execution's lease on its run was last known to be valid: its start
+	 * when the lease was written, or a renewal that found the run still owned.
+	 */
+	void confirmed(Instant at) {
+		if (at.isAfter(this.confirmedAt)) {
+			this.confirmedAt = at;
+		}
+	}
+
+	Instant confirmedAt() {
+		return this.confirmedAt;
+	}
+
+	/**
+	 * Notes that this execution resumes a run whose owner crashed.
+	 * @param recoveries how often in a row the run was resumed after a crash without
+	 * progress
+	 */
+	void afterCrash(int recoveries) {
+		this.afterCrash = true;
+		this.recoveries = recoveries;
+	}
+
+	/**
+	 * Whether a step body about to start must be counted as a recovery: the first body of
+	 * a resumption after a crash.
+	 */
+	boolean countsRecovery() {
+		if (!this.afterCrash || this.recoveryCounted) {
+			return false;
+		}
+		this.recoveryCounted = true;
+		return true;
+	}
+
+	/**
+	 * Whether a recorded step must clear the run's recoveries: the first one of a
+	 * resumption of a run that had any.
+	 */
+	boolean clearsRecoveries() {
+		if (this.recoveriesCleared || (this.recoveries == 0 && !this.recoveryCounted)) {
+			return false;
+		}
+		this.recoveriesCleared = true;
+		return true;
 	}
 
 	/**

@@ -126,7 +126,7 @@ public final class ExternalSteps {
 				: policies.checkInput(execution, kind, name, seq, input);
 		Guarded outcome = null;
 		if (failure == null) {
-			execution.enterStep(seq);
+			this.engine.enterBody(execution, seq);
 			try {
 				outcome = guard.call(body::call);
 			}

@@ -65,7 +65,8 @@ final class Parking {
 		NewReview review;
 		try {
 			review = proposed.atRound(this.engine.reviews().latestRound(execution.runId(), proposed.seq()) + 1);
-			if (!this.engine.reviews().openAndPark(review, execution.epoch())) {
+			if (!this.engine.journal()
+				.write(execution.runId(), () -> this.engine.reviews().openAndPark(review, execution.epoch()))) {
 				return this.engine.signal(execution);
 			}
 		}
@@ -83,7 +84,9 @@ final class Parking {
 	 */
 	RunSignal waitFor(Execution execution, ReviewView review) {
 		try {
-			if (!this.engine.reviews().park(execution.runId(), execution.epoch(), this.engine.now())) {
+			if (!this.engine.journal()
+				.write(execution.runId(),
+						() -> this.engine.reviews().park(execution.runId(), execution.epoch(), this.engine.now()))) {
 				return this.engine.signal(execution);
 			}
 		}

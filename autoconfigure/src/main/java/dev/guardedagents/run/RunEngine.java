@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +72,8 @@ public final class RunEngine {
 	private final JdbcReviewStore reviews;
 
 	private final GuardedCalls calls;
+
+	private final JournalRetry journal;
 
 	private final ReviewEvents events;
 
@@ -153,6 +156,7 @@ public final class RunEngine {
 		this.codec = new JsonCodec(mapper);
 		this.settings = settings;
 		this.clock = clock;
+		this.journal = new JournalRetry(settings.outageTolerance());
 		this.calls = new GuardedCalls(idempotency, this.codec, settings.idempotencyWait(), clock,
 				settings.returnRecordedOnKeyMismatch());
 		this.executor = new RunExecutor(settings.poolSize(), settings.queueCapacity());
@@ -216,6 +220,10 @@ public final class RunEngine {
 
 	boolean isStopping() {
 		return this.stopping;
+	}
+
+	JournalRetry journal() {
+		return this.journal;
 	}
 
 	GuardedCalls calls() {
@@ -314,6 +322,7 @@ public final class RunEngine {
 	 */
 	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
 		Execution execution = new Execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()));
+		execution.confirmed(run.now());
 		this.active.put(run.id(), execution);
 		boolean inserted = false;
 		try {
@@ -353,7 +362,12 @@ public final class RunEngine {
 	/**
 	 * Resumes a run this instance just claimed, in the calling (executor) thread.
 	 */
-	void resume(String runId, long epoch) {
+	void resume(String runId, long epoch, boolean afterCrash, int recoveries) {
+		Instant confirmed = this.store.renewLease(runId, epoch, this::now, this.settings.leaseDuration());
+		if (confirmed == null) {
+			logger.info("Run " + runId + " was taken over, cancelled or finished before it resumed here");
+			return;
+		}
 		RunView run = this.store.findRun(runId).orElse(null);
 		if (run == null || run.status() != RunStatus.RUNNING) {
 			return;
@@ -367,11 +381,17 @@ public final class RunEngine {
 		}
 		List<StepView> journal = this.store.steps(runId);
 		if (run.compensation() == CompensationStatus.COMPENSATING) {
-			compensate(new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED, null), journal);
+			Execution compensating = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED, null);
+			compensating.confirmed(confirmed);
+			compensate(compensating, journal);
 			return;
 		}
 		Execution execution = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
 				budget(plan, run.createdAt(), journal));
+		execution.confirmed(confirmed);
+		if (afterCrash) {
+			execution.afterCrash(recoveries);
+		}
 		Object[] args;
 		try {
 			args = this.codec.readArguments(plan, run.arguments());
@@ -477,8 +497,8 @@ public final class RunEngine {
 				settled = true;
 				throw failure;
 			}
-			if (!this.store.finish(execution.runId(), execution.epoch(), RunStatus.SUCCEEDED, json, null, null,
-					execution.stepCount(), now())) {
+			if (!this.journal.write(execution.runId(), () -> this.store.finish(execution.runId(), execution.epoch(),
+					RunStatus.SUCCEEDED, json, null, null, execution.stepCount(), now()))) {
 				throw signal(execution);
 			}
 			settled = true;
@@ -550,8 +570,9 @@ public final class RunEngine {
 		if (compensating) {
 			return;
 		}
-		if (!this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
-				failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now())) {
+		if (!this.journal.write(execution.runId(),
+				() -> this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
+						failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now()))) {
 			throw signal(execution);
 		}
 		this.observer.runFinished(execution.runName(), RunStatus.FAILED);
@@ -651,7 +672,7 @@ public final class RunEngine {
 					new Guarded(null, denied, 0, List.of(), false, guard.settings().onFailure()), denied, null);
 		}
 		else {
-			execution.enterStep(seq);
+			enterBody(execution, seq);
 			try {
 				called = this.calls.call(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
 						execution.runId(), returnType, true, (attempts != null) ? null : (output) -> this.policyGate
@@ -746,9 +767,17 @@ public final class RunEngine {
 		boolean recorded;
 		try {
 			recorded = inTransaction ? this.store.insertStepInTransaction(execution.runId(), execution.epoch(), step)
-					: this.store.insertStep(execution.runId(), execution.epoch(), step);
+					: this.journal.write(execution.runId(),
+							() -> this.store.insertStep(execution.runId(), execution.epoch(), step));
 		}
 		catch (DuplicateStepException ex) {
+			// a write of an earlier owner landed first at this position: the journal
+			// holds
+			// it, so this execution stops and hands the run back to recovery, which
+			// replays
+			// it; without the release a live owner would keep renewing a run nobody
+			// executes
+			this.store.releaseLease(execution.runId(), execution.epoch(), now());
 			throw RunSignal.lost(execution.runId());
 		}
 		catch (DataAccessException ex) {
@@ -757,6 +786,68 @@ public final class RunEngine {
 		if (!recorded) {
 			throw signal(execution);
 		}
+		if (execution.clearsRecoveries()) {
+			try {
+				this.store.clearRecoveries(execution.runId(), execution.epoch());
+			}
+			catch (DataAccessException ex) {
+				logger.warn("Could not clear the recoveries of run " + execution.runId() + ": " + ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Called before any step body starts, in every pipeline: makes sure this execution
+	 * still owns its run (a body must not run for a run another instance took over while
+	 * this one was paused or cut off), and counts the first body of a resumption after a
+	 * crash as a recovery.
+	 */
+	void enterBody(Execution execution, int seq) {
+		RunSettings settings = this.settings;
+		Instant now = now();
+		try {
+			if (!now.isBefore(execution.confirmedAt().plus(settings.leaseDuration()).minus(settings.renewInterval()))) {
+				Instant confirmed = this.journal.write(execution.runId(), () -> this.store.renewLease(execution.runId(),
+						execution.epoch(), this::now, settings.leaseDuration()));
+				if (confirmed == null) {
+					throw signal(execution);
+				}
+				execution.confirmed(confirmed);
+			}
+			if (execution.countsRecovery()) {
+				this.journal.write(execution.runId(), () -> {
+					this.store.countRecovery(execution.runId(), execution.epoch());
+					return null;
+				});
+			}
+		}
+		catch (DataAccessException ex) {
+			throw RunSignal.journalFailed(execution.runId(), ex);
+		}
+		execution.enterStep(seq);
+	}
+
+	/**
+	 * Notes the runs a lease renewal found still owned by this instance.
+	 * @param owned the run ids
+	 * @param at when the renewed leases start
+	 */
+	void leasesConfirmed(Set<String> owned, Instant at) {
+		for (String runId : owned) {
+			Execution execution = this.active.get(runId);
+			if (execution != null) {
+				execution.confirmed(at);
+			}
+		}
+	}
+
+	/**
+	 * Whether this instance executes a run now.
+	 * @param runId the run id
+	 * @return whether the run is active here
+	 */
+	boolean isActive(String runId) {
+		return this.active.containsKey(runId);
 	}
 
 	static Duration since(long start) {
@@ -861,7 +952,7 @@ public final class RunEngine {
 				}
 				if (cancellation.result() == Cancellation.Result.COMPENSATING_NOW) {
 					if (this.executor.tryReserve()) {
-						this.executor.execute(() -> resume(runId, cancellation.epoch()));
+						this.executor.execute(() -> resume(runId, cancellation.epoch(), false, 0));
 					}
 					else {
 						this.store.releaseLease(runId, cancellation.epoch(), now);

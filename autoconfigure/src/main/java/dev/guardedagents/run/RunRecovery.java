@@ -1,16 +1,21 @@
 package dev.guardedagents.run;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.guardedagents.store.ExpiredRun;
+import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcRunStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,7 +43,15 @@ public final class RunRecovery implements SmartLifecycle {
 
 	private final RunEngine engine;
 
+	private final @Nullable JdbcInstanceStore instances;
+
+	private final JdbcInstanceStore.Holder self;
+
+	private final AtomicBoolean idLost = new AtomicBoolean();
+
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -47,13 +60,27 @@ public final class RunRecovery implements SmartLifecycle {
 	 * @param engine the run engine
 	 */
 	public RunRecovery(RunEngine engine) {
+		this(engine, null);
+	}
+
+	/**
+	 * Creates a new instance that holds its instance id in the journal, so that a second
+	 * live process with the same id refuses to start.
+	 * @param engine the run engine
+	 * @param instances the live instances, or {@code null} not to check
+	 */
+	public RunRecovery(RunEngine engine, @Nullable JdbcInstanceStore instances) {
 		this.engine = engine;
+		this.instances = instances;
+		this.self = new JdbcInstanceStore.Holder(hostName(), ProcessHandle.current().pid(),
+				UUID.randomUUID().toString(), Instant.EPOCH);
 	}
 
 	@Override
 	public void start() {
-		this.engine.open();
 		RunSettings settings = this.engine.settings();
+		holdInstanceId(settings);
+		this.engine.open();
 		int released = store().releaseLeases(settings.instanceId(), this.engine.now(), false);
 		if (released > 0) {
 			logger.info("Instance " + settings.instanceId() + " restarted with " + released
@@ -82,6 +109,59 @@ public final class RunRecovery implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 		}
 		store().releaseLeases(this.engine.settings().instanceId(), this.engine.now(), true);
+		if (this.instances != null) {
+			this.instances.release(this.engine.settings().instanceId(), this.self.process());
+		}
+	}
+
+	/**
+	 * Takes this instance's id in the journal, refusing to start when another live
+	 * process holds it: one whose heartbeat is younger than a lease, unless it ran on
+	 * this host and its process is gone (this instance restarting after a crash).
+	 */
+	private void holdInstanceId(RunSettings settings) {
+		if (this.instances == null) {
+			return;
+		}
+		String id = settings.instanceId();
+		JdbcInstanceStore.Holder me = new JdbcInstanceStore.Holder(this.self.host(), this.self.pid(),
+				this.self.process(), this.engine.now());
+		for (int attempt = 0; attempt < 3; attempt++) {
+			JdbcInstanceStore.Holder previous = this.instances.find(id).orElse(null);
+			if (previous != null && !previous.process().equals(me.process()) && alive(previous, settings)) {
+				throw new InstanceIdInUseException(id,
+						previous.host() + " pid " + previous.pid() + ", last heartbeat " + previous.heartbeatAt());
+			}
+			if (previous != null && previous.process().equals(me.process())) {
+				this.instances.heartbeat(id, me.process(), me.heartbeatAt());
+				return;
+			}
+			if (this.instances.take(id, me, previous)) {
+				return;
+			}
+		}
+		throw new InstanceIdInUseException(id, "another process took it while this one started");
+	}
+
+	private boolean alive(JdbcInstanceStore.Holder holder, RunSettings settings) {
+		if (holder.heartbeatAt().isBefore(this.engine.now().minus(settings.leaseDuration()))) {
+			return false;
+		}
+		if (holder.host().equals(this.self.host())) {
+			// this JVM (another application context of it) or a process that is gone
+			return holder.pid() != this.self.pid()
+					&& ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false);
+		}
+		return true;
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "unknown";
+		}
 	}
 
 	/**
@@ -107,8 +187,14 @@ public final class RunRecovery implements SmartLifecycle {
 
 	void renewLeases() {
 		try {
-			store().renewLeases(this.engine.settings().instanceId(),
-					this.engine.now().plus(this.engine.settings().leaseDuration()));
+			JdbcRunStore.Renewal renewal = store().renewLeases(this.engine.settings().instanceId(), this.engine::now,
+					this.engine.settings().leaseDuration());
+			this.engine.leasesConfirmed(renewal.owned(), renewal.start());
+			if (this.instances != null && !this.instances.heartbeat(this.engine.settings().instanceId(),
+					this.self.process(), renewal.start()) && this.idLost.compareAndSet(false, true)) {
+				logger.error("Instance id '" + this.engine.settings().instanceId() + "' is now held by another "
+						+ "process; give each instance an id of its own (guarded-agents.instance-id)");
+			}
 			this.engine.releaseAbandoned();
 		}
 		catch (RuntimeException ex) {
@@ -150,22 +236,33 @@ public final class RunRecovery implements SmartLifecycle {
 		List<ExpiredRun> expired = store().findExpired(now, this.engine.registry().versions(), true, limit);
 		int claimed = 0;
 		for (ExpiredRun run : expired) {
+			if (this.engine.isActive(run.id()) || this.queued.contains(run.id())) {
+				// this instance executes it, or is about to: its lease lapsed while the
+				// journal was out of reach, and the next renewal extends it again
+				continue;
+			}
 			if (run.recoveries() >= settings.maxRecoveries()) {
-				if (store().failExpired(run, RECOVERY_LIMIT, "Run was resumed " + run.recoveries()
-						+ " times after its executor stopped, the limit set by guarded-agents.recovery.max-recoveries",
+				if (store().failExpired(run, RECOVERY_LIMIT,
+						"Run was resumed " + run.recoveries()
+								+ " times in a row after a crash without completing a step, the limit set by "
+								+ "guarded-agents.recovery.max-recoveries",
 						now)) {
-					logger.error("Run " + run.id() + " (" + run.name() + ") failed: its executor stopped "
-							+ run.recoveries() + " times");
+					logger.error("Run " + run.id() + " (" + run.name() + ") failed: it was resumed " + run.recoveries()
+							+ " times after a crash without completing a step");
 				}
 				continue;
 			}
 			if (!executor.tryReserve()) {
 				break;
 			}
-			if (store().claim(run, settings.instanceId(), now.plus(settings.leaseDuration()), now)) {
+			if (store().claim(run, settings.instanceId(), this.engine::now, settings.leaseDuration()) != null) {
 				claimed++;
 				this.engine.observer().runRecovered(run.name());
-				executor.execute(() -> this.engine.resume(run.id(), run.epoch() + 1));
+				this.queued.add(run.id());
+				executor.execute(() -> {
+					this.queued.remove(run.id());
+					this.engine.resume(run.id(), run.epoch() + 1, run.crashed(), run.recoveries());
+				});
 			}
 			else {
 				executor.release();

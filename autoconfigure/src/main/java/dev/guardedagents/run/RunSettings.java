@@ -24,6 +24,6 @@ import java.time.Duration;
 public record RunSettings(String instanceId, int poolSize, int queueCapacity, Duration shutdownGracePeriod,
 		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries,
 		Duration reviewTimeout, Duration idempotencyWait, boolean failRunOnWhenError,
-		boolean returnRecordedOnKeyMismatch) {
+		boolean returnRecordedOnKeyMismatch, Duration outageTolerance) {
 
 }

@@ -7,8 +7,11 @@ package dev.guardedagents.store;
  * @param name the run name
  * @param version the plan version
  * @param epoch the ownership epoch the claim must match
- * @param recoveries how often the run was claimed after a lost owner
+ * @param recoveries how often in a row the run was resumed after a crash and executed a
+ * step body without recording one
+ * @param crashed whether its owner stopped without handing it over (a crash), rather than
+ * releasing it (a graceful stop, a decision)
  */
-public record ExpiredRun(String id, String name, String version, long epoch, int recoveries) {
+public record ExpiredRun(String id, String name, String version, long epoch, int recoveries, boolean crashed) {
 
 }

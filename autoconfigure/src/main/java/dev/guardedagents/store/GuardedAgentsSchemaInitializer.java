@@ -33,15 +33,29 @@ public class GuardedAgentsSchemaInitializer implements InitializingBean {
 
 	private String schema;
 
+	private final @Nullable String configuredUrl;
+
 	/**
 	 * Creates a new initializer.
 	 * @param dataSource the data source holding the journal
 	 * @param schema the schema of the journal tables, as configured
 	 */
 	public GuardedAgentsSchemaInitializer(DataSource dataSource, String schema) {
+		this(dataSource, schema, null);
+	}
+
+	/**
+	 * Creates the initializer of a DataSource configured with a known URL, whose settings
+	 * (which the driver's metadata does not report) it checks.
+	 * @param dataSource the data source of the journal
+	 * @param schema the schema of the journal tables
+	 * @param configuredUrl the URL the data source was configured with, if known
+	 */
+	public GuardedAgentsSchemaInitializer(DataSource dataSource, String schema, @Nullable String configuredUrl) {
 		this.dataSource = dataSource;
 		this.configuredSchema = schema;
 		this.schema = schema;
+		this.configuredUrl = configuredUrl;
 	}
 
 	@Override
@@ -53,7 +67,7 @@ public class GuardedAgentsSchemaInitializer implements InitializingBean {
 			this.schema = fold(metaData, this.configuredSchema);
 			if ("h2".equals(vendor)) {
 				writeCommitsAtOnce(connection);
-				warnIfInMemory(metaData.getURL());
+				warnAboutH2Url(metaData.getURL(), this.configuredUrl);
 			}
 		}
 		catch (SQLException ex) {
@@ -77,14 +91,24 @@ public class GuardedAgentsSchemaInitializer implements InitializingBean {
 
 	/**
 	 * An in-memory journal loses every run and review when the process ends, which
-	 * defeats its purpose outside of tests.
+	 * defeats its purpose outside of tests; a file journal that H2 closes in its own
+	 * shutdown hook is gone before a graceful shutdown hands the runs over.
 	 */
-	private static void warnIfInMemory(@Nullable String url) {
-		if (url != null && url.startsWith("jdbc:h2:mem:")) {
+	private static void warnAboutH2Url(@Nullable String url, @Nullable String configuredUrl) {
+		if (url == null) {
+			return;
+		}
+		if (url.startsWith("jdbc:h2:mem:")) {
 			logger.warn("The Guarded Agents run journal is in an in-memory H2 database (" + url + "): every run and "
 					+ "review is lost when the application stops, and runs interrupted by a crash or a deploy are "
-					+ "never resumed. Use a file-based H2 (jdbc:h2:file:./data/app) for development and PostgreSQL "
+					+ "never resumed. Use a file-based H2 (jdbc:h2:file:./data/app;DB_CLOSE_ON_EXIT=FALSE) for development and PostgreSQL "
 					+ "in production.");
+		}
+		else if (configuredUrl != null && configuredUrl.startsWith("jdbc:h2:")
+				&& !configuredUrl.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT=FALSE")) {
+			logger.warn("The Guarded Agents run journal is in an H2 database (" + url + ") that H2 closes in its own "
+					+ "shutdown hook, before a graceful shutdown can hand this instance's runs over: a stop then "
+					+ "behaves like a crash. Add ;DB_CLOSE_ON_EXIT=FALSE to the URL.");
 		}
 	}
 

@@ -10,11 +10,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -198,14 +201,79 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Extends the leases of all running runs owned by an instance, in one statement.
+	 * Extends the leases of all running runs owned by an instance, in one statement, and
+	 * reads which runs it owns. The lease is computed once the connection is obtained, so
+	 * that a wait for a connection does not shorten it.
 	 * @param owner the instance id
-	 * @param leaseUntil the new end of the leases
-	 * @return the number of runs renewed
+	 * @param now the clock, read when the statement is about to run
+	 * @param lease the length of the lease
+	 * @return the lease's start and the runs the instance owns
 	 */
-	public int renewLeases(String owner, Instant leaseUntil) {
-		return this.jdbc.update("UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND status = 'RUNNING'",
-				Jdbc.time(leaseUntil), owner);
+	public Renewal renewLeases(String owner, Supplier<Instant> now, Duration lease) {
+		return this.jdbc.write((c) -> {
+			Instant start = now.get();
+			Jdbc.update(c, "UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND status = 'RUNNING'",
+					Jdbc.time(start.plus(lease)), owner);
+			Set<String> owned = new HashSet<>();
+			try (PreparedStatement ps = c
+				.prepareStatement("SELECT id FROM " + this.run + " WHERE owner_id = ? AND status = 'RUNNING'")) {
+				ps.setString(1, owner);
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						owned.add(rs.getString(1));
+					}
+				}
+			}
+			return new Renewal(start, owned);
+		});
+	}
+
+	/**
+	 * Extends the lease of one run, if this execution still owns it.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the execution
+	 * @param now the clock, read when the statement is about to run
+	 * @param lease the length of the lease
+	 * @return the lease's start, or {@code null} if the run is no longer owned under that
+	 * epoch (taken over, cancelled, finished)
+	 */
+	public @Nullable Instant renewLease(String runId, long epoch, Supplier<Instant> now, Duration lease) {
+		return this.jdbc.write((c) -> {
+			Instant start = now.get();
+			return (Jdbc.update(c,
+					"UPDATE " + this.run
+							+ " SET lease_until = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+					Jdbc.time(start.plus(lease)), runId, epoch) == 1) ? start : null;
+		});
+	}
+
+	/**
+	 * Counts a resumption after a crash that went on to execute a step body.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the execution
+	 */
+	public void countRecovery(String runId, long epoch) {
+		this.jdbc.update("UPDATE " + this.run + " SET recoveries = recoveries + 1 WHERE id = ? AND owner_epoch = ?",
+				runId, epoch);
+	}
+
+	/**
+	 * Clears the recoveries of a run that made progress: a step was recorded since it was
+	 * last resumed, so it is no poison run.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the execution
+	 */
+	public void clearRecoveries(String runId, long epoch) {
+		this.jdbc.update("UPDATE " + this.run + " SET recoveries = 0 WHERE id = ? AND owner_epoch = ?", runId, epoch);
+	}
+
+	/**
+	 * The result of renewing an instance's leases.
+	 *
+	 * @param start when the new leases start
+	 * @param owned the runs the instance owns
+	 */
+	public record Renewal(Instant start, Set<String> owned) {
 	}
 
 	/**
@@ -247,7 +315,8 @@ public final class JdbcRunStore {
 	 * @return the runs
 	 */
 	public List<ExpiredRun> findExpired(Instant now, Map<String, String> plans, boolean known, int limit) {
-		StringBuilder sql = new StringBuilder("SELECT id, name, plan_version, owner_epoch, recoveries FROM ")
+		StringBuilder sql = new StringBuilder(
+				"SELECT id, name, plan_version, owner_epoch, recoveries, owner_id IS NOT NULL AS crashed FROM ")
 			.append(this.run)
 			.append(" WHERE status = 'RUNNING' AND lease_until < ?");
 		List<Object> args = new ArrayList<>();
@@ -268,28 +337,32 @@ public final class JdbcRunStore {
 			}
 			sql.append(")");
 		}
-		sql.append(" ORDER BY lease_until FETCH FIRST ").append(limit).append(" ROWS ONLY");
-		return this.jdbc.query(sql.toString(),
-				(rs) -> new ExpiredRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getInt(5)),
-				args.toArray());
+		sql.append(" ORDER BY lease_until, created_at, id FETCH FIRST ").append(limit).append(" ROWS ONLY");
+		return this.jdbc.query(sql.toString(), (rs) -> new ExpiredRun(rs.getString(1), rs.getString(2), rs.getString(3),
+				rs.getLong(4), rs.getInt(5), rs.getBoolean(6)), args.toArray());
 	}
 
 	/**
 	 * Claims a run whose lease expired: a conditional update that only one instance can
-	 * win.
+	 * win. A claim is not a recovery: a resumption is counted when it executes a step
+	 * body ({@link #countRecovery}).
 	 * @param expired the run as found
 	 * @param owner the claiming instance
-	 * @param leaseUntil the end of the new lease
-	 * @param now the current time
-	 * @return {@code true} if this instance now owns the run, under epoch
-	 * {@code expired.epoch() + 1}
+	 * @param now the clock, read once the connection is obtained
+	 * @param lease the length of the lease
+	 * @return when the new lease starts, if this instance now owns the run, under epoch
+	 * {@code expired.epoch() + 1}; {@code null} if another instance claimed it
 	 */
-	public boolean claim(ExpiredRun expired, String owner, Instant leaseUntil, Instant now) {
-		return this.jdbc.update(
-				"UPDATE " + this.run + " SET owner_id = ?, owner_epoch = owner_epoch + 1, lease_until = ?, "
-						+ "recoveries = recoveries + CASE WHEN owner_id IS NULL THEN 0 ELSE 1 END, updated_at = ? "
-						+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' " + "AND lease_until < ?",
-				owner, Jdbc.time(leaseUntil), Jdbc.time(now), expired.id(), expired.epoch(), Jdbc.time(now)) == 1;
+	public @Nullable Instant claim(ExpiredRun expired, String owner, Supplier<Instant> now, Duration lease) {
+		return this.jdbc.write((c) -> {
+			Instant start = now.get();
+			return (Jdbc.update(c,
+					"UPDATE " + this.run + " SET owner_id = ?, owner_epoch = owner_epoch + 1, lease_until = ?, "
+							+ "updated_at = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' "
+							+ "AND lease_until < ?",
+					owner, Jdbc.time(start.plus(lease)), Jdbc.time(start), expired.id(), expired.epoch(),
+					Jdbc.time(start)) == 1) ? start : null;
+		});
 	}
 
 	/**

@@ -74,7 +74,8 @@ class AgentRunsEndpointTests {
 				new JdbcIdempotencyStore(dataSource, schema.getSchema()), registry, new JsonMapper(), events,
 				new ToolGuards(GuardSettings.DEFAULTS, Map.of(), GuardSettings.MODEL_DEFAULTS, Map.of()), () -> null,
 				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
-						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1), false, false),
+						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1), false, false,
+						Duration.ZERO),
 				Clock.systemUTC(), BudgetProfiles.NONE, List.of(), ReviewAccess.open());
 		this.runs = new DefaultAgentRuns(engine);
 		this.reviews = new DefaultReviews(reviewStore, this.store, registry, new JsonMapper(), events,

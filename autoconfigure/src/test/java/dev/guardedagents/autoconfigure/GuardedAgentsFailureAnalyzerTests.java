@@ -1,11 +1,14 @@
 package dev.guardedagents.autoconfigure;
 
+import java.nio.file.Path;
+
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -64,7 +67,7 @@ class GuardedAgentsFailureAnalyzerTests {
 		assertThat(output)
 			.contains("The Guarded Agents run journal is in an in-memory H2 database (jdbc:h2:mem:reviewed)")
 			.contains("every run and review is lost when the application stops")
-			.contains("Use a file-based H2 (jdbc:h2:file:./data/app) for development");
+			.contains("Use a file-based H2 (jdbc:h2:file:./data/app;DB_CLOSE_ON_EXIT=FALSE) for development");
 	}
 
 	@Test
@@ -123,6 +126,23 @@ class GuardedAgentsFailureAnalyzerTests {
 		application
 			.run(NO_DATA_SOURCE + "," + GuardedAgentsAutoConfiguration.class.getName(), "--spring.main.banner-mode=off")
 			.close();
+	}
+
+	@Test
+	void aFileJournalThatH2ClosesOnExitIsWarnedAbout(CapturedOutput output, @TempDir Path directory) {
+		SpringApplication application = new SpringApplication(App.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application
+			.run("--spring.datasource.url=jdbc:h2:file:" + directory.resolve("closing"),
+					"--spring.main.banner-mode=off")
+			.close();
+		assertThat(output).contains("H2 closes in its own shutdown hook").contains("Add ;DB_CLOSE_ON_EXIT=FALSE");
+		int warnings = output.toString().split("H2 closes in its own shutdown hook", -1).length;
+		application
+			.run("--spring.datasource.url=jdbc:h2:file:" + directory.resolve("open") + ";DB_CLOSE_ON_EXIT=FALSE",
+					"--spring.main.banner-mode=off")
+			.close();
+		assertThat(output.toString().split("H2 closes in its own shutdown hook", -1)).hasSize(warnings);
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.guardedagents.run;
 
 import java.io.ByteArrayInputStream;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ abstract class RunEngineTests {
 	RunRecovery recovery;
 
 	@Autowired
+	RunEngine engine;
+
+	@Autowired
 	DataSource dataSource;
 
 	@Autowired
@@ -114,10 +118,24 @@ abstract class RunEngineTests {
 	}
 
 	@Test
-	void runWhoseStepCannotBeRecordedIsReleasedForRecovery() throws Exception {
+	void aJournalWriteThatFailsTransientlyIsRetriedAndTheRunGoesOn() {
+		StatementLog.failures.set(3);
+		StatementLog.failNext = "INSERT INTO " + schema() + ".guarded_step";
+		assertThat(this.plans.threeSteps("blip")).isEqualTo("data-data-blip-3/three-steps");
+		RunView run = latest("three-steps");
+		assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+		assertThat(run.recoveries()).isZero();
+		assertThat(EngineTestApplication.calls("engine:fetch:blip")).as("executed once, not re-run").hasSize(1);
+	}
+
+	@Test
+	void runWhoseStepCannotBeRecordedWithinTheOutageToleranceIsReleasedForRecovery() throws Exception {
+		StatementLog.failures.set(1_000_000);
 		StatementLog.failNext = "INSERT INTO " + schema() + ".guarded_step";
 		assertThatExceptionOfType(DataAccessResourceFailureException.class)
 			.isThrownBy(() -> this.plans.threeSteps("unrecorded"));
+		StatementLog.failNext = null;
+		StatementLog.failures.set(1);
 		RunView run = latest("three-steps");
 		assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
 		assertThat(run.leaseUntil()).isBefore(Instant.now());
@@ -140,7 +158,7 @@ abstract class RunEngineTests {
 		assertThat(handle(id).await(TIMEOUT)).isEqualTo("data-recorded-z-3/three-steps");
 		assertThat(EngineTestApplication.calls).containsExactly("engine:add:1+2", "engine:fetch:recorded-z-3");
 		RunView run = this.runs.find(id).orElseThrow();
-		assertThat(run.recoveries()).isEqualTo(1);
+		assertThat(run.recoveries()).as("cleared by the steps it completed").isZero();
 		assertThat(this.runs.steps(id)).hasSize(3);
 	}
 
@@ -198,6 +216,69 @@ abstract class RunEngineTests {
 		assertThat(output).contains("Run " + id + " (three-steps version 0) is waiting for an instance with that "
 				+ "plan version; this instance has version 1");
 		this.runs.cancel(id);
+	}
+
+	@Test
+	void aResumptionAfterACrashCountsWhenItStartsABodyAndProgressClearsTheCount() throws Exception {
+		String id = crashedRun("gated", "1", "[\"count\"]",
+				step(1, "Tools.fetch", "[\"before-count\"]", "\"data-before-count\""));
+		new JdbcTemplate(this.dataSource).update("UPDATE guarded_agents.guarded_run SET recoveries = 2 WHERE id = ?",
+				id);
+		CountDownLatch gate = EngineTestApplication.gate(instance(), "count");
+		assertThat(this.recovery.recover()).isEqualTo(1);
+		EngineTestApplication.awaitArrival(instance(), "count");
+		assertThat(this.runs.find(id).orElseThrow().recoveries()).as("claimed, then started a body").isEqualTo(3);
+		gate.countDown();
+		assertThat(handle(id).await(TIMEOUT)).isEqualTo("passed-by-" + instance());
+		assertThat(this.runs.find(id).orElseThrow().recoveries()).as("cleared by a completed step").isZero();
+	}
+
+	@Test
+	void aClaimAloneIsNoRecovery() {
+		String id = crashedRun("three-steps", "1", "[\"z\"]");
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		long epoch = jdbc.queryForObject("SELECT owner_epoch FROM guarded_agents.guarded_run WHERE id = ?", Long.class,
+				id);
+		// another instance takes the run over while this one's resumption waits in its
+		// queue
+		jdbc.update("UPDATE guarded_agents.guarded_run SET owner_epoch = owner_epoch + 2, owner_id = 'other' "
+				+ "WHERE id = ?", id);
+		this.engine.resume(id, epoch + 1, true, 0);
+		assertThat(EngineTestApplication.calls).as("a stale queued resumption runs nothing").isEmpty();
+		RunView run = this.runs.find(id).orElseThrow();
+		assertThat(run.recoveries()).isZero();
+		assertThat(run.owner()).isEqualTo("other");
+		this.runs.cancel(id);
+	}
+
+	@Test
+	void theScanDoesNotClaimARunThisInstanceExecutes() throws Exception {
+		CountDownLatch gate = EngineTestApplication.gate(instance(), "own");
+		RunHandle<String> handle = this.runs.start(() -> this.plans.gated("own"));
+		EngineTestApplication.awaitArrival(instance(), "own");
+		new JdbcTemplate(this.dataSource).update("UPDATE guarded_agents.guarded_run SET lease_until = ? WHERE id = ?",
+				Timestamp.from(Instant.now().minusSeconds(1)), handle.runId());
+		assertThat(this.recovery.recover()).isZero();
+		gate.countDown();
+		assertThat(handle.await(TIMEOUT)).isEqualTo("passed-by-" + instance());
+		assertThat(EngineTestApplication.calls(instance() + ":fetch")).hasSize(2);
+	}
+
+	@Test
+	void anOwnerWhoseStepWasWrittenByAnEarlierOwnerHandsTheRunBackToRecovery() throws Exception {
+		CountDownLatch gate = EngineTestApplication.gate(instance(), "dup");
+		RunHandle<String> handle = this.runs.start(() -> this.plans.gated("dup"));
+		EngineTestApplication.awaitArrival(instance(), "dup");
+		// an earlier owner's write of step 2 lands before this owner records its own
+		assertThat(this.store.insertStep(handle.runId(), 1, step(2, "Tools.await", "[\"dup\"]", "\"written-earlier\"")))
+			.isTrue();
+		gate.countDown();
+		await().atMost(TIMEOUT).until(() -> this.engine.active(handle.runId()) == null);
+		assertThat(this.runs.find(handle.runId()).orElseThrow().leaseUntil()).as("released, not kept")
+			.isBefore(Instant.now());
+		assertThat(this.recovery.recover()).isEqualTo(1);
+		assertThat(handle.await(TIMEOUT)).isEqualTo("written-earlier");
+		assertThat(this.runs.find(handle.runId()).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
 	}
 
 	@Test
@@ -316,6 +397,10 @@ abstract class RunEngineTests {
 	 * Records a run as an instance that died mid-run would have left it: running, owned
 	 * by that instance, lease expired, with the given journal.
 	 */
+	private String instance() {
+		return this.engine.settings().instanceId();
+	}
+
 	private String crashedRun(String name, String version, String arguments, StepView... steps) {
 		String id = UUID.randomUUID().toString();
 		Instant now = Instant.now();

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -26,6 +27,12 @@ class StatementLog implements BeanPostProcessor {
 	 * When set, the next statement starting with it fails, as if the database went away.
 	 */
 	static volatile String failNext;
+
+	/**
+	 * How many more times statements starting with {@link #failNext} fail; once by
+	 * default.
+	 */
+	static final AtomicInteger failures = new AtomicInteger(1);
 
 	static List<String> of(Thread thread) {
 		return statements.stream().filter((s) -> s.thread().equals(thread.getName())).map(Statement::sql).toList();
@@ -51,7 +58,10 @@ class StatementLog implements BeanPostProcessor {
 						statements.add(new Statement(Thread.currentThread().getName(), sql));
 						String failing = failNext;
 						if (failing != null && sql.startsWith(failing)) {
-							failNext = null;
+							if (failures.decrementAndGet() <= 0) {
+								failNext = null;
+								failures.set(1);
+							}
 							throw new SQLException("Connection reset (simulated)", "08006");
 						}
 					}

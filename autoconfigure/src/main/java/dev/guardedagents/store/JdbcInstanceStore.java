@@ -1,0 +1,112 @@
+package dev.guardedagents.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The live instances sharing a journal: which process holds an instance id, and its
+ * heartbeat. Internal: not API.
+ */
+public final class JdbcInstanceStore {
+
+	private final Jdbc jdbc;
+
+	private final String table;
+
+	/**
+	 * Creates a store over the table in the given schema.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the table, as folded by the database
+	 */
+	public JdbcInstanceStore(DataSource dataSource, String schema) {
+		this.jdbc = new Jdbc(dataSource);
+		this.table = schema + ".guarded_instance";
+	}
+
+	/**
+	 * Finds the process holding an instance id.
+	 * @param id the instance id
+	 * @return the holder, if the id was ever held
+	 */
+	public Optional<Holder> find(String id) {
+		return this.jdbc
+			.query("SELECT host, pid, process, heartbeat_at FROM " + this.table + " WHERE id = ?",
+					(rs) -> new Holder(rs.getString(1), rs.getLong(2), rs.getString(3),
+							Jdbc.instant(rs, "heartbeat_at")),
+					id)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Takes an instance id for this process: inserts it, or takes it over from the
+	 * process that held it, if that is still the holder.
+	 * @param id the instance id
+	 * @param holder this process
+	 * @param previous the process that held it, or {@code null} if none did
+	 * @return whether this process now holds the id
+	 */
+	public boolean take(String id, Holder holder, @Nullable Holder previous) {
+		return this.jdbc.write((c) -> {
+			if (previous == null) {
+				try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + this.table
+						+ " (id, host, pid, process, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+					Jdbc.bind(ps, id, holder.host(), holder.pid(), holder.process(), Jdbc.time(holder.heartbeatAt()),
+							Jdbc.time(holder.heartbeatAt()));
+					ps.executeUpdate();
+					return true;
+				}
+				catch (SQLException ex) {
+					if (Jdbc.isUniqueViolation(ex)) {
+						return false;
+					}
+					throw ex;
+				}
+			}
+			return Jdbc.update(c,
+					"UPDATE " + this.table + " SET host = ?, pid = ?, process = ?, started_at = ?, heartbeat_at = ? "
+							+ "WHERE id = ? AND process = ?",
+					holder.host(), holder.pid(), holder.process(), Jdbc.time(holder.heartbeatAt()),
+					Jdbc.time(holder.heartbeatAt()), id, previous.process()) == 1;
+		});
+	}
+
+	/**
+	 * Records that this process is alive and still holds its instance id.
+	 * @param id the instance id
+	 * @param process this process
+	 * @param now the current time
+	 * @return whether this process still holds the id
+	 */
+	public boolean heartbeat(String id, String process, Instant now) {
+		return this.jdbc.update("UPDATE " + this.table + " SET heartbeat_at = ? WHERE id = ? AND process = ?",
+				Jdbc.time(now), id, process) == 1;
+	}
+
+	/**
+	 * Gives an instance id up when the process stops in order.
+	 * @param id the instance id
+	 * @param process this process
+	 */
+	public void release(String id, String process) {
+		this.jdbc.update("DELETE FROM " + this.table + " WHERE id = ? AND process = ?", id, process);
+	}
+
+	/**
+	 * A process holding an instance id.
+	 *
+	 * @param host the host name
+	 * @param pid the process id on that host
+	 * @param process a token unique to the process's run
+	 * @param heartbeatAt its last heartbeat
+	 */
+	public record Holder(String host, long pid, String process, Instant heartbeatAt) {
+	}
+
+}

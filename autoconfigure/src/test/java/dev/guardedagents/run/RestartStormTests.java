@@ -1,0 +1,65 @@
+package dev.guardedagents.run;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.guardedagents.test.PostgresDatabase;
+import dev.guardedagents.test.PostgresTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An application killed again and again while its runs execute, more often than
+ * {@code max-recoveries}: runs that make progress between restarts are never failed as
+ * poison runs, and runs that only waited in the queue are not counted at all. On
+ * PostgreSQL.
+ */
+@PostgresTest
+class RestartStormTests {
+
+	private static final int RUNS = 8;
+
+	/**
+	 * More kills than {@code max-recoveries} (3).
+	 */
+	private static final int KILLS = 5;
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void runsKilledMoreOftenThanTheRecoveryLimitAllSucceed() throws Exception {
+		String[] database = { PostgresDatabase.create(), PostgresDatabase.user(), PostgresDatabase.password() };
+		CrashRecoveryTests.jdbc(database, (jdbc) -> {
+			jdbc.execute("CREATE TABLE paused_execution (step_key VARCHAR(100) NOT NULL, "
+					+ "instance VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+			return null;
+		});
+		ChildJvm app = new ChildJvm(PausedOwnerApplication.class, this.directory, database, SETTINGS,
+				"--paused.start=" + RUNS);
+		for (int kill = 0; kill < KILLS; kill++) {
+			// two steps per executing run: each completed one since it was resumed
+			for (int i = 0; i < 4; i++) {
+				app.awaitLine("STEP ");
+			}
+			app.kill();
+			app = new ChildJvm(PausedOwnerApplication.class, this.directory, database, SETTINGS);
+		}
+		app.awaitLine("DONE");
+		assertThat(app.awaitExit()).isZero();
+		CrashRecoveryTests.jdbc(database, (jdbc) -> {
+			assertThat(jdbc.queryForList("SELECT status FROM guarded_agents.guarded_run", String.class)).hasSize(RUNS)
+				.containsOnly("SUCCEEDED");
+			assertThat(jdbc.queryForObject("SELECT MAX(recoveries) FROM guarded_agents.guarded_run", Integer.class))
+				.isZero();
+			return null;
+		});
+	}
+
+	private static final List<String> SETTINGS = List.of("--guarded-agents.instance-id=storm",
+			"--guarded-agents.executor.pool-size=2", "--guarded-agents.recovery.max-recoveries=3",
+			"--guarded-agents.recovery.lease-duration=10m", "--guarded-agents.recovery.renew-interval=1m");
+
+}
