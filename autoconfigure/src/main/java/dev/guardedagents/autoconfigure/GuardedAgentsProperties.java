@@ -319,9 +319,9 @@ public class GuardedAgentsProperties implements InitializingBean {
 		private Duration scanInterval = Duration.ofSeconds(10);
 
 		/**
-		 * How often in a row a run may be resumed after a crash and start a step body
-		 * without completing a step before it is failed, so that a run that crashes its
-		 * instance every time does not do so forever. A recorded step clears the count.
+		 * How often in a row a run may be resumed after a crash without completing a step
+		 * before it is failed, so that a run that crashes its instance every time does not
+		 * do so forever. A recorded step clears the count.
 		 */
 		private int maxRecoveries = 10;
 

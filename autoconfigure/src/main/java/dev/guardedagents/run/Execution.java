@@ -39,11 +39,7 @@ final class Execution implements RunContext {
 
 	private volatile Instant confirmedAt = Instant.MIN;
 
-	private boolean afterCrash;
-
 	private int recoveries;
-
-	private boolean recoveryCounted;
 
 	private boolean recoveriesCleared;
 
@@ -72,25 +68,13 @@ final class Execution implements RunContext {
 	}
 
 	/**
-	 * Notes that this execution resumes a run whose owner crashed.
+	 * Notes the run's recoveries when this execution resumed it: its first recorded step
+	 * clears them.
 	 * @param recoveries how often in a row the run was resumed after a crash without
-	 * progress
+	 * progress, this resumption included
 	 */
-	void afterCrash(int recoveries) {
-		this.afterCrash = true;
+	void recoveries(int recoveries) {
 		this.recoveries = recoveries;
-	}
-
-	/**
-	 * Whether a step body about to start must be counted as a recovery: the first body of
-	 * a resumption after a crash.
-	 */
-	boolean countsRecovery() {
-		if (!this.afterCrash || this.recoveryCounted) {
-			return false;
-		}
-		this.recoveryCounted = true;
-		return true;
 	}
 
 	/**
@@ -98,7 +82,7 @@ final class Execution implements RunContext {
 	 * resumption of a run that had any.
 	 */
 	boolean clearsRecoveries() {
-		if (this.recoveriesCleared || (this.recoveries == 0 && !this.recoveryCounted)) {
+		if (this.recoveriesCleared || this.recoveries == 0) {
 			return false;
 		}
 		this.recoveriesCleared = true;

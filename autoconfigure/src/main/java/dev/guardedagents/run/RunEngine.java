@@ -109,6 +109,8 @@ public final class RunEngine {
 
 	private final Map<String, Execution> active = new ConcurrentHashMap<>();
 
+	private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
 	private final Map<String, Long> abandoned = new ConcurrentHashMap<>();
 
 	/**
@@ -363,14 +365,49 @@ public final class RunEngine {
 	 * Resumes a run this instance just claimed, in the calling (executor) thread.
 	 */
 	void resume(String runId, long epoch, boolean afterCrash, int recoveries) {
-		Instant confirmed = this.store.renewLease(runId, epoch, this::now, this.settings.leaseDuration());
-		if (confirmed == null) {
-			logger.info("Run " + runId + " was taken over, cancelled or finished before it resumed here");
+		try {
+			resumeQueued(runId, epoch, afterCrash, recoveries);
+		}
+		finally {
+			this.queued.remove(runId);
+		}
+	}
+
+	private void resumeQueued(String runId, long epoch, boolean afterCrash, int recoveries) {
+		Instant confirmed;
+		RunView run;
+		List<StepView> journal;
+		try {
+			confirmed = this.journal.write(runId,
+					() -> this.store.renewLease(runId, epoch, this::now, this.settings.leaseDuration()));
+			if (confirmed == null) {
+				logger.info("Run " + runId + " was taken over, cancelled or finished before it resumed here");
+				return;
+			}
+			run = this.store.findRun(runId).orElse(null);
+			journal = (run != null) ? this.store.steps(runId) : List.of();
+		}
+		catch (DataAccessException ex) {
+			logger.warn("Run " + runId + " could not be resumed: the journal failed (" + ex.getMessage()
+					+ "); released for recovery");
+			this.abandoned.put(runId, epoch);
 			return;
 		}
-		RunView run = this.store.findRun(runId).orElse(null);
 		if (run == null || run.status() != RunStatus.RUNNING) {
 			return;
+		}
+		int count = recoveries;
+		if (afterCrash) {
+			// a resumption after a crash counts when it starts: a poison run may kill its
+			// instance anywhere, also outside a step body; the first recorded step clears
+			// it
+			count++;
+			try {
+				this.store.countRecovery(runId, epoch);
+			}
+			catch (DataAccessException ex) {
+				logger.warn("Could not count the recovery of run " + runId + ": " + ex.getMessage());
+			}
 		}
 		AgentRunRegistry.Plan plan = this.registry.plan(run.name());
 		if (plan == null || !plan.version().equals(run.version())) {
@@ -379,19 +416,17 @@ public final class RunEngine {
 			this.store.releaseLease(runId, epoch, now());
 			return;
 		}
-		List<StepView> journal = this.store.steps(runId);
 		if (run.compensation() == CompensationStatus.COMPENSATING) {
 			Execution compensating = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED, null);
 			compensating.confirmed(confirmed);
+			compensating.recoveries(count);
 			compensate(compensating, journal);
 			return;
 		}
 		Execution execution = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
 				budget(plan, run.createdAt(), journal));
 		execution.confirmed(confirmed);
-		if (afterCrash) {
-			execution.afterCrash(recoveries);
-		}
+		execution.recoveries(count);
 		Object[] args;
 		try {
 			args = this.codec.readArguments(plan, run.arguments());
@@ -777,7 +812,12 @@ public final class RunEngine {
 			// replays
 			// it; without the release a live owner would keep renewing a run nobody
 			// executes
-			this.store.releaseLease(execution.runId(), execution.epoch(), now());
+			try {
+				this.store.releaseLease(execution.runId(), execution.epoch(), now());
+			}
+			catch (DataAccessException failure) {
+				this.abandoned.put(execution.runId(), execution.epoch());
+			}
 			throw RunSignal.lost(execution.runId());
 		}
 		catch (DataAccessException ex) {
@@ -799,8 +839,7 @@ public final class RunEngine {
 	/**
 	 * Called before any step body starts, in every pipeline: makes sure this execution
 	 * still owns its run (a body must not run for a run another instance took over while
-	 * this one was paused or cut off), and counts the first body of a resumption after a
-	 * crash as a recovery.
+	 * this one was paused or cut off).
 	 */
 	void enterBody(Execution execution, int seq) {
 		RunSettings settings = this.settings;
@@ -813,12 +852,6 @@ public final class RunEngine {
 					throw signal(execution);
 				}
 				execution.confirmed(confirmed);
-			}
-			if (execution.countsRecovery()) {
-				this.journal.write(execution.runId(), () -> {
-					this.store.countRecovery(execution.runId(), execution.epoch());
-					return null;
-				});
 			}
 		}
 		catch (DataAccessException ex) {
@@ -842,12 +875,28 @@ public final class RunEngine {
 	}
 
 	/**
-	 * Whether this instance executes a run now.
+	 * Whether this instance executes a run now, or holds it queued to resume.
 	 * @param runId the run id
-	 * @return whether the run is active here
+	 * @return whether the run is here
 	 */
-	boolean isActive(String runId) {
-		return this.active.containsKey(runId);
+	boolean isHere(String runId) {
+		return this.active.containsKey(runId) || this.queued.contains(runId);
+	}
+
+	/**
+	 * Notes a run about to be queued for {@link #resume}, which forgets it when done.
+	 * @param runId the run id
+	 */
+	void queue(String runId) {
+		this.queued.add(runId);
+	}
+
+	/**
+	 * Forgets a run that was not queued after all.
+	 * @param runId the run id
+	 */
+	void unqueue(String runId) {
+		this.queued.remove(runId);
 	}
 
 	static Duration since(long start) {
@@ -952,6 +1001,7 @@ public final class RunEngine {
 				}
 				if (cancellation.result() == Cancellation.Result.COMPENSATING_NOW) {
 					if (this.executor.tryReserve()) {
+						this.queued.add(runId);
 						this.executor.execute(() -> resume(runId, cancellation.epoch(), false, 0));
 					}
 					else {

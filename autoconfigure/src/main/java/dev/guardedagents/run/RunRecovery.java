@@ -2,6 +2,7 @@ package dev.guardedagents.run;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,12 @@ public final class RunRecovery implements SmartLifecycle {
 	private static final int BATCH = 100;
 
 	/**
+	 * This JVM, as the holder of instance ids: application contexts of one JVM sharing an
+	 * id are not a conflict.
+	 */
+	private static final String JVM = UUID.randomUUID().toString();
+
+	/**
 	 * Error type recorded for a run failed after too many recoveries.
 	 */
 	static final String RECOVERY_LIMIT = "dev.guardedagents.RecoveryLimitExceeded";
@@ -50,8 +57,6 @@ public final class RunRecovery implements SmartLifecycle {
 	private final AtomicBoolean idLost = new AtomicBoolean();
 
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
-
-	private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -72,8 +77,8 @@ public final class RunRecovery implements SmartLifecycle {
 	public RunRecovery(RunEngine engine, @Nullable JdbcInstanceStore instances) {
 		this.engine = engine;
 		this.instances = instances;
-		this.self = new JdbcInstanceStore.Holder(hostName(), ProcessHandle.current().pid(),
-				UUID.randomUUID().toString(), Instant.EPOCH);
+		this.self = new JdbcInstanceStore.Holder(hostName(), ProcessHandle.current().pid(), JVM,
+				ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH), Instant.EPOCH);
 	}
 
 	@Override
@@ -125,7 +130,7 @@ public final class RunRecovery implements SmartLifecycle {
 		}
 		String id = settings.instanceId();
 		JdbcInstanceStore.Holder me = new JdbcInstanceStore.Holder(this.self.host(), this.self.pid(),
-				this.self.process(), this.engine.now());
+				this.self.process(), this.self.startedAt(), this.engine.now());
 		for (int attempt = 0; attempt < 3; attempt++) {
 			JdbcInstanceStore.Holder previous = this.instances.find(id).orElse(null);
 			if (previous != null && !previous.process().equals(me.process()) && alive(previous, settings)) {
@@ -148,9 +153,14 @@ public final class RunRecovery implements SmartLifecycle {
 			return false;
 		}
 		if (holder.host().equals(this.self.host())) {
-			// this JVM (another application context of it) or a process that is gone
-			return holder.pid() != this.self.pid()
-					&& ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false);
+			// alive only if a process with that pid runs and started when the holder did:
+			// a pid reused by another process, or pid 1 of a restarted container, is not
+			// the holder
+			return ProcessHandle.of(holder.pid())
+				.filter(ProcessHandle::isAlive)
+				.flatMap((process) -> process.info().startInstant())
+				.map((started) -> Duration.between(started, holder.startedAt()).abs().toSeconds() < 2)
+				.orElse(false);
 		}
 		return true;
 	}
@@ -187,13 +197,24 @@ public final class RunRecovery implements SmartLifecycle {
 
 	void renewLeases() {
 		try {
-			JdbcRunStore.Renewal renewal = store().renewLeases(this.engine.settings().instanceId(), this.engine::now,
+			if (this.idLost.get()) {
+				return;
+			}
+			String instanceId = this.engine.settings().instanceId();
+			JdbcRunStore.Renewal renewal = store().renewLeases(instanceId, this.engine::now,
 					this.engine.settings().leaseDuration());
 			this.engine.leasesConfirmed(renewal.owned(), renewal.start());
+			for (String runId : renewal.owned()) {
+				if (!this.engine.isHere(runId) && store().releaseOwned(runId, instanceId, this.engine.now())) {
+					logger.warn("Run " + runId + " was owned by this instance but not executed here; released "
+							+ "for recovery");
+				}
+			}
 			if (this.instances != null && !this.instances.heartbeat(this.engine.settings().instanceId(),
 					this.self.process(), renewal.start()) && this.idLost.compareAndSet(false, true)) {
 				logger.error("Instance id '" + this.engine.settings().instanceId() + "' is now held by another "
-						+ "process; give each instance an id of its own (guarded-agents.instance-id)");
+						+ "process; this instance stops claiming runs and renewing leases. Give each instance an "
+						+ "id of its own (guarded-agents.instance-id)");
 			}
 			this.engine.releaseAbandoned();
 		}
@@ -208,6 +229,9 @@ public final class RunRecovery implements SmartLifecycle {
 	 * @return the number of runs claimed
 	 */
 	int recover() {
+		if (this.idLost.get()) {
+			return 0;
+		}
 		try {
 			reportUnknownPlans();
 			int claimed = 0;
@@ -236,7 +260,7 @@ public final class RunRecovery implements SmartLifecycle {
 		List<ExpiredRun> expired = store().findExpired(now, this.engine.registry().versions(), true, limit);
 		int claimed = 0;
 		for (ExpiredRun run : expired) {
-			if (this.engine.isActive(run.id()) || this.queued.contains(run.id())) {
+			if (this.engine.isHere(run.id())) {
 				// this instance executes it, or is about to: its lease lapsed while the
 				// journal was out of reach, and the next renewal extends it again
 				continue;
@@ -258,11 +282,15 @@ public final class RunRecovery implements SmartLifecycle {
 			if (store().claim(run, settings.instanceId(), this.engine::now, settings.leaseDuration()) != null) {
 				claimed++;
 				this.engine.observer().runRecovered(run.name());
-				this.queued.add(run.id());
-				executor.execute(() -> {
-					this.queued.remove(run.id());
-					this.engine.resume(run.id(), run.epoch() + 1, run.crashed(), run.recoveries());
-				});
+				this.engine.queue(run.id());
+				try {
+					executor
+						.execute(() -> this.engine.resume(run.id(), run.epoch() + 1, run.crashed(), run.recoveries()));
+				}
+				catch (RuntimeException ex) {
+					this.engine.unqueue(run.id());
+					throw ex;
+				}
 			}
 			else {
 				executor.release();

@@ -36,8 +36,8 @@ public final class JdbcInstanceStore {
 	 */
 	public Optional<Holder> find(String id) {
 		return this.jdbc
-			.query("SELECT host, pid, process, heartbeat_at FROM " + this.table + " WHERE id = ?",
-					(rs) -> new Holder(rs.getString(1), rs.getLong(2), rs.getString(3),
+			.query("SELECT host, pid, process, started_at, heartbeat_at FROM " + this.table + " WHERE id = ?",
+					(rs) -> new Holder(rs.getString(1), rs.getLong(2), rs.getString(3), Jdbc.instant(rs, "started_at"),
 							Jdbc.instant(rs, "heartbeat_at")),
 					id)
 			.stream()
@@ -57,7 +57,7 @@ public final class JdbcInstanceStore {
 			if (previous == null) {
 				try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + this.table
 						+ " (id, host, pid, process, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-					Jdbc.bind(ps, id, holder.host(), holder.pid(), holder.process(), Jdbc.time(holder.heartbeatAt()),
+					Jdbc.bind(ps, id, holder.host(), holder.pid(), holder.process(), Jdbc.time(holder.startedAt()),
 							Jdbc.time(holder.heartbeatAt()));
 					ps.executeUpdate();
 					return true;
@@ -72,7 +72,7 @@ public final class JdbcInstanceStore {
 			return Jdbc.update(c,
 					"UPDATE " + this.table + " SET host = ?, pid = ?, process = ?, started_at = ?, heartbeat_at = ? "
 							+ "WHERE id = ? AND process = ?",
-					holder.host(), holder.pid(), holder.process(), Jdbc.time(holder.heartbeatAt()),
+					holder.host(), holder.pid(), holder.process(), Jdbc.time(holder.startedAt()),
 					Jdbc.time(holder.heartbeatAt()), id, previous.process()) == 1;
 		});
 	}
@@ -103,10 +103,12 @@ public final class JdbcInstanceStore {
 	 *
 	 * @param host the host name
 	 * @param pid the process id on that host
-	 * @param process a token unique to the process's run
+	 * @param process a token unique to the process (one per JVM)
+	 * @param startedAt when the process started, to tell it from a later process with a
+	 * reused pid
 	 * @param heartbeatAt its last heartbeat
 	 */
-	public record Holder(String host, long pid, String process, Instant heartbeatAt) {
+	public record Holder(String host, long pid, String process, Instant startedAt, Instant heartbeatAt) {
 	}
 
 }

@@ -292,17 +292,34 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Ends the lease of one run, if it is still held under the given epoch, so that any
-	 * instance may claim it.
+	 * Hands one run over, if it is still held under the given epoch: no owner, lease
+	 * ended, so that any instance may claim it at once, and the claim is not a crash. Its
+	 * owner's lease renewals no longer touch it.
 	 * @param runId the run id
 	 * @param epoch the ownership epoch of the holder
 	 * @param now the current time
-	 * @return {@code true} if the lease was ended
+	 * @return {@code true} if the run was handed over
 	 */
 	public boolean releaseLease(String runId, long epoch, Instant now) {
 		return this.jdbc.update(
-				"UPDATE " + this.run + " SET lease_until = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+				"UPDATE " + this.run + " SET lease_until = ?, owner_id = NULL "
+						+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
 				Jdbc.time(now.minusMillis(1)), runId, epoch) == 1;
+	}
+
+	/**
+	 * Hands over a run this instance owns but does not execute (its execution was lost
+	 * between a claim and its start, say), so that it is not renewed forever.
+	 * @param runId the run id
+	 * @param owner this instance
+	 * @param now the current time
+	 * @return {@code true} if the run was handed over
+	 */
+	public boolean releaseOwned(String runId, String owner, Instant now) {
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET lease_until = ?, owner_id = NULL "
+						+ "WHERE id = ? AND owner_id = ? AND status = 'RUNNING'",
+				Jdbc.time(now.minusMillis(1)), runId, owner) == 1;
 	}
 
 	/**

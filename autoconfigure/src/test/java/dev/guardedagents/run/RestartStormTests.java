@@ -40,8 +40,9 @@ class RestartStormTests {
 		ChildJvm app = new ChildJvm(PausedOwnerApplication.class, this.directory, database, SETTINGS,
 				"--paused.start=" + RUNS);
 		for (int kill = 0; kill < KILLS; kill++) {
-			// two steps per executing run: each completed one since it was resumed
-			for (int i = 0; i < 4; i++) {
+			// three steps per executing run: each completed at least one since it was
+			// resumed
+			for (int i = 0; i < 6; i++) {
 				app.awaitLine("STEP ");
 			}
 			app.kill();

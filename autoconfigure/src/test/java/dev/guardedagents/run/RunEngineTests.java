@@ -282,6 +282,23 @@ abstract class RunEngineTests {
 	}
 
 	@Test
+	void aRunOwnedHereButNotExecutedIsHandedOverAtTheNextRenewal() throws Exception {
+		// as when the insert of a new run committed but its caller saw the connection
+		// fail
+		String id = UUID.randomUUID().toString();
+		Instant now = Instant.now();
+		this.store.insertRun(
+				new NewRun(id, "three-steps", "1", "[\"orphan\"]", null, null, instance(), now, now.plusSeconds(3600)));
+		this.recovery.renewLeases();
+		RunView released = this.runs.find(id).orElseThrow();
+		assertThat(released.owner()).isNull();
+		assertThat(released.leaseUntil()).isBefore(Instant.now());
+		assertThat(this.recovery.recover()).isEqualTo(1);
+		assertThat(handle(id).await(TIMEOUT)).isEqualTo("data-data-orphan-3/three-steps");
+		assertThat(this.runs.find(id).orElseThrow().recoveries()).isZero();
+	}
+
+	@Test
 	void runThatKeepsCrashingItsExecutorIsFailed() {
 		String id = crashedRun("three-steps", "1", "[\"z\"]");
 		new JdbcTemplate(this.dataSource).update("UPDATE guarded_agents.guarded_run SET recoveries = 10 WHERE id = ?",
