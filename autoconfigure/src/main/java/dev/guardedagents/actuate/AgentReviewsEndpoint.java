@@ -190,12 +190,10 @@ public class AgentReviewsEndpoint {
 					Map.of("error", ex.getMessage(), "runId", ex.getRunId(), "runStatus", ex.getStatus()), 409);
 		}
 		catch (ReviewerNotAuthenticatedException ex) {
-			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), 401);
+			return unauthenticated(ex);
 		}
 		catch (ReviewerNotAuthorizedException ex) {
-			return new WebEndpointResponse<>(
-					Map.of("error", ex.getMessage(), "principal", ex.getPrincipal(), "required", ex.getRequired()),
-					403);
+			return forbidden(ex);
 		}
 		catch (InvalidReviewDecisionException ex) {
 			return badRequest(ex.getField(), ex.getMessage());
@@ -210,6 +208,21 @@ public class AgentReviewsEndpoint {
 				: Reviewer.Channel.HTTP;
 		Reviewer principal = Principals.of(securityContext.getPrincipal(), channel);
 		return (principal != null) ? principal : Reviewer.anonymous(channel);
+	}
+
+	/**
+	 * Answers a request without an authenticated principal: 401 with the reason.
+	 */
+	static WebEndpointResponse<Object> unauthenticated(ReviewerNotAuthenticatedException ex) {
+		return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), 401);
+	}
+
+	/**
+	 * Answers a principal that may not do what it asked: 403 naming it and what it needs.
+	 */
+	static WebEndpointResponse<Object> forbidden(ReviewerNotAuthorizedException ex) {
+		return new WebEndpointResponse<>(
+				Map.of("error", ex.getMessage(), "principal", ex.getPrincipal(), "required", ex.getRequired()), 403);
 	}
 
 	private static WebEndpointResponse<Object> badRequest(String field, String message) {

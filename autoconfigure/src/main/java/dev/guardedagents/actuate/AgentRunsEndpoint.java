@@ -161,12 +161,10 @@ public class AgentRunsEndpoint {
 			}
 		}
 		catch (ReviewerNotAuthenticatedException ex) {
-			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), 401);
+			return AgentReviewsEndpoint.unauthenticated(ex);
 		}
 		catch (ReviewerNotAuthorizedException ex) {
-			return new WebEndpointResponse<>(
-					Map.of("error", ex.getMessage(), "principal", ex.getPrincipal(), "required", ex.getRequired()),
-					403);
+			return AgentReviewsEndpoint.forbidden(ex);
 		}
 		catch (RunNotFoundException ex) {
 			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);

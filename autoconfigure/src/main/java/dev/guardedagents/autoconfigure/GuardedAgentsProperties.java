@@ -320,8 +320,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		/**
 		 * How often in a row a run may be resumed after a crash without completing a step
-		 * before it is failed, so that a run that crashes its instance every time does not
-		 * do so forever. A recorded step clears the count.
+		 * before it is failed, so that a run that crashes its instance every time does
+		 * not do so forever. A recorded step clears the count.
 		 */
 		private int maxRecoveries = 10;
 

@@ -41,6 +41,14 @@ class CrashTestApplication {
 				.forEach((step) -> System.out.println("STARTED " + runs.start(() -> plan.run(step)).runId()));
 			return;
 		}
+		exitWhenNoRunIsRunning(context);
+	}
+
+	/**
+	 * Waits while the journal holds running runs (this instance resumes them), then says
+	 * DONE and exits: how the child applications of the crash tests end a resuming run.
+	 */
+	static void exitWhenNoRunIsRunning(ConfigurableApplicationContext context) throws InterruptedException {
 		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 		while (jdbc.queryForObject("SELECT COUNT(*) FROM guarded_agents.guarded_run WHERE status = 'RUNNING'",
 				Integer.class) > 0) {

@@ -40,13 +40,7 @@ class PausedOwnerApplication {
 			}
 			return;
 		}
-		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-		while (jdbc.queryForObject("SELECT COUNT(*) FROM guarded_agents.guarded_run WHERE status = 'RUNNING'",
-				Integer.class) > 0) {
-			Thread.sleep(50);
-		}
-		System.out.println("DONE");
-		System.exit(SpringApplication.exit(context));
+		CrashTestApplication.exitWhenNoRunIsRunning(context);
 	}
 
 	@Bean

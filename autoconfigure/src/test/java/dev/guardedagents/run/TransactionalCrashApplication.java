@@ -38,13 +38,7 @@ class TransactionalCrashApplication {
 				runs.start(() -> plan.run(tag));
 			}
 		}
-		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-		while (jdbc.queryForObject("SELECT COUNT(*) FROM guarded_agents.guarded_run WHERE status = 'RUNNING'",
-				Integer.class) > 0) {
-			Thread.sleep(50);
-		}
-		System.out.println("DONE");
-		System.exit(SpringApplication.exit(context));
+		CrashTestApplication.exitWhenNoRunIsRunning(context);
 	}
 
 	@Bean
