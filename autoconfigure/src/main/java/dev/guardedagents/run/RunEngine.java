@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -806,19 +807,23 @@ public final class RunEngine {
 							() -> this.store.insertStep(execution.runId(), execution.epoch(), step));
 		}
 		catch (DuplicateStepException ex) {
-			// a write of an earlier owner landed first at this position: the journal
-			// holds
-			// it, so this execution stops and hands the run back to recovery, which
-			// replays
-			// it; without the release a live owner would keep renewing a run nobody
-			// executes
-			try {
-				this.store.releaseLease(execution.runId(), execution.epoch(), now());
+			if (landedEarlier(execution, step)) {
+				// a retried write whose first attempt had committed: the row is ours
+				recorded = true;
 			}
-			catch (DataAccessException failure) {
-				this.abandoned.put(execution.runId(), execution.epoch());
+			else {
+				// a write of an earlier owner landed first at this position: the journal
+				// holds it, so this execution stops and hands the run back to recovery,
+				// which replays it (a live owner must not keep renewing a run nobody
+				// executes)
+				try {
+					this.store.releaseLease(execution.runId(), execution.epoch(), now());
+				}
+				catch (DataAccessException failure) {
+					this.abandoned.put(execution.runId(), execution.epoch());
+				}
+				throw RunSignal.lost(execution.runId());
 			}
-			throw RunSignal.lost(execution.runId());
 		}
 		catch (DataAccessException ex) {
 			throw RunSignal.journalFailed(execution.runId(), ex);
@@ -897,6 +902,26 @@ public final class RunEngine {
 	 */
 	void unqueue(String runId) {
 		this.queued.remove(runId);
+	}
+
+	/**
+	 * Whether the step found at a position is the one this execution was recording, and
+	 * the run is still its own: an earlier attempt of a retried write committed although
+	 * its connection failed before it could say so.
+	 */
+	private boolean landedEarlier(Execution execution, StepView step) {
+		try {
+			List<StepView> journal = this.store.steps(execution.runId());
+			StepView found = (step.seq() <= journal.size()) ? journal.get(step.seq() - 1) : null;
+			return found != null && found.kind() == step.kind() && found.name().equals(step.name())
+					&& found.succeeded() == step.succeeded() && Objects.equals(found.output(), step.output())
+					&& Objects.equals(found.idempotencyKey(), step.idempotencyKey())
+					&& this.store.renewLease(execution.runId(), execution.epoch(), this::now,
+							this.settings.leaseDuration()) != null;
+		}
+		catch (DataAccessException ex) {
+			return false;
+		}
 	}
 
 	static Duration since(long start) {

@@ -129,6 +129,16 @@ abstract class RunEngineTests {
 	}
 
 	@Test
+	void aRetriedStepWriteWhoseFirstAttemptHadCommittedIsTakenAsRecorded() {
+		StatementLog.failAfterNext = "INSERT INTO " + schema() + ".guarded_step";
+		assertThat(this.plans.threeSteps("landed")).isEqualTo("data-data-landed-3/three-steps");
+		RunView run = latest("three-steps");
+		assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+		assertThat(this.runs.steps(run.id())).hasSize(3);
+		assertThat(EngineTestApplication.calls("engine:fetch:landed")).as("executed once").hasSize(1);
+	}
+
+	@Test
 	void runWhoseStepCannotBeRecordedWithinTheOutageToleranceIsReleasedForRecovery() throws Exception {
 		StatementLog.failures.set(1_000_000);
 		StatementLog.failNext = "INSERT INTO " + schema() + ".guarded_step";

@@ -3,6 +3,7 @@ package dev.guardedagents.run;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +34,12 @@ class StatementLog implements BeanPostProcessor {
 	 * default.
 	 */
 	static final AtomicInteger failures = new AtomicInteger(1);
+
+	/**
+	 * When set, the next statement starting with it executes, and then fails as if the
+	 * connection broke before the database could say it committed.
+	 */
+	static volatile String failAfterNext;
 
 	static List<String> of(Thread thread) {
 		return statements.stream().filter((s) -> s.thread().equals(thread.getName())).map(Statement::sql).toList();
@@ -65,7 +72,25 @@ class StatementLog implements BeanPostProcessor {
 							throw new SQLException("Connection reset (simulated)", "08006");
 						}
 					}
-					return invoke(connection, method, args);
+					Object result = invoke(connection, method, args);
+					String failingAfter = failAfterNext;
+					if (method.getName().equals("prepareStatement") && failingAfter != null
+							&& ((String) args[0]).startsWith(failingAfter)) {
+						failAfterNext = null;
+						return failingAfterExecution((PreparedStatement) result);
+					}
+					return result;
+				});
+	}
+
+	private static PreparedStatement failingAfterExecution(PreparedStatement statement) {
+		return (PreparedStatement) Proxy.newProxyInstance(StatementLog.class.getClassLoader(),
+				new Class<?>[] { PreparedStatement.class }, (proxy, method, args) -> {
+					Object result = invoke(statement, method, args);
+					if (method.getName().startsWith("execute")) {
+						throw new SQLException("Connection reset after the statement ran (simulated)", "08006");
+					}
+					return result;
 				});
 	}
 
