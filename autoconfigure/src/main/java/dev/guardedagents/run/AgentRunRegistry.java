@@ -36,7 +36,6 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.expression.Expression;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
@@ -48,8 +47,6 @@ import org.springframework.util.StringUtils;
 public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	private static final String CHECKPOINT = "@HumanCheckpoint";
-
-	private static final SpelExpressionParser parser = new SpelExpressionParser();
 
 	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
@@ -70,6 +67,8 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	private final Set<String> humanReviewTools = ConcurrentHashMap.newKeySet();
 
 	private final Set<String> toolNames = ConcurrentHashMap.newKeySet();
+
+	private final Map<Method, RegisteredTool> guardedTools = new ConcurrentHashMap<>();
 
 	private final Set<Class<?>> withoutRuns = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
@@ -144,6 +143,10 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 							+ "and leave spring.aop.auto on.");
 		}
 		for (Method method : methods) {
+			GuardedTool guardedTool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
+			if (guardedTool != null) {
+				registerTool(targetClass, method, guardedTool);
+			}
 			AgentRun run = AnnotatedElementUtils.findMergedAnnotation(method, AgentRun.class);
 			if (run != null) {
 				register(bean, targetClass, method, run);
@@ -164,15 +167,6 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 				throw new InvalidAnnotationException("@GuardedTool on " + method.toGenericString(), problem,
 						"Correct the attribute; every attribute is described in docs/guards.md.");
 			}
-			GuardedTool guardedTool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
-			if (guardedTool != null) {
-				this.toolNames.add(StringUtils.hasText(guardedTool.name()) ? guardedTool.name()
-						: targetClass.getSimpleName() + "." + method.getName());
-			}
-			if (guardedTool != null && StringUtils.hasText(guardedTool.idempotencyKey())) {
-				Expressions.parse(guardedTool.idempotencyKey(), method, parameterNames(method), "@GuardedTool",
-						"idempotencyKey");
-			}
 			if (guardedTool != null && Arrays.asList(guardedTool.onFailure()).contains(FailureMode.HUMAN_REVIEW)) {
 				this.humanReviewTools.add(method.toGenericString());
 			}
@@ -181,6 +175,43 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 			}
 		}
 		return bean;
+	}
+
+	/**
+	 * Registers a {@code @GuardedTool} method: its name, and its idempotency key parsed
+	 * and checked once, for the advisor that journals its calls.
+	 */
+	private void registerTool(Class<?> targetClass, Method method, GuardedTool annotation) {
+		String name = toolName(targetClass, method, annotation);
+		this.toolNames.add(name);
+		this.guardedTools.put(method,
+				new RegisteredTool(name,
+						StringUtils.hasText(annotation.idempotencyKey())
+								? Expressions.parse(annotation.idempotencyKey(), method, parameterNames(method),
+										"@GuardedTool", "idempotencyKey")
+								: null));
+	}
+
+	/**
+	 * Returns the name a {@code @GuardedTool} method is journaled and keyed under: its
+	 * {@code name}, or {@code Class.method}.
+	 * @param targetClass the bean's class
+	 * @param method the method
+	 * @param annotation its annotation, if any
+	 * @return the tool name
+	 */
+	static String toolName(Class<?> targetClass, Method method, @Nullable GuardedTool annotation) {
+		return (annotation != null && StringUtils.hasText(annotation.name())) ? annotation.name()
+				: targetClass.getSimpleName() + "." + method.getName();
+	}
+
+	/**
+	 * Finds a registered {@code @GuardedTool} method.
+	 * @param method the method as declared by the target class
+	 * @return its name and idempotency key, or {@code null} if it was not registered
+	 */
+	@Nullable RegisteredTool guardedTool(Method method) {
+		return this.guardedTools.get(method);
 	}
 
 	private static @Nullable String springAiToolName(Method method) {
@@ -275,6 +306,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 				: targetClass.getSimpleName() + "." + method.getName();
 		GuardedTool tool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
 		String toolName = (tool != null && StringUtils.hasText(tool.name())) ? tool.name() : name;
+		RegisteredTool guardedTool = this.guardedTools.get(method);
 		String where = "@HumanCheckpoint on " + method.toGenericString();
 		if (name.length() > 200) {
 			throw new InvalidAnnotationException(where, "has a name longer than 200 characters", "Use a shorter name.");
@@ -314,10 +346,8 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 				Expressions.parse(annotation.when(), method, parameterNames, "@HumanCheckpoint", "when"), reviewers,
 				Expressions.parse(annotation.summary(), method, parameterNames, "@HumanCheckpoint", "summary"),
 				escalateTo, escalationTimeout, approvals, editable,
-				(tool != null) ? Expressions.parse(tool.idempotencyKey(), method, parameterNames, "@GuardedTool",
-						"idempotencyKey") : null,
-				(tool != null && StringUtils.hasText(tool.name())) ? tool.name()
-						: targetClass.getSimpleName() + "." + method.getName());
+				(guardedTool != null) ? guardedTool.idempotencyKey() : null,
+				(guardedTool != null) ? guardedTool.name() : toolName(targetClass, method, null));
 		Checkpoint existing = this.checkpointsByName.putIfAbsent(name, checkpoint);
 		if (existing != null && !existing.method().equals(method)) {
 			throw new InvalidAnnotationException("Two @HumanCheckpoint methods",
@@ -526,10 +556,6 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		}
 	}
 
-	static @Nullable Expression expression(String text) {
-		return StringUtils.hasText(text) ? parser.parseExpression(text) : null;
-	}
-
 	/**
 	 * An {@link AgentRun} method and what is needed to start and resume its runs.
 	 *
@@ -574,6 +600,15 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 		static final Condition SKIP = new Condition(false, null);
 
+	}
+
+	/**
+	 * A {@code @GuardedTool} method as registered.
+	 *
+	 * @param name the tool name its calls are journaled and keyed under
+	 * @param idempotencyKey its idempotency key, or {@code null}
+	 */
+	record RegisteredTool(String name, @Nullable Expression idempotencyKey) {
 	}
 
 	/**

@@ -38,7 +38,7 @@ final class BudgetGate {
 	int nextSeq(Execution execution) {
 		int seq = execution.nextSeq();
 		StepView recorded = execution.recorded(seq);
-		while (recorded != null && recorded.kind() == StepKind.CHECKPOINT && BUDGET.equals(recorded.name())) {
+		while (isGrant(recorded)) {
 			if (recorded.succeeded() && execution.budget() != null) {
 				execution.budget()
 					.grant(this.engine.codec().readEdits(this.engine.codec().readVerdict(recorded.output()).edits()),
@@ -51,6 +51,14 @@ final class BudgetGate {
 	}
 
 	/**
+	 * Whether a recorded step is a reviewer's budget grant, journaled before the call it
+	 * admitted.
+	 */
+	private static boolean isGrant(@Nullable StepView recorded) {
+		return recorded != null && recorded.kind() == StepKind.CHECKPOINT && BUDGET.equals(recorded.name());
+	}
+
+	/**
 	 * Returns the step the journal holds for the next call, past the grants journaled
 	 * before it, without taking its position; {@code null} when the run is past its
 	 * journal.
@@ -58,7 +66,7 @@ final class BudgetGate {
 	@Nullable StepView peek(Execution execution) {
 		int seq = execution.stepCount() + 1;
 		StepView recorded = execution.recorded(seq);
-		while (recorded != null && recorded.kind() == StepKind.CHECKPOINT && BUDGET.equals(recorded.name())) {
+		while (isGrant(recorded)) {
 			seq++;
 			recorded = execution.recorded(seq);
 		}

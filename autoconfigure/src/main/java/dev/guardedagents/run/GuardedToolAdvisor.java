@@ -17,7 +17,6 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
-import org.springframework.util.StringUtils;
 
 /**
  * Advises {@link GuardedTool} methods: inside a run each call is a journaled step.
@@ -55,10 +54,11 @@ public final class GuardedToolAdvisor extends AnnotatedMethodAdvisor {
 			Class<?> targetClass = AopUtils.getTargetClass(invocation.getThis());
 			Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
 			GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
-			String name = (annotation != null && StringUtils.hasText(annotation.name())) ? annotation.name()
-					: targetClass.getSimpleName() + "." + method.getName();
+			AgentRunRegistry.RegisteredTool registered = engine.registry().guardedTool(method);
+			String name = (registered != null) ? registered.name()
+					: AgentRunRegistry.toolName(targetClass, method, annotation);
 			return new Tool(name, method, engine.guards().guard(method, name),
-					(annotation != null) ? AgentRunRegistry.expression(annotation.idempotencyKey()) : null,
+					(registered != null) ? registered.idempotencyKey() : null,
 					annotation != null && annotation.transactional());
 		}
 

@@ -74,15 +74,6 @@ public final class ReviewAccess {
 	}
 
 	/**
-	 * Rules that let anyone decide and act, as before reviews were secured: for tests of
-	 * other concerns.
-	 * @return open rules
-	 */
-	public static ReviewAccess open() {
-		return new ReviewAccess(Map.of(), true, false, ReviewAccess::defaultGroups, Set.of(), true);
-	}
-
-	/**
 	 * The default {@link ReviewerAuthorizer}: {@code user:} and the reviewer's name, its
 	 * authorities, and its authorities without the {@code ROLE_} prefix.
 	 * @param reviewer the reviewer

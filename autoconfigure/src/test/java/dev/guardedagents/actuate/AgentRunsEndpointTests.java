@@ -49,6 +49,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class AgentRunsEndpointTests {
 
+	/**
+	 * Rules that let anyone decide and act: these tests are about the endpoint's answers.
+	 */
+	private static final ReviewAccess OPEN = new ReviewAccess(Map.of(), true, false, ReviewAccess::defaultGroups,
+			Set.of(), true);
+
 	private JdbcRunStore store;
 
 	private DefaultAgentRuns runs;
@@ -76,10 +82,10 @@ class AgentRunsEndpointTests {
 				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
 						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1), false, false,
 						Duration.ZERO),
-				Clock.systemUTC(), BudgetProfiles.NONE, List.of(), ReviewAccess.open());
+				Clock.systemUTC(), BudgetProfiles.NONE, List.of(), OPEN);
 		this.runs = new DefaultAgentRuns(engine);
 		this.reviews = new DefaultReviews(reviewStore, this.store, registry, new JsonMapper(), events,
-				new RunRecovery(engine), ReviewAccess.open(), 4000, 65536, Clock.systemUTC());
+				new RunRecovery(engine), OPEN, 4000, 65536, Clock.systemUTC());
 		Instant now = Instant.now();
 		for (int i = 0; i < 3; i++) {
 			this.runId = UUID.randomUUID().toString();
@@ -154,8 +160,7 @@ class AgentRunsEndpointTests {
 	}
 
 	private AgentRunsEndpoint endpoint(Show show) {
-		return new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(), show, Set.of(),
-				ReviewAccess.open());
+		return new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(), show, Set.of(), OPEN);
 	}
 
 }
