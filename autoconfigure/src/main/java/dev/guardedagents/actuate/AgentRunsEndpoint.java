@@ -1,5 +1,6 @@
 package dev.guardedagents.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.security.ReviewAccess;
+import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.RunPage;
 import org.jspecify.annotations.Nullable;
@@ -63,8 +65,12 @@ public class AgentRunsEndpoint {
 
 	private final ReviewAccess access;
 
+	private final @Nullable JdbcInstanceStore instances;
+
+	private final Duration lease;
+
 	/**
-	 * Creates a new endpoint.
+	 * Creates a new endpoint that does not list instances.
 	 * @param runs the runs facade
 	 * @param reviews the reviews of human checkpoints
 	 * @param store the run journal, for listing
@@ -75,6 +81,26 @@ public class AgentRunsEndpoint {
 	 */
 	public AgentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
 			Set<String> roles, ReviewAccess access) {
+		this(runs, reviews, store, mapper, showPayloads, roles, access, null, Duration.ZERO);
+	}
+
+	/**
+	 * Creates a new endpoint.
+	 * @param runs the runs facade
+	 * @param reviews the reviews of human checkpoints
+	 * @param store the run journal, for listing
+	 * @param mapper the mapper to show payloads as JSON
+	 * @param showPayloads when to show payloads
+	 * @param roles the roles allowed to see payloads when authorized
+	 * @param access who may act on runs
+	 * @param instances the instances sharing the journal, to list them, or {@code null}
+	 * @param lease the lease duration: an instance whose last heartbeat is older is not
+	 * live
+	 */
+	public AgentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
+			Set<String> roles, ReviewAccess access, @Nullable JdbcInstanceStore instances, Duration lease) {
+		this.instances = instances;
+		this.lease = lease;
 		this.runs = runs;
 		this.reviews = reviews;
 		this.store = store;
@@ -111,7 +137,20 @@ public class AgentRunsEndpoint {
 		RunPage result = this.store.list(status, name, pageNumber, pageSize);
 		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunView::id).toList());
 		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, totals.get(run.id()), show)).toList(),
-				pageNumber, pageSize, result.total());
+				pageNumber, pageSize, result.total(), instances());
+	}
+
+	private List<InstanceDescriptor> instances() {
+		if (this.instances == null) {
+			return List.of();
+		}
+		Instant liveSince = Instant.now().minus(this.lease);
+		return this.instances.list()
+			.stream()
+			.map((instance) -> new InstanceDescriptor(instance.id(), instance.host(), instance.pid(),
+					instance.startedAt(), instance.heartbeatAt(), instance.heartbeatAt().isAfter(liveSince),
+					instance.runningRuns()))
+			.toList();
 	}
 
 	/**
@@ -221,8 +260,27 @@ public class AgentRunsEndpoint {
 	 * @param page the page number
 	 * @param size the page size
 	 * @param total the number of runs matching the filter
+	 * @param instances the instances sharing the journal
 	 */
-	public record RunsDescriptor(List<RunDescriptor> runs, int page, int size, long total) {
+	public record RunsDescriptor(List<RunDescriptor> runs, int page, int size, long total,
+			List<InstanceDescriptor> instances) {
+	}
+
+	/**
+	 * An instance that holds or held an instance id in the journal. A graceful stop gives
+	 * the id up; a crashed instance stays listed, not live, until an instance with its id
+	 * starts again.
+	 *
+	 * @param id the instance id
+	 * @param host the host name
+	 * @param pid the process id on that host
+	 * @param startedAt when the process started
+	 * @param lastHeartbeat its last heartbeat (every lease renewal)
+	 * @param live whether the heartbeat is younger than a lease
+	 * @param runningRuns how many running runs it owns
+	 */
+	public record InstanceDescriptor(String id, String host, long pid, Instant startedAt, Instant lastHeartbeat,
+			boolean live, int runningRuns) {
 	}
 
 	/**

@@ -6,6 +6,7 @@ import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
 import dev.guardedagents.security.ReviewAccess;
+import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,10 +36,11 @@ public final class AgentRunsEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	AgentRunsEndpoint agentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store,
-			ObjectProvider<JsonMapper> mapper, GuardedAgentsProperties properties, ReviewAccess access) {
+			ObjectProvider<JsonMapper> mapper, GuardedAgentsProperties properties, ReviewAccess access,
+			ObjectProvider<JdbcInstanceStore> instances) {
 		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
 		return new AgentRunsEndpoint(runs, reviews, store, mapper.getIfAvailable(JsonMapper::new), show(actuator),
-				actuator.getRoles(), access);
+				actuator.getRoles(), access, instances.getIfAvailable(), properties.getRecovery().getLeaseDuration());
 	}
 
 	@Bean

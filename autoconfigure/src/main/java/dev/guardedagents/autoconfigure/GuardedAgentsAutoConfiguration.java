@@ -115,8 +115,11 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JdbcRunStore guardedAgentsRunStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
-		return new JdbcRunStore(dataSource, schema.getSchema());
+	JdbcRunStore guardedAgentsRunStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema,
+			GuardedAgentsProperties properties) {
+		GuardedAgentsProperties.GroupCommit groupCommit = properties.getJournal().getGroupCommit();
+		return new JdbcRunStore(dataSource, schema.getSchema(),
+				groupCommit.isEnabled() ? groupCommit.getWindow() : null, groupCommit.getDirectWrites());
 	}
 
 	@Bean

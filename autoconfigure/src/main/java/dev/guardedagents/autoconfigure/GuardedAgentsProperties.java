@@ -200,6 +200,16 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.recovery.scan-interval", this.recovery.scanInterval, false);
 		requirePositive("guarded-agents.idempotency.wait-timeout", this.idempotency.waitTimeout, false);
 		requirePositive("guarded-agents.journal.outage-tolerance", this.journal.outageTolerance, true);
+		requirePositive("guarded-agents.journal.group-commit.window", this.journal.groupCommit.window, true);
+		if (this.journal.groupCommit.directWrites != null) {
+			requireAtLeast("guarded-agents.journal.group-commit.direct-writes", this.journal.groupCommit.directWrites,
+					0);
+		}
+		if (this.journal.groupCommit.window.compareTo(Duration.ofSeconds(1)) > 0) {
+			throw new InvalidPropertyException("guarded-agents.journal.group-commit.window",
+					this.journal.groupCommit.window,
+					"must be at most 1s: every step of every run waits for it; a few milliseconds at most is typical");
+		}
 		this.reviews.validate();
 		this.tools.forEach((name, tool) -> tool.validate("guarded-agents.tools." + name + "."));
 		this.models.forEach((name, model) -> model.validate("guarded-agents.models." + name + "."));
@@ -1050,12 +1060,71 @@ public class GuardedAgentsProperties implements InitializingBean {
 		 */
 		private Duration outageTolerance = Duration.ofMinutes(10);
 
+		private final GroupCommit groupCommit = new GroupCommit();
+
 		public Duration getOutageTolerance() {
 			return this.outageTolerance;
 		}
 
 		public void setOutageTolerance(Duration outageTolerance) {
 			this.outageTolerance = outageTolerance;
+		}
+
+		public GroupCommit getGroupCommit() {
+			return this.groupCommit;
+		}
+
+	}
+
+	/**
+	 * Group commit of step records: records of concurrent runs are written in one
+	 * transaction, each caller released only after the commit.
+	 */
+	public static class GroupCommit {
+
+		/**
+		 * Whether step records of concurrent runs are committed together. Off: every step
+		 * record is a transaction of its own.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Longest time the writer of a batch waits for as many step records as the
+		 * previous batch held. Zero batches only the records that arrived while the
+		 * previous batch was being written; a lone run's steps never wait.
+		 */
+		private Duration window = Duration.ZERO;
+
+		/**
+		 * How many step records are written on their own, each in its own transaction, at
+		 * the same time before further records are grouped. Default: 2 on PostgreSQL,
+		 * which groups the log flushes of concurrent commits itself; 0 on H2, which
+		 * commits one transaction at a time.
+		 */
+		private @Nullable Integer directWrites;
+
+		public @Nullable Integer getDirectWrites() {
+			return this.directWrites;
+		}
+
+		public void setDirectWrites(@Nullable Integer directWrites) {
+			this.directWrites = directWrites;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -119,6 +121,8 @@ public final class RunEngine {
 	 * shutdown itself and are not recorded; the runs are resumed elsewhere.
 	 */
 	private volatile boolean stopping;
+
+	private volatile boolean handedOver;
 
 	private volatile RunObserver observer = RunObserver.NONE;
 
@@ -314,8 +318,26 @@ public final class RunEngine {
 			this.executor.release();
 			return new StartedRun(existing(plan, run).id(), plan.returnType());
 		}
-		this.executor.execute(() -> executeThroughProxy(execution, args));
+		try {
+			this.executor.execute(() -> executeThroughProxy(execution, args));
+		}
+		catch (RejectedExecutionException ex) {
+			// this instance is stopping: the run is recorded, and handed over at once so
+			// that another instance (or this one, restarted) runs it
+			this.executor.release();
+			this.active.remove(run.id());
+			handOver(run.id(), 1);
+		}
 		return new StartedRun(run.id(), plan.returnType());
+	}
+
+	private void handOver(String runId, long epoch) {
+		try {
+			this.store.releaseLease(runId, epoch, now());
+		}
+		catch (DataAccessException failure) {
+			this.abandoned.put(runId, epoch);
+		}
 	}
 
 	/**
@@ -816,12 +838,7 @@ public final class RunEngine {
 				// holds it, so this execution stops and hands the run back to recovery,
 				// which replays it (a live owner must not keep renewing a run nobody
 				// executes)
-				try {
-					this.store.releaseLease(execution.runId(), execution.epoch(), now());
-				}
-				catch (DataAccessException failure) {
-					this.abandoned.put(execution.runId(), execution.epoch());
-				}
+				handOver(execution.runId(), execution.epoch());
 				throw RunSignal.lost(execution.runId());
 			}
 		}
@@ -847,6 +864,11 @@ public final class RunEngine {
 	 * this one was paused or cut off).
 	 */
 	void enterBody(Execution execution, int seq) {
+		if (this.handedOver) {
+			// stopped past the grace period: the leases are released, another instance
+			// may already run this run
+			throw RunSignal.lost(execution.runId());
+		}
 		RunSettings settings = this.settings;
 		Instant now = now();
 		try {
@@ -886,6 +908,16 @@ public final class RunEngine {
 	 */
 	boolean isHere(String runId) {
 		return this.active.containsKey(runId) || this.queued.contains(runId);
+	}
+
+	/**
+	 * The runs this instance executes now or holds queued to resume.
+	 * @return a snapshot of their ids
+	 */
+	Set<String> here() {
+		Set<String> here = new HashSet<>(this.active.keySet());
+		here.addAll(this.queued);
+		return here;
 	}
 
 	/**
@@ -1071,6 +1103,7 @@ public final class RunEngine {
 		if (this.stopping) {
 			this.executor = new RunExecutor(this.settings.poolSize(), this.settings.queueCapacity());
 			this.stopping = false;
+			this.handedOver = false;
 		}
 	}
 
@@ -1080,6 +1113,7 @@ public final class RunEngine {
 			logger.warn("Runs still executing after " + this.settings.shutdownGracePeriod()
 					+ " were interrupted; their leases are released so another instance resumes them");
 		}
+		this.handedOver = true;
 	}
 
 	private static @Nullable Object defaultValue(Class<?> type) {

@@ -252,56 +252,68 @@ public final class RunRecovery implements SmartLifecycle {
 	private int claimExpired() {
 		RunExecutor executor = this.engine.executor();
 		RunSettings settings = this.engine.settings();
-		int limit = Math.min(executor.freeSlots(), BATCH);
-		if (limit == 0) {
+		int reserved = 0;
+		while (reserved < BATCH && executor.tryReserve()) {
+			reserved++;
+		}
+		if (reserved == 0) {
 			return 0;
 		}
-		Instant now = this.engine.now();
-		List<ExpiredRun> expired = store().findExpired(now, this.engine.registry().versions(), true, limit);
-		int claimed = 0;
-		for (ExpiredRun run : expired) {
-			if (this.engine.isHere(run.id())) {
-				// this instance executes it, or is about to: its lease lapsed while the
-				// journal was out of reach, and the next renewal extends it again
-				continue;
+		List<ExpiredRun> claimed;
+		try {
+			failRunsAtTheLimit(settings, reserved);
+			claimed = store().claimExpired(this.engine.registry().versions(), settings.maxRecoveries(),
+					this.engine.here(), settings.instanceId(), this.engine::now, settings.leaseDuration(), reserved);
+		}
+		catch (RuntimeException ex) {
+			releaseSlots(executor, reserved);
+			throw ex;
+		}
+		releaseSlots(executor, reserved - claimed.size());
+		for (ExpiredRun run : claimed) {
+			this.engine.observer().runRecovered(run.name());
+			this.engine.queue(run.id());
+			try {
+				executor.execute(() -> this.engine.resume(run.id(), run.epoch() + 1, run.crashed(), run.recoveries()));
 			}
-			if (run.recoveries() >= settings.maxRecoveries()) {
-				if (store().failExpired(run, RECOVERY_LIMIT,
-						"Run was resumed " + run.recoveries()
-								+ " times in a row after a crash without completing a step, the limit set by "
-								+ "guarded-agents.recovery.max-recoveries",
-						now)) {
-					logger.error("Run " + run.id() + " (" + run.name() + ") failed: it was resumed " + run.recoveries()
-							+ " times after a crash without completing a step");
-				}
-				continue;
-			}
-			if (!executor.tryReserve()) {
-				break;
-			}
-			if (store().claim(run, settings.instanceId(), this.engine::now, settings.leaseDuration()) != null) {
-				claimed++;
-				this.engine.observer().runRecovered(run.name());
-				this.engine.queue(run.id());
-				try {
-					executor
-						.execute(() -> this.engine.resume(run.id(), run.epoch() + 1, run.crashed(), run.recoveries()));
-				}
-				catch (RuntimeException ex) {
-					this.engine.unqueue(run.id());
-					throw ex;
-				}
-			}
-			else {
+			catch (RuntimeException ex) {
+				// not resumed here: the next lease renewal hands it over
+				this.engine.unqueue(run.id());
 				executor.release();
+				logger.warn("Could not queue run " + run.id() + " to resume it: " + ex.getMessage());
 			}
 		}
-		return claimed;
+		return claimed.size();
+	}
+
+	private static void releaseSlots(RunExecutor executor, int slots) {
+		for (int i = 0; i < slots; i++) {
+			executor.release();
+		}
+	}
+
+	/**
+	 * Fails runs that were resumed after a crash as often as the limit allows and never
+	 * got a step done: a poison run, which kills whichever instance executes it.
+	 */
+	private void failRunsAtTheLimit(RunSettings settings, int limit) {
+		Instant now = this.engine.now();
+		for (ExpiredRun run : store().findExpired(now, this.engine.registry().versions(), true,
+				settings.maxRecoveries(), limit)) {
+			if (!this.engine.isHere(run.id()) && store().failExpired(run, RECOVERY_LIMIT,
+					"Run was resumed " + run.recoveries()
+							+ " times in a row after a crash without completing a step, the limit set by "
+							+ "guarded-agents.recovery.max-recoveries",
+					now)) {
+				logger.error("Run " + run.id() + " (" + run.name() + ") failed: it was resumed " + run.recoveries()
+						+ " times after a crash without completing a step");
+			}
+		}
 	}
 
 	private void reportUnknownPlans() {
 		Map<String, String> versions = this.engine.registry().versions();
-		for (ExpiredRun run : store().findExpired(this.engine.now(), versions, false, 20)) {
+		for (ExpiredRun run : store().findExpired(this.engine.now(), versions, false, 0, 20)) {
 			if (this.reported.size() < 10_000 && this.reported.add(run.id())) {
 				String here = versions.get(run.name());
 				logger.warn("Run " + run.id() + " (" + run.name() + " version " + run.version()

@@ -3,6 +3,7 @@ package dev.guardedagents.store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -19,6 +20,8 @@ public final class JdbcInstanceStore {
 
 	private final String table;
 
+	private final String run;
+
 	/**
 	 * Creates a store over the table in the given schema.
 	 * @param dataSource the data source
@@ -27,6 +30,7 @@ public final class JdbcInstanceStore {
 	public JdbcInstanceStore(DataSource dataSource, String schema) {
 		this.jdbc = new Jdbc(dataSource);
 		this.table = schema + ".guarded_instance";
+		this.run = schema + ".guarded_run";
 	}
 
 	/**
@@ -96,6 +100,33 @@ public final class JdbcInstanceStore {
 	 */
 	public void release(String id, String process) {
 		this.jdbc.update("DELETE FROM " + this.table + " WHERE id = ? AND process = ?", id, process);
+	}
+
+	/**
+	 * Lists the instances that hold or held an id, with the number of running runs each
+	 * owns: a graceful stop gives its id up, a crashed instance stays listed with its
+	 * last heartbeat.
+	 * @return the instances, by id
+	 */
+	public List<Listed> list() {
+		return this.jdbc
+			.query("SELECT i.id, i.host, i.pid, i.started_at, i.heartbeat_at, (SELECT COUNT(*) FROM " + this.run
+					+ " r WHERE r.owner_id = i.id AND r.status = 'RUNNING') FROM " + this.table + " i ORDER BY i.id",
+					(rs) -> new Listed(rs.getString(1), rs.getString(2), rs.getLong(3), Jdbc.instant(rs, "started_at"),
+							Jdbc.instant(rs, "heartbeat_at"), rs.getInt(6)));
+	}
+
+	/**
+	 * An instance as listed.
+	 *
+	 * @param id the instance id
+	 * @param host the host name
+	 * @param pid the process id on that host
+	 * @param startedAt when the process started
+	 * @param heartbeatAt its last heartbeat
+	 * @param runningRuns how many running runs it owns
+	 */
+	public record Listed(String id, String host, long pid, Instant startedAt, Instant heartbeatAt, int runningRuns) {
 	}
 
 	/**

@@ -7,9 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -59,17 +62,58 @@ public final class JdbcRunStore {
 
 	private final String review;
 
+	private final @Nullable GroupCommit groupCommit;
+
+	private volatile @Nullable Boolean postgres;
+
+	private final @Nullable Integer directWrites;
+
+	private volatile int directLimit = -1;
+
+	private final AtomicInteger direct = new AtomicInteger();
+
 	/**
-	 * Creates a store over the tables in the given schema.
+	 * Creates a store over the tables in the given schema that commits each step record
+	 * on its own.
 	 * @param dataSource the data source
 	 * @param schema the schema holding the tables, as folded by the database
 	 */
 	public JdbcRunStore(DataSource dataSource, String schema) {
+		this(dataSource, schema, null);
+	}
+
+	/**
+	 * Creates a store over the tables in the given schema.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the tables, as folded by the database
+	 * @param groupCommitWindow how long the writer of a batch of step records waits for
+	 * more records to join it ({@link Duration#ZERO}: only those that arrived while the
+	 * previous batch was written), or {@code null} to commit each record on its own
+	 */
+	public JdbcRunStore(DataSource dataSource, String schema, @Nullable Duration groupCommitWindow) {
+		this(dataSource, schema, groupCommitWindow, null);
+	}
+
+	/**
+	 * Creates a store over the tables in the given schema.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the tables, as folded by the database
+	 * @param groupCommitWindow how long the writer of a batch of step records waits for
+	 * more records to join it ({@link Duration#ZERO}: only those that arrived while the
+	 * previous batch was written), or {@code null} to commit each record on its own
+	 * @param directWrites how many step records are written on their own at the same time
+	 * before records are grouped, or {@code null} for the default: 2 on PostgreSQL, none
+	 * on other databases
+	 */
+	public JdbcRunStore(DataSource dataSource, String schema, @Nullable Duration groupCommitWindow,
+			@Nullable Integer directWrites) {
 		this.dataSource = dataSource;
 		this.jdbc = new Jdbc(dataSource);
 		this.run = schema + ".guarded_run";
 		this.step = schema + ".guarded_step";
 		this.review = schema + ".guarded_review";
+		this.groupCommit = (groupCommitWindow != null) ? new GroupCommit(groupCommitWindow, this::insertSteps) : null;
+		this.directWrites = directWrites;
 	}
 
 	/**
@@ -116,7 +160,137 @@ public final class JdbcRunStore {
 	 * @throws DuplicateStepException if another execution recorded this position
 	 */
 	public boolean insertStep(String runId, long epoch, StepView step) {
-		return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+		if (this.groupCommit == null) {
+			return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+		}
+		if (takeDirectPlace()) {
+			try {
+				return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+			}
+			finally {
+				this.direct.decrementAndGet();
+			}
+		}
+		GroupCommit.Row row = new GroupCommit.Row(runId, epoch, step);
+		switch (this.groupCommit.write(row)) {
+			case RECORDED:
+				return true;
+			case FENCED:
+				return false;
+			case DUPLICATE:
+				throw new DuplicateStepException(runId, step.seq(), null);
+			case FAILED:
+				throw Objects.requireNonNull(row.failure);
+			default:
+				// the batch failed as a whole: written alone
+				return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+		}
+	}
+
+	/**
+	 * Takes a place among the records written on their own, if one is free. PostgreSQL
+	 * groups the log flushes of concurrent commits itself, so a few records at once are
+	 * written on their own before records are grouped; H2 commits one transaction at a
+	 * time, so there every record is grouped.
+	 */
+	private boolean takeDirectPlace() {
+		int limit = this.directLimit;
+		if (limit < 0) {
+			Integer configured = this.directWrites;
+			limit = (configured != null) ? configured : isPostgres() ? 2 : 0;
+			this.directLimit = limit;
+		}
+		if (this.direct.incrementAndGet() <= limit) {
+			return true;
+		}
+		this.direct.decrementAndGet();
+		return false;
+	}
+
+	/**
+	 * Writes a batch of step records in one transaction, one fenced statement per record,
+	 * so that a stale owner's record is left out without failing the others.
+	 */
+	private List<GroupCommit.Outcome> insertSteps(List<GroupCommit.Row> batch) {
+		if (batch.size() == 1) {
+			GroupCommit.Row row = batch.get(0);
+			try {
+				return List.of(this.jdbc.write((c) -> insertStep(c, row.runId, row.epoch, row.step))
+						? GroupCommit.Outcome.RECORDED : GroupCommit.Outcome.FENCED);
+			}
+			catch (DuplicateStepException ex) {
+				return List.of(GroupCommit.Outcome.DUPLICATE);
+			}
+		}
+		return this.jdbc
+			.inTransaction((c) -> isPostgres(c) ? insertStepsBatched(c, batch) : insertStepsOneByOne(c, batch));
+	}
+
+	/**
+	 * PostgreSQL: one batch of statements sent together; a position already recorded is
+	 * skipped rather than failing the transaction, and told apart from a stale owner
+	 * afterwards.
+	 */
+	private List<GroupCommit.Outcome> insertStepsBatched(Connection c, List<GroupCommit.Row> batch)
+			throws SQLException {
+		int[] counts;
+		try (PreparedStatement ps = c.prepareStatement(insertStepSql() + " ON CONFLICT DO NOTHING")) {
+			for (GroupCommit.Row row : batch) {
+				bindStep(ps, row.runId, row.epoch, row.step);
+				ps.addBatch();
+			}
+			counts = ps.executeBatch();
+		}
+		List<GroupCommit.Outcome> outcomes = new ArrayList<>(batch.size());
+		for (int i = 0; i < batch.size(); i++) {
+			GroupCommit.Row row = batch.get(i);
+			outcomes.add((counts[i] != 0) ? GroupCommit.Outcome.RECORDED
+					: owns(c, row.runId, row.epoch) ? GroupCommit.Outcome.DUPLICATE : GroupCommit.Outcome.FENCED);
+		}
+		return outcomes;
+	}
+
+	/**
+	 * H2: a statement that fails leaves the rest of the transaction alone.
+	 */
+	private List<GroupCommit.Outcome> insertStepsOneByOne(Connection c, List<GroupCommit.Row> batch)
+			throws SQLException {
+		List<GroupCommit.Outcome> outcomes = new ArrayList<>(batch.size());
+		for (GroupCommit.Row row : batch) {
+			try {
+				outcomes.add(insertStep(c, row.runId, row.epoch, row.step) ? GroupCommit.Outcome.RECORDED
+						: GroupCommit.Outcome.FENCED);
+			}
+			catch (DuplicateStepException ex) {
+				outcomes.add(GroupCommit.Outcome.DUPLICATE);
+			}
+		}
+		return outcomes;
+	}
+
+	private boolean owns(Connection c, String runId, long epoch) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement(
+				"SELECT 1 FROM " + this.run + " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'")) {
+			ps.setString(1, runId);
+			ps.setLong(2, epoch);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
+	private boolean isPostgres() {
+		Boolean postgres = this.postgres;
+		return (postgres != null) ? postgres : this.jdbc.write(this::isPostgres);
+	}
+
+	private boolean isPostgres(Connection c) throws SQLException {
+		Boolean postgres = this.postgres;
+		if (postgres == null) {
+			postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+			this.postgres = postgres;
+		}
+		return postgres;
 	}
 
 	/**
@@ -142,33 +316,8 @@ public final class JdbcRunStore {
 	}
 
 	private boolean insertStep(Connection c, String runId, long epoch, StepView step) throws SQLException {
-		String sql = "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
-				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
-				+ " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
-		try (PreparedStatement ps = c.prepareStatement(sql)) {
-			ps.setString(1, runId);
-			ps.setInt(2, step.seq());
-			ps.setString(3, step.kind().name());
-			ps.setString(4, step.name());
-			ps.setBoolean(5, step.succeeded());
-			ps.setInt(6, step.attempts());
-			ps.setObject(7, Jdbc.time(step.startedAt()));
-			ps.setLong(8, step.duration().toNanos() / 1000);
-			ps.setString(9, step.input());
-			ps.setString(10, step.output());
-			ps.setString(11, step.errorType());
-			ps.setString(12, step.errorMessage());
-			ps.setString(13, step.idempotencyKey());
-			ps.setBoolean(14, step.fellBack());
-			ps.setString(15, step.attemptErrors());
-			ModelUsage usage = step.usage();
-			Jdbc.bindFrom(ps, 16, (usage != null) ? usage.model() : null, (usage != null) ? usage.promptName() : null,
-					(usage != null) ? usage.promptVersion() : null, (usage != null) ? usage.promptHash() : null,
-					(usage != null) ? usage.inputTokens() : null, (usage != null) ? usage.outputTokens() : null,
-					(usage != null) ? usage.cachedTokens() : null, (usage != null) ? usage.reasoningTokens() : null,
-					(usage != null) ? usage.cost() : null);
-			ps.setString(25, runId);
-			ps.setLong(26, epoch);
+		try (PreparedStatement ps = c.prepareStatement(insertStepSql())) {
+			bindStep(ps, runId, epoch, step);
 			return ps.executeUpdate() == 1;
 		}
 		catch (SQLException ex) {
@@ -177,6 +326,38 @@ public final class JdbcRunStore {
 			}
 			throw ex;
 		}
+	}
+
+	private String insertStepSql() {
+		return "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
+				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
+				+ " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
+	}
+
+	private static void bindStep(PreparedStatement ps, String runId, long epoch, StepView step) throws SQLException {
+		ps.setString(1, runId);
+		ps.setInt(2, step.seq());
+		ps.setString(3, step.kind().name());
+		ps.setString(4, step.name());
+		ps.setBoolean(5, step.succeeded());
+		ps.setInt(6, step.attempts());
+		ps.setObject(7, Jdbc.time(step.startedAt()));
+		ps.setLong(8, step.duration().toNanos() / 1000);
+		ps.setString(9, step.input());
+		ps.setString(10, step.output());
+		ps.setString(11, step.errorType());
+		ps.setString(12, step.errorMessage());
+		ps.setString(13, step.idempotencyKey());
+		ps.setBoolean(14, step.fellBack());
+		ps.setString(15, step.attemptErrors());
+		ModelUsage usage = step.usage();
+		Jdbc.bindFrom(ps, 16, (usage != null) ? usage.model() : null, (usage != null) ? usage.promptName() : null,
+				(usage != null) ? usage.promptVersion() : null, (usage != null) ? usage.promptHash() : null,
+				(usage != null) ? usage.inputTokens() : null, (usage != null) ? usage.outputTokens() : null,
+				(usage != null) ? usage.cachedTokens() : null, (usage != null) ? usage.reasoningTokens() : null,
+				(usage != null) ? usage.cost() : null);
+		ps.setString(25, runId);
+		ps.setLong(26, epoch);
 	}
 
 	/**
@@ -328,16 +509,19 @@ public final class JdbcRunStore {
 	 * @param plans the plans this instance can run: name to version
 	 * @param known {@code true} for runs of those plans, {@code false} for runs of other
 	 * plans or versions
+	 * @param minRecoveries only runs resumed at least this often after a crash
 	 * @param limit the maximum number of runs
 	 * @return the runs
 	 */
-	public List<ExpiredRun> findExpired(Instant now, Map<String, String> plans, boolean known, int limit) {
+	public List<ExpiredRun> findExpired(Instant now, Map<String, String> plans, boolean known, int minRecoveries,
+			int limit) {
 		StringBuilder sql = new StringBuilder(
 				"SELECT id, name, plan_version, owner_epoch, recoveries, owner_id IS NOT NULL AS crashed FROM ")
 			.append(this.run)
-			.append(" WHERE status = 'RUNNING' AND lease_until < ?");
+			.append(" WHERE status = 'RUNNING' AND lease_until < ? AND recoveries >= ?");
 		List<Object> args = new ArrayList<>();
 		args.add(Jdbc.time(now));
+		args.add(minRecoveries);
 		if (plans.isEmpty()) {
 			if (known) {
 				return List.of();
@@ -345,18 +529,102 @@ public final class JdbcRunStore {
 		}
 		else {
 			sql.append(known ? " AND (" : " AND NOT (");
-			String separator = "";
-			for (Map.Entry<String, String> plan : plans.entrySet()) {
-				sql.append(separator).append("(name = ? AND plan_version = ?)");
-				args.add(plan.getKey());
-				args.add(plan.getValue());
-				separator = " OR ";
-			}
+			appendPlans(sql, args, plans);
 			sql.append(")");
 		}
 		sql.append(" ORDER BY lease_until, created_at, id FETCH FIRST ").append(limit).append(" ROWS ONLY");
 		return this.jdbc.query(sql.toString(), (rs) -> new ExpiredRun(rs.getString(1), rs.getString(2), rs.getString(3),
 				rs.getLong(4), rs.getInt(5), rs.getBoolean(6)), args.toArray());
+	}
+
+	/**
+	 * Claims runs of the given plans whose lease expired, oldest lease first, as many as
+	 * the limit. On PostgreSQL in one statement that skips rows another instance is
+	 * claiming at the same moment ({@code FOR UPDATE SKIP LOCKED}), so that instances
+	 * scanning together take different runs instead of queuing on the same ones; on H2
+	 * one conditional update per run. Runs at the recovery limit are left for
+	 * {@link #failExpired}.
+	 * @param plans the plans this instance can run: name to version
+	 * @param maxRecoveries runs resumed this often are not claimed
+	 * @param excluded runs not to claim (those this instance executes or holds queued)
+	 * @param owner the claiming instance
+	 * @param now the clock, read once the connection is obtained
+	 * @param lease the length of the lease
+	 * @param limit the maximum number of runs
+	 * @return the runs claimed, in the order they waited, each with the epoch it had
+	 * before the claim (this instance owns it under {@code epoch() + 1})
+	 */
+	public List<ExpiredRun> claimExpired(Map<String, String> plans, int maxRecoveries, Set<String> excluded,
+			String owner, Supplier<Instant> now, Duration lease, int limit) {
+		if (plans.isEmpty() || limit <= 0) {
+			return List.of();
+		}
+		if (!isPostgres()) {
+			return claimOneByOne(plans, maxRecoveries, excluded, owner, now, lease, limit);
+		}
+		return this.jdbc.write((c) -> {
+			Instant start = now.get();
+			List<Object> args = new ArrayList<>();
+			StringBuilder sql = new StringBuilder("WITH expired AS (SELECT id, owner_id IS NOT NULL AS crashed, ")
+				.append("lease_until AS waited, created_at FROM ")
+				.append(this.run)
+				.append(" WHERE status = 'RUNNING' AND lease_until < ? AND recoveries < ? AND NOT (id = ANY (?)) AND (");
+			args.add(Jdbc.time(start));
+			args.add(maxRecoveries);
+			args.add(c.createArrayOf("varchar", excluded.toArray()));
+			appendPlans(sql, args, plans);
+			sql.append(") ORDER BY lease_until, created_at, id FETCH FIRST ")
+				.append(limit)
+				.append(" ROWS ONLY FOR UPDATE SKIP LOCKED) UPDATE ")
+				.append(this.run)
+				.append(" r SET owner_id = ?, owner_epoch = r.owner_epoch + 1, lease_until = ?, updated_at = ? ")
+				.append("FROM expired e WHERE r.id = e.id RETURNING r.id, r.name, r.plan_version, r.owner_epoch - 1, ")
+				.append("r.recoveries, e.crashed, e.waited, e.created_at");
+			args.add(owner);
+			args.add(Jdbc.time(start.plus(lease)));
+			args.add(Jdbc.time(start));
+			record Claimed(ExpiredRun run, Instant waited, Instant created) {
+			}
+			List<Claimed> claimed = new ArrayList<>();
+			try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+				Jdbc.bind(ps, args.toArray());
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						claimed.add(new Claimed(
+								new ExpiredRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+										rs.getInt(5), rs.getBoolean(6)),
+								rs.getObject(7, OffsetDateTime.class).toInstant(),
+								rs.getObject(8, OffsetDateTime.class).toInstant()));
+					}
+				}
+			}
+			claimed.sort(Comparator.comparing(Claimed::waited)
+				.thenComparing(Claimed::created)
+				.thenComparing((one) -> one.run().id()));
+			return claimed.stream().map(Claimed::run).toList();
+		});
+	}
+
+	private List<ExpiredRun> claimOneByOne(Map<String, String> plans, int maxRecoveries, Set<String> excluded,
+			String owner, Supplier<Instant> now, Duration lease, int limit) {
+		List<ExpiredRun> claimed = new ArrayList<>();
+		for (ExpiredRun run : findExpired(now.get(), plans, true, 0, limit + excluded.size())) {
+			if (claimed.size() < limit && run.recoveries() < maxRecoveries && !excluded.contains(run.id())
+					&& claim(run, owner, now, lease) != null) {
+				claimed.add(run);
+			}
+		}
+		return claimed;
+	}
+
+	private static void appendPlans(StringBuilder sql, List<Object> args, Map<String, String> plans) {
+		String separator = "";
+		for (Map.Entry<String, String> plan : plans.entrySet()) {
+			sql.append(separator).append("(name = ? AND plan_version = ?)");
+			args.add(plan.getKey());
+			args.add(plan.getValue());
+			separator = " OR ";
+		}
 	}
 
 	/**

@@ -29,6 +29,7 @@ import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcReviewStore;
+import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +64,8 @@ class AgentRunsEndpointTests {
 
 	private String runId;
 
+	private JdbcInstanceStore instances;
+
 	@BeforeEach
 	void journal() {
 		DataSource dataSource = DataSourceBuilder.create()
@@ -72,6 +75,7 @@ class AgentRunsEndpointTests {
 		GuardedAgentsSchemaInitializer schema = new GuardedAgentsSchemaInitializer(dataSource, "guarded_agents");
 		schema.afterPropertiesSet();
 		this.store = new JdbcRunStore(dataSource, schema.getSchema());
+		this.instances = new JdbcInstanceStore(dataSource, schema.getSchema());
 		JdbcReviewStore reviewStore = new JdbcReviewStore(dataSource, schema.getSchema());
 		AgentRunRegistry registry = new AgentRunRegistry();
 		ReviewEvents events = new ReviewEvents((event) -> {
@@ -147,6 +151,30 @@ class AgentRunsEndpointTests {
 				Show.NEVER, Set.of(), secured);
 		assertThat(endpoint.cancel(SecurityContext.NONE, this.runId).getStatus()).isEqualTo(401);
 		assertThat(this.runs.find(this.runId).orElseThrow().status()).isNotEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void listsTheInstancesWithTheirLastHeartbeatAndRunningRuns() {
+		Instant now = Instant.now();
+		this.instances.take("endpoint", new JdbcInstanceStore.Holder("here", 42, "p1", now.minusSeconds(600), now),
+				null);
+		this.instances.take("crashed",
+				new JdbcInstanceStore.Holder("there", 7, "p2", now.minusSeconds(900), now.minusSeconds(300)), null);
+		AgentRunsEndpoint endpoint = new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(),
+				Show.NEVER, Set.of(), OPEN, this.instances, Duration.ofMinutes(1));
+		assertThat(endpoint.runs(SecurityContext.NONE, null, null, null, null).instances())
+			.satisfiesExactly((crashed) -> {
+				assertThat(crashed.id()).isEqualTo("crashed");
+				assertThat(crashed.live()).isFalse();
+				assertThat(crashed.runningRuns()).isZero();
+			}, (live) -> {
+				assertThat(live.id()).isEqualTo("endpoint");
+				assertThat(live.host()).isEqualTo("here");
+				assertThat(live.pid()).isEqualTo(42);
+				assertThat(live.live()).isTrue();
+				assertThat(live.runningRuns()).isEqualTo(3);
+			});
+		assertThat(endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, null, null).instances()).isEmpty();
 	}
 
 	@Test

@@ -312,6 +312,15 @@ class GuardedAgentsAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessage("Invalid value '0' for property 'guarded-agents.executor.pool-size': must be at least 1"));
+		this.runner.withPropertyValues("guarded-agents.journal.group-commit.window=2s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("'guarded-agents.journal.group-commit.window'"));
+		this.runner.withPropertyValues("guarded-agents.journal.group-commit.direct-writes=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("Invalid value '-1' for property 'guarded-agents.journal.group-commit.direct-writes': "
+						+ "must be at least 0"));
 		this.runner.withPropertyValues("guarded-agents.store.schema=runs; drop table x")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()

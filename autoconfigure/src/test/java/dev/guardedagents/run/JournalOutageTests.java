@@ -20,26 +20,29 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL unreachable (a TCP proxy drops every connection and refuses new ones) for
- * longer than the connection pool waits, in the middle of runs: every run succeeds once
- * it is back, no step body runs twice, and no run counts a recovery; also when the outage
- * outlasts the leases, where the instance must not claim its own runs.
+ * longer than the connection pool waits, in the middle of 30 runs of 8 steps: every run
+ * succeeds once it is back, no step body runs twice, and no run counts a recovery; with
+ * default settings for 40 s, and with 5 s leases for 15 s, where the instance must not
+ * claim its own runs.
  */
 @PostgresTest
 class JournalOutageTests {
 
-	private static final int RUNS = 10;
+	private static final int RUNS = 30;
+
+	private static final int STEPS = 8;
 
 	@TempDir
 	Path directory;
 
 	@Test
 	void runsWaitThroughADatabaseOutageAndNeverRepeatABody() throws Exception {
-		outage(Duration.ofSeconds(8), List.of());
+		outage(Duration.ofSeconds(40), List.of());
 	}
 
 	@Test
 	void anOutageLongerThanTheLeasesDoesNotMakeTheInstanceClaimItsOwnRuns() throws Exception {
-		outage(Duration.ofSeconds(12), List.of("--guarded-agents.recovery.lease-duration=4s",
+		outage(Duration.ofSeconds(15), List.of("--guarded-agents.recovery.lease-duration=5s",
 				"--guarded-agents.recovery.renew-interval=2s", "--guarded-agents.recovery.scan-interval=1s"));
 	}
 
@@ -51,11 +54,10 @@ class JournalOutageTests {
 		try (TcpProxy proxy = new TcpProxy(server.getHost(), port)) {
 			String[] proxied = { url.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/"), direct[1],
 					direct[2] };
-			List<String> settings = new ArrayList<>(List.of("--guarded-agents.instance-id=outage",
-					"--guarded-agents.executor.pool-size=8", "--spring.datasource.hikari.connection-timeout=2000"));
+			List<String> settings = new ArrayList<>(List.of("--guarded-agents.instance-id=outage"));
 			settings.addAll(recovery);
 			ChildJvm app = new ChildJvm(PausedOwnerApplication.class, this.directory, proxied, settings,
-					"--paused.start=" + RUNS, "--paused.ledger=stdout");
+					"--paused.start=" + RUNS, "--paused.steps=" + STEPS, "--paused.ledger=stdout");
 			try {
 				for (int i = 0; i < RUNS; i++) {
 					app.awaitLine("STARTED ");
@@ -92,7 +94,7 @@ class JournalOutageTests {
 					.stream()
 					.filter((line) -> line.startsWith("STEP "))
 					.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-				assertThat(bodies).hasSize(RUNS * PausedOwnerApplication.STEPS);
+				assertThat(bodies).hasSize(RUNS * STEPS);
 				assertThat(bodies.values()).as("step bodies run twice").containsOnly(1L);
 			}
 			finally {

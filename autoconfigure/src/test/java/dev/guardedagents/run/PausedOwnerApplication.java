@@ -16,9 +16,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The application that {@link PausedOwnerTests} runs as two instances in child JVMs. With
- * {@code --paused.start=N} it starts N runs of {@value #STEPS} slow steps; without, it
- * resumes what it finds and exits when no run is left running. Every step body that
- * starts is counted with the instance that ran it and the database's time.
+ * {@code --paused.start=N} it starts N runs of {@value #STEPS} slow steps (or
+ * {@code --paused.steps}); without, it resumes what it finds and exits when no run is
+ * left running. Every step body that starts is counted with the instance that ran it and
+ * the database's time.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -50,22 +51,25 @@ class PausedOwnerApplication {
 	}
 
 	@Bean
-	Plan pausedPlan(Steps steps) {
-		return new Plan(steps);
+	Plan pausedPlan(Steps steps, @Value("${paused.steps:" + STEPS + "}") int count) {
+		return new Plan(steps, count);
 	}
 
 	static class Plan {
 
 		private final Steps steps;
 
-		Plan(Steps steps) {
+		private final int count;
+
+		Plan(Steps steps, int count) {
 			this.steps = steps;
+			this.count = count;
 		}
 
 		@AgentRun(name = "paused-plan")
 		public String run(int run) {
 			StringBuilder result = new StringBuilder();
-			for (int i = 1; i <= STEPS; i++) {
+			for (int i = 1; i <= this.count; i++) {
 				result.append(this.steps.step(run, i));
 			}
 			return result.toString();
