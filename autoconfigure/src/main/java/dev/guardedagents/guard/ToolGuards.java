@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
@@ -156,7 +157,7 @@ public final class ToolGuards implements DisposableBean {
 	 */
 	public GuardSettings settings(Method method, String name) {
 		GuardSettings base = this.configured.getOrDefault(name, this.defaults);
-		GuardedTool annotation = method.getAnnotation(GuardedTool.class);
+		GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
 		if (annotation == null) {
 			return base;
 		}
@@ -191,7 +192,7 @@ public final class ToolGuards implements DisposableBean {
 	 * @return a description of the problem, or {@code null} if there is none
 	 */
 	public static @Nullable String check(Method method, UnaryOperator<String> placeholders) {
-		GuardedTool annotation = method.getAnnotation(GuardedTool.class);
+		GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
 		if (annotation == null) {
 			return null;
 		}
@@ -241,7 +242,7 @@ public final class ToolGuards implements DisposableBean {
 	}
 
 	private static @Nullable Method fallback(Method method) {
-		GuardedTool annotation = method.getAnnotation(GuardedTool.class);
+		GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
 		if (annotation == null || !StringUtils.hasText(annotation.fallbackMethod())) {
 			return null;
 		}

@@ -230,7 +230,8 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	}
 
 	private void registerCompensation(Object bean, Class<?> targetClass, Method method, GuardedTool annotation) {
-		String tool = StringUtils.hasText(annotation.name()) ? annotation.name() : method.getName();
+		// the name the tool's steps are journaled under, by which compensation finds it
+		String tool = toolName(targetClass, method, annotation);
 		String where = "@GuardedTool(compensation = \"" + annotation.compensation() + "\") on "
 				+ method.toGenericString();
 		Method undo = null;

@@ -134,6 +134,7 @@ final class Compensations {
 		long start = System.nanoTime();
 		Guarded outcome;
 		this.engine.enterBody(execution, seq);
+		execution.enterCompensation(seq, step.seq());
 		try {
 			outcome = this.engine.guards()
 				.compensation(compensation.tool(), compensation.name())
@@ -150,7 +151,7 @@ final class Compensations {
 			this.engine.record(execution,
 					new StepView(seq, StepKind.COMPENSATION, step.name(), true, outcome.attempts(), startedAt, duration,
 							step.input(), this.engine.codec().writeBestEffort(outcome.result()), null, null,
-							execution.stepKey(seq)));
+							execution.compensationKey(step.seq())));
 			return true;
 		}
 		if (this.engine.isStopping()) {
@@ -198,7 +199,7 @@ final class Compensations {
 					new StepView(seq, StepKind.COMPENSATION, step.name(), false, 0, review.createdAt(), waited,
 							step.input(), null, GIVEN_UP, "Compensation given up by reviewer " + review.reviewer()
 									+ " (" + review.status() + ")" + comment(review.comment()),
-							execution.stepKey(seq)));
+							execution.compensationKey(step.seq())));
 			return false;
 		}
 		if ("true".equals(this.engine.codec().readEdits(review.edits()).get("done"))) {
@@ -207,7 +208,7 @@ final class Compensations {
 							step.input(),
 							this.engine.codec()
 								.writeResult("marked done by reviewer " + review.reviewer(), String.class),
-							null, null, execution.stepKey(seq)));
+							null, null, execution.compensationKey(step.seq())));
 			return true;
 		}
 		return null;

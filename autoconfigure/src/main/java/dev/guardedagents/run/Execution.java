@@ -33,6 +33,12 @@ final class Execution implements RunContext {
 
 	private int stepSeq;
 
+	/**
+	 * The key of the step executing now when it is not its position's own: a
+	 * compensation's.
+	 */
+	private @Nullable String stepKey;
+
 	private @Nullable RuntimeException poison;
 
 	private final @Nullable RunBudget budget;
@@ -113,11 +119,23 @@ final class Execution implements RunContext {
 			throw new IllegalStateException("Run " + this.runId
 					+ " is not executing a step; the step idempotency key is available inside @GuardedTool methods");
 		}
-		return stepKey(this.stepSeq);
+		String key = this.stepKey;
+		return (key != null) ? key : stepKey(this.stepSeq);
 	}
 
 	String stepKey(int seq) {
 		return this.runId + "/" + seq;
+	}
+
+	/**
+	 * The key of the compensation of a step: never the key of a position, since the
+	 * position a compensation is journaled at may be one a step of the plan was executing
+	 * at, unrecorded, when the run was cancelled.
+	 * @param compensated the position of the step compensated
+	 * @return the key
+	 */
+	String compensationKey(int compensated) {
+		return this.runId + "/undo/" + compensated;
 	}
 
 	AgentRunRegistry.Plan plan() {
@@ -171,8 +189,14 @@ final class Execution implements RunContext {
 		this.stepSeq = seq;
 	}
 
+	void enterCompensation(int seq, int compensated) {
+		this.stepSeq = seq;
+		this.stepKey = compensationKey(compensated);
+	}
+
 	void exitStep() {
 		this.stepSeq = 0;
+		this.stepKey = null;
 	}
 
 	void cancel() {

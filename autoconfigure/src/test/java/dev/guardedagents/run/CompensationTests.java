@@ -3,6 +3,7 @@ package dev.guardedagents.run;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.CheckpointRejectedException;
@@ -64,6 +65,7 @@ abstract class CompensationTests {
 	@BeforeEach
 	void reset() {
 		Saga.undone.clear();
+		Saga.keys.clear();
 		Saga.refundFailures.set(0);
 		// the tests fail refunds on purpose; each starts with the compensation's circuit
 		// closed
@@ -86,6 +88,19 @@ abstract class CompensationTests {
 					tuple(3, StepKind.TOOL, "reserve"), tuple(4, StepKind.TOOL, "notify"),
 					tuple(5, StepKind.COMPENSATION, "reserve"), tuple(6, StepKind.COMPENSATION, "charge"),
 					tuple(7, StepKind.COMPENSATION, "reserve"));
+	}
+
+	@Test
+	void aToolWithoutANameIsCompensatedUnderTheNameItIsJournaledWith() {
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.holdSeat("12A"))
+			.withMessage("no flight for seat 12A");
+
+		assertThat(Saga.undone).containsExactly("release seat 12A");
+		RunView run = latest("saga-unnamed");
+		assertThat(run.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(this.runs.steps(run.id())).extracting(StepView::seq, StepView::kind, StepView::name)
+			.containsExactly(tuple(1, StepKind.TOOL, "Saga.holdSeat"),
+					tuple(2, StepKind.COMPENSATION, "Saga.holdSeat"));
 	}
 
 	@Test
@@ -148,6 +163,27 @@ abstract class CompensationTests {
 		assertThat(this.reviews.list(ReviewQuery.pending().withRunId(handle.runId())).reviews()).isEmpty();
 		assertThat(this.runs.steps(handle.runId())).extracting(StepView::kind)
 			.containsExactly(StepKind.TOOL, StepKind.TOOL, StepKind.COMPENSATION, StepKind.COMPENSATION);
+	}
+
+	@Test
+	void aCompensationAtThePositionOfAStepCutByTheCancelHasAKeyOfItsOwn() throws Exception {
+		Saga.mailSent = new CountDownLatch(1);
+		RunHandle<String> handle = this.runs.start(() -> this.plans.reserveAndMail("mail"));
+		String mailKey = handle.runId() + "/2";
+		await().atMost(TIMEOUT).until(() -> Saga.keys.contains("send-mail " + mailKey));
+
+		assertThat(this.runs.cancel(handle.runId())).isTrue();
+		Saga.mailSent.countDown();
+
+		RunView ended = awaitStatus(handle.runId(), RunStatus.CANCELLED);
+		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		// the compensation of step 1 is journaled at position 2, where the mail step was
+		// executing when the run was cancelled; a provider deduplicating by key must not
+		// take the two for one call
+		assertThat(this.runs.steps(handle.runId())).extracting(StepView::seq, StepView::kind, StepView::idempotencyKey)
+			.containsExactly(tuple(1, StepKind.TOOL, handle.runId() + "/1"),
+					tuple(2, StepKind.COMPENSATION, handle.runId() + "/undo/1"));
+		assertThat(Saga.keys).containsExactly("send-mail " + mailKey, "release " + handle.runId() + "/undo/1");
 	}
 
 	@Test

@@ -2,11 +2,14 @@ package dev.guardedagents.run;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
+import dev.guardedagents.RunContext;
 import dev.guardedagents.TimeoutOutcome;
 
 /**
@@ -20,6 +23,13 @@ public class Saga {
 
 	static final AtomicInteger refundFailures = new AtomicInteger();
 
+	/**
+	 * The step idempotency keys that step and compensation bodies saw.
+	 */
+	static final List<String> keys = new CopyOnWriteArrayList<>();
+
+	static volatile CountDownLatch mailSent = new CountDownLatch(0);
+
 	@GuardedTool(name = "reserve", compensation = "release")
 	public String reserve(String item) {
 		return "reservation-" + item;
@@ -27,6 +37,20 @@ public class Saga {
 
 	public void release(String item, String reservation) {
 		undone.add("release " + reservation);
+		keys.add("release " + RunContext.current().stepIdempotencyKey());
+	}
+
+	@GuardedTool(name = "send-mail")
+	public String sendMail(String to) {
+		keys.add("send-mail " + RunContext.current().stepIdempotencyKey());
+		try {
+			mailSent.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+		return "sent to " + to;
 	}
 
 	@GuardedTool(name = "charge", compensation = "refund", maxAttempts = 2, backoffInitial = "10ms")
@@ -52,6 +76,15 @@ public class Saga {
 
 	public void unpay(String order) {
 		undone.add("unpay " + order);
+	}
+
+	@GuardedTool(compensation = "releaseSeat")
+	public String holdSeat(String seat) {
+		return "seat " + seat;
+	}
+
+	public void releaseSeat(String seat) {
+		undone.add("release seat " + seat);
 	}
 
 	@HumanCheckpoint(name = "saga-deadline", timeout = "PT0.2S", onTimeout = TimeoutOutcome.FAIL_RUN)
@@ -90,6 +123,18 @@ public class Saga {
 		public String pay(String order) {
 			this.saga.pay(order);
 			throw new IllegalStateException("shipping failed for " + order);
+		}
+
+		@AgentRun(name = "saga-mail")
+		public String reserveAndMail(String tag) {
+			this.saga.reserve(tag);
+			return this.saga.sendMail(tag);
+		}
+
+		@AgentRun(name = "saga-unnamed")
+		public String holdSeat(String seat) {
+			this.saga.holdSeat(seat);
+			throw new IllegalStateException("no flight for seat " + seat);
 		}
 
 		@AgentRun(name = "saga-deadline")
