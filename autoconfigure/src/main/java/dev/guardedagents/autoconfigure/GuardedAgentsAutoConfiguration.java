@@ -21,6 +21,8 @@ import dev.guardedagents.policy.PatternPolicy;
 import dev.guardedagents.policy.PayloadSizePolicy;
 import dev.guardedagents.security.Principals;
 import dev.guardedagents.security.ReviewAccess;
+import dev.guardedagents.spi.JournalCodec;
+import dev.guardedagents.spi.JournalCodecCustomizer;
 import dev.guardedagents.spi.ReviewerAuthorizer;
 import dev.guardedagents.spi.StepPolicy;
 import dev.guardedagents.guard.ToolGuards;
@@ -39,7 +41,6 @@ import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -111,6 +112,12 @@ public final class GuardedAgentsAutoConfiguration {
 			GuardedAgentsProperties properties, Environment environment) {
 		return new GuardedAgentsSchemaInitializer(dataSource, properties.getStore().getSchema(),
 				environment.getProperty("spring.datasource.url"));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JournalCodec guardedAgentsJournalCodec(ObjectProvider<JournalCodecCustomizer> customizers) {
+		return JournalCodec.standard(customizers.orderedStream().toList());
 	}
 
 	@Bean
@@ -219,11 +226,11 @@ public final class GuardedAgentsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
-			AgentRunRegistry registry, ObjectProvider<JsonMapper> mapper, ReviewEvents events, ToolGuards guards,
+			AgentRunRegistry registry, JournalCodec codec, ReviewEvents events, ToolGuards guards,
 			ObjectProvider<PlatformTransactionManager> transactionManager, GuardedAgentsProperties properties,
 			Environment environment, BudgetProfiles budgets, ObjectProvider<StepPolicy> policies, ReviewAccess access) {
-		return new RunEngine(store, reviews, idempotency, registry, mapper.getIfAvailable(JsonMapper::new), events,
-				guards, SingletonSupplier.of(() -> transactions(transactionManager)), settings(properties, environment),
+		return new RunEngine(store, reviews, idempotency, registry, codec.mapper(), events, guards,
+				SingletonSupplier.of(() -> transactions(transactionManager)), settings(properties, environment),
 				Clock.systemUTC(), budgets, policies(properties.getPolicies(), policies), access);
 	}
 

@@ -18,7 +18,7 @@ import dev.guardedagents.run.ExternalSteps;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.store.JdbcPromptStore;
-import tools.jackson.databind.json.JsonMapper;
+import dev.guardedagents.spi.JournalCodec;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
@@ -94,9 +94,9 @@ public final class GuardedAgentsModelsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GuardedChatAdvisors guardedAgentsChatAdvisors(RunEngine engine, ToolGuards guards, AgentRunRegistry registry,
-			ModelPricing pricing, ObjectProvider<JsonMapper> mapper, ObjectProvider<ClasspathPrompts> prompts) {
-		return new GuardedChatAdvisors(new ExternalSteps(engine), guards, registry, pricing,
-				mapper.getIfAvailable(JsonMapper::new), prompts.getIfAvailable());
+			ModelPricing pricing, JournalCodec codec, ObjectProvider<ClasspathPrompts> prompts) {
+		return new GuardedChatAdvisors(new ExternalSteps(engine), guards, registry, pricing, codec.mapper(),
+				prompts.getIfAvailable());
 	}
 
 	@Bean

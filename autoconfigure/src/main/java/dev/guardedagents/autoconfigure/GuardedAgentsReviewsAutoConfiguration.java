@@ -11,9 +11,8 @@ import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
-import tools.jackson.databind.json.JsonMapper;
+import dev.guardedagents.spi.JournalCodec;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -29,12 +28,11 @@ public final class GuardedAgentsReviewsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(Reviews.class)
-	DefaultReviews reviews(JdbcReviewStore store, JdbcRunStore runs, AgentRunRegistry registry,
-			ObjectProvider<JsonMapper> mapper, ReviewEvents events, RunRecovery recovery, ReviewAccess access,
-			GuardedAgentsProperties properties) {
+	DefaultReviews reviews(JdbcReviewStore store, JdbcRunStore runs, AgentRunRegistry registry, JournalCodec codec,
+			ReviewEvents events, RunRecovery recovery, ReviewAccess access, GuardedAgentsProperties properties) {
 		GuardedAgentsProperties.Reviews reviews = properties.getReviews();
-		return new DefaultReviews(store, runs, registry, mapper.getIfAvailable(JsonMapper::new), events, recovery,
-				access, reviews.getMaxCommentLength(), reviews.getMaxEditsSize().toBytes(), Clock.systemUTC());
+		return new DefaultReviews(store, runs, registry, codec.mapper(), events, recovery, access,
+				reviews.getMaxCommentLength(), reviews.getMaxEditsSize().toBytes(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
@@ -12,6 +13,8 @@ import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.Prompts;
 import dev.guardedagents.Reviews;
+import dev.guardedagents.spi.JournalCodec;
+import dev.guardedagents.spi.JournalCodecCustomizer;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
@@ -99,6 +102,20 @@ class GuardedAgentsAutoConfigurationTests {
 		this.runner.withUserConfiguration(CustomAgentRuns.class)
 			.run((context) -> assertThat(context).getBean(AgentRuns.class)
 				.isSameAs(context.getBean(CustomAgentRuns.class).agentRuns));
+	}
+
+	@Test
+	void theJournalCodecIgnoresTheApplicationsJacksonSettingsAndAppliesItsCustomizers() {
+		this.runner.withPropertyValues("spring.jackson.property-naming-strategy=SNAKE_CASE")
+			.withBean(JournalCodecCustomizer.class,
+					() -> (builder) -> builder.enable(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT))
+			.run((context) -> {
+				String json = context.getBean(JournalCodec.class).mapper().writeValueAsString(Map.of("aKey", 1));
+				assertThat(json).contains("\"aKey\"").contains("\n");
+			});
+		JournalCodec own = new JournalCodec(tools.jackson.databind.json.JsonMapper.builder().build());
+		this.runner.withBean(JournalCodec.class, () -> own)
+			.run((context) -> assertThat(context).getBean(JournalCodec.class).isSameAs(own));
 	}
 
 	@Test
