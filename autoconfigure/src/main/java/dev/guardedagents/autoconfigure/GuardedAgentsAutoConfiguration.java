@@ -152,8 +152,9 @@ public final class GuardedAgentsAutoConfiguration {
 	ToolGuards guardedAgentsToolGuards(GuardedAgentsProperties properties, Environment environment) {
 		Map<String, GuardedAgentsProperties.Tool> tools = properties.getTools();
 		GuardedAgentsProperties.Tool defaultsEntry = tools.get(DEFAULTS);
-		GuardSettings defaults = (defaultsEntry != null) ? defaultsEntry.applyTo(GuardSettings.DEFAULTS)
-				: GuardSettings.DEFAULTS;
+		boolean interrupts = properties.getRuns().isCancelInterrupts();
+		GuardSettings builtIn = GuardSettings.DEFAULTS.withCancelInterrupts(interrupts);
+		GuardSettings defaults = (defaultsEntry != null) ? defaultsEntry.applyTo(builtIn) : builtIn;
 		Map<String, GuardSettings> configured = new HashMap<>();
 		tools.forEach((name, tool) -> {
 			if (!DEFAULTS.equals(name)) {
@@ -162,8 +163,9 @@ public final class GuardedAgentsAutoConfiguration {
 		});
 		Map<String, GuardedAgentsProperties.Tool> models = properties.getModels();
 		GuardedAgentsProperties.Tool modelDefaultsEntry = models.get(DEFAULTS);
-		GuardSettings modelDefaults = (modelDefaultsEntry != null)
-				? modelDefaultsEntry.applyTo(GuardSettings.MODEL_DEFAULTS) : GuardSettings.MODEL_DEFAULTS;
+		GuardSettings modelBuiltIn = GuardSettings.MODEL_DEFAULTS.withCancelInterrupts(interrupts);
+		GuardSettings modelDefaults = (modelDefaultsEntry != null) ? modelDefaultsEntry.applyTo(modelBuiltIn)
+				: modelBuiltIn;
 		Map<String, GuardSettings> configuredModels = new HashMap<>();
 		models.forEach((name, model) -> {
 			if (!DEFAULTS.equals(name)) {

@@ -92,6 +92,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	private final Journal journal = new Journal();
 
+	private final Runs runs = new Runs();
+
 	private final Policies policies = new Policies();
 
 	private final Actuator actuator = new Actuator();
@@ -128,6 +130,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	public Map<String, Tool> getTools() {
 		return this.tools;
+	}
+
+	public Runs getRuns() {
+		return this.runs;
 	}
 
 	public Journal getJournal() {
@@ -403,6 +409,13 @@ public class GuardedAgentsProperties implements InitializingBean {
 		 */
 		private @Nullable FailureMode onFailure;
 
+		/**
+		 * Whether cancelling a run interrupts this step's body while it executes (the
+		 * thread is interrupted, as by the time limit) instead of letting it finish.
+		 * Default: guarded-agents.runs.cancel-interrupts.
+		 */
+		private @Nullable Boolean cancelInterrupts;
+
 		private final Backoff backoff = new Backoff();
 
 		private final CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -449,6 +462,14 @@ public class GuardedAgentsProperties implements InitializingBean {
 			this.onFailure = onFailure;
 		}
 
+		public @Nullable Boolean getCancelInterrupts() {
+			return this.cancelInterrupts;
+		}
+
+		public void setCancelInterrupts(@Nullable Boolean cancelInterrupts) {
+			this.cancelInterrupts = cancelInterrupts;
+		}
+
 		public Backoff getBackoff() {
 			return this.backoff;
 		}
@@ -477,7 +498,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 					or(this.circuitBreaker.minimumNumberOfCalls, base.minimumNumberOfCalls()),
 					or(this.circuitBreaker.waitInOpenState, base.waitInOpenState()),
 					or(this.bulkhead.maxConcurrentCalls, base.maxConcurrentCalls()),
-					or(this.onFailure, base.onFailure()));
+					or(this.onFailure, base.onFailure()), or(this.cancelInterrupts, base.cancelInterrupts()));
 		}
 
 		private static <T> T or(@Nullable T value, T fallback) {
@@ -1044,6 +1065,28 @@ public class GuardedAgentsProperties implements InitializingBean {
 			 */
 			RETURN_RECORDED
 
+		}
+
+	}
+
+	/**
+	 * Settings of runs.
+	 */
+	public static class Runs {
+
+		/**
+		 * Whether cancelling a run interrupts the step body it is executing (the thread
+		 * is interrupted, as by a tool's time limit) instead of letting it finish. Per
+		 * tool or model: guarded-agents.tools.<name>.cancel-interrupts.
+		 */
+		private boolean cancelInterrupts;
+
+		public boolean isCancelInterrupts() {
+			return this.cancelInterrupts;
+		}
+
+		public void setCancelInterrupts(boolean cancelInterrupts) {
+			this.cancelInterrupts = cancelInterrupts;
 		}
 
 	}

@@ -177,7 +177,8 @@ public final class ToolGuards implements DisposableBean {
 				(annotation.slidingWindowSize() > 0) ? annotation.slidingWindowSize() : base.slidingWindowSize(),
 				base.minimumNumberOfCalls(), duration(annotation.waitInOpenState(), base.waitInOpenState()),
 				(annotation.maxConcurrentCalls() > 0) ? annotation.maxConcurrentCalls() : base.maxConcurrentCalls(),
-				(annotation.onFailure().length > 0) ? annotation.onFailure()[0] : base.onFailure());
+				(annotation.onFailure().length > 0) ? annotation.onFailure()[0] : base.onFailure(),
+				base.cancelInterrupts());
 	}
 
 	private Duration duration(String text, Duration configured) {

@@ -39,6 +39,13 @@ final class Execution implements RunContext {
 	 */
 	private @Nullable String stepKey;
 
+	/**
+	 * The thread executing an interruptible step body, while it does.
+	 */
+	private volatile @Nullable Thread body;
+
+	private boolean interruptedByCancel;
+
 	private @Nullable RuntimeException poison;
 
 	private final @Nullable RunBudget budget;
@@ -189,6 +196,20 @@ final class Execution implements RunContext {
 		this.stepSeq = seq;
 	}
 
+	/**
+	 * Enters a step body that a cancel of the run interrupts.
+	 * @param seq the position of the step
+	 */
+	synchronized void enterInterruptibleStep(int seq) {
+		this.stepSeq = seq;
+		this.body = Thread.currentThread();
+		if (this.cancelled) {
+			// cancelled between the check and here: the body must not start
+			this.body = null;
+			throw RunSignal.cancelled(this.runId);
+		}
+	}
+
 	void enterCompensation(int seq, int compensated) {
 		this.stepSeq = seq;
 		this.stepKey = compensationKey(compensated);
@@ -197,10 +218,29 @@ final class Execution implements RunContext {
 	void exitStep() {
 		this.stepSeq = 0;
 		this.stepKey = null;
+		if (this.body != null) {
+			synchronized (this) {
+				this.body = null;
+				if (this.interruptedByCancel) {
+					// the interrupt was meant for the body: what follows (journal writes)
+					// must not see it; the run stops at its cancel check
+					Thread.interrupted();
+					this.interruptedByCancel = false;
+				}
+			}
+		}
 	}
 
-	void cancel() {
+	/**
+	 * Marks the run cancelled; a body executing in an interruptible step is interrupted.
+	 */
+	synchronized void cancel() {
 		this.cancelled = true;
+		Thread body = this.body;
+		if (body != null) {
+			this.interruptedByCancel = true;
+			body.interrupt();
+		}
 	}
 
 	boolean isCancelled() {

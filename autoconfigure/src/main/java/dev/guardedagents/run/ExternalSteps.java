@@ -126,9 +126,16 @@ public final class ExternalSteps {
 				: policies.checkInput(execution, kind, name, seq, input);
 		Guarded outcome = null;
 		if (failure == null) {
-			this.engine.enterBody(execution, seq);
+			boolean interruptible = guard.settings().cancelInterrupts();
+			this.engine.enterBody(execution, seq, interruptible);
 			try {
-				outcome = guard.call(body::call);
+				outcome = guard.call(interruptible ? () -> {
+					// no attempt starts once the run is cancelled
+					if (execution.isCancelled()) {
+						throw RunSignal.cancelled(execution.runId());
+					}
+					return body.call();
+				} : body::call);
 			}
 			finally {
 				execution.exitStep();

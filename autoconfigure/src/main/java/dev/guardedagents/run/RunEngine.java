@@ -730,11 +730,14 @@ public final class RunEngine {
 					new Guarded(null, denied, 0, List.of(), false, guard.settings().onFailure()), denied, null);
 		}
 		else {
-			enterBody(execution, seq);
+			boolean interruptible = guard.settings().cancelInterrupts();
+			enterBody(execution, seq, interruptible);
+			MethodInvocation body = (attempts != null) ? attempts : invocation;
 			try {
-				called = this.calls.call(guard, (attempts != null) ? attempts : invocation, name, idempotencyKey,
-						execution.runId(), returnType, true, (attempts != null) ? null : (output) -> this.policyGate
-							.checkOutput(execution, kind, name, seq, input, output, null),
+				called = this.calls.call(guard, interruptible ? new CancellableInvocation(body, execution) : body, name,
+						idempotencyKey, execution.runId(), returnType, true,
+						(attempts != null) ? null : (output) -> this.policyGate.checkOutput(execution, kind, name, seq,
+								input, output, null),
 						input);
 			}
 			finally {
@@ -864,6 +867,14 @@ public final class RunEngine {
 	 * this one was paused or cut off).
 	 */
 	void enterBody(Execution execution, int seq) {
+		enterBody(execution, seq, false);
+	}
+
+	/**
+	 * Called before a step body starts: makes sure this execution still owns its run.
+	 * @param interruptible whether a cancel of the run interrupts the body
+	 */
+	void enterBody(Execution execution, int seq, boolean interruptible) {
 		if (this.handedOver) {
 			// stopped past the grace period: the leases are released, another instance
 			// may already run this run
@@ -884,7 +895,12 @@ public final class RunEngine {
 		catch (DataAccessException ex) {
 			throw RunSignal.journalFailed(execution.runId(), ex);
 		}
-		execution.enterStep(seq);
+		if (interruptible) {
+			execution.enterInterruptibleStep(seq);
+		}
+		else {
+			execution.enterStep(seq);
+		}
 	}
 
 	/**

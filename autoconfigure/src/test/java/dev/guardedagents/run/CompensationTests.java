@@ -187,6 +187,23 @@ abstract class CompensationTests {
 	}
 
 	@Test
+	void withCancelInterruptsTheExecutingBodyIsInterruptedAndNotRetried() {
+		// guarded-agents.tools.send-mail-now.cancel-interrupts=true (EngineTest)
+		Saga.mailSent = new CountDownLatch(1);
+		RunHandle<String> handle = this.runs.start(() -> this.plans.reserveAndMailNow("now"));
+		String mailKey = handle.runId() + "/2";
+		await().atMost(TIMEOUT).until(() -> Saga.keys.contains("send-mail-now " + mailKey));
+
+		assertThat(this.runs.cancel(handle.runId())).isTrue();
+
+		RunView ended = awaitStatus(handle.runId(), RunStatus.CANCELLED);
+		assertThat(ended.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(Saga.keys).as("the body saw the interrupt, was not retried and sent nothing")
+			.containsExactly("send-mail-now " + mailKey, "send-mail-now interrupted",
+					"release " + handle.runId() + "/undo/1");
+	}
+
+	@Test
 	void aRunAbortedByAReviewerUndoesItsCompletedSteps() {
 		RunHandle<String> handle = this.runs.start(() -> this.plans.waitForConfirmation("abort"));
 		awaitStatus(handle.runId(), RunStatus.WAITING);

@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Import;
 		properties = { "guarded-agents.instance-id=engine", "guarded-agents.recovery.scan-interval=1h",
 				"guarded-agents.recovery.lease-duration=2h", "guarded-agents.recovery.renew-interval=1h",
 				"guarded-agents.reviews.deadline-check-interval=1h", "guarded-agents.idempotency.wait-timeout=2s",
-				"guarded-agents.journal.outage-tolerance=3s", "logging.level.root=warn" })
+				"guarded-agents.journal.outage-tolerance=3s",
+				"guarded-agents.tools.send-mail-now.cancel-interrupts=true", "logging.level.root=warn" })
 @Import(EngineTest.Logging.class)
 @interface EngineTest {
 

@@ -78,6 +78,23 @@ public class Saga {
 		undone.add("unpay " + order);
 	}
 
+	@GuardedTool(name = "send-mail-now")
+	public String sendMailNow(String to) {
+		keys.add("send-mail-now " + RunContext.current().stepIdempotencyKey());
+		try {
+			if (!mailSent.await(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("mail server timed out");
+			}
+		}
+		catch (InterruptedException ex) {
+			keys.add("send-mail-now interrupted");
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted before sending", ex);
+		}
+		keys.add("mail sent to " + to);
+		return "sent to " + to;
+	}
+
 	@GuardedTool(compensation = "releaseSeat")
 	public String holdSeat(String seat) {
 		return "seat " + seat;
@@ -129,6 +146,12 @@ public class Saga {
 		public String reserveAndMail(String tag) {
 			this.saga.reserve(tag);
 			return this.saga.sendMail(tag);
+		}
+
+		@AgentRun(name = "saga-mail-now")
+		public String reserveAndMailNow(String tag) {
+			this.saga.reserve(tag);
+			return this.saga.sendMailNow(tag);
 		}
 
 		@AgentRun(name = "saga-unnamed")
