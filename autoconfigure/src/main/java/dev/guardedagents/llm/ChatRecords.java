@@ -79,6 +79,18 @@ final class ChatRecords {
 		return new ResponseRecord(metadata.getId(), metadata.getModel(), generations, tokens);
 	}
 
+	/**
+	 * The record of a response a reviewer supplied for a model call that failed: the
+	 * assistant's text, no usage.
+	 * @param text the text, as a JSON string
+	 * @param model the model asked
+	 */
+	String supplied(String text, @Nullable String model) {
+		return write(new ResponseRecord(null, model,
+				List.of(new GenerationRecord(this.mapper.readValue(text, String.class), List.of(), "STOP")),
+				new UsageRecord(0, 0, 0, null, null, null)));
+	}
+
 	String write(ResponseRecord record) {
 		return this.mapper.writeValueAsString(record);
 	}

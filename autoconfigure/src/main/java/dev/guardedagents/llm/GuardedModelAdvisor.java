@@ -96,7 +96,7 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 						ChatClientResponse response = chain.copy(this).nextCall(asked);
 						live.set(response);
 						return result(response, model, prompt);
-					});
+					}, (text) -> this.records.supplied(text, model));
 		}
 		catch (RuntimeException | Error ex) {
 			throw ex;

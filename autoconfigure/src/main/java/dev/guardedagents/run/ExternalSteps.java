@@ -3,9 +3,12 @@ package dev.guardedagents.run;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.ModelUsage;
+import dev.guardedagents.ReviewKind;
+import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.guard.Guarded;
@@ -36,10 +39,13 @@ public final class ExternalSteps {
 	 * it is replayed or outside a run)
 	 * @param guard the guard of the model
 	 * @param body the call
+	 * @param supplied turns the text a reviewer supplied for a call that failed (JSON)
+	 * into a recorded response
 	 * @return the response: recorded, or from the call
 	 * @throws Throwable the failure of the call, or recorded
 	 */
-	public Outcome model(String name, Supplier<String> input, ToolGuard guard, ModelCall body) throws Throwable {
+	public Outcome model(String name, Supplier<String> input, ToolGuard guard, ModelCall body,
+			UnaryOperator<String> supplied) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
 			Guarded outcome = guard.call(body::call);
@@ -49,7 +55,7 @@ public final class ExternalSteps {
 			ModelCall.Result result = (ModelCall.Result) outcome.result();
 			return new Outcome(result.output(), result.usage(), false);
 		}
-		return step(execution, StepKind.LLM, name, input, guard, body);
+		return step(execution, StepKind.LLM, name, input, guard, body, supplied);
 	}
 
 	/**
@@ -70,7 +76,7 @@ public final class ExternalSteps {
 		Outcome outcome = step(execution, StepKind.TOOL, name, () -> input, guard, () -> {
 			answer[0] = body.call();
 			return new ModelCall.Result(this.engine.codec().writeBestEffort(answer[0]), null);
-		});
+		}, UnaryOperator.identity());
 		return (outcome.replayed() || answer[0] == null)
 				? (String) this.engine.codec().readResult(outcome.output(), String.class) : answer[0];
 	}
@@ -95,7 +101,7 @@ public final class ExternalSteps {
 	}
 
 	private Outcome step(Execution execution, StepKind kind, String name, Supplier<String> request, ToolGuard guard,
-			ModelCall body) throws Throwable {
+			ModelCall body, UnaryOperator<String> supplied) throws Throwable {
 		if (execution.isCancelled()) {
 			throw RunSignal.cancelled(execution.runId());
 		}
@@ -114,6 +120,17 @@ public final class ExternalSteps {
 		}
 		int seq = budget.admit(execution, kind, next);
 		String input = request.get();
+		boolean reviewed = guard.settings().onFailure() == FailureMode.HUMAN_REVIEW;
+		if (reviewed) {
+			ReviewView review = this.engine.parking().reviewAt(execution, seq, ReviewKind.TOOL_FAILURE);
+			if (review != null) {
+				String output = this.engine.toolReviews().decide(execution, seq, kind, name, input, review, supplied);
+				if (output != null) {
+					budget.spent(execution, kind, null);
+					return new Outcome(output, null, true);
+				}
+			}
+		}
 		PolicyGate policies = this.engine.policyGate();
 		Instant startedAt = this.engine.now();
 		long start = System.nanoTime();
@@ -154,6 +171,9 @@ public final class ExternalSteps {
 		}
 		Duration duration = RunEngine.since(start);
 		this.engine.observer().stepExecuted(name, kind, "failed", duration);
+		if (reviewed && !this.engine.isStopping()) {
+			throw this.engine.toolReviews().open(execution, seq, kind, name, String.class, input, failure, attempts);
+		}
 		if (!this.engine.isStopping()) {
 			this.engine.record(execution,
 					new StepView(seq, kind, name, false, attempts, startedAt, duration, input, null,

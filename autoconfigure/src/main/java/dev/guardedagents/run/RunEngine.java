@@ -926,6 +926,10 @@ public final class RunEngine {
 		return this.active.containsKey(runId) || this.queued.contains(runId);
 	}
 
+	ToolReviews toolReviews() {
+		return this.toolReviews;
+	}
+
 	/**
 	 * The runs this instance executes now or holds queued to resume.
 	 * @return a snapshot of their ids

@@ -3,6 +3,7 @@ package dev.guardedagents.run;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 
 import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.ReviewKind;
@@ -30,6 +31,19 @@ final class ToolReviews {
 	 */
 	ToolReview apply(Execution execution, int seq, StepKind kind, String name, Type returnType, String input,
 			ReviewView review) {
+		String output = decide(execution, seq, kind, name, input, review, UnaryOperator.identity());
+		return (output != null) ? new ToolReview(true, this.engine.codec().readResult(output, returnType))
+				: ToolReview.RETRY;
+	}
+
+	/**
+	 * Applies the decision on a step that failed for good and records the result a
+	 * reviewer supplied.
+	 * @param asOutput turns the supplied result (JSON) into the step's recorded output
+	 * @return the recorded output, or {@code null} to run the step again
+	 */
+	@Nullable String decide(Execution execution, int seq, StepKind kind, String name, String input, ReviewView review,
+			UnaryOperator<String> asOutput) {
 		if (review.status() == ReviewStatus.PENDING) {
 			throw this.engine.parking().waitFor(execution, review);
 		}
@@ -45,21 +59,27 @@ final class ToolReviews {
 		}
 		String override = this.engine.codec().overrideOf(review.edits());
 		if (override == null) {
-			return ToolReview.RETRY;
+			return null;
 		}
-		Object result = this.engine.codec().readResult(override, returnType);
+		String output = asOutput.apply(override);
 		this.engine.record(execution, new StepView(seq, kind, name, true, 0, review.createdAt(),
-				Duration.between(review.createdAt(), decidedAt), input, override, null, null, execution.stepKey(seq)));
-		return new ToolReview(true, result);
+				Duration.between(review.createdAt(), decidedAt), input, output, null, null, execution.stepKey(seq)));
+		return output;
 	}
 
 	RunSignal open(Execution execution, int seq, String name, Type returnType, String input, Throwable failure,
 			int attempts) {
+		return open(execution, seq, StepKind.TOOL, name, returnType, input, failure, attempts);
+	}
+
+	RunSignal open(Execution execution, int seq, StepKind kind, String name, Type returnType, String input,
+			Throwable failure, int attempts) {
+		String what = (kind == StepKind.LLM) ? "Model call '" + name + "'" : "Tool '" + name + "'";
 		return this.engine.parking()
-			.open(execution, seq, ReviewKind.TOOL_FAILURE, name, "Tool '" + name + "' failed after " + attempts
-					+ " attempts: " + failure.getMessage()
+			.open(execution, seq, ReviewKind.TOOL_FAILURE, name, what + " failed after " + attempts + " attempts: "
+					+ failure.getMessage()
 					+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
-					this.engine.codec().writeFailurePayload(input, failure, attempts, returnType), StepKind.TOOL);
+					this.engine.codec().writeFailurePayload(input, failure, attempts, returnType), kind);
 	}
 
 	/**

@@ -82,6 +82,18 @@ class ModelTestApplication {
 
 	}
 
+	static class Stock {
+
+		static final AtomicInteger calls = new AtomicInteger();
+
+		@Tool(description = "Items in stock")
+		public String lookupStock(String item) {
+			calls.incrementAndGet();
+			throw new IllegalStateException("stock service down");
+		}
+
+	}
+
 	public static class Refunds {
 
 		static final AtomicInteger calls = new AtomicInteger();
@@ -127,6 +139,20 @@ class ModelTestApplication {
 				.options(ChatOptions.builder().model("mystery-model"))
 				.call()
 				.content();
+		}
+
+		@AgentRun(name = "reviewed-model")
+		public String reviewed(String marker) {
+			return this.chat.prompt()
+				.user(marker + " question")
+				.options(ChatOptions.builder().model("gpt-lab-reviewed"))
+				.call()
+				.content();
+		}
+
+		@AgentRun(name = "reviewed-tool")
+		public String stock(String question) {
+			return this.chat.prompt().user(question).tools(new Stock()).call().content();
 		}
 
 		@AgentRun(name = "policed")

@@ -22,7 +22,12 @@ import org.springframework.test.context.DynamicPropertySource;
 				"guarded-agents.policies.patterns.card-number.applies-to=output",
 				"guarded-agents.policies.patterns.secret.regex=SECRET-\\\\d+",
 				"guarded-agents.policies.patterns.secret.applies-to=input",
-				"guarded-agents.policies.patterns.secret.verdict=review", "logging.level.root=warn" })
+				"guarded-agents.policies.patterns.secret.verdict=review",
+				"guarded-agents.models.gpt-lab-reviewed.on-failure=human-review",
+				"guarded-agents.models.gpt-lab-reviewed.max-attempts=1",
+				"guarded-agents.models.gpt-lab-reviewed.circuit-breaker.enabled=false",
+				"guarded-agents.tools.lookupStock.on-failure=human-review",
+				"guarded-agents.tools.lookupStock.max-attempts=1", "logging.level.root=warn" })
 abstract class ModelTestSupport {
 
 	static final OpenAiStub openAi = new OpenAiStub();

@@ -69,6 +69,17 @@ public final class OpenAiStub {
 			.willReturn(WireMock.okJson(answer(answer, input, output, 0).replace("gpt-lab-2026", model))));
 	}
 
+	/**
+	 * Fails requests that contain {@code marker} with a server error, below every answer
+	 * in priority: an answer stubbed later for the marker wins.
+	 */
+	public void fail(String marker) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(9)
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(WireMock.serverError().withBody("{\"error\":{\"message\":\"overloaded\"}}")));
+	}
+
 	public int requests(String marker) {
 		return this.server
 			.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/v1/chat/completions"))
