@@ -22,7 +22,7 @@ class MapPropertiesDocumentationTests {
 
 	@Test
 	void referenceListsEveryToolKey() throws Exception {
-		assertDocumented("guards.md", GuardedAgentsProperties.Tool.class, 15);
+		assertDocumented("guards.md", GuardedAgentsProperties.Tool.class, 16);
 	}
 
 	@Test
