@@ -61,6 +61,13 @@ public final class RunRecovery implements SmartLifecycle {
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	/**
+	 * How soon a claim that skipped locked rows looks again.
+	 */
+	private static final Duration RETRY_DELAY = Duration.ofMillis(200);
+
+	private final AtomicBoolean retryScheduled = new AtomicBoolean();
+
+	/**
 	 * Creates a new instance.
 	 * @param engine the run engine
 	 */
@@ -178,6 +185,33 @@ public final class RunRecovery implements SmartLifecycle {
 	 * Looks for runs to resume now rather than at the next scan, for example right after
 	 * a review was decided.
 	 */
+	/**
+	 * Whether runs this instance could claim are still expired after a claim that had
+	 * room for them.
+	 */
+	private boolean expiredLeft(RunSettings settings) {
+		Set<String> here = this.engine.here();
+		return store().findExpired(this.engine.now(), this.engine.registry().versions(), true, 0, here.size() + 1)
+			.stream()
+			.anyMatch((run) -> run.recoveries() < settings.maxRecoveries() && !here.contains(run.id()));
+	}
+
+	private void retrySoon() {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null && this.retryScheduled.compareAndSet(false, true)) {
+			try {
+				scheduler.schedule(() -> {
+					this.retryScheduled.set(false);
+					recover();
+				}, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+				this.retryScheduled.set(false);
+			}
+		}
+	}
+
 	public void recoverSoon() {
 		ScheduledExecutorService scheduler = this.scheduler;
 		if (scheduler != null) {
@@ -270,6 +304,11 @@ public final class RunRecovery implements SmartLifecycle {
 			throw ex;
 		}
 		releaseSlots(executor, reserved - claimed.size());
+		if (claimed.size() < reserved && expiredLeft(settings)) {
+			// rows another transaction held locked (a decision, another instance's
+			// claim) were skipped: look again soon rather than at the next scan
+			retrySoon();
+		}
 		for (ExpiredRun run : claimed) {
 			this.engine.observer().runRecovered(run.name());
 			this.engine.queue(run.id());

@@ -801,23 +801,22 @@ public final class JdbcRunStore {
 	 */
 	public Optional<RunStatus> finishCompensation(String runId, long epoch, CompensationStatus outcome, int stepCount,
 			Instant now) {
-		RunStatus ending = compensationEnding(runId);
-		int updated = this.jdbc.update(
-				"UPDATE " + this.run + " SET status = compensation_ending, compensation = ?, "
-						+ "step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
-						+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
-				outcome.name(), stepCount, Jdbc.time(now), Jdbc.time(now), runId, epoch);
-		return (updated == 1 && ending != null) ? Optional.of(ending) : Optional.empty();
-	}
-
-	private @Nullable RunStatus compensationEnding(String runId) {
-		return this.jdbc
-			.query("SELECT compensation_ending FROM " + this.run + " WHERE id = ?", (rs) -> rs.getString(1), runId)
-			.stream()
-			.filter(Objects::nonNull)
-			.map(RunStatus::valueOf)
-			.findFirst()
-			.orElse(null);
+		// one transaction: the status written is read back under the row lock of the
+		// update, so no other transition can come between
+		return Optional.ofNullable(this.jdbc.transaction((c) -> {
+			if (Jdbc.update(c, "UPDATE " + this.run + " SET status = compensation_ending, compensation = ?, "
+					+ "step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
+					+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' AND compensation_ending IS NOT NULL",
+					outcome.name(), stepCount, Jdbc.time(now), Jdbc.time(now), runId, epoch) != 1) {
+				return null;
+			}
+			try (PreparedStatement ps = c.prepareStatement("SELECT status FROM " + this.run + " WHERE id = ?")) {
+				ps.setString(1, runId);
+				try (ResultSet rs = ps.executeQuery()) {
+					return rs.next() ? RunStatus.valueOf(rs.getString(1)) : null;
+				}
+			}
+		}));
 	}
 
 	/**

@@ -407,7 +407,7 @@ abstract class RunEngineTests {
 		return this.schemaInitializer.getSchema();
 	}
 
-	private RunHandle<Object> handle(String id) {
+	RunHandle<Object> handle(String id) {
 		return this.runs.handle(id).orElseThrow();
 	}
 
@@ -428,7 +428,7 @@ abstract class RunEngineTests {
 		return this.engine.settings().instanceId();
 	}
 
-	private String crashedRun(String name, String version, String arguments, StepView... steps) {
+	String crashedRun(String name, String version, String arguments, StepView... steps) {
 		String id = UUID.randomUUID().toString();
 		Instant now = Instant.now();
 		this.store
