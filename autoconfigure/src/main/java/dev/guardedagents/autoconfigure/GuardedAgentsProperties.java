@@ -1140,7 +1140,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		/**
 		 * How many step records are written on their own, each in its own transaction, at
-		 * the same time before further records are grouped. Default: 2 on PostgreSQL,
+		 * the same time before further records are grouped. Default: 8 on PostgreSQL,
 		 * which groups the log flushes of concurrent commits itself; 0 on H2, which
 		 * commits one transaction at a time.
 		 */

@@ -1,7 +1,5 @@
 package dev.guardedagents.run;
 
-import java.lang.reflect.AccessibleObject;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +7,6 @@ import dev.guardedagents.guard.AttemptRecord;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -17,9 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * records the step in that same transaction, so the body's writes and the journal row
  * commit together or not at all. Handed to the step's guard in place of the invocation.
  */
-final class TransactionalAttempts implements MethodInvocation {
-
-	private final MethodInvocation invocation;
+final class TransactionalAttempts extends StepAttempts {
 
 	private final TransactionTemplate transactions;
 
@@ -34,7 +29,7 @@ final class TransactionalAttempts implements MethodInvocation {
 	private @Nullable Object result;
 
 	TransactionalAttempts(MethodInvocation invocation, TransactionTemplate transactions, Recorder recorder) {
-		this.invocation = invocation;
+		super(invocation);
 		this.transactions = transactions;
 		this.recorder = recorder;
 	}
@@ -68,8 +63,7 @@ final class TransactionalAttempts implements MethodInvocation {
 
 	private @Nullable Object body() {
 		try {
-			return (this.invocation instanceof ProxyMethodInvocation proxy) ? proxy.invocableClone().proceed()
-					: this.invocation.proceed();
+			return attempt();
 		}
 		catch (RuntimeException | Error ex) {
 			throw ex;
@@ -94,26 +88,6 @@ final class TransactionalAttempts implements MethodInvocation {
 
 	@Nullable Object result() {
 		return this.result;
-	}
-
-	@Override
-	public Method getMethod() {
-		return this.invocation.getMethod();
-	}
-
-	@Override
-	public Object[] getArguments() {
-		return this.invocation.getArguments();
-	}
-
-	@Override
-	public @Nullable Object getThis() {
-		return this.invocation.getThis();
-	}
-
-	@Override
-	public AccessibleObject getStaticPart() {
-		return this.invocation.getStaticPart();
 	}
 
 	/**

@@ -73,25 +73,19 @@ public final class JdbcRunStore {
 	private final AtomicInteger direct = new AtomicInteger();
 
 	/**
+	 * Step records written on their own at once on PostgreSQL before grouping: the
+	 * default pool's 10 connections less room for the other journal statements.
+	 */
+	private static final int POSTGRES_DIRECT_WRITES = 8;
+
+	/**
 	 * Creates a store over the tables in the given schema that commits each step record
 	 * on its own.
 	 * @param dataSource the data source
 	 * @param schema the schema holding the tables, as folded by the database
 	 */
 	public JdbcRunStore(DataSource dataSource, String schema) {
-		this(dataSource, schema, null);
-	}
-
-	/**
-	 * Creates a store over the tables in the given schema.
-	 * @param dataSource the data source
-	 * @param schema the schema holding the tables, as folded by the database
-	 * @param groupCommitWindow how long the writer of a batch of step records waits for
-	 * more records to join it ({@link Duration#ZERO}: only those that arrived while the
-	 * previous batch was written), or {@code null} to commit each record on its own
-	 */
-	public JdbcRunStore(DataSource dataSource, String schema, @Nullable Duration groupCommitWindow) {
-		this(dataSource, schema, groupCommitWindow, null);
+		this(dataSource, schema, null, null);
 	}
 
 	/**
@@ -102,7 +96,7 @@ public final class JdbcRunStore {
 	 * more records to join it ({@link Duration#ZERO}: only those that arrived while the
 	 * previous batch was written), or {@code null} to commit each record on its own
 	 * @param directWrites how many step records are written on their own at the same time
-	 * before records are grouped, or {@code null} for the default: 2 on PostgreSQL, none
+	 * before records are grouped, or {@code null} for the default: 8 on PostgreSQL, none
 	 * on other databases
 	 */
 	public JdbcRunStore(DataSource dataSource, String schema, @Nullable Duration groupCommitWindow,
@@ -189,15 +183,15 @@ public final class JdbcRunStore {
 
 	/**
 	 * Takes a place among the records written on their own, if one is free. PostgreSQL
-	 * groups the log flushes of concurrent commits itself, so a few records at once are
-	 * written on their own before records are grouped; H2 commits one transaction at a
-	 * time, so there every record is grouped.
+	 * groups the log flushes of concurrent commits itself, so records are grouped only
+	 * once more of them are written at once than a default pool serves; H2 commits one
+	 * transaction at a time, so there every record is grouped.
 	 */
 	private boolean takeDirectPlace() {
 		int limit = this.directLimit;
 		if (limit < 0) {
 			Integer configured = this.directWrites;
-			limit = (configured != null) ? configured : isPostgres() ? 2 : 0;
+			limit = (configured != null) ? configured : isPostgres() ? POSTGRES_DIRECT_WRITES : 0;
 			this.directLimit = limit;
 		}
 		if (this.direct.incrementAndGet() <= limit) {

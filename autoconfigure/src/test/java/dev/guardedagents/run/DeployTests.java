@@ -3,7 +3,6 @@ package dev.guardedagents.run;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.guardedagents.test.PostgresDatabase;
 import dev.guardedagents.test.PostgresTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,12 +25,7 @@ class DeployTests {
 
 	@Test
 	void aStoppedInstanceHandsItsRunsOverAtOnce() throws Exception {
-		String[] database = { PostgresDatabase.create(), PostgresDatabase.user(), PostgresDatabase.password() };
-		CrashRecoveryTests.jdbc(database, (jdbc) -> {
-			jdbc.execute("CREATE TABLE paused_execution (step_key VARCHAR(100) NOT NULL, "
-					+ "instance VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL)");
-			return null;
-		});
+		String[] database = PausedOwnerApplication.database();
 		ChildJvm old = new ChildJvm(PausedOwnerApplication.class, this.directory, database, settings("deploy-old"),
 				"--paused.start=" + RUNS);
 		ChildJvm replacement = null;

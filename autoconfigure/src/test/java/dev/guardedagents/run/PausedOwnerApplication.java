@@ -4,6 +4,7 @@ import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.RunContext;
+import dev.guardedagents.test.PostgresDatabase;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
@@ -42,6 +43,21 @@ class PausedOwnerApplication {
 			return;
 		}
 		CrashTestApplication.exitWhenNoRunIsRunning(context);
+	}
+
+	/**
+	 * Creates a PostgreSQL database for the instances, with the table that counts step
+	 * bodies.
+	 * @return its URL, user and password
+	 */
+	static String[] database() {
+		String[] database = { PostgresDatabase.create(), PostgresDatabase.user(), PostgresDatabase.password() };
+		CrashRecoveryTests.jdbc(database, (jdbc) -> {
+			jdbc.execute("CREATE TABLE paused_execution (step_key VARCHAR(100) NOT NULL, "
+					+ "instance VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+			return null;
+		});
+		return database;
 	}
 
 	@Bean

@@ -5,7 +5,6 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 
-import dev.guardedagents.test.PostgresDatabase;
 import dev.guardedagents.test.PostgresTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,12 +27,7 @@ class PausedOwnerTests {
 
 	@Test
 	void anOwnerPausedPastItsLeaseRunsNoBodyForRunsTakenOver() throws Exception {
-		String[] database = { PostgresDatabase.create(), PostgresDatabase.user(), PostgresDatabase.password() };
-		CrashRecoveryTests.jdbc(database, (jdbc) -> {
-			jdbc.execute("CREATE TABLE paused_execution (step_key VARCHAR(100) NOT NULL, "
-					+ "instance VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL)");
-			return null;
-		});
+		String[] database = PausedOwnerApplication.database();
 		ChildJvm owner = new ChildJvm(PausedOwnerApplication.class, this.directory, database, settings("paused-a", "2"),
 				"--paused.start=" + RUNS);
 		for (int i = 0; i < 4; i++) {

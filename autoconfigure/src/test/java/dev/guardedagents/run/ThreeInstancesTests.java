@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.guardedagents.test.PostgresDatabase;
 import dev.guardedagents.test.PostgresTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +35,7 @@ class ThreeInstancesTests {
 
 	@Test
 	void theSurvivorsFinishTheRunsOfAKilledInstanceWithinALeaseAndAScan() throws Exception {
-		String[] database = { PostgresDatabase.create(), PostgresDatabase.user(), PostgresDatabase.password() };
-		CrashRecoveryTests.jdbc(database, (jdbc) -> {
-			jdbc.execute("CREATE TABLE paused_execution (step_key VARCHAR(100) NOT NULL, "
-					+ "instance VARCHAR(20) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL)");
-			return null;
-		});
+		String[] database = PausedOwnerApplication.database();
 		List<ChildJvm> instances = new ArrayList<>();
 		try {
 			for (String id : List.of("three-a", "three-b", "three-c")) {
