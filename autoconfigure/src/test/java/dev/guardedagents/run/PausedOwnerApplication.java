@@ -1,5 +1,7 @@
 package dev.guardedagents.run;
 
+import java.sql.SQLException;
+
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.GuardedTool;
@@ -50,7 +52,7 @@ class PausedOwnerApplication {
 	 * bodies.
 	 * @return its URL, user and password
 	 */
-	static String[] database() {
+	static String[] database() throws SQLException {
 		String[] database = { PostgresDatabase.create(), PostgresDatabase.user(), PostgresDatabase.password() };
 		CrashRecoveryTests.jdbc(database, (jdbc) -> {
 			jdbc.execute("CREATE TABLE paused_execution (step_key VARCHAR(100) NOT NULL, "
