@@ -18,9 +18,7 @@ final class CancellableInvocation extends StepAttempts {
 
 	@Override
 	public @Nullable Object proceed() throws Throwable {
-		if (this.execution.isCancelled()) {
-			throw RunSignal.cancelled(this.execution.runId());
-		}
+		this.execution.stopIfCancelled();
 		return attempt();
 	}
 

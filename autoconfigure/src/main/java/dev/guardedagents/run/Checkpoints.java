@@ -52,9 +52,7 @@ final class Checkpoints {
 			return this.engine.invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
 					this.engine.guards().guard(checkpoint.method(), checkpoint.toolName()), null, false);
 		}
-		if (execution.isCancelled()) {
-			throw RunSignal.cancelled(execution.runId());
-		}
+		execution.stopIfCancelled();
 		int seq = execution.nextSeq();
 		StepView recorded = execution.recorded(seq);
 		if (recorded != null) {

@@ -201,13 +201,10 @@ final class Execution implements RunContext {
 	 * @param seq the position of the step
 	 */
 	synchronized void enterInterruptibleStep(int seq) {
+		// cancelled between the check and here: the body must not start
+		stopIfCancelled();
 		this.stepSeq = seq;
 		this.body = Thread.currentThread();
-		if (this.cancelled) {
-			// cancelled between the check and here: the body must not start
-			this.body = null;
-			throw RunSignal.cancelled(this.runId);
-		}
 	}
 
 	void enterCompensation(int seq, int compensated) {
@@ -240,6 +237,16 @@ final class Execution implements RunContext {
 		if (body != null) {
 			this.interruptedByCancel = true;
 			body.interrupt();
+		}
+	}
+
+	/**
+	 * Stops the run's execution here if it was cancelled.
+	 * @throws RunSignal the cancellation
+	 */
+	void stopIfCancelled() {
+		if (this.cancelled) {
+			throw RunSignal.cancelled(this.runId);
 		}
 	}
 

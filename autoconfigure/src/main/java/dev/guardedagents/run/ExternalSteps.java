@@ -102,9 +102,7 @@ public final class ExternalSteps {
 
 	private Outcome step(Execution execution, StepKind kind, String name, Supplier<String> request, ToolGuard guard,
 			ModelCall body, UnaryOperator<String> supplied) throws Throwable {
-		if (execution.isCancelled()) {
-			throw RunSignal.cancelled(execution.runId());
-		}
+		execution.stopIfCancelled();
 		BudgetGate budget = this.engine.budgetGate();
 		int next = budget.nextSeq(execution);
 		StepView recorded = execution.recorded(next);
@@ -148,9 +146,7 @@ public final class ExternalSteps {
 			try {
 				outcome = guard.call(interruptible ? () -> {
 					// no attempt starts once the run is cancelled
-					if (execution.isCancelled()) {
-						throw RunSignal.cancelled(execution.runId());
-					}
+					execution.stopIfCancelled();
 					return body.call();
 				} : body::call);
 			}

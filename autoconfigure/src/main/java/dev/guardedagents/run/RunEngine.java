@@ -522,9 +522,7 @@ public final class RunEngine {
 		try {
 			Object result;
 			try {
-				if (execution.isCancelled()) {
-					throw RunSignal.cancelled(execution.runId());
-				}
+				execution.stopIfCancelled();
 				result = invocation.proceed();
 			}
 			catch (RunSignal signal) {
@@ -681,9 +679,7 @@ public final class RunEngine {
 			return unguarded(
 					this.calls.call(guard, invocation, name, idempotencyKey, null, returnType, false, null, null));
 		}
-		if (execution.isCancelled()) {
-			throw RunSignal.cancelled(execution.runId());
-		}
+		execution.stopIfCancelled();
 		int next = this.budgetGate.nextSeq(execution);
 		StepView recorded = execution.recorded(next);
 		if (recorded != null) {
@@ -758,7 +754,8 @@ public final class RunEngine {
 		this.observer.stepExecuted(name, kind,
 				(failure != null) ? "failed" : (outcome.fellBack() ? "fallback" : "success"), duration);
 		if (failure != null && outcome.onFailure() == FailureMode.HUMAN_REVIEW && !this.stopping) {
-			throw this.toolReviews.open(execution, seq, name, returnType, input, failure, outcome.attempts());
+			throw this.toolReviews.open(execution, seq, StepKind.TOOL, name, returnType, input, failure,
+					outcome.attempts());
 		}
 		if (failure != null) {
 			if (!this.stopping) {

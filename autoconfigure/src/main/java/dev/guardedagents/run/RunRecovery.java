@@ -185,15 +185,16 @@ public final class RunRecovery implements SmartLifecycle {
 	 * Looks for runs to resume now rather than at the next scan, for example right after
 	 * a review was decided.
 	 */
-	/**
-	 * Whether runs this instance could claim are still expired after a claim that had
-	 * room for them.
-	 */
-	private boolean expiredLeft(RunSettings settings) {
-		Set<String> here = this.engine.here();
-		return store().findExpired(this.engine.now(), this.engine.registry().versions(), true, 0, here.size() + 1)
-			.stream()
-			.anyMatch((run) -> run.recoveries() < settings.maxRecoveries() && !here.contains(run.id()));
+	public void recoverSoon() {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null) {
+			try {
+				scheduler.execute(this::recover);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
+		}
 	}
 
 	private void retrySoon() {
@@ -208,18 +209,6 @@ public final class RunRecovery implements SmartLifecycle {
 			catch (RejectedExecutionException ex) {
 				// stopping
 				this.retryScheduled.set(false);
-			}
-		}
-	}
-
-	public void recoverSoon() {
-		ScheduledExecutorService scheduler = this.scheduler;
-		if (scheduler != null) {
-			try {
-				scheduler.execute(this::recover);
-			}
-			catch (RejectedExecutionException ex) {
-				// stopping
 			}
 		}
 	}
@@ -293,20 +282,21 @@ public final class RunRecovery implements SmartLifecycle {
 		if (reserved == 0) {
 			return 0;
 		}
-		List<ExpiredRun> claimed;
+		JdbcRunStore.Claims claims;
 		try {
 			failRunsAtTheLimit(settings, reserved);
-			claimed = store().claimExpired(this.engine.registry().versions(), settings.maxRecoveries(),
+			claims = store().claimExpired(this.engine.registry().versions(), settings.maxRecoveries(),
 					this.engine.here(), settings.instanceId(), this.engine::now, settings.leaseDuration(), reserved);
 		}
 		catch (RuntimeException ex) {
 			releaseSlots(executor, reserved);
 			throw ex;
 		}
+		List<ExpiredRun> claimed = claims.runs();
 		releaseSlots(executor, reserved - claimed.size());
-		if (claimed.size() < reserved && expiredLeft(settings)) {
-			// rows another transaction held locked (a decision, another instance's
-			// claim) were skipped: look again soon rather than at the next scan
+		if (claims.skipped()) {
+			// runs another transaction held (a decision, another instance's claim): look
+			// again soon rather than at the next scan
 			retrySoon();
 		}
 		for (ExpiredRun run : claimed) {

@@ -67,11 +67,6 @@ final class ToolReviews {
 		return output;
 	}
 
-	RunSignal open(Execution execution, int seq, String name, Type returnType, String input, Throwable failure,
-			int attempts) {
-		return open(execution, seq, StepKind.TOOL, name, returnType, input, failure, attempts);
-	}
-
 	RunSignal open(Execution execution, int seq, StepKind kind, String name, Type returnType, String input,
 			Throwable failure, int attempts) {
 		String what = (kind == StepKind.LLM) ? "Model call '" + name + "'" : "Tool '" + name + "'";

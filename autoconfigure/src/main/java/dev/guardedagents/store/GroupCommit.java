@@ -3,6 +3,7 @@ package dev.guardedagents.store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.guardedagents.StepView;
@@ -169,8 +170,8 @@ final class GroupCommit {
 		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
-		Outcome outcome = row.outcome;
-		return (outcome != null) ? outcome : Outcome.ALONE;
+		// every record of a batch has its outcome once the batch is done
+		return Objects.requireNonNull(row.outcome);
 	}
 
 	/**

@@ -66,9 +66,11 @@ public final class JdbcRunStore {
 
 	private volatile @Nullable Boolean postgres;
 
-	private final @Nullable Integer directWrites;
-
-	private volatile int directLimit = -1;
+	/**
+	 * How many step records are written on their own at once; {@code -1} until the
+	 * database is known, when not configured.
+	 */
+	private volatile int directLimit;
 
 	private final AtomicInteger direct = new AtomicInteger();
 
@@ -107,7 +109,7 @@ public final class JdbcRunStore {
 		this.step = schema + ".guarded_step";
 		this.review = schema + ".guarded_review";
 		this.groupCommit = (groupCommitWindow != null) ? new GroupCommit(groupCommitWindow, this::insertSteps) : null;
-		this.directWrites = directWrites;
+		this.directLimit = (directWrites != null) ? directWrites : -1;
 	}
 
 	/**
@@ -155,11 +157,11 @@ public final class JdbcRunStore {
 	 */
 	public boolean insertStep(String runId, long epoch, StepView step) {
 		if (this.groupCommit == null) {
-			return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+			return writeStep(runId, epoch, step);
 		}
 		if (takeDirectPlace()) {
 			try {
-				return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+				return writeStep(runId, epoch, step);
 			}
 			finally {
 				this.direct.decrementAndGet();
@@ -177,8 +179,12 @@ public final class JdbcRunStore {
 				throw Objects.requireNonNull(row.failure);
 			default:
 				// the batch failed as a whole: written alone
-				return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+				return writeStep(runId, epoch, step);
 		}
+	}
+
+	private boolean writeStep(String runId, long epoch, StepView step) {
+		return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
 	}
 
 	/**
@@ -190,8 +196,7 @@ public final class JdbcRunStore {
 	private boolean takeDirectPlace() {
 		int limit = this.directLimit;
 		if (limit < 0) {
-			Integer configured = this.directWrites;
-			limit = (configured != null) ? configured : isPostgres() ? POSTGRES_DIRECT_WRITES : 0;
+			limit = isPostgres() ? POSTGRES_DIRECT_WRITES : 0;
 			this.directLimit = limit;
 		}
 		if (this.direct.incrementAndGet() <= limit) {
@@ -209,8 +214,8 @@ public final class JdbcRunStore {
 		if (batch.size() == 1) {
 			GroupCommit.Row row = batch.get(0);
 			try {
-				return List.of(this.jdbc.write((c) -> insertStep(c, row.runId, row.epoch, row.step))
-						? GroupCommit.Outcome.RECORDED : GroupCommit.Outcome.FENCED);
+				return List.of(writeStep(row.runId, row.epoch, row.step) ? GroupCommit.Outcome.RECORDED
+						: GroupCommit.Outcome.FENCED);
 			}
 			catch (DuplicateStepException ex) {
 				return List.of(GroupCommit.Outcome.DUPLICATE);
@@ -533,11 +538,11 @@ public final class JdbcRunStore {
 
 	/**
 	 * Claims runs of the given plans whose lease expired, oldest lease first, as many as
-	 * the limit. On PostgreSQL in one statement that skips rows another instance is
-	 * claiming at the same moment ({@code FOR UPDATE SKIP LOCKED}), so that instances
-	 * scanning together take different runs instead of queuing on the same ones; on H2
-	 * one conditional update per run. Runs at the recovery limit are left for
-	 * {@link #failExpired}.
+	 * the limit. On PostgreSQL in one statement that skips rows another transaction holds
+	 * at the same moment ({@code FOR UPDATE SKIP LOCKED}: another instance claiming, a
+	 * decision being committed), so that instances scanning together take different runs
+	 * instead of queuing on the same ones; on H2 one conditional update per run. Runs at
+	 * the recovery limit are left for {@link #failExpired}.
 	 * @param plans the plans this instance can run: name to version
 	 * @param maxRecoveries runs resumed this often are not claimed
 	 * @param excluded runs not to claim (those this instance executes or holds queued)
@@ -545,42 +550,39 @@ public final class JdbcRunStore {
 	 * @param now the clock, read once the connection is obtained
 	 * @param lease the length of the lease
 	 * @param limit the maximum number of runs
-	 * @return the runs claimed, in the order they waited, each with the epoch it had
-	 * before the claim (this instance owns it under {@code epoch() + 1})
+	 * @return the runs claimed, and whether expired runs were skipped
 	 */
-	public List<ExpiredRun> claimExpired(Map<String, String> plans, int maxRecoveries, Set<String> excluded,
-			String owner, Supplier<Instant> now, Duration lease, int limit) {
+	public Claims claimExpired(Map<String, String> plans, int maxRecoveries, Set<String> excluded, String owner,
+			Supplier<Instant> now, Duration lease, int limit) {
 		if (plans.isEmpty() || limit <= 0) {
-			return List.of();
+			return new Claims(List.of(), false);
 		}
 		if (!isPostgres()) {
-			return claimOneByOne(plans, maxRecoveries, excluded, owner, now, lease, limit);
+			return new Claims(claimOneByOne(plans, maxRecoveries, excluded, owner, now, lease, limit), false);
 		}
 		return this.jdbc.write((c) -> {
 			Instant start = now.get();
-			List<Object> args = new ArrayList<>();
-			StringBuilder sql = new StringBuilder("WITH expired AS (SELECT id, owner_id IS NOT NULL AS crashed, ")
-				.append("lease_until AS waited, created_at FROM ")
-				.append(this.run)
-				.append(" WHERE status = 'RUNNING' AND lease_until < ? AND recoveries < ? AND NOT (id = ANY (?)) AND (");
-			args.add(Jdbc.time(start));
-			args.add(maxRecoveries);
-			args.add(c.createArrayOf("varchar", excluded.toArray()));
-			appendPlans(sql, args, plans);
-			sql.append(") ORDER BY lease_until, created_at, id FETCH FIRST ")
-				.append(limit)
-				.append(" ROWS ONLY FOR UPDATE SKIP LOCKED) UPDATE ")
-				.append(this.run)
-				.append(" r SET owner_id = ?, owner_epoch = r.owner_epoch + 1, lease_until = ?, updated_at = ? ")
-				.append("FROM expired e WHERE r.id = e.id RETURNING r.id, r.name, r.plan_version, r.owner_epoch - 1, ")
-				.append("r.recoveries, e.crashed, e.waited, e.created_at");
+			List<Object> filterArgs = new ArrayList<>(
+					List.of(Jdbc.time(start), maxRecoveries, c.createArrayOf("varchar", excluded.toArray())));
+			StringBuilder filter = new StringBuilder(
+					" WHERE status = 'RUNNING' AND lease_until < ? AND recoveries < ? ")
+				.append("AND NOT (id = ANY (?)) AND (");
+			appendPlans(filter, filterArgs, plans);
+			filter.append(")");
+			String sql = "WITH expired AS (SELECT id, owner_id IS NOT NULL AS crashed, lease_until AS waited, "
+					+ "created_at FROM " + this.run + filter + " ORDER BY lease_until, created_at, id FETCH FIRST "
+					+ limit + " ROWS ONLY FOR UPDATE SKIP LOCKED) UPDATE " + this.run
+					+ " r SET owner_id = ?, owner_epoch = r.owner_epoch + 1, lease_until = ?, updated_at = ? "
+					+ "FROM expired e WHERE r.id = e.id RETURNING r.id, r.name, r.plan_version, r.owner_epoch - 1, "
+					+ "r.recoveries, e.crashed, e.waited, e.created_at";
+			List<Object> args = new ArrayList<>(filterArgs);
 			args.add(owner);
 			args.add(Jdbc.time(start.plus(lease)));
 			args.add(Jdbc.time(start));
 			record Claimed(ExpiredRun run, Instant waited, Instant created) {
 			}
 			List<Claimed> claimed = new ArrayList<>();
-			try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+			try (PreparedStatement ps = c.prepareStatement(sql)) {
 				Jdbc.bind(ps, args.toArray());
 				try (ResultSet rs = ps.executeQuery()) {
 					while (rs.next()) {
@@ -595,8 +597,31 @@ public final class JdbcRunStore {
 			claimed.sort(Comparator.comparing(Claimed::waited)
 				.thenComparing(Claimed::created)
 				.thenComparing((one) -> one.run().id()));
-			return claimed.stream().map(Claimed::run).toList();
+			// with room left, an expired run still there was skipped: held by another
+			// transaction (the runs just claimed are no longer expired)
+			boolean skipped = false;
+			if (claimed.size() < limit) {
+				try (PreparedStatement ps = c
+					.prepareStatement("SELECT 1 FROM " + this.run + filter + " FETCH FIRST 1 ROWS ONLY")) {
+					Jdbc.bind(ps, filterArgs.toArray());
+					try (ResultSet rs = ps.executeQuery()) {
+						skipped = rs.next();
+					}
+				}
+			}
+			return new Claims(claimed.stream().map(Claimed::run).toList(), skipped);
 		});
+	}
+
+	/**
+	 * The runs a claim took.
+	 *
+	 * @param runs the runs claimed, in the order they waited, each with the epoch it had
+	 * before the claim (this instance owns it under {@code epoch() + 1})
+	 * @param skipped whether expired runs it could have taken were held by another
+	 * transaction and skipped: a claim a moment later may take them
+	 */
+	public record Claims(List<ExpiredRun> runs, boolean skipped) {
 	}
 
 	private List<ExpiredRun> claimOneByOne(Map<String, String> plans, int maxRecoveries, Set<String> excluded,

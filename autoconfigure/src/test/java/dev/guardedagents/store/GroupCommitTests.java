@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -58,11 +57,11 @@ abstract class GroupCommitTests {
 
 	private final List<String> runs = new ArrayList<>();
 
-	abstract String url();
+	abstract DataSource dataSource();
 
 	@BeforeEach
 	void createRuns() {
-		DriverManagerDataSource target = new DriverManagerDataSource(url(), user(), password());
+		DataSource target = dataSource();
 		this.target = target;
 		GuardedAgentsSchemaInitializer initializer = new GuardedAgentsSchemaInitializer(target, "guarded_agents", null);
 		initializer.afterPropertiesSet();
@@ -83,14 +82,6 @@ abstract class GroupCommitTests {
 	@AfterEach
 	void stopThreads() {
 		this.threads.shutdownNow();
-	}
-
-	String user() {
-		return "sa";
-	}
-
-	String password() {
-		return "";
 	}
 
 	@Test

@@ -1,7 +1,11 @@
 package dev.guardedagents.store;
 
+import javax.sql.DataSource;
+
 import dev.guardedagents.test.PostgresDatabase;
 import dev.guardedagents.test.PostgresTest;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Group commit on PostgreSQL, where a batch is sent in one round trip and a position
@@ -10,24 +14,10 @@ import dev.guardedagents.test.PostgresTest;
 @PostgresTest
 class PostgresGroupCommitTests extends GroupCommitTests {
 
-	private String url;
-
 	@Override
-	String url() {
-		if (this.url == null) {
-			this.url = PostgresDatabase.create();
-		}
-		return this.url;
-	}
-
-	@Override
-	String user() {
-		return PostgresDatabase.user();
-	}
-
-	@Override
-	String password() {
-		return PostgresDatabase.password();
+	DataSource dataSource() {
+		return new DriverManagerDataSource(PostgresDatabase.create(), PostgresDatabase.user(),
+				PostgresDatabase.password());
 	}
 
 }
