@@ -14,7 +14,6 @@ import dev.guardedagents.llm.ClasspathPrompts;
 import dev.guardedagents.llm.GuardedChatAdvisors;
 import dev.guardedagents.llm.ModelPricing;
 import dev.guardedagents.run.AgentRunRegistry;
-import dev.guardedagents.run.ExternalSteps;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.store.JdbcPromptStore;
@@ -95,7 +94,7 @@ public final class GuardedAgentsModelsAutoConfiguration {
 	@ConditionalOnMissingBean
 	GuardedChatAdvisors guardedAgentsChatAdvisors(RunEngine engine, ToolGuards guards, AgentRunRegistry registry,
 			ModelPricing pricing, JournalCodec codec, ObjectProvider<ClasspathPrompts> prompts) {
-		return new GuardedChatAdvisors(new ExternalSteps(engine), guards, registry, pricing, codec.mapper(),
+		return new GuardedChatAdvisors(engine.externalSteps(), guards, registry, pricing, codec.mapper(),
 				prompts.getIfAvailable());
 	}
 

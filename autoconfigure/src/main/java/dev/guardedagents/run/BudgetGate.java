@@ -25,10 +25,22 @@ final class BudgetGate {
 
 	static final String BUDGET = "budget";
 
-	private final RunEngine engine;
+	private final RunJournal journal;
 
-	BudgetGate(RunEngine engine) {
-		this.engine = engine;
+	private final Parking parking;
+
+	private final JsonCodec codec;
+
+	private final ReviewEvents events;
+
+	private final RunObserver observer;
+
+	BudgetGate(RunJournal journal, Parking parking, JsonCodec codec, ReviewEvents events, RunObserver observer) {
+		this.journal = journal;
+		this.parking = parking;
+		this.codec = codec;
+		this.events = events;
+		this.observer = observer;
 	}
 
 	/**
@@ -41,8 +53,7 @@ final class BudgetGate {
 		while (isGrant(recorded)) {
 			if (recorded.succeeded() && execution.budget() != null) {
 				execution.budget()
-					.grant(this.engine.codec().readEdits(this.engine.codec().readVerdict(recorded.output()).edits()),
-							recorded.seq());
+					.grant(this.codec.readEdits(this.codec.readVerdict(recorded.output()).edits()), recorded.seq());
 			}
 			seq = execution.nextSeq();
 			recorded = execution.recorded(seq);
@@ -80,7 +91,7 @@ final class BudgetGate {
 	 */
 	int admit(Execution execution, StepKind kind, int seq) {
 		RunBudget budget = execution.budget();
-		RunBudget.Exceeded exceeded = (budget != null) ? budget.before(kind, this.engine.now()) : null;
+		RunBudget.Exceeded exceeded = (budget != null) ? budget.before(kind, this.journal.now()) : null;
 		if (exceeded == null) {
 			return seq;
 		}
@@ -102,15 +113,13 @@ final class BudgetGate {
 				|| execution.recorded(execution.stepCount() + 1) != null) {
 			return null;
 		}
-		RunBudget.Exceeded exceeded = budget.before(StepKind.LLM, this.engine.now());
+		RunBudget.Exceeded exceeded = budget.before(StepKind.LLM, this.journal.now());
 		if (exceeded == null || !exceeded.degradable()) {
 			return null;
 		}
 		if (!budget.degraded()) {
 			budget.degrade();
-			if (!this.engine.store().markDegraded(execution.runId(), execution.epoch())) {
-				throw this.engine.signal(execution);
-			}
+			this.journal.markDegraded(execution);
 		}
 		return budget.profile().degradeTo();
 	}
@@ -125,12 +134,11 @@ final class BudgetGate {
 			return;
 		}
 		budget.add(kind, usage, execution.stepCount());
-		RunBudget.Warning warning = budget.warnOnce(this.engine.now());
+		RunBudget.Warning warning = budget.warnOnce(this.journal.now());
 		if (warning != null) {
-			this.engine.events()
-				.publish(new BudgetWarningEvent(execution.runId(), execution.runName(), budget.profile().name(),
-						warning.cap(), warning.fraction()));
-			this.engine.observer().budgetWarned(execution.runName(), budget.profile().name());
+			this.events.publish(new BudgetWarningEvent(execution.runId(), execution.runName(), budget.profile().name(),
+					warning.cap(), warning.fraction()));
+			this.observer.budgetWarned(execution.runName(), budget.profile().name());
 		}
 		RunBudget.Exceeded exceeded = budget.after();
 		if (exceeded != null && budget.action(exceeded) == BudgetAction.HALT) {
@@ -140,38 +148,37 @@ final class BudgetGate {
 	}
 
 	private int escalate(Execution execution, StepKind kind, int seq, RunBudget.Exceeded exceeded, String message) {
-		ReviewView review = this.engine.parking().reviewAt(execution, seq, ReviewKind.BUDGET);
+		ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.BUDGET);
 		if (review == null) {
 			throw open(execution, seq, message);
 		}
 		if (review.status() == ReviewStatus.PENDING) {
-			throw this.engine.parking().waitFor(execution, review);
+			throw this.parking.waitFor(execution, review);
 		}
 		Verdict verdict = new Verdict(review.status(), review.id(), review.reviewer(), review.comment(),
 				review.edits());
-		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.engine.now();
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.journal.now();
 		boolean approved = review.status() == ReviewStatus.APPROVED;
 		BudgetExceededException refusal = approved ? null : new BudgetExceededException(
 				message + "; reviewer " + review.reviewer() + " granted no more (" + review.status() + ")");
-		this.engine.record(execution, new StepView(seq, StepKind.CHECKPOINT, BUDGET, approved, 1, review.createdAt(),
-				Duration.between(review.createdAt(), decidedAt), review.payload(),
-				this.engine.codec().writeVerdict(verdict), approved ? null : BudgetExceededException.class.getName(),
-				approved ? null : refusal.getMessage(), execution.stepKey(seq)));
+		this.journal.record(execution,
+				new StepView(seq, StepKind.CHECKPOINT, BUDGET, approved, 1, review.createdAt(),
+						Duration.between(review.createdAt(), decidedAt), review.payload(),
+						this.codec.writeVerdict(verdict), approved ? null : BudgetExceededException.class.getName(),
+						approved ? null : refusal.getMessage(), execution.stepKey(seq)));
 		if (!approved) {
 			throw RunSignal.failRun(execution.runId(), refusal);
 		}
-		execution.budget().grant(this.engine.codec().readEdits(review.edits()), seq);
+		execution.budget().grant(this.codec.readEdits(review.edits()), seq);
 		return admit(execution, kind, execution.nextSeq());
 	}
 
 	private RunSignal open(Execution execution, int seq, String message) {
 		RunBudget budget = execution.budget();
-		return this.engine.parking()
-			.open(execution, seq, ReviewKind.BUDGET, BUDGET, message
-					+ ". Approve to grant the budget once more, approve with edits (such as {\"maxCost\": \"5.00\"}) "
-					+ "to set new caps, reject to fail the run.",
-					this.engine.codec().writeBudgetPayload(budget.profile().name(), budget.profile().caps()),
-					StepKind.CHECKPOINT);
+		return this.parking.open(execution, seq, ReviewKind.BUDGET, BUDGET, message
+				+ ". Approve to grant the budget once more, approve with edits (such as {\"maxCost\": \"5.00\"}) "
+				+ "to set new caps, reject to fail the run.",
+				this.codec.writeBudgetPayload(budget.profile().name(), budget.profile().caps()), StepKind.CHECKPOINT);
 	}
 
 }

@@ -12,6 +12,8 @@ import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.guard.ToolGuards;
+import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.NewReview;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
@@ -29,10 +31,35 @@ final class Checkpoints {
 
 	private static final Log logger = LogFactory.getLog(Checkpoints.class);
 
-	private final RunEngine engine;
+	private final RunJournal journal;
 
-	Checkpoints(RunEngine engine) {
-		this.engine = engine;
+	private final Parking parking;
+
+	private final BudgetGate budget;
+
+	private final StepPipeline pipeline;
+
+	private final ToolGuards guards;
+
+	private final GuardedCalls calls;
+
+	private final JsonCodec codec;
+
+	private final ReviewAccess access;
+
+	private final RunSettings settings;
+
+	Checkpoints(RunJournal journal, Parking parking, BudgetGate budget, StepPipeline pipeline, ToolGuards guards,
+			GuardedCalls calls, JsonCodec codec, ReviewAccess access, RunSettings settings) {
+		this.journal = journal;
+		this.parking = parking;
+		this.budget = budget;
+		this.pipeline = pipeline;
+		this.guards = guards;
+		this.calls = calls;
+		this.codec = codec;
+		this.access = access;
+		this.settings = settings;
 	}
 
 	/**
@@ -44,27 +71,26 @@ final class Checkpoints {
 		if (execution == null || execution.inStep()) {
 			return invocation.proceed();
 		}
-		StepView ahead = this.engine.budgetGate().peek(execution);
+		StepView ahead = this.budget.peek(execution);
 		AgentRunRegistry.Condition condition = (ahead != null) ? null : checkpoint.condition(invocation.getArguments());
 		boolean asked = (ahead != null) ? ahead.kind() == StepKind.CHECKPOINT && ahead.name().equals(checkpoint.name())
 				: condition.applies() && !alreadyDone(execution, checkpoint, invocation.getArguments());
 		if (!asked) {
-			return this.engine.invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
-					this.engine.guards().guard(checkpoint.method(), checkpoint.toolName()), null, false);
+			return action(invocation, checkpoint);
 		}
 		execution.stopIfCancelled();
 		int seq = execution.nextSeq();
 		StepView recorded = execution.recorded(seq);
 		if (recorded != null) {
-			RunEngine.checkReplay(execution, recorded, StepKind.CHECKPOINT, checkpoint.name());
-			return act(invocation, checkpoint, this.engine.codec().readVerdict(recorded.output()));
+			StepPipeline.checkReplay(execution, recorded, StepKind.CHECKPOINT, checkpoint.name());
+			return act(invocation, checkpoint, this.codec.readVerdict(recorded.output()));
 		}
 		if (execution.poison() != null) {
 			throw execution.poison();
 		}
-		ReviewView review = this.engine.parking().reviewAt(execution, seq, ReviewKind.CHECKPOINT);
+		ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.CHECKPOINT);
 		if (review == null) {
-			if (condition != null && condition.failure() != null && this.engine.settings().failRunOnWhenError()) {
+			if (condition != null && condition.failure() != null && this.settings.failRunOnWhenError()) {
 				throw RunSignal.failRun(execution.runId(), new IllegalStateException("@HumanCheckpoint '"
 						+ checkpoint.name() + "': " + condition.failure() + " (guarded-agents.reviews.when-error)"));
 			}
@@ -72,17 +98,18 @@ final class Checkpoints {
 					(condition != null) ? condition.failure() : null);
 		}
 		if (review.status() == ReviewStatus.PENDING) {
-			throw this.engine.parking().waitFor(execution, review);
+			throw this.parking.waitFor(execution, review);
 		}
 		Verdict verdict = new Verdict(review.status(), review.id(), review.reviewer(), review.comment(),
 				review.edits());
 		boolean approved = verdict.status() == ReviewStatus.APPROVED;
 		String rejection = approved ? null : verdict.rejection(checkpoint.name()).getMessage();
-		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.engine.now();
-		this.engine.record(execution, new StepView(seq, StepKind.CHECKPOINT, checkpoint.name(), approved, 1,
-				review.createdAt(), Duration.between(review.createdAt(), decidedAt), review.payload(),
-				this.engine.codec().writeVerdict(verdict),
-				approved ? null : CheckpointRejectedException.class.getName(), rejection, execution.stepKey(seq)));
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.journal.now();
+		this.journal.record(execution,
+				new StepView(seq, StepKind.CHECKPOINT, checkpoint.name(), approved, 1, review.createdAt(),
+						Duration.between(review.createdAt(), decidedAt), review.payload(),
+						this.codec.writeVerdict(verdict), approved ? null : CheckpointRejectedException.class.getName(),
+						rejection, execution.stepKey(seq)));
 		return act(invocation, checkpoint, verdict);
 	}
 
@@ -97,31 +124,29 @@ final class Checkpoints {
 			return false;
 		}
 		String key = checkpoint.idempotencyKey(args);
-		return key != null && this.engine.calls().completed(checkpoint.keyTool(), key, args);
+		return key != null && this.calls.completed(checkpoint.keyTool(), key, args);
 	}
 
 	private RunSignal openReview(Execution execution, int seq, AgentRunRegistry.Checkpoint checkpoint, Object[] args,
 			@Nullable String conditionFailure) {
-		Instant now = this.engine.now();
+		Instant now = this.journal.now();
 		String summary = checkpoint.summary(args);
 		if (conditionFailure != null) {
 			logger.warn("@HumanCheckpoint '" + checkpoint.name() + "' in run " + execution.runId() + ": "
 					+ conditionFailure + "; a reviewer decides");
 			summary = "Asked because " + conditionFailure + ((summary != null) ? ". " + summary : "");
 		}
-		Duration timeout = (checkpoint.timeout() != null) ? checkpoint.timeout()
-				: this.engine.settings().reviewTimeout();
+		Duration timeout = (checkpoint.timeout() != null) ? checkpoint.timeout() : this.settings.reviewTimeout();
 		Duration escalationTimeout = (checkpoint.escalationTimeout() != null) ? checkpoint.escalationTimeout()
 				: timeout;
-		List<String> reviewers = checkpoint.reviewers().isEmpty()
-				? this.engine.access().reviewers(ReviewKind.CHECKPOINT) : checkpoint.reviewers();
-		return this.engine.parking()
-			.open(execution,
-					new NewReview(UUID.randomUUID().toString(), execution.runId(), seq, 1, ReviewKind.CHECKPOINT,
-							checkpoint.name(), reviewers, summary, this.engine.codec().writePayload(checkpoint, args),
-							checkpoint.onTimeout(), now.plus(timeout), checkpoint.approvals(), checkpoint.editable(),
-							checkpoint.escalateTo(), escalationTimeout.toMillis(), now),
-					StepKind.CHECKPOINT);
+		List<String> reviewers = checkpoint.reviewers().isEmpty() ? this.access.reviewers(ReviewKind.CHECKPOINT)
+				: checkpoint.reviewers();
+		return this.parking.open(execution,
+				new NewReview(UUID.randomUUID().toString(), execution.runId(), seq, 1, ReviewKind.CHECKPOINT,
+						checkpoint.name(), reviewers, summary, this.codec.writePayload(checkpoint, args),
+						checkpoint.onTimeout(), now.plus(timeout), checkpoint.approvals(), checkpoint.editable(),
+						checkpoint.escalateTo(), escalationTimeout.toMillis(), now),
+				StepKind.CHECKPOINT);
 	}
 
 	private @Nullable Object act(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint, Verdict verdict)
@@ -133,11 +158,18 @@ final class Checkpoints {
 			throw verdict.rejection(checkpoint.name());
 		}
 		if (verdict.edits() != null && invocation instanceof ProxyMethodInvocation proxyInvocation) {
-			proxyInvocation
-				.setArguments(this.engine.codec().applyEdits(checkpoint, invocation.getArguments(), verdict.edits()));
+			proxyInvocation.setArguments(this.codec.applyEdits(checkpoint, invocation.getArguments(), verdict.edits()));
 		}
-		return this.engine.invokeStep(invocation, StepKind.TOOL, checkpoint.toolName(), checkpoint.returnType(),
-				this.engine.guards().guard(checkpoint.method(), checkpoint.toolName()), null, false);
+		return action(invocation, checkpoint);
+	}
+
+	/**
+	 * Runs the checkpoint's method as a {@code TOOL} step.
+	 */
+	private @Nullable Object action(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint)
+			throws Throwable {
+		return this.pipeline.run(new StepBody.BeanMethod(invocation, checkpoint.toolName(), checkpoint.returnType(),
+				this.guards.guard(checkpoint.method(), checkpoint.toolName()), null, false));
 	}
 
 }

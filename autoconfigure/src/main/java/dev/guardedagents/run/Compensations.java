@@ -16,6 +16,9 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.guard.Guarded;
+import dev.guardedagents.guard.ToolGuards;
+import dev.guardedagents.store.JdbcReviewStore;
+import dev.guardedagents.store.JdbcRunStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,10 +35,32 @@ final class Compensations {
 
 	static final String GIVEN_UP = "dev.guardedagents.CompensationGivenUp";
 
-	private final RunEngine engine;
+	private final RunJournal journal;
 
-	Compensations(RunEngine engine) {
-		this.engine = engine;
+	private final JdbcRunStore store;
+
+	private final JdbcReviewStore reviews;
+
+	private final Parking parking;
+
+	private final AgentRunRegistry registry;
+
+	private final ToolGuards guards;
+
+	private final JsonCodec codec;
+
+	private final RunObserver observer;
+
+	Compensations(RunJournal journal, JdbcRunStore store, JdbcReviewStore reviews, Parking parking,
+			AgentRunRegistry registry, ToolGuards guards, JsonCodec codec, RunObserver observer) {
+		this.journal = journal;
+		this.store = store;
+		this.reviews = reviews;
+		this.parking = parking;
+		this.registry = registry;
+		this.guards = guards;
+		this.codec = codec;
+		this.observer = observer;
 	}
 
 	/**
@@ -51,17 +76,16 @@ final class Compensations {
 	 * compensated, or waits for a reviewer); {@code false} if there was nothing to undo
 	 */
 	boolean afterFailure(Execution execution, Throwable failure) {
-		if (!this.engine.registry().hasCompensations()) {
+		if (!this.registry.hasCompensations()) {
 			return false;
 		}
-		List<StepView> journal = this.engine.store().steps(execution.runId());
+		List<StepView> journal = this.store.steps(execution.runId());
 		if (!hasWork(journal)) {
 			return false;
 		}
-		if (!this.engine.store()
-			.startCompensation(execution.runId(), execution.epoch(), failure.getClass().getName(), failure.getMessage(),
-					this.engine.now())) {
-			throw this.engine.signal(execution);
+		if (!this.store.startCompensation(execution.runId(), execution.epoch(), failure.getClass().getName(),
+				failure.getMessage(), this.journal.now())) {
+			throw this.journal.signal(execution);
 		}
 		try {
 			compensate(execution, journal);
@@ -89,14 +113,13 @@ final class Compensations {
 				seq++;
 				partial |= !undo(execution, toUndo.get(i), seq);
 			}
-			Optional<RunStatus> ended = this.engine.store()
-				.finishCompensation(execution.runId(), execution.epoch(),
-						partial ? CompensationStatus.PARTIALLY_COMPENSATED : CompensationStatus.COMPENSATED, seq,
-						this.engine.now());
+			Optional<RunStatus> ended = this.store.finishCompensation(execution.runId(), execution.epoch(),
+					partial ? CompensationStatus.PARTIALLY_COMPENSATED : CompensationStatus.COMPENSATED, seq,
+					this.journal.now());
 			if (ended.isEmpty()) {
-				throw this.engine.signal(execution);
+				throw this.journal.signal(execution);
 			}
-			this.engine.observer().runFinished(execution.runName(), ended.get());
+			this.observer.runFinished(execution.runName(), ended.get());
 		}
 		finally {
 			RunContextHolder.bind(previous);
@@ -105,7 +128,7 @@ final class Compensations {
 
 	private List<StepView> toUndo(List<StepView> journal) {
 		return journal.stream()
-			.filter((step) -> compensable(step) && this.engine.registry().compensation(step.name()) != null)
+			.filter((step) -> compensable(step) && this.registry.compensation(step.name()) != null)
 			.sorted(Comparator.comparingInt(StepView::seq).reversed())
 			.toList();
 	}
@@ -125,49 +148,47 @@ final class Compensations {
 	 * @return {@code false} if a reviewer gave it up
 	 */
 	private boolean undo(Execution execution, StepView step, int seq) {
-		AgentRunRegistry.Compensation compensation = this.engine.registry().compensation(step.name());
+		AgentRunRegistry.Compensation compensation = this.registry.compensation(step.name());
 		Boolean decided = decided(execution, step, seq);
 		if (decided != null) {
 			return decided;
 		}
-		Instant startedAt = this.engine.now();
+		Instant startedAt = this.journal.now();
 		long start = System.nanoTime();
 		Guarded outcome;
-		this.engine.enterBody(execution, seq);
+		this.journal.enterBody(execution, seq, false);
 		execution.enterCompensation(seq, step.seq());
 		try {
-			outcome = this.engine.guards()
-				.compensation(compensation.tool(), compensation.name())
+			outcome = this.guards.compensation(compensation.tool(), compensation.name())
 				.call(() -> invoke(compensation, step));
 		}
 		finally {
 			execution.exitStep();
 		}
-		Duration duration = RunEngine.since(start);
+		Duration duration = StepPipeline.since(start);
 		Throwable failure = outcome.failure();
-		this.engine.observer()
-			.stepExecuted(step.name(), StepKind.COMPENSATION, (failure != null) ? "failed" : "success", duration);
+		this.observer.stepExecuted(step.name(), StepKind.COMPENSATION, (failure != null) ? "failed" : "success",
+				duration);
 		if (failure == null) {
-			this.engine.record(execution,
+			this.journal.record(execution,
 					new StepView(seq, StepKind.COMPENSATION, step.name(), true, outcome.attempts(), startedAt, duration,
-							step.input(), this.engine.codec().writeBestEffort(outcome.result()), null, null,
+							step.input(), this.codec.writeBestEffort(outcome.result()), null, null,
 							execution.compensationKey(step.seq())));
 			return true;
 		}
-		if (this.engine.isStopping()) {
+		if (this.journal.isStopping()) {
 			throw RunSignal.lost(execution.runId());
 		}
 		throw open(execution, step, seq, failure, outcome.attempts());
 	}
 
 	private @Nullable Object invoke(AgentRunRegistry.Compensation compensation, StepView step) throws Throwable {
-		Object[] toolArgs = this.engine.codec()
-			.readArguments(compensation.tool().getGenericParameterTypes(), String.valueOf(step.input()));
+		Object[] toolArgs = this.codec.readArguments(compensation.tool().getGenericParameterTypes(),
+				String.valueOf(step.input()));
 		Object[] args = toolArgs;
 		if (compensation.withResult()) {
 			args = Arrays.copyOf(toolArgs, toolArgs.length + 1);
-			args[toolArgs.length] = this.engine.codec()
-				.readResult(step.output(), compensation.tool().getGenericReturnType());
+			args[toolArgs.length] = this.codec.readResult(step.output(), compensation.tool().getGenericReturnType());
 		}
 		try {
 			return compensation.undo().invoke(compensation.bean(), args);
@@ -183,32 +204,29 @@ final class Compensations {
 	 * (again)
 	 */
 	private @Nullable Boolean decided(Execution execution, StepView step, int seq) {
-		ReviewView review = this.engine.reviews()
-			.findLatest(execution.runId(), seq, ReviewKind.COMPENSATION)
-			.orElse(null);
+		ReviewView review = this.reviews.findLatest(execution.runId(), seq, ReviewKind.COMPENSATION).orElse(null);
 		if (review == null) {
 			return null;
 		}
 		if (review.status() == ReviewStatus.PENDING) {
-			throw this.engine.parking().waitFor(execution, review);
+			throw this.parking.waitFor(execution, review);
 		}
-		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.engine.now();
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.journal.now();
 		Duration waited = Duration.between(review.createdAt(), decidedAt);
 		if (review.status() != ReviewStatus.APPROVED) {
-			this.engine.record(execution,
+			this.journal.record(execution,
 					new StepView(seq, StepKind.COMPENSATION, step.name(), false, 0, review.createdAt(), waited,
 							step.input(), null, GIVEN_UP, "Compensation given up by reviewer " + review.reviewer()
 									+ " (" + review.status() + ")" + comment(review.comment()),
 							execution.compensationKey(step.seq())));
 			return false;
 		}
-		if ("true".equals(this.engine.codec().readEdits(review.edits()).get("done"))) {
-			this.engine.record(execution,
+		if ("true".equals(this.codec.readEdits(review.edits()).get("done"))) {
+			this.journal.record(execution,
 					new StepView(seq, StepKind.COMPENSATION, step.name(), true, 0, review.createdAt(), waited,
 							step.input(),
-							this.engine.codec()
-								.writeResult("marked done by reviewer " + review.reviewer(), String.class),
-							null, null, execution.compensationKey(step.seq())));
+							this.codec.writeResult("marked done by reviewer " + review.reviewer(), String.class), null,
+							null, execution.compensationKey(step.seq())));
 			return true;
 		}
 		return null;
@@ -219,15 +237,13 @@ final class Compensations {
 	}
 
 	private RunSignal open(Execution execution, StepView step, int seq, Throwable failure, int attempts) {
-		return this.engine.parking()
-			.open(execution, seq, ReviewKind.COMPENSATION, REVIEW,
-					"Compensation of step " + step.seq() + " '" + step.name() + "' failed after " + attempts
-							+ " attempts: " + failure.getMessage() + ". Approve to retry, approve with edits "
-							+ "{\"done\": true} if it was undone by hand, reject to give it up.",
-					this.engine.codec()
-						.writeCompensationPayload(step.name(), step.seq(), String.valueOf(step.input()), failure,
-								attempts),
-					StepKind.COMPENSATION);
+		return this.parking.open(execution, seq, ReviewKind.COMPENSATION, REVIEW,
+				"Compensation of step " + step.seq() + " '" + step.name() + "' failed after " + attempts + " attempts: "
+						+ failure.getMessage() + ". Approve to retry, approve with edits "
+						+ "{\"done\": true} if it was undone by hand, reject to give it up.",
+				this.codec.writeCompensationPayload(step.name(), step.seq(), String.valueOf(step.input()), failure,
+						attempts),
+				StepKind.COMPENSATION);
 	}
 
 }

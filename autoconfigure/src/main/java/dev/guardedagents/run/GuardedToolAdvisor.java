@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.guardedagents.GuardedTool;
-import dev.guardedagents.StepKind;
 import dev.guardedagents.guard.ToolGuard;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -46,7 +45,7 @@ public final class GuardedToolAdvisor extends AnnotatedMethodAdvisor {
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 			RunEngine engine = this.engine.get();
 			Tool tool = this.tools.computeIfAbsent(invocation.getMethod(), (method) -> tool(engine, invocation));
-			return engine.invokeStep(invocation, StepKind.TOOL, tool.name(), tool.returnType(), tool.guard(),
+			return engine.invokeStep(invocation, tool.name(), tool.returnType(), tool.guard(),
 					tool.idempotencyKey(invocation.getArguments()), tool.transactional());
 		}
 

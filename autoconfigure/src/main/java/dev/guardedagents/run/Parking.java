@@ -10,6 +10,8 @@ import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.security.ReviewAccess;
+import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.NewReview;
 import org.jspecify.annotations.Nullable;
 
@@ -23,10 +25,35 @@ import org.springframework.dao.DataAccessException;
  */
 final class Parking {
 
-	private final RunEngine engine;
+	private final RunJournal journal;
 
-	Parking(RunEngine engine) {
-		this.engine = engine;
+	private final JdbcReviewStore reviews;
+
+	private final ReviewAccess access;
+
+	private final Duration timeout;
+
+	private final RunObserver observer;
+
+	private final ReviewEvents events;
+
+	/**
+	 * Creates the parking.
+	 * @param journal the run journal
+	 * @param reviews the store of reviews
+	 * @param access who is asked to decide each kind of review
+	 * @param timeout the timeout of a review
+	 * @param observer told of each escalated step
+	 * @param events the publisher of review events
+	 */
+	Parking(RunJournal journal, JdbcReviewStore reviews, ReviewAccess access, Duration timeout, RunObserver observer,
+			ReviewEvents events) {
+		this.journal = journal;
+		this.reviews = reviews;
+		this.access = access;
+		this.timeout = timeout;
+		this.observer = observer;
+		this.events = events;
 	}
 
 	/**
@@ -43,12 +70,11 @@ final class Parking {
 	 */
 	RunSignal open(Execution execution, int seq, ReviewKind kind, String name, String summary, String payload,
 			StepKind stepKind) {
-		Instant now = this.engine.now();
+		Instant now = this.journal.now();
 		return open(execution,
 				new NewReview(UUID.randomUUID().toString(), execution.runId(), seq, 1, kind, name,
-						this.engine.access().reviewers(kind), summary, payload, TimeoutOutcome.REJECT,
-						now.plus(this.engine.settings().reviewTimeout()), this.engine.access().approvals(kind),
-						List.of(), List.of(), null, now),
+						this.access.reviewers(kind), summary, payload, TimeoutOutcome.REJECT, now.plus(this.timeout),
+						this.access.approvals(kind), List.of(), List.of(), null, now),
 				stepKind);
 	}
 
@@ -64,17 +90,16 @@ final class Parking {
 	RunSignal open(Execution execution, NewReview proposed, StepKind kind) {
 		NewReview review;
 		try {
-			review = proposed.atRound(this.engine.reviews().latestRound(execution.runId(), proposed.seq()) + 1);
-			if (!this.engine.journal()
-				.write(execution.runId(), () -> this.engine.reviews().openAndPark(review, execution.epoch()))) {
-				return this.engine.signal(execution);
+			review = proposed.atRound(this.reviews.latestRound(execution.runId(), proposed.seq()) + 1);
+			if (!this.journal.write(execution.runId(), () -> this.reviews.openAndPark(review, execution.epoch()))) {
+				return this.journal.signal(execution);
 			}
 		}
 		catch (DataAccessException ex) {
 			return RunSignal.journalFailed(execution.runId(), ex);
 		}
-		this.engine.observer().stepExecuted(review.checkpoint(), kind, "escalated", Duration.ZERO);
-		this.engine.events().publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review.view()));
+		this.observer.stepExecuted(review.checkpoint(), kind, "escalated", Duration.ZERO);
+		this.events.publish(new ReviewEvent(ReviewEvent.Type.REQUESTED, review.view()));
 		return RunSignal.suspended(execution.runId(), review.id());
 	}
 
@@ -84,10 +109,9 @@ final class Parking {
 	 */
 	RunSignal waitFor(Execution execution, ReviewView review) {
 		try {
-			if (!this.engine.journal()
-				.write(execution.runId(),
-						() -> this.engine.reviews().park(execution.runId(), execution.epoch(), this.engine.now()))) {
-				return this.engine.signal(execution);
+			if (!this.journal.write(execution.runId(),
+					() -> this.reviews.park(execution.runId(), execution.epoch(), this.journal.now()))) {
+				return this.journal.signal(execution);
 			}
 		}
 		catch (DataAccessException ex) {
@@ -101,8 +125,8 @@ final class Parking {
 	 * @return the review, or {@code null} when none was opened there
 	 */
 	@Nullable ReviewView reviewAt(Execution execution, int seq, ReviewKind kind) {
-		return execution.mayHoldDecision(seq)
-				? this.engine.reviews().findLatest(execution.runId(), seq, kind).orElse(null) : null;
+		return execution.mayHoldDecision(seq) ? this.reviews.findLatest(execution.runId(), seq, kind).orElse(null)
+				: null;
 	}
 
 }

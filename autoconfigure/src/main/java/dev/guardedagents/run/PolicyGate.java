@@ -23,12 +23,15 @@ final class PolicyGate {
 
 	static final String POLICY = "policy";
 
-	private final RunEngine engine;
+	private final Parking parking;
+
+	private final JsonCodec codec;
 
 	private final List<StepPolicy> policies;
 
-	PolicyGate(RunEngine engine, List<StepPolicy> policies) {
-		this.engine = engine;
+	PolicyGate(Parking parking, JsonCodec codec, List<StepPolicy> policies) {
+		this.parking = parking;
+		this.codec = codec;
 		this.policies = List.copyOf(policies);
 	}
 
@@ -40,14 +43,14 @@ final class PolicyGate {
 		if (this.policies.isEmpty()) {
 			return null;
 		}
-		ReviewView review = this.engine.parking().reviewAt(execution, seq, ReviewKind.POLICY);
+		ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.POLICY);
 		if (review == null) {
 			return null;
 		}
 		if (review.status() == ReviewStatus.PENDING) {
-			throw this.engine.parking().waitFor(execution, review);
+			throw this.parking.waitFor(execution, review);
 		}
-		Held held = this.engine.codec().readPolicyPayload(review.payload());
+		Held held = this.codec.readPolicyPayload(review.payload());
 		if (review.status() != ReviewStatus.APPROVED) {
 			return new Decision(new PolicyViolationException("Step '" + held.step() + "' " + held.reason()
 					+ "; reviewer " + review.reviewer() + " rejected it (" + review.status() + ")"), null, null);
@@ -89,11 +92,10 @@ final class PolicyGate {
 	}
 
 	private RunSignal open(Execution execution, int seq, Held held) {
-		return this.engine.parking()
-			.open(execution, seq, ReviewKind.POLICY, POLICY,
-					"Step '" + held.step() + "' " + held.reason() + ". Approve to let it "
-							+ ((held.output() != null) ? "answer with this output" : "run") + ", reject to fail it.",
-					this.engine.codec().writePolicyPayload(held), StepKind.CHECKPOINT);
+		return this.parking.open(execution, seq, ReviewKind.POLICY, POLICY,
+				"Step '" + held.step() + "' " + held.reason() + ". Approve to let it "
+						+ ((held.output() != null) ? "answer with this output" : "run") + ", reject to fail it.",
+				this.codec.writePolicyPayload(held), StepKind.CHECKPOINT);
 	}
 
 	/**

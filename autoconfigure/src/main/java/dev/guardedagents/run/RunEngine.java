@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -21,9 +20,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.guardedagents.CompensationStatus;
-import dev.guardedagents.FailureMode;
-import dev.guardedagents.NonDeterministicRunException;
-import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
@@ -32,18 +28,15 @@ import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunView;
-import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.budget.BudgetProfile;
 import dev.guardedagents.budget.BudgetProfiles;
-import dev.guardedagents.guard.Guarded;
 import dev.guardedagents.spi.StepPolicy;
 import dev.guardedagents.guard.ToolGuard;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.security.Principals;
 import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.Cancellation;
-import dev.guardedagents.store.DuplicateStepException;
 import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
@@ -74,15 +67,9 @@ public final class RunEngine {
 
 	private final JdbcReviewStore reviews;
 
-	private final GuardedCalls calls;
-
-	private final JournalRetry journal;
-
-	private final ReviewEvents events;
+	private final RunJournal journal;
 
 	private final ToolGuards guards;
-
-	private final Supplier<TransactionTemplate> transactions;
 
 	private final AgentRunRegistry registry;
 
@@ -90,41 +77,23 @@ public final class RunEngine {
 
 	private final RunSettings settings;
 
-	private final Clock clock;
-
 	private volatile RunExecutor executor;
 
 	private final BudgetProfiles budgets;
 
-	private final BudgetGate budgetGate;
+	private final StepPipeline pipeline;
 
 	private final Compensations compensations;
 
-	private final Parking parking;
-
 	private final Checkpoints checkpoints;
 
-	private final ToolReviews toolReviews;
-
-	private final PolicyGate policyGate;
-
-	private final ReviewAccess access;
+	private final ExternalSteps externalSteps;
 
 	private final Map<String, Execution> active = new ConcurrentHashMap<>();
 
 	private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
-	private final Map<String, Long> abandoned = new ConcurrentHashMap<>();
-
-	/**
-	 * Set when the instance stops: failures seen from then on may be interruptions of the
-	 * shutdown itself and are not recorded; the runs are resumed elsewhere.
-	 */
-	private volatile boolean stopping;
-
-	private volatile boolean handedOver;
-
-	private volatile RunObserver observer = RunObserver.NONE;
+	private final ObserverRelay observer = new ObserverRelay();
 
 	/**
 	 * Creates a new engine.
@@ -146,27 +115,27 @@ public final class RunEngine {
 			AgentRunRegistry registry, JsonMapper mapper, ReviewEvents events, ToolGuards guards,
 			Supplier<TransactionTemplate> transactions, RunSettings settings, Clock clock, BudgetProfiles budgets,
 			List<StepPolicy> policies, ReviewAccess access) {
-		this.access = access;
 		this.budgets = budgets;
-		this.policyGate = new PolicyGate(this, policies);
-		this.budgetGate = new BudgetGate(this);
-		this.compensations = new Compensations(this);
-		this.parking = new Parking(this);
-		this.checkpoints = new Checkpoints(this);
-		this.toolReviews = new ToolReviews(this);
 		this.store = store;
 		this.guards = guards;
-		this.transactions = transactions;
 		this.reviews = reviews;
-		this.events = events;
 		this.registry = registry;
 		this.codec = new JsonCodec(mapper);
 		this.settings = settings;
-		this.clock = clock;
-		this.journal = new JournalRetry(settings.outageTolerance());
-		this.calls = new GuardedCalls(idempotency, this.codec, settings.idempotencyWait(), clock,
-				settings.returnRecordedOnKeyMismatch());
+		this.journal = new RunJournal(store, settings, clock);
 		this.executor = new RunExecutor(settings.poolSize(), settings.queueCapacity());
+		Parking parking = new Parking(this.journal, reviews, access, settings.reviewTimeout(), this.observer, events);
+		BudgetGate budget = new BudgetGate(this.journal, parking, this.codec, events, this.observer);
+		GuardedCalls calls = new GuardedCalls(idempotency, this.codec, settings.idempotencyWait(), clock,
+				settings.returnRecordedOnKeyMismatch());
+		this.pipeline = new StepPipeline(this.journal, this.codec, budget,
+				new PolicyGate(parking, this.codec, policies), parking,
+				new ToolReviews(this.journal, parking, this.codec), calls, transactions, this.observer);
+		this.checkpoints = new Checkpoints(this.journal, parking, budget, this.pipeline, guards, calls, this.codec,
+				access, settings);
+		this.compensations = new Compensations(this.journal, store, reviews, parking, registry, guards, this.codec,
+				this.observer);
+		this.externalSteps = new ExternalSteps(this.pipeline, budget);
 	}
 
 	JdbcRunStore store() {
@@ -181,16 +150,21 @@ public final class RunEngine {
 		return this.settings;
 	}
 
-	ReviewAccess access() {
-		return this.access;
-	}
-
 	/**
 	 * Reports what the engine does to an observer, for metrics.
 	 * @param observer the observer
 	 */
 	public void observe(RunObserver observer) {
-		this.observer = observer;
+		this.observer.relayTo(observer);
+	}
+
+	/**
+	 * Returns the steps whose body is not a bean method (model calls, model-picked
+	 * tools), for the model advisors.
+	 * @return the steps, over this engine's pipeline
+	 */
+	public ExternalSteps externalSteps() {
+		return this.externalSteps;
 	}
 
 	/**
@@ -205,42 +179,6 @@ public final class RunEngine {
 		return this.observer;
 	}
 
-	JdbcReviewStore reviews() {
-		return this.reviews;
-	}
-
-	ReviewEvents events() {
-		return this.events;
-	}
-
-	Parking parking() {
-		return this.parking;
-	}
-
-	PolicyGate policyGate() {
-		return this.policyGate;
-	}
-
-	BudgetGate budgetGate() {
-		return this.budgetGate;
-	}
-
-	boolean isStopping() {
-		return this.stopping;
-	}
-
-	JournalRetry journal() {
-		return this.journal;
-	}
-
-	GuardedCalls calls() {
-		return this.calls;
-	}
-
-	JsonCodec codec() {
-		return this.codec;
-	}
-
 	ToolGuards guards() {
 		return this.guards;
 	}
@@ -250,7 +188,11 @@ public final class RunEngine {
 	}
 
 	Instant now() {
-		return this.clock.instant();
+		return this.journal.now();
+	}
+
+	RunJournal journal() {
+		return this.journal;
 	}
 
 	@Nullable Execution active(String runId) {
@@ -326,18 +268,9 @@ public final class RunEngine {
 			// that another instance (or this one, restarted) runs it
 			this.executor.release();
 			this.active.remove(run.id());
-			handOver(run.id(), 1);
+			this.journal.handOver(run.id(), 1);
 		}
 		return new StartedRun(run.id(), plan.returnType());
-	}
-
-	private void handOver(String runId, long epoch) {
-		try {
-			this.store.releaseLease(runId, epoch, now());
-		}
-		catch (DataAccessException failure) {
-			this.abandoned.put(runId, epoch);
-		}
 	}
 
 	/**
@@ -413,7 +346,7 @@ public final class RunEngine {
 		catch (DataAccessException ex) {
 			logger.warn("Run " + runId + " could not be resumed: the journal failed (" + ex.getMessage()
 					+ "); released for recovery");
-			this.abandoned.put(runId, epoch);
+			this.journal.abandonLater(runId, epoch);
 			return;
 		}
 		if (run == null || run.status() != RunStatus.RUNNING) {
@@ -477,8 +410,8 @@ public final class RunEngine {
 		}
 		catch (RunSignal signal) {
 			if (signal.reason() == RunSignal.Reason.JOURNAL_FAILED
-					|| signal.reason() == RunSignal.Reason.LOST && this.stopping) {
-				abandon(execution);
+					|| signal.reason() == RunSignal.Reason.LOST && this.journal.isStopping()) {
+				this.journal.abandon(execution);
 			}
 			else if (signal.reason() != RunSignal.Reason.SUSPENDED) {
 				logger.warn("Compensation of run " + execution.runId() + " stopped: " + signal.reason());
@@ -486,7 +419,7 @@ public final class RunEngine {
 		}
 		catch (RuntimeException ex) {
 			logger.error("Compensation of run " + execution.runId() + " failed; released for recovery", ex);
-			abandon(execution);
+			this.journal.abandon(execution);
 		}
 		finally {
 			this.active.remove(execution.runId(), execution);
@@ -529,7 +462,7 @@ public final class RunEngine {
 				throw signal;
 			}
 			catch (Throwable ex) {
-				if (!this.stopping) {
+				if (!this.journal.isStopping()) {
 					fail(execution, (execution.poison() != null) ? execution.poison() : ex);
 					settled = true;
 				}
@@ -581,36 +514,7 @@ public final class RunEngine {
 			RunContextHolder.bind(previous);
 			this.active.remove(execution.runId(), execution);
 			if (!settled) {
-				abandon(execution);
-			}
-		}
-	}
-
-	/**
-	 * Gives up a run whose outcome could not be recorded (the database failed, or this
-	 * instance is stopping): its lease is ended so that recovery resumes it, here or on
-	 * another instance, instead of it staying owned by a live instance that no longer
-	 * executes it.
-	 */
-	private void abandon(Execution execution) {
-		execution.done().completeExceptionally(RunSignal.lost(execution.runId()));
-		this.abandoned.put(execution.runId(), execution.epoch());
-		releaseAbandoned();
-	}
-
-	/**
-	 * Ends the leases of abandoned runs; retried at each lease renewal while the database
-	 * is unreachable.
-	 */
-	void releaseAbandoned() {
-		for (Map.Entry<String, Long> run : this.abandoned.entrySet()) {
-			try {
-				this.store.releaseLease(run.getKey(), run.getValue(), now());
-				this.abandoned.remove(run.getKey());
-				logger.warn("Run " + run.getKey() + " stopped without a recorded outcome; released for recovery");
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not release run " + run.getKey() + " yet", ex);
+				this.journal.abandon(execution);
 			}
 		}
 	}
@@ -657,130 +561,20 @@ public final class RunEngine {
 		return awaitUnchecked(execution.runId(), execution.plan().returnType());
 	}
 
-	RunSignal signal(Execution execution) {
-		RunView run = this.store.findRun(execution.runId()).orElse(null);
-		if (run != null && run.status() == RunStatus.CANCELLED) {
-			return RunSignal.cancelled(execution.runId());
-		}
-		return RunSignal.lost(execution.runId());
+	private RunSignal signal(Execution execution) {
+		return this.journal.signal(execution);
 	}
 
 	// ---- steps
 
 	/**
-	 * Called by the {@code @GuardedTool} interceptor, and for the action of an approved
-	 * checkpoint: inside a run, replays a recorded step or runs the call through its
-	 * guard and records it; elsewhere only guards it.
+	 * Called by the {@code @GuardedTool} interceptor: inside a run, replays a recorded
+	 * step or runs the call through its guard and records it; elsewhere only guards it.
 	 */
-	@Nullable Object invokeStep(MethodInvocation invocation, StepKind kind, String name, Type returnType, ToolGuard guard,
+	@Nullable Object invokeStep(MethodInvocation invocation, String name, Type returnType, ToolGuard guard,
 			@Nullable String idempotencyKey, boolean transactional) throws Throwable {
-		Execution execution = RunContextHolder.execution();
-		if (execution == null || execution.inStep()) {
-			return unguarded(
-					this.calls.call(guard, invocation, name, idempotencyKey, null, returnType, false, null, null));
-		}
-		execution.stopIfCancelled();
-		int next = this.budgetGate.nextSeq(execution);
-		StepView recorded = execution.recorded(next);
-		if (recorded != null) {
-			return replay(execution, recorded, kind, name, returnType, invocation.getMethod());
-		}
-		if (execution.poison() != null) {
-			throw execution.poison();
-		}
-		int seq = this.budgetGate.admit(execution, kind, next);
-		String input = this.codec.writeBestEffort(invocation.getArguments());
-		if (guard.settings().onFailure() == FailureMode.HUMAN_REVIEW) {
-			ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.TOOL_FAILURE);
-			if (review != null) {
-				ToolReviews.ToolReview decided = this.toolReviews.apply(execution, seq, kind, name, returnType, input,
-						review);
-				if (decided.overridden()) {
-					this.budgetGate.spent(execution, kind, null);
-					return decided.result();
-				}
-			}
-		}
-		Instant startedAt = now();
-		long start = System.nanoTime();
-		PolicyGate.Decision decision = this.policyGate.decided(execution, seq);
-		if (decision != null && decision.output() != null) {
-			record(execution, new StepView(seq, kind, name, true, 1, startedAt, since(start), input, decision.output(),
-					null, null, execution.stepKey(seq)));
-			this.budgetGate.spent(execution, kind, null);
-			return this.codec.readResult(decision.output(), returnType);
-		}
-		Throwable denied = (decision != null) ? decision.rejection()
-				: this.policyGate.checkInput(execution, kind, name, seq, input);
-		GuardedCalls.Called called;
-		TransactionalAttempts attempts = transactional
-				? new TransactionalAttempts(invocation, this.transactions.get(),
-						(attempt, result, errors) -> record(execution,
-								new StepView(seq, kind, name, true, attempt, startedAt, since(start), input,
-										this.codec.writeResult(result, returnType), null, null, execution.stepKey(seq),
-										false, errors.isEmpty() ? null : this.codec.writeAttempts(errors)),
-								true))
-				: null;
-		if (denied != null) {
-			called = new GuardedCalls.Called(
-					new Guarded(null, denied, 0, List.of(), false, guard.settings().onFailure()), denied, null);
-		}
-		else {
-			boolean interruptible = guard.settings().cancelInterrupts();
-			enterBody(execution, seq, interruptible);
-			MethodInvocation body = (attempts != null) ? attempts : invocation;
-			try {
-				called = this.calls.call(guard, interruptible ? new CancellableInvocation(body, execution) : body, name,
-						idempotencyKey, execution.runId(), returnType, true,
-						(attempts != null) ? null : (output) -> this.policyGate.checkOutput(execution, kind, name, seq,
-								input, output, null),
-						input);
-			}
-			finally {
-				execution.exitStep();
-			}
-		}
-		if (attempts != null && attempts.committed()) {
-			this.observer.stepExecuted(name, kind, "success", since(start));
-			this.budgetGate.spent(execution, kind, null);
-			return attempts.result();
-		}
-		Guarded outcome = called.outcome();
-		String attemptErrors = outcome.failedAttempts().isEmpty() ? null
-				: this.codec.writeAttempts(outcome.failedAttempts());
-		Throwable failure = called.failure();
-		String output = called.output();
-		Duration duration = since(start);
-		this.observer.stepExecuted(name, kind,
-				(failure != null) ? "failed" : (outcome.fellBack() ? "fallback" : "success"), duration);
-		if (failure != null && outcome.onFailure() == FailureMode.HUMAN_REVIEW && !this.stopping) {
-			throw this.toolReviews.open(execution, seq, StepKind.TOOL, name, returnType, input, failure,
-					outcome.attempts());
-		}
-		if (failure != null) {
-			if (!this.stopping) {
-				record(execution,
-						new StepView(seq, kind, name, false, outcome.attempts(), startedAt, duration, input, null,
-								failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq),
-								outcome.fellBack(), attemptErrors));
-				this.budgetGate.spent(execution, kind, null);
-			}
-			if (outcome.onFailure() == FailureMode.FAIL_RUN) {
-				throw RunSignal.failRun(execution.runId(), failure);
-			}
-			throw failure;
-		}
-		record(execution, new StepView(seq, kind, name, true, outcome.attempts(), startedAt, duration, input, output,
-				null, null, execution.stepKey(seq), outcome.fellBack(), attemptErrors));
-		this.budgetGate.spent(execution, kind, null);
-		return outcome.result();
-	}
-
-	private static @Nullable Object unguarded(GuardedCalls.Called called) throws Throwable {
-		if (called.failure() != null) {
-			throw called.failure();
-		}
-		return called.outcome().result();
+		return this.pipeline
+			.run(new StepBody.BeanMethod(invocation, name, returnType, guard, idempotencyKey, transactional));
 	}
 
 	/**
@@ -789,115 +583,6 @@ public final class RunEngine {
 	 */
 	@Nullable Object invokeCheckpoint(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint) throws Throwable {
 		return this.checkpoints.invoke(invocation, checkpoint);
-	}
-
-	private @Nullable Object replay(Execution execution, StepView recorded, StepKind kind, String name, Type returnType,
-			Method method) throws Throwable {
-		checkReplay(execution, recorded, kind, name);
-		if (recorded.succeeded()) {
-			return this.codec.readResult(recorded.output(), returnType);
-		}
-		throw JsonCodec.recreate(recorded.errorType(), recorded.errorMessage(), method);
-	}
-
-	static void checkReplay(Execution execution, StepView recorded, StepKind kind, String name) {
-		if (recorded.kind() != kind || !recorded.name().equals(name)) {
-			NonDeterministicRunException mismatch = new NonDeterministicRunException("Run " + execution.runId() + " ("
-					+ execution.runName() + ") recorded " + recorded.kind() + " '" + recorded.name() + "' as step "
-					+ recorded.seq() + " but the code now calls " + kind + " '" + name
-					+ "'; the plan changed under a recorded run. Give the changed plan a new @AgentRun(version) "
-					+ "so that runs recorded under the old one are left to instances that still have it");
-			execution.poison(mismatch);
-			throw mismatch;
-		}
-	}
-
-	void record(Execution execution, StepView step) {
-		record(execution, step, false);
-	}
-
-	/**
-	 * Records a step, fenced by the execution's epoch: on a connection of its own, or
-	 * (for a transactional step) in the transaction of its body, so that a rejected write
-	 * rolls the body's writes back with it.
-	 */
-	private void record(Execution execution, StepView step, boolean inTransaction) {
-		boolean recorded;
-		try {
-			recorded = inTransaction ? this.store.insertStepInTransaction(execution.runId(), execution.epoch(), step)
-					: this.journal.write(execution.runId(),
-							() -> this.store.insertStep(execution.runId(), execution.epoch(), step));
-		}
-		catch (DuplicateStepException ex) {
-			if (landedEarlier(execution, step)) {
-				// a retried write whose first attempt had committed: the row is ours
-				recorded = true;
-			}
-			else {
-				// a write of an earlier owner landed first at this position: the journal
-				// holds it, so this execution stops and hands the run back to recovery,
-				// which replays it (a live owner must not keep renewing a run nobody
-				// executes)
-				handOver(execution.runId(), execution.epoch());
-				throw RunSignal.lost(execution.runId());
-			}
-		}
-		catch (DataAccessException ex) {
-			throw RunSignal.journalFailed(execution.runId(), ex);
-		}
-		if (!recorded) {
-			throw signal(execution);
-		}
-		if (execution.clearsRecoveries()) {
-			try {
-				this.store.clearRecoveries(execution.runId(), execution.epoch());
-			}
-			catch (DataAccessException ex) {
-				logger.warn("Could not clear the recoveries of run " + execution.runId() + ": " + ex.getMessage());
-			}
-		}
-	}
-
-	/**
-	 * Called before any step body starts, in every pipeline: makes sure this execution
-	 * still owns its run (a body must not run for a run another instance took over while
-	 * this one was paused or cut off).
-	 */
-	void enterBody(Execution execution, int seq) {
-		enterBody(execution, seq, false);
-	}
-
-	/**
-	 * Called before a step body starts: makes sure this execution still owns its run.
-	 * @param interruptible whether a cancel of the run interrupts the body
-	 */
-	void enterBody(Execution execution, int seq, boolean interruptible) {
-		if (this.handedOver) {
-			// stopped past the grace period: the leases are released, another instance
-			// may already run this run
-			throw RunSignal.lost(execution.runId());
-		}
-		RunSettings settings = this.settings;
-		Instant now = now();
-		try {
-			if (!now.isBefore(execution.confirmedAt().plus(settings.leaseDuration()).minus(settings.renewInterval()))) {
-				Instant confirmed = this.journal.write(execution.runId(), () -> this.store.renewLease(execution.runId(),
-						execution.epoch(), this::now, settings.leaseDuration()));
-				if (confirmed == null) {
-					throw signal(execution);
-				}
-				execution.confirmed(confirmed);
-			}
-		}
-		catch (DataAccessException ex) {
-			throw RunSignal.journalFailed(execution.runId(), ex);
-		}
-		if (interruptible) {
-			execution.enterInterruptibleStep(seq);
-		}
-		else {
-			execution.enterStep(seq);
-		}
 	}
 
 	/**
@@ -921,10 +606,6 @@ public final class RunEngine {
 	 */
 	boolean isHere(String runId) {
 		return this.active.containsKey(runId) || this.queued.contains(runId);
-	}
-
-	ToolReviews toolReviews() {
-		return this.toolReviews;
 	}
 
 	/**
@@ -951,30 +632,6 @@ public final class RunEngine {
 	 */
 	void unqueue(String runId) {
 		this.queued.remove(runId);
-	}
-
-	/**
-	 * Whether the step found at a position is the one this execution was recording, and
-	 * the run is still its own: an earlier attempt of a retried write committed although
-	 * its connection failed before it could say so.
-	 */
-	private boolean landedEarlier(Execution execution, StepView step) {
-		try {
-			List<StepView> journal = this.store.steps(execution.runId());
-			StepView found = (step.seq() <= journal.size()) ? journal.get(step.seq() - 1) : null;
-			return found != null && found.kind() == step.kind() && found.name().equals(step.name())
-					&& found.succeeded() == step.succeeded() && Objects.equals(found.output(), step.output())
-					&& Objects.equals(found.idempotencyKey(), step.idempotencyKey())
-					&& this.store.renewLease(execution.runId(), execution.epoch(), this::now,
-							this.settings.leaseDuration()) != null;
-		}
-		catch (DataAccessException ex) {
-			return false;
-		}
-	}
-
-	static Duration since(long start) {
-		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
 	// ---- waiting for results
@@ -1117,20 +774,19 @@ public final class RunEngine {
 	 * started again).
 	 */
 	void open() {
-		if (this.stopping) {
+		if (this.journal.isStopping()) {
 			this.executor = new RunExecutor(this.settings.poolSize(), this.settings.queueCapacity());
-			this.stopping = false;
-			this.handedOver = false;
+			this.journal.reopened();
 		}
 	}
 
 	void shutdown() throws InterruptedException {
-		this.stopping = true;
+		this.journal.stopping();
 		if (!this.executor.shutdown(this.settings.shutdownGracePeriod())) {
 			logger.warn("Runs still executing after " + this.settings.shutdownGracePeriod()
 					+ " were interrupted; their leases are released so another instance resumes them");
 		}
-		this.handedOver = true;
+		this.journal.handedOver();
 	}
 
 	private static @Nullable Object defaultValue(Class<?> type) {

@@ -239,7 +239,7 @@ public final class RunRecovery implements SmartLifecycle {
 						+ "process; this instance stops claiming runs and renewing leases. Give each instance an "
 						+ "id of its own (guarded-agents.instance-id)");
 			}
-			this.engine.releaseAbandoned();
+			this.engine.journal().releaseAbandoned();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not renew the leases of instance " + this.engine.settings().instanceId(), ex);

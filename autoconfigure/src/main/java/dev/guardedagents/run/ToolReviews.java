@@ -19,21 +19,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class ToolReviews {
 
-	private final RunEngine engine;
+	private final RunJournal journal;
 
-	ToolReviews(RunEngine engine) {
-		this.engine = engine;
-	}
+	private final Parking parking;
 
-	/**
-	 * Applies the decision on a tool that failed for good: retry (approved), override
-	 * (approved with the edit {@code result}) or abort (rejected or timed out).
-	 */
-	ToolReview apply(Execution execution, int seq, StepKind kind, String name, Type returnType, String input,
-			ReviewView review) {
-		String output = decide(execution, seq, kind, name, input, review, UnaryOperator.identity());
-		return (output != null) ? new ToolReview(true, this.engine.codec().readResult(output, returnType))
-				: ToolReview.RETRY;
+	private final JsonCodec codec;
+
+	ToolReviews(RunJournal journal, Parking parking, JsonCodec codec) {
+		this.journal = journal;
+		this.parking = parking;
+		this.codec = codec;
 	}
 
 	/**
@@ -45,24 +40,24 @@ final class ToolReviews {
 	@Nullable String decide(Execution execution, int seq, StepKind kind, String name, String input, ReviewView review,
 			UnaryOperator<String> asOutput) {
 		if (review.status() == ReviewStatus.PENDING) {
-			throw this.engine.parking().waitFor(execution, review);
+			throw this.parking.waitFor(execution, review);
 		}
-		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.engine.now();
+		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.journal.now();
 		if (review.status() != ReviewStatus.APPROVED) {
 			CheckpointRejectedException abort = new CheckpointRejectedException(name, review.status(),
 					review.reviewer(), review.comment());
-			this.engine.record(execution,
+			this.journal.record(execution,
 					new StepView(seq, kind, name, false, 0, review.createdAt(),
 							Duration.between(review.createdAt(), decidedAt), input, null, abort.getClass().getName(),
 							abort.getMessage(), execution.stepKey(seq)));
 			throw RunSignal.failRun(execution.runId(), abort);
 		}
-		String override = this.engine.codec().overrideOf(review.edits());
+		String override = this.codec.overrideOf(review.edits());
 		if (override == null) {
 			return null;
 		}
 		String output = asOutput.apply(override);
-		this.engine.record(execution, new StepView(seq, kind, name, true, 0, review.createdAt(),
+		this.journal.record(execution, new StepView(seq, kind, name, true, 0, review.createdAt(),
 				Duration.between(review.createdAt(), decidedAt), input, output, null, null, execution.stepKey(seq)));
 		return output;
 	}
@@ -70,23 +65,10 @@ final class ToolReviews {
 	RunSignal open(Execution execution, int seq, StepKind kind, String name, Type returnType, String input,
 			Throwable failure, int attempts) {
 		String what = (kind == StepKind.LLM) ? "Model call '" + name + "'" : "Tool '" + name + "'";
-		return this.engine.parking()
-			.open(execution, seq, ReviewKind.TOOL_FAILURE, name, what + " failed after " + attempts + " attempts: "
-					+ failure.getMessage()
-					+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
-					this.engine.codec().writeFailurePayload(input, failure, attempts, returnType), kind);
-	}
-
-	/**
-	 * What a decision on a failed tool means for the step.
-	 *
-	 * @param overridden whether the reviewer supplied the result
-	 * @param result the supplied result
-	 */
-	record ToolReview(boolean overridden, @Nullable Object result) {
-
-		static final ToolReview RETRY = new ToolReview(false, null);
-
+		return this.parking.open(execution, seq, ReviewKind.TOOL_FAILURE, name, what + " failed after " + attempts
+				+ " attempts: " + failure.getMessage()
+				+ ". Approve to retry, approve with edits {\"result\": ...} to override its result, reject to abort.",
+				this.codec.writeFailurePayload(input, failure, attempts, returnType), kind);
 	}
 
 }
