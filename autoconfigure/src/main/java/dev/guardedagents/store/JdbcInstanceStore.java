@@ -109,11 +109,12 @@ public final class JdbcInstanceStore {
 	 * @return the instances, by id
 	 */
 	public List<Listed> list() {
-		return this.jdbc
-			.query("SELECT i.id, i.host, i.pid, i.started_at, i.heartbeat_at, (SELECT COUNT(*) FROM " + this.run
-					+ " r WHERE r.owner_id = i.id AND r.status = 'RUNNING') FROM " + this.table + " i ORDER BY i.id",
-					(rs) -> new Listed(rs.getString(1), rs.getString(2), rs.getLong(3), Jdbc.instant(rs, "started_at"),
-							Jdbc.instant(rs, "heartbeat_at"), rs.getInt(6)));
+		return this.jdbc.query(
+				"SELECT i.id, i.host, i.pid, i.started_at, i.heartbeat_at, (SELECT COUNT(*) FROM " + this.run
+						+ " r WHERE r.owner_id = i.id AND r." + RunTransition.RECORD.when() + ") FROM " + this.table
+						+ " i ORDER BY i.id",
+				(rs) -> new Listed(rs.getString(1), rs.getString(2), rs.getLong(3), Jdbc.instant(rs, "started_at"),
+						Jdbc.instant(rs, "heartbeat_at"), rs.getInt(6)));
 	}
 
 	/**

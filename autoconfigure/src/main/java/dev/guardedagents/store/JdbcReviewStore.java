@@ -91,8 +91,10 @@ public final class JdbcReviewStore {
 	}
 
 	private boolean park(Connection c, String runId, long epoch, Instant now) throws SQLException {
-		return Jdbc.update(c, "UPDATE " + this.run + " SET status = 'WAITING', owner_id = NULL, lease_until = NULL, "
-				+ "owner_epoch = owner_epoch + 1, updated_at = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+		return Jdbc.update(c,
+				"UPDATE " + this.run + " SET " + RunTransition.PARK.assignment()
+						+ "owner_id = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND owner_epoch = ? AND "
+						+ RunTransition.PARK.when(),
 				Jdbc.time(now), runId, epoch) == 1;
 	}
 
@@ -130,10 +132,10 @@ public final class JdbcReviewStore {
 			}
 			if (review.status() != ReviewStatus.PENDING) {
 				boolean closedWithRun = review.status() == ReviewStatus.REJECTED && review.reviewer() == null
-						&& status != RunStatus.WAITING;
+						&& !RunTransition.HAND_BACK.allows(status);
 				return closedWithRun ? Outcome.notWaiting(status) : Outcome.ALREADY_DECIDED;
 			}
-			if (status != RunStatus.WAITING) {
+			if (!RunTransition.HAND_BACK.allows(status)) {
 				return Outcome.notWaiting(status);
 			}
 			if (hasDecided(c, reviewId, reviewer.name())) {
@@ -182,7 +184,7 @@ public final class JdbcReviewStore {
 				closePending(c, this.review, review.runId(), "the run ended " + run, now);
 				return false;
 			}
-			if (run != RunStatus.WAITING) {
+			if (!RunTransition.HAND_BACK.allows(run)) {
 				return false;
 			}
 			Jdbc.update(c, "UPDATE " + this.review + " SET status = ?, review_comment = ?, decided_at = ? WHERE id = ?",
@@ -202,7 +204,10 @@ public final class JdbcReviewStore {
 	 */
 	public boolean escalate(ReviewView escalated, NewReview next, Instant now) {
 		return this.jdbc.inTransaction((c) -> {
-			if (lockRun(c, escalated.runId()) != RunStatus.WAITING
+			// escalating keeps the run waiting: it may, as long as a decision could hand
+			// it
+			// back
+			if (!RunTransition.HAND_BACK.allows(lockRun(c, escalated.runId()))
 					|| Jdbc.update(c, "UPDATE " + this.review + " SET status = 'ESCALATED', decided_at = ? "
 							+ "WHERE id = ? AND status = 'PENDING'", Jdbc.time(now), escalated.id()) != 1) {
 				return false;
@@ -222,8 +227,10 @@ public final class JdbcReviewStore {
 	}
 
 	private void handBack(Connection c, String runId, Instant now) throws SQLException {
-		Jdbc.update(c, "UPDATE " + this.run + " SET status = 'RUNNING', lease_until = ?, updated_at = ? "
-				+ "WHERE id = ? AND status = 'WAITING'", Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId);
+		Jdbc.update(c,
+				"UPDATE " + this.run + " SET " + RunTransition.HAND_BACK.assignment()
+						+ "lease_until = ?, updated_at = ? WHERE id = ? AND " + RunTransition.HAND_BACK.when(),
+				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId);
 	}
 
 	private void insertDecision(Connection c, ReviewView review, Reviewer reviewer, Set<String> authorities,

@@ -120,7 +120,7 @@ public final class JdbcRunStore {
 	public boolean insertRun(NewRun run) {
 		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
 				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at, "
-				+ "started_by) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?)";
+				+ "started_by) VALUES (?, ?, ?, '" + RunTransition.START.to() + "', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?)";
 		return this.jdbc.write((c) -> {
 			try (PreparedStatement ps = c.prepareStatement(sql)) {
 				ps.setString(1, run.id());
@@ -269,7 +269,7 @@ public final class JdbcRunStore {
 
 	private boolean owns(Connection c, String runId, long epoch) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement(
-				"SELECT 1 FROM " + this.run + " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'")) {
+				"SELECT 1 FROM " + this.run + " WHERE id = ? AND owner_epoch = ? AND " + RunTransition.RECORD.when())) {
 			ps.setString(1, runId);
 			ps.setLong(2, epoch);
 			try (ResultSet rs = ps.executeQuery()) {
@@ -330,7 +330,7 @@ public final class JdbcRunStore {
 	private String insertStepSql() {
 		return "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
 				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
-				+ " WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
+				+ " WHERE id = ? AND owner_epoch = ? AND " + RunTransition.RECORD.when();
 	}
 
 	private static void bindStep(PreparedStatement ps, String runId, long epoch, StepView step) throws SQLException {
@@ -373,11 +373,12 @@ public final class JdbcRunStore {
 	 */
 	public boolean finish(String runId, long epoch, RunStatus status, @Nullable String result,
 			@Nullable String errorType, @Nullable String errorMessage, int stepCount, Instant now) {
-		String sql = "UPDATE " + this.run + " SET status = ?, result = ?, error_type = ?, error_message = ?, "
-				+ "step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
-				+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'";
-		return this.jdbc.update(sql, status.name(), result, errorType, errorMessage, stepCount, Jdbc.time(now),
-				Jdbc.time(now), runId, epoch) == 1;
+		RunTransition transition = RunTransition.finishing(status);
+		String sql = "UPDATE " + this.run + " SET " + transition.assignment() + "result = ?, error_type = ?, "
+				+ "error_message = ?, step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, "
+				+ "finished_at = ? WHERE id = ? AND owner_epoch = ? AND " + transition.when();
+		return this.jdbc.update(sql, result, errorType, errorMessage, stepCount, Jdbc.time(now), Jdbc.time(now), runId,
+				epoch) == 1;
 	}
 
 	/**
@@ -392,11 +393,12 @@ public final class JdbcRunStore {
 	public Renewal renewLeases(String owner, Supplier<Instant> now, Duration lease) {
 		return this.jdbc.write((c) -> {
 			Instant start = now.get();
-			Jdbc.update(c, "UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND status = 'RUNNING'",
+			Jdbc.update(c,
+					"UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND " + RunTransition.RECORD.when(),
 					Jdbc.time(start.plus(lease)), owner);
 			Set<String> owned = new HashSet<>();
-			try (PreparedStatement ps = c
-				.prepareStatement("SELECT id FROM " + this.run + " WHERE owner_id = ? AND status = 'RUNNING'")) {
+			try (PreparedStatement ps = c.prepareStatement(
+					"SELECT id FROM " + this.run + " WHERE owner_id = ? AND " + RunTransition.RECORD.when())) {
 				ps.setString(1, owner);
 				try (ResultSet rs = ps.executeQuery()) {
 					while (rs.next()) {
@@ -421,8 +423,8 @@ public final class JdbcRunStore {
 		return this.jdbc.write((c) -> {
 			Instant start = now.get();
 			return (Jdbc.update(c,
-					"UPDATE " + this.run
-							+ " SET lease_until = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+					"UPDATE " + this.run + " SET lease_until = ? WHERE id = ? AND owner_epoch = ? AND "
+							+ RunTransition.RECORD.when(),
 					Jdbc.time(start.plus(lease)), runId, epoch) == 1) ? start : null;
 		});
 	}
@@ -467,8 +469,10 @@ public final class JdbcRunStore {
 	 * @return the number of runs released
 	 */
 	public int releaseLeases(String owner, Instant now, boolean graceful) {
-		return this.jdbc.update("UPDATE " + this.run + " SET lease_until = ?" + (graceful ? ", owner_id = NULL" : "")
-				+ " WHERE owner_id = ? AND status = 'RUNNING'", Jdbc.time(now.minusMillis(1)), owner);
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET lease_until = ?" + (graceful ? ", owner_id = NULL" : "")
+						+ " WHERE owner_id = ? AND " + RunTransition.RELEASE.when(),
+				Jdbc.time(now.minusMillis(1)), owner);
 	}
 
 	/**
@@ -483,7 +487,7 @@ public final class JdbcRunStore {
 	public boolean releaseLease(String runId, long epoch, Instant now) {
 		return this.jdbc.update(
 				"UPDATE " + this.run + " SET lease_until = ?, owner_id = NULL "
-						+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+						+ "WHERE id = ? AND owner_epoch = ? AND " + RunTransition.RELEASE.when(),
 				Jdbc.time(now.minusMillis(1)), runId, epoch) == 1;
 	}
 
@@ -496,10 +500,9 @@ public final class JdbcRunStore {
 	 * @return {@code true} if the run was handed over
 	 */
 	public boolean releaseOwned(String runId, String owner, Instant now) {
-		return this.jdbc.update(
-				"UPDATE " + this.run + " SET lease_until = ?, owner_id = NULL "
-						+ "WHERE id = ? AND owner_id = ? AND status = 'RUNNING'",
-				Jdbc.time(now.minusMillis(1)), runId, owner) == 1;
+		return this.jdbc.update("UPDATE " + this.run + " SET lease_until = ?, owner_id = NULL "
+				+ "WHERE id = ? AND owner_id = ? AND " + RunTransition.RELEASE.when(), Jdbc.time(now.minusMillis(1)),
+				runId, owner) == 1;
 	}
 
 	/**
@@ -517,7 +520,9 @@ public final class JdbcRunStore {
 		StringBuilder sql = new StringBuilder(
 				"SELECT id, name, plan_version, owner_epoch, recoveries, owner_id IS NOT NULL AS crashed FROM ")
 			.append(this.run)
-			.append(" WHERE status = 'RUNNING' AND lease_until < ? AND recoveries >= ?");
+			.append(" WHERE ")
+			.append(RunTransition.CLAIM.when())
+			.append(" AND lease_until < ? AND recoveries >= ?");
 		List<Object> args = new ArrayList<>();
 		args.add(Jdbc.time(now));
 		args.add(minRecoveries);
@@ -564,15 +569,15 @@ public final class JdbcRunStore {
 			Instant start = now.get();
 			List<Object> filterArgs = new ArrayList<>(
 					List.of(Jdbc.time(start), maxRecoveries, c.createArrayOf("varchar", excluded.toArray())));
-			StringBuilder filter = new StringBuilder(
-					" WHERE status = 'RUNNING' AND lease_until < ? AND recoveries < ? ")
+			StringBuilder filter = new StringBuilder(" WHERE " + RunTransition.CLAIM.when())
+				.append(" AND lease_until < ? AND recoveries < ? ")
 				.append("AND NOT (id = ANY (?)) AND (");
 			appendPlans(filter, filterArgs, plans);
 			filter.append(")");
 			String sql = "WITH expired AS (SELECT id, owner_id IS NOT NULL AS crashed, lease_until AS waited, "
 					+ "created_at FROM " + this.run + filter + " ORDER BY lease_until, created_at, id FETCH FIRST "
-					+ limit + " ROWS ONLY FOR UPDATE SKIP LOCKED) UPDATE " + this.run
-					+ " r SET owner_id = ?, owner_epoch = r.owner_epoch + 1, lease_until = ?, updated_at = ? "
+					+ limit + " ROWS ONLY FOR UPDATE SKIP LOCKED) UPDATE " + this.run + " r SET owner_id = ?, "
+					+ RunTransition.CLAIM.assignment() + "lease_until = ?, updated_at = ? "
 					+ "FROM expired e WHERE r.id = e.id RETURNING r.id, r.name, r.plan_version, r.owner_epoch - 1, "
 					+ "r.recoveries, e.crashed, e.waited, e.created_at";
 			List<Object> args = new ArrayList<>(filterArgs);
@@ -661,9 +666,9 @@ public final class JdbcRunStore {
 		return this.jdbc.write((c) -> {
 			Instant start = now.get();
 			return (Jdbc.update(c,
-					"UPDATE " + this.run + " SET owner_id = ?, owner_epoch = owner_epoch + 1, lease_until = ?, "
-							+ "updated_at = ? WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' "
-							+ "AND lease_until < ?",
+					"UPDATE " + this.run + " SET owner_id = ?, " + RunTransition.CLAIM.assignment()
+							+ "lease_until = ?, updated_at = ? WHERE id = ? AND owner_epoch = ? AND "
+							+ RunTransition.CLAIM.when() + " AND lease_until < ?",
 					owner, Jdbc.time(start.plus(lease)), Jdbc.time(start), expired.id(), expired.epoch(),
 					Jdbc.time(start)) == 1) ? start : null;
 		});
@@ -679,12 +684,12 @@ public final class JdbcRunStore {
 	 * @return {@code true} if the run was failed by this call
 	 */
 	public boolean failExpired(ExpiredRun expired, String errorType, String message, Instant now) {
-		return this.jdbc.update("UPDATE " + this.run + " SET status = 'FAILED', error_type = ?, error_message = ?, "
+		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.FAIL_EXPIRED.assignment()
+				+ "error_type = ?, error_message = ?, "
 				+ "compensation = CASE WHEN compensation = 'COMPENSATING' THEN 'PARTIALLY_COMPENSATED' "
-				+ "ELSE compensation END, "
-				+ "owner_id = NULL, lease_until = NULL, owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? "
-				+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' AND lease_until < ?", errorType, message,
-				Jdbc.time(now), Jdbc.time(now), expired.id(), expired.epoch(), Jdbc.time(now)) == 1;
+				+ "ELSE compensation END, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
+				+ "WHERE id = ? AND owner_epoch = ? AND " + RunTransition.FAIL_EXPIRED.when() + " AND lease_until < ?",
+				errorType, message, Jdbc.time(now), Jdbc.time(now), expired.id(), expired.epoch(), Jdbc.time(now)) == 1;
 	}
 
 	/**
@@ -722,7 +727,7 @@ public final class JdbcRunStore {
 			if (run == null) {
 				return new Cancellation(Cancellation.Result.NOT_FOUND, null, 0, null);
 			}
-			if (run.status().isTerminal()) {
+			if (!RunTransition.CANCEL.allows(run.status())) {
 				return new Cancellation(Cancellation.Result.FINISHED, run.status(), 0, null);
 			}
 			if (run.compensation() != null) {
@@ -735,17 +740,16 @@ public final class JdbcRunStore {
 			Cancellation.Result result;
 			if (hasStepsToUndo(c, runId, compensatedTools)) {
 				Jdbc.update(c,
-						"UPDATE " + this.run + " SET status = 'RUNNING', compensation = 'COMPENSATING', "
-								+ "compensation_ending = 'CANCELLED', owner_id = ?, lease_until = ?, "
-								+ "owner_epoch = owner_epoch + 1, updated_at = ? WHERE id = ?",
+						"UPDATE " + this.run + " SET " + RunTransition.CANCEL_COMPENSATING.assignment()
+								+ "owner_id = ?, lease_until = ?, updated_at = ? WHERE id = ? AND "
+								+ RunTransition.CANCEL_COMPENSATING.when(),
 						owner, Jdbc.time(leaseUntil), Jdbc.time(now), runId);
 				result = Cancellation.Result.COMPENSATING_NOW;
 			}
 			else {
-				Jdbc.update(c,
-						"UPDATE " + this.run + " SET status = 'CANCELLED', owner_id = NULL, lease_until = NULL, "
-								+ "owner_epoch = owner_epoch + 1, updated_at = ?, finished_at = ? WHERE id = ?",
-						Jdbc.time(now), Jdbc.time(now), runId);
+				Jdbc.update(c, "UPDATE " + this.run + " SET " + RunTransition.CANCEL.assignment()
+						+ "owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? WHERE id = ? AND "
+						+ RunTransition.CANCEL.when(), Jdbc.time(now), Jdbc.time(now), runId);
 				result = Cancellation.Result.CANCELLED;
 			}
 			JdbcReviewStore.closePending(c, this.review, runId, "the run was cancelled", now);
@@ -803,9 +807,9 @@ public final class JdbcRunStore {
 	public boolean startCompensation(String runId, long epoch, String errorType, @Nullable String errorMessage,
 			Instant now) {
 		return this.jdbc.update(
-				"UPDATE " + this.run + " SET compensation = 'COMPENSATING', "
-						+ "compensation_ending = 'FAILED', error_type = ?, error_message = ?, updated_at = ? "
-						+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING'",
+				"UPDATE " + this.run + " SET " + RunTransition.START_COMPENSATION.assignment()
+						+ "error_type = ?, error_message = ?, updated_at = ? WHERE id = ? AND owner_epoch = ? AND "
+						+ RunTransition.START_COMPENSATION.when(),
 				errorType, errorMessage, Jdbc.time(now), runId, epoch) == 1;
 	}
 
@@ -823,9 +827,11 @@ public final class JdbcRunStore {
 		// one transaction: the status written is read back under the row lock of the
 		// update, so no other transition can come between
 		return Optional.ofNullable(this.jdbc.transaction((c) -> {
-			if (Jdbc.update(c, "UPDATE " + this.run + " SET status = compensation_ending, compensation = ?, "
-					+ "step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
-					+ "WHERE id = ? AND owner_epoch = ? AND status = 'RUNNING' AND compensation_ending IS NOT NULL",
+			if (Jdbc.update(c,
+					"UPDATE " + this.run + " SET " + RunTransition.END_COMPENSATION.assignment()
+							+ "compensation = ?, step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, "
+							+ "finished_at = ? WHERE id = ? AND owner_epoch = ? AND "
+							+ RunTransition.END_COMPENSATION.when() + " AND compensation_ending IS NOT NULL",
 					outcome.name(), stepCount, Jdbc.time(now), Jdbc.time(now), runId, epoch) != 1) {
 				return null;
 			}
