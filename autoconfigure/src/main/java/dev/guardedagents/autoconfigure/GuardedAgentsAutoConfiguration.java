@@ -121,7 +121,6 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	JdbcRunStore guardedAgentsRunStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema,
 			GuardedAgentsProperties properties) {
 		GuardedAgentsProperties.GroupCommit groupCommit = properties.getJournal().getGroupCommit();
@@ -130,25 +129,21 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	JdbcReviewStore guardedAgentsReviewStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
 		return new JdbcReviewStore(dataSource, schema.getSchema());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	JdbcIdempotencyStore guardedAgentsIdempotencyStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
 		return new JdbcIdempotencyStore(dataSource, schema.getSchema());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ReviewEvents guardedAgentsReviewEvents(ApplicationEventPublisher publisher) {
 		return new ReviewEvents(publisher);
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ToolGuards guardedAgentsToolGuards(GuardedAgentsProperties properties, Environment environment) {
 		Map<String, GuardedAgentsProperties.Tool> tools = properties.getTools();
 		GuardedAgentsProperties.Tool defaultsEntry = tools.get(DEFAULTS);
@@ -177,7 +172,6 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	BudgetProfiles guardedAgentsBudgetProfiles(GuardedAgentsProperties properties) {
 		Map<String, BudgetProfile> profiles = new HashMap<>();
 		properties.getBudgets()
@@ -201,7 +195,6 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ReviewAccess guardedAgentsReviewAccess(GuardedAgentsProperties properties,
 			ObjectProvider<ReviewerAuthorizer> authorizer) {
 		GuardedAgentsProperties.Reviews reviews = properties.getReviews();
@@ -226,7 +219,6 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
 			AgentRunRegistry registry, JournalCodec codec, ReviewEvents events, ToolGuards guards,
 			ObjectProvider<PlatformTransactionManager> transactionManager, GuardedAgentsProperties properties,
@@ -258,13 +250,11 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	RunRecovery guardedAgentsRunRecovery(RunEngine engine, JdbcInstanceStore instances) {
 		return new RunRecovery(engine, instances);
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	JdbcInstanceStore guardedAgentsInstanceStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
 		return new JdbcInstanceStore(dataSource, schema.getSchema());
 	}

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -22,7 +21,6 @@ import org.springframework.context.annotation.Bean;
 public final class GuardedAgentsMetricsAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean
 	GuardedAgentsMetrics guardedAgentsMetrics(RunEngine engine, ToolGuards guards) {
 		return new GuardedAgentsMetrics(engine, guards);
 	}

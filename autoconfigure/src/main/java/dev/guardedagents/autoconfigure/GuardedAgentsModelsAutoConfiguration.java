@@ -47,7 +47,6 @@ import org.springframework.core.io.support.ResourcePatternResolver;
 public final class GuardedAgentsModelsAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean
 	ModelPricing guardedAgentsModelPricing(GuardedAgentsProperties properties) {
 		Map<String, ModelPricing.Price> prices = new HashMap<>();
 		properties.getPricing()
@@ -79,7 +78,6 @@ public final class GuardedAgentsModelsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	JdbcPromptStore guardedAgentsPromptStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
 		return new JdbcPromptStore(dataSource, schema.getSchema());
 	}
@@ -91,7 +89,6 @@ public final class GuardedAgentsModelsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	GuardedChatAdvisors guardedAgentsChatAdvisors(RunEngine engine, ToolGuards guards, AgentRunRegistry registry,
 			ModelPricing pricing, JournalCodec codec, ObjectProvider<ClasspathPrompts> prompts) {
 		return new GuardedChatAdvisors(engine.externalSteps(), guards, registry, pricing, codec.mapper(),

@@ -36,7 +36,6 @@ public final class GuardedAgentsReviewsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ReviewDeadlines guardedAgentsReviewDeadlines(JdbcReviewStore store, ReviewEvents events, RunRecovery recovery,
 			GuardedAgentsProperties properties) {
 		return new ReviewDeadlines(store, events, recovery, properties.getReviews().getDeadlineCheckInterval(),

@@ -290,16 +290,24 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
-	void everyUserFacingBeanBacksOff() {
+	void beansBackOffOnWhatUsersCanReplaceOnly() {
 		List<Class<?>> configurations = List.of(GuardedAgentsAutoConfiguration.class,
 				GuardedAgentsReviewsAutoConfiguration.class, GuardedAgentsMetricsAutoConfiguration.class,
 				AgentRunsEndpointAutoConfiguration.class, GuardedAgentsModelsAutoConfiguration.class);
 		for (Class<?> configuration : configurations) {
 			for (Method method : configuration.getDeclaredMethods()) {
 				if (method.isAnnotationPresent(Bean.class) && !Modifier.isStatic(method.getModifiers())) {
-					assertThat(method.isAnnotationPresent(ConditionalOnMissingBean.class))
-						.as("@Bean %s.%s backs off", configuration.getSimpleName(), method.getName())
-						.isTrue();
+					ConditionalOnMissingBean backOff = method.getAnnotation(ConditionalOnMissingBean.class);
+					List<Class<?>> replaceable = (backOff != null && backOff.value().length > 0)
+							? List.of(backOff.value()) : List.of(method.getReturnType());
+					boolean canBeReplaced = replaceable.stream()
+						.allMatch((type) -> type.isInterface() || !Modifier.isFinal(type.getModifiers())
+								|| type.getPackageName().equals("dev.guardedagents")
+								|| type.getPackageName().equals("dev.guardedagents.spi"));
+					assertThat(backOff != null)
+						.as("@Bean %s.%s backs off exactly when users can replace %s", configuration.getSimpleName(),
+								method.getName(), replaceable)
+						.isEqualTo(canBeReplaced);
 				}
 				if (method.isAnnotationPresent(Bean.class)) {
 					assertThat(Modifier.isPublic(method.getModifiers())).as("@Bean %s is package-private", method)
