@@ -178,31 +178,38 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	}
 
 	/**
-	 * Registers a {@code @GuardedTool} method: its name, and its idempotency key parsed
-	 * and checked once, for the advisor that journals its calls.
+	 * Registers a {@code @GuardedTool} method once, as the one definition the advisor,
+	 * its checkpoint and its compensation share: its name, its idempotency key parsed and
+	 * checked once, and whether it is transactional.
 	 */
 	private void registerTool(Class<?> targetClass, Method method, GuardedTool annotation) {
-		String name = toolName(targetClass, method, annotation);
+		String name = toolName(targetClass, method);
 		this.toolNames.add(name);
-		this.guardedTools.put(method,
-				new RegisteredTool(name,
-						StringUtils.hasText(annotation.idempotencyKey())
-								? Expressions.parse(annotation.idempotencyKey(), method, parameterNames(method),
-										"@GuardedTool", "idempotencyKey")
-								: null));
+		this.guardedTools.put(method, new RegisteredTool(name, method,
+				StringUtils.hasText(annotation.idempotencyKey()) ? Expressions.parse(annotation.idempotencyKey(),
+						method, parameterNames(method), "@GuardedTool", "idempotencyKey") : null,
+				annotation.transactional()));
 	}
 
 	/**
-	 * Returns the name a {@code @GuardedTool} method is journaled and keyed under: its
-	 * {@code name}, or {@code Class.method}.
+	 * Returns the name a tool method's steps are journaled, guarded, keyed and
+	 * compensated under, whichever way it is called: its {@code @GuardedTool(name)}, else
+	 * its {@code @HumanCheckpoint(name)} (the step that runs it once approved), else
+	 * {@code Class.method}.
 	 * @param targetClass the bean's class
 	 * @param method the method
-	 * @param annotation its annotation, if any
 	 * @return the tool name
 	 */
-	static String toolName(Class<?> targetClass, Method method, @Nullable GuardedTool annotation) {
-		return (annotation != null && StringUtils.hasText(annotation.name())) ? annotation.name()
-				: targetClass.getSimpleName() + "." + method.getName();
+	static String toolName(Class<?> targetClass, Method method) {
+		GuardedTool tool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
+		if (tool != null && StringUtils.hasText(tool.name())) {
+			return tool.name();
+		}
+		HumanCheckpoint checkpoint = AnnotatedElementUtils.findMergedAnnotation(method, HumanCheckpoint.class);
+		if (checkpoint != null && StringUtils.hasText(checkpoint.name())) {
+			return checkpoint.name();
+		}
+		return targetClass.getSimpleName() + "." + method.getName();
 	}
 
 	/**
@@ -231,7 +238,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	private void registerCompensation(Object bean, Class<?> targetClass, Method method, GuardedTool annotation) {
 		// the name the tool's steps are journaled under, by which compensation finds it
-		String tool = toolName(targetClass, method, annotation);
+		String tool = toolName(targetClass, method);
 		String where = "@GuardedTool(compensation = \"" + annotation.compensation() + "\") on "
 				+ method.toGenericString();
 		Method undo = null;
@@ -305,8 +312,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	private void register(Class<?> targetClass, Method method, HumanCheckpoint annotation) {
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
 				: targetClass.getSimpleName() + "." + method.getName();
-		GuardedTool tool = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
-		String toolName = (tool != null && StringUtils.hasText(tool.name())) ? tool.name() : name;
+		String toolName = toolName(targetClass, method);
 		RegisteredTool guardedTool = this.guardedTools.get(method);
 		String where = "@HumanCheckpoint on " + method.toGenericString();
 		if (name.length() > 200) {
@@ -346,9 +352,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 				method.getGenericParameterTypes(), method.getGenericReturnType(), timeout, onTimeout,
 				Expressions.parse(annotation.when(), method, parameterNames, "@HumanCheckpoint", "when"), reviewers,
 				Expressions.parse(annotation.summary(), method, parameterNames, "@HumanCheckpoint", "summary"),
-				escalateTo, escalationTimeout, approvals, editable,
-				(guardedTool != null) ? guardedTool.idempotencyKey() : null,
-				(guardedTool != null) ? guardedTool.name() : toolName(targetClass, method, null));
+				escalateTo, escalationTimeout, approvals, editable, guardedTool);
 		Checkpoint existing = this.checkpointsByName.putIfAbsent(name, checkpoint);
 		if (existing != null && !existing.method().equals(method)) {
 			throw new InvalidAnnotationException("Two @HumanCheckpoint methods",
@@ -604,12 +608,35 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	}
 
 	/**
-	 * A {@code @GuardedTool} method as registered.
+	 * A {@code @GuardedTool} method as registered, once: what its interceptor, its
+	 * checkpoint and its compensation know of it.
 	 *
-	 * @param name the tool name its calls are journaled and keyed under
+	 * @param name the tool name its calls are journaled, guarded, keyed and compensated
+	 * under
+	 * @param method the method as declared by the target class
 	 * @param idempotencyKey its idempotency key, or {@code null}
+	 * @param transactional whether its body commits with its journal row
 	 */
-	record RegisteredTool(String name, @Nullable Expression idempotencyKey) {
+	record RegisteredTool(String name, Method method, @Nullable Expression idempotencyKey, boolean transactional) {
+
+		/**
+		 * Evaluates the idempotency key of a call.
+		 * @return the key, or {@code null} when the tool has none
+		 * @throws IllegalArgumentException if the expression gives {@code null}
+		 */
+		@Nullable String idempotencyKey(Object[] args) {
+			if (this.idempotencyKey == null) {
+				return null;
+			}
+			Object key = evaluate(this.idempotencyKey, this.method, args, "idempotencyKey", this.name);
+			if (key == null) {
+				throw new IllegalArgumentException(
+						"@GuardedTool(idempotencyKey = \"" + this.idempotencyKey.getExpressionString() + "\") of tool '"
+								+ this.name + "' evaluated to null");
+			}
+			return key.toString();
+		}
+
 	}
 
 	/**
@@ -642,18 +669,21 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	 * @param escalationTimeout the escalation timeout, or {@code null} for the timeout
 	 * @param approvals how many distinct reviewers must approve
 	 * @param editable the parameters an approval may edit
-	 * @param idempotencyKey the idempotency key of the method's {@code @GuardedTool}, if
-	 * any
+	 * @param tool the method's {@code @GuardedTool}, if it has one
 	 */
 	public record Checkpoint(String name, String toolName, Method method, String[] parameterNames,
 			Type[] parameterTypes, Type returnType, @Nullable Duration timeout, TimeoutOutcome onTimeout,
 			@Nullable Expression when, List<String> reviewers, @Nullable Expression summary, List<String> escalateTo,
-			@Nullable Duration escalationTimeout, int approvals, List<String> editable,
-			@Nullable Expression idempotencyKey, String keyTool) {
+			@Nullable Duration escalationTimeout, int approvals, List<String> editable, @Nullable RegisteredTool tool) {
 
+		/**
+		 * Evaluates the idempotency key of the method's tool, if it has one, to tell
+		 * whether its action was done already; one that gives {@code null} says nothing.
+		 */
 		@Nullable String idempotencyKey(Object[] args) {
-			Object key = (this.idempotencyKey != null)
-					? evaluate(this.idempotencyKey, this.method, args, "idempotencyKey", this.name) : null;
+			Expression expression = (this.tool != null) ? this.tool.idempotencyKey() : null;
+			Object key = (expression != null) ? evaluate(expression, this.method, args, "idempotencyKey", this.name)
+					: null;
 			return (key != null) ? key.toString() : null;
 		}
 

@@ -124,7 +124,7 @@ final class Checkpoints {
 			return false;
 		}
 		String key = checkpoint.idempotencyKey(args);
-		return key != null && this.calls.completed(checkpoint.keyTool(), key, args);
+		return key != null && this.calls.completed(checkpoint.toolName(), key, args);
 	}
 
 	private RunSignal openReview(Execution execution, int seq, AgentRunRegistry.Checkpoint checkpoint, Object[] args,
@@ -164,12 +164,18 @@ final class Checkpoints {
 	}
 
 	/**
-	 * Runs the checkpoint's method as a {@code TOOL} step.
+	 * Runs the checkpoint's method as a {@code TOOL} step, with its {@code @GuardedTool}
+	 * definition when it has one (idempotency key, transaction): the tool's own
+	 * interceptor then lets the call through, so the method is guarded and journaled
+	 * once.
 	 */
 	private @Nullable Object action(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint)
 			throws Throwable {
+		AgentRunRegistry.RegisteredTool tool = checkpoint.tool();
 		return this.pipeline.run(new StepBody.BeanMethod(invocation, checkpoint.toolName(), checkpoint.returnType(),
-				this.guards.guard(checkpoint.method(), checkpoint.toolName()), null, false));
+				this.guards.guard(checkpoint.method(), checkpoint.toolName()),
+				(tool != null) ? tool.idempotencyKey(invocation.getArguments()) : null,
+				tool != null && tool.transactional()));
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.guardedagents.run;
 
+import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,8 @@ final class Execution implements RunContext {
 	 * compensation's.
 	 */
 	private @Nullable String stepKey;
+
+	private @Nullable Method bodyMethod;
 
 	/**
 	 * The thread executing an interruptible step body, while it does.
@@ -212,9 +215,25 @@ final class Execution implements RunContext {
 		this.stepKey = compensationKey(compensated);
 	}
 
+	/**
+	 * Notes the bean method the current step runs as its body, so that the method's own
+	 * interceptors let the call through instead of guarding it again.
+	 */
+	void bodyIs(Method method) {
+		this.bodyMethod = method;
+	}
+
+	/**
+	 * Whether the current step's body is a call of this method.
+	 */
+	boolean runsBody(Method method) {
+		return method.equals(this.bodyMethod);
+	}
+
 	void exitStep() {
 		this.stepSeq = 0;
 		this.stepKey = null;
+		this.bodyMethod = null;
 		if (this.body != null) {
 			synchronized (this) {
 				this.body = null;

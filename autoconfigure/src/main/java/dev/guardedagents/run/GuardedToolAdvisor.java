@@ -1,7 +1,6 @@
 package dev.guardedagents.run;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -15,7 +14,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.expression.Expression;
 
 /**
  * Advises {@link GuardedTool} methods: inside a run each call is a journaled step.
@@ -43,46 +41,39 @@ public final class GuardedToolAdvisor extends AnnotatedMethodAdvisor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+			Execution execution = RunContextHolder.execution();
+			if (execution != null && execution.runsBody(invocation.getMethod())) {
+				// the body of the step its checkpoint runs: guarded and journaled there
+				return invocation.proceed();
+			}
 			RunEngine engine = this.engine.get();
 			Tool tool = this.tools.computeIfAbsent(invocation.getMethod(), (method) -> tool(engine, invocation));
-			return engine.invokeStep(invocation, tool.name(), tool.returnType(), tool.guard(),
-					tool.idempotencyKey(invocation.getArguments()), tool.transactional());
+			AgentRunRegistry.RegisteredTool definition = tool.definition();
+			return engine.invokeStep(invocation, definition.name(), definition.method().getGenericReturnType(),
+					tool.guard(), definition.idempotencyKey(invocation.getArguments()), definition.transactional());
 		}
 
 		private static Tool tool(RunEngine engine, MethodInvocation invocation) {
 			Class<?> targetClass = AopUtils.getTargetClass(invocation.getThis());
 			Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
-			GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
-			AgentRunRegistry.RegisteredTool registered = engine.registry().guardedTool(method);
-			String name = (registered != null) ? registered.name()
-					: AgentRunRegistry.toolName(targetClass, method, annotation);
-			return new Tool(name, method, engine.guards().guard(method, name),
-					(registered != null) ? registered.idempotencyKey() : null,
-					annotation != null && annotation.transactional());
+			AgentRunRegistry.RegisteredTool definition = engine.registry().guardedTool(method);
+			if (definition == null) {
+				// a bean the registry did not see (not a singleton): named by the same
+				// rule,
+				// without an idempotency key
+				GuardedTool annotation = AnnotatedElementUtils.findMergedAnnotation(method, GuardedTool.class);
+				definition = new AgentRunRegistry.RegisteredTool(AgentRunRegistry.toolName(targetClass, method), method,
+						null, annotation != null && annotation.transactional());
+			}
+			return new Tool(definition, engine.guards().guard(method, definition.name()));
 		}
 
 	}
 
-	private record Tool(String name, Method method, ToolGuard guard, @Nullable Expression idempotencyKey,
-			boolean transactional) {
-
-		Type returnType() {
-			return this.method.getGenericReturnType();
-		}
-
-		@Nullable String idempotencyKey(Object[] args) {
-			if (this.idempotencyKey == null) {
-				return null;
-			}
-			Object key = AgentRunRegistry.evaluate(this.idempotencyKey, this.method, args, "idempotencyKey", this.name);
-			if (key == null) {
-				throw new IllegalArgumentException(
-						"@GuardedTool(idempotencyKey = \"" + this.idempotencyKey.getExpressionString() + "\") of tool '"
-								+ this.name + "' evaluated to null");
-			}
-			return key.toString();
-		}
-
+	/**
+	 * A tool's definition and its guard, resolved at its first call.
+	 */
+	private record Tool(AgentRunRegistry.RegisteredTool definition, ToolGuard guard) {
 	}
 
 }

@@ -221,6 +221,7 @@ final class StepPipeline {
 								false, errors.isEmpty() ? null : this.codec.writeAttempts(errors))))
 				: null;
 		MethodInvocation invocation = (transactional != null) ? transactional : method.invocation();
+		execution.bodyIs(method.invocation().getMethod());
 		GuardedCalls.Called called = this.calls.call(method.guard(),
 				interruptible ? new CancellableInvocation(invocation, execution) : invocation, method.name(),
 				method.idempotencyKey(), execution.runId(), method.resultType(), true,

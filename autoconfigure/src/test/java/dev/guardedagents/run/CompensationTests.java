@@ -67,6 +67,7 @@ abstract class CompensationTests {
 		Saga.undone.clear();
 		Saga.keys.clear();
 		Saga.refundFailures.set(0);
+		Saga.shipAttempts.set(0);
 		// the tests fail refunds on purpose; each starts with the compensation's circuit
 		// closed
 		this.guards.circuitBreakers().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
@@ -101,6 +102,32 @@ abstract class CompensationTests {
 		assertThat(this.runs.steps(run.id())).extracting(StepView::seq, StepView::kind, StepView::name)
 			.containsExactly(tuple(1, StepKind.TOOL, "Saga.holdSeat"),
 					tuple(2, StepKind.COMPENSATION, "Saga.holdSeat"));
+	}
+
+	@Test
+	void aCheckpointedToolWithoutANameIsCompensatedUnderTheCheckpointsName() {
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.ship("crate"))
+			.withMessage("no truck for crate");
+
+		assertThat(Saga.undone).containsExactly("unship crate");
+		RunView run = latest("saga-ship");
+		assertThat(run.compensation()).isEqualTo(CompensationStatus.COMPENSATED);
+		assertThat(this.runs.steps(run.id())).extracting(StepView::seq, StepView::kind, StepView::name)
+			.containsExactly(tuple(1, StepKind.TOOL, "saga-ship"), tuple(2, StepKind.COMPENSATION, "saga-ship"));
+	}
+
+	@Test
+	void aCheckpointedToolIsGuardedOnceNotOncePerAnnotation() {
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.plans.ship("broken-crate"))
+			.withMessage("carrier down for broken-crate");
+
+		// maxAttempts = 3: three calls of the body, not three retries of three
+		assertThat(Saga.shipAttempts).hasValue(3);
+		RunView run = latest("saga-ship");
+		assertThat(this.runs.steps(run.id())).singleElement().satisfies((step) -> {
+			assertThat(step.name()).isEqualTo("saga-ship");
+			assertThat(step.attempts()).isEqualTo(3);
+		});
 	}
 
 	@Test

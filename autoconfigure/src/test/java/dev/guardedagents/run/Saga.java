@@ -23,6 +23,8 @@ public class Saga {
 
 	static final AtomicInteger refundFailures = new AtomicInteger();
 
+	static final AtomicInteger shipAttempts = new AtomicInteger();
+
 	/**
 	 * The step idempotency keys that step and compensation bodies saw.
 	 */
@@ -104,6 +106,24 @@ public class Saga {
 		undone.add("release seat " + seat);
 	}
 
+	/**
+	 * A checkpoint (that asks nobody here) on a tool without a name of its own: its steps
+	 * are journaled under the checkpoint's name, and compensated under it.
+	 */
+	@HumanCheckpoint(name = "saga-ship", when = "false")
+	@GuardedTool(compensation = "unship", maxAttempts = 3, backoffInitial = "10ms")
+	public String ship(String tag) {
+		shipAttempts.incrementAndGet();
+		if (tag.startsWith("broken")) {
+			throw new IllegalStateException("carrier down for " + tag);
+		}
+		return "shipped " + tag;
+	}
+
+	public void unship(String tag) {
+		undone.add("unship " + tag);
+	}
+
 	@HumanCheckpoint(name = "saga-deadline", timeout = "PT0.2S", onTimeout = TimeoutOutcome.FAIL_RUN)
 	@GuardedTool(name = "confirm-in-time")
 	public String confirmInTime(String tag) {
@@ -158,6 +178,12 @@ public class Saga {
 		public String holdSeat(String seat) {
 			this.saga.holdSeat(seat);
 			throw new IllegalStateException("no flight for seat " + seat);
+		}
+
+		@AgentRun(name = "saga-ship")
+		public String ship(String tag) {
+			this.saga.ship(tag);
+			throw new IllegalStateException("no truck for " + tag);
 		}
 
 		@AgentRun(name = "saga-deadline")
