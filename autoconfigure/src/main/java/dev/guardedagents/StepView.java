@@ -6,7 +6,7 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A journaled step of a run.
+ * A journaled step of a run, as read back from the journal.
  *
  * @param seq the position of the step in the run, from 1
  * @param kind the kind of step
@@ -29,51 +29,5 @@ public record StepView(int seq, StepKind kind, String name, boolean succeeded, i
 		Duration duration, @Nullable String input, @Nullable String output, @Nullable String errorType,
 		@Nullable String errorMessage, String idempotencyKey, boolean fellBack, @Nullable String attemptErrors,
 		@Nullable ModelUsage usage) {
-
-	/**
-	 * Creates a step that is not a model call.
-	 * @param seq the position of the step in the run, from 1
-	 * @param kind the kind of step
-	 * @param name the step name
-	 * @param succeeded whether the step returned a result
-	 * @param attempts how many attempts the step took
-	 * @param startedAt when the step started
-	 * @param duration how long the step took
-	 * @param input the arguments as a JSON array
-	 * @param output the result as JSON
-	 * @param errorType the class name of the exception
-	 * @param errorMessage the exception message
-	 * @param idempotencyKey the step's idempotency key
-	 * @param fellBack whether the tool's fallback method answered
-	 * @param attemptErrors the failed attempts as JSON, if any failed
-	 */
-	public StepView(int seq, StepKind kind, String name, boolean succeeded, int attempts, Instant startedAt,
-			Duration duration, @Nullable String input, @Nullable String output, @Nullable String errorType,
-			@Nullable String errorMessage, String idempotencyKey, boolean fellBack, @Nullable String attemptErrors) {
-		this(seq, kind, name, succeeded, attempts, startedAt, duration, input, output, errorType, errorMessage,
-				idempotencyKey, fellBack, attemptErrors, null);
-	}
-
-	/**
-	 * Creates a step of one attempt that did not fall back.
-	 * @param seq the position of the step in the run, from 1
-	 * @param kind the kind of step
-	 * @param name the step name
-	 * @param succeeded whether the step returned a result
-	 * @param attempts how many attempts the step took
-	 * @param startedAt when the step started
-	 * @param duration how long the step took
-	 * @param input the arguments as a JSON array
-	 * @param output the result as JSON
-	 * @param errorType the class name of the exception
-	 * @param errorMessage the exception message
-	 * @param idempotencyKey the step's idempotency key
-	 */
-	public StepView(int seq, StepKind kind, String name, boolean succeeded, int attempts, Instant startedAt,
-			Duration duration, @Nullable String input, @Nullable String output, @Nullable String errorType,
-			@Nullable String errorMessage, String idempotencyKey) {
-		this(seq, kind, name, succeeded, attempts, startedAt, duration, input, output, errorType, errorMessage,
-				idempotencyKey, false, null, null);
-	}
 
 }

@@ -1,6 +1,5 @@
 package dev.guardedagents.run;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import dev.guardedagents.BudgetAction;
@@ -12,6 +11,7 @@ import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.store.NewStep;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -161,11 +161,8 @@ final class BudgetGate {
 		boolean approved = review.status() == ReviewStatus.APPROVED;
 		BudgetExceededException refusal = approved ? null : new BudgetExceededException(
 				message + "; reviewer " + review.reviewer() + " granted no more (" + review.status() + ")");
-		this.journal.record(execution,
-				new StepView(seq, StepKind.CHECKPOINT, BUDGET, approved, 1, review.createdAt(),
-						Duration.between(review.createdAt(), decidedAt), review.payload(),
-						this.codec.writeVerdict(verdict), approved ? null : BudgetExceededException.class.getName(),
-						approved ? null : refusal.getMessage(), execution.stepKey(seq)));
+		this.journal.record(execution, NewStep.decision(seq, BUDGET, execution.stepKey(seq), review.createdAt(),
+				decidedAt, review.payload(), this.codec.writeVerdict(verdict), refusal));
 		if (!approved) {
 			throw RunSignal.failRun(execution.runId(), refusal);
 		}

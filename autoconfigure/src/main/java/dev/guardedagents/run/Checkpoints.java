@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
@@ -15,6 +14,7 @@ import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.NewReview;
+import dev.guardedagents.store.NewStep;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -103,13 +103,11 @@ final class Checkpoints {
 		Verdict verdict = new Verdict(review.status(), review.id(), review.reviewer(), review.comment(),
 				review.edits());
 		boolean approved = verdict.status() == ReviewStatus.APPROVED;
-		String rejection = approved ? null : verdict.rejection(checkpoint.name()).getMessage();
 		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.journal.now();
 		this.journal.record(execution,
-				new StepView(seq, StepKind.CHECKPOINT, checkpoint.name(), approved, 1, review.createdAt(),
-						Duration.between(review.createdAt(), decidedAt), review.payload(),
-						this.codec.writeVerdict(verdict), approved ? null : CheckpointRejectedException.class.getName(),
-						rejection, execution.stepKey(seq)));
+				NewStep.decision(seq, checkpoint.name(), execution.stepKey(seq), review.createdAt(), decidedAt,
+						review.payload(), this.codec.writeVerdict(verdict),
+						approved ? null : verdict.rejection(checkpoint.name())));
 		return act(invocation, checkpoint, verdict);
 	}
 

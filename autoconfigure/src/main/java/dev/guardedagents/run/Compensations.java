@@ -19,6 +19,7 @@ import dev.guardedagents.guard.Guarded;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.NewStep;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -171,9 +172,10 @@ final class Compensations {
 				duration);
 		if (failure == null) {
 			this.journal.record(execution,
-					new StepView(seq, StepKind.COMPENSATION, step.name(), true, outcome.attempts(), startedAt, duration,
-							step.input(), this.codec.writeBestEffort(outcome.result()), null, null,
-							execution.compensationKey(step.seq())));
+					NewStep
+						.succeeded(seq, StepKind.COMPENSATION, step.name(), execution.compensationKey(step.seq()),
+								startedAt, duration, step.input(), this.codec.writeBestEffort(outcome.result()))
+						.withAttempts(outcome.attempts()));
 			return true;
 		}
 		if (this.journal.isStopping()) {
@@ -214,19 +216,23 @@ final class Compensations {
 		Instant decidedAt = (review.decidedAt() != null) ? review.decidedAt() : this.journal.now();
 		Duration waited = Duration.between(review.createdAt(), decidedAt);
 		if (review.status() != ReviewStatus.APPROVED) {
-			this.journal.record(execution,
-					new StepView(seq, StepKind.COMPENSATION, step.name(), false, 0, review.createdAt(), waited,
-							step.input(), null, GIVEN_UP, "Compensation given up by reviewer " + review.reviewer()
-									+ " (" + review.status() + ")" + comment(review.comment()),
-							execution.compensationKey(step.seq())));
+			this.journal
+				.record(execution, NewStep
+					.failed(seq, StepKind.COMPENSATION, step.name(), execution.compensationKey(step.seq()),
+							review.createdAt(), waited, step.input(), GIVEN_UP, "Compensation given up by reviewer "
+									+ review.reviewer() + " (" + review.status() + ")" + comment(review.comment()))
+					.withAttempts(0));
 			return false;
 		}
 		if ("true".equals(this.codec.readEdits(review.edits()).get("done"))) {
-			this.journal.record(execution,
-					new StepView(seq, StepKind.COMPENSATION, step.name(), true, 0, review.createdAt(), waited,
-							step.input(),
-							this.codec.writeResult("marked done by reviewer " + review.reviewer(), String.class), null,
-							null, execution.compensationKey(step.seq())));
+			this.journal
+				.record(execution,
+						NewStep
+							.succeeded(seq, StepKind.COMPENSATION, step.name(), execution.compensationKey(step.seq()),
+									review.createdAt(), waited, step.input(),
+									this.codec.writeResult("marked done by reviewer " + review.reviewer(),
+											String.class))
+							.withAttempts(0));
 			return true;
 		}
 		return null;

@@ -13,6 +13,7 @@ import dev.guardedagents.RunView;
 import dev.guardedagents.StepView;
 import dev.guardedagents.store.DuplicateStepException;
 import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.NewStep;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -90,7 +91,7 @@ final class RunJournal {
 	/**
 	 * Records a step, fenced by the execution's epoch, on a connection of its own.
 	 */
-	void record(Execution execution, StepView step) {
+	void record(Execution execution, NewStep step) {
 		record(execution, step, false);
 	}
 
@@ -98,11 +99,11 @@ final class RunJournal {
 	 * Records a step in the transaction of its body, so that a rejected write rolls the
 	 * body's writes back with it.
 	 */
-	void recordInTransaction(Execution execution, StepView step) {
+	void recordInTransaction(Execution execution, NewStep step) {
 		record(execution, step, true);
 	}
 
-	private void record(Execution execution, StepView step, boolean inTransaction) {
+	private void record(Execution execution, NewStep step, boolean inTransaction) {
 		boolean recorded;
 		try {
 			recorded = inTransaction ? this.store.insertStepInTransaction(execution.runId(), execution.epoch(), step)
@@ -144,7 +145,7 @@ final class RunJournal {
 	 * the run is still its own: an earlier attempt of a retried write committed although
 	 * its connection failed before it could say so.
 	 */
-	private boolean landedEarlier(Execution execution, StepView step) {
+	private boolean landedEarlier(Execution execution, NewStep step) {
 		try {
 			List<StepView> journal = this.store.steps(execution.runId());
 			StepView found = (step.seq() <= journal.size()) ? journal.get(step.seq() - 1) : null;

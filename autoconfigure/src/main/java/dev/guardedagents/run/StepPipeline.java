@@ -13,6 +13,7 @@ import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.guard.Guarded;
+import dev.guardedagents.store.NewStep;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -143,9 +144,9 @@ final class StepPipeline {
 		}
 		if (!this.journal.isStopping()) {
 			this.journal.record(execution,
-					new StepView(seq, kind, name, false, attempts, startedAt, duration, input, null,
-							failure.getClass().getName(), failure.getMessage(), execution.stepKey(seq),
-							attempt.fellBack(), attempt.errors(this.codec)));
+					NewStep.failed(seq, kind, name, execution.stepKey(seq), startedAt, duration, input, failure)
+						.withAttempts(attempts)
+						.withGuard(attempt.fellBack(), attempt.errors(this.codec)));
 			this.budget.spent(execution, kind, null);
 		}
 		if (onFailure == FailureMode.FAIL_RUN) {
@@ -163,9 +164,12 @@ final class StepPipeline {
 		this.observer.stepExecuted(body.name(), body.kind(), attempt.fellBack() ? "fallback" : "success", duration);
 		ModelUsage usage = attempt.usage();
 		this.journal.record(execution,
-				new StepView(seq, body.kind(), body.name(), true, attempt.attempts(), startedAt, duration, input,
-						attempt.output(), null, null, execution.stepKey(seq), attempt.fellBack(),
-						attempt.errors(this.codec), usage));
+				NewStep
+					.succeeded(seq, body.kind(), body.name(), execution.stepKey(seq), startedAt, duration, input,
+							attempt.output())
+					.withAttempts(attempt.attempts())
+					.withGuard(attempt.fellBack(), attempt.errors(this.codec))
+					.withUsage(usage));
 		if (usage != null) {
 			this.observer.modelCalled(execution.runName(), usage);
 		}
@@ -213,12 +217,14 @@ final class StepPipeline {
 
 	private Attempt attemptMethod(Execution execution, StepBody.BeanMethod method, int seq, String input,
 			Instant startedAt, long start, boolean interruptible) throws InterruptedException {
-		TransactionalAttempts transactional = method.transactional() ? new TransactionalAttempts(method.invocation(),
-				this.transactions.get(),
-				(attempt, result, errors) -> this.journal.recordInTransaction(execution,
-						new StepView(seq, StepKind.TOOL, method.name(), true, attempt, startedAt, since(start), input,
-								this.codec.writeResult(result, method.resultType()), null, null, execution.stepKey(seq),
-								false, errors.isEmpty() ? null : this.codec.writeAttempts(errors))))
+		TransactionalAttempts transactional = method.transactional()
+				? new TransactionalAttempts(method.invocation(), this.transactions.get(),
+						(attempt, result, errors) -> this.journal.recordInTransaction(execution,
+								NewStep
+									.succeeded(seq, StepKind.TOOL, method.name(), execution.stepKey(seq), startedAt,
+											since(start), input, this.codec.writeResult(result, method.resultType()))
+									.withAttempts(attempt)
+									.withGuard(false, errors.isEmpty() ? null : this.codec.writeAttempts(errors))))
 				: null;
 		MethodInvocation invocation = (transactional != null) ? transactional : method.invocation();
 		execution.bodyIs(method.invocation().getMethod());

@@ -10,7 +10,7 @@ import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
+import dev.guardedagents.store.NewStep;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,9 +47,10 @@ final class ToolReviews {
 			CheckpointRejectedException abort = new CheckpointRejectedException(name, review.status(),
 					review.reviewer(), review.comment());
 			this.journal.record(execution,
-					new StepView(seq, kind, name, false, 0, review.createdAt(),
-							Duration.between(review.createdAt(), decidedAt), input, null, abort.getClass().getName(),
-							abort.getMessage(), execution.stepKey(seq)));
+					NewStep
+						.failed(seq, kind, name, execution.stepKey(seq), review.createdAt(),
+								Duration.between(review.createdAt(), decidedAt), input, abort)
+						.withAttempts(0));
 			throw RunSignal.failRun(execution.runId(), abort);
 		}
 		String override = this.codec.overrideOf(review.edits());
@@ -57,8 +58,11 @@ final class ToolReviews {
 			return null;
 		}
 		String output = asOutput.apply(override);
-		this.journal.record(execution, new StepView(seq, kind, name, true, 0, review.createdAt(),
-				Duration.between(review.createdAt(), decidedAt), input, output, null, null, execution.stepKey(seq)));
+		this.journal.record(execution,
+				NewStep
+					.succeeded(seq, kind, name, execution.stepKey(seq), review.createdAt(),
+							Duration.between(review.createdAt(), decidedAt), input, output)
+					.withAttempts(0));
 		return output;
 	}
 

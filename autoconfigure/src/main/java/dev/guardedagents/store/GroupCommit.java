@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.guardedagents.StepView;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -215,7 +214,7 @@ final class GroupCommit {
 
 		final long epoch;
 
-		final StepView step;
+		final NewStep step;
 
 		@Nullable Outcome outcome;
 
@@ -225,7 +224,7 @@ final class GroupCommit {
 
 		boolean lead;
 
-		Row(String runId, long epoch, StepView step) {
+		Row(String runId, long epoch, NewStep step) {
 			this.runId = runId;
 			this.epoch = epoch;
 			this.step = step;

@@ -155,7 +155,7 @@ public final class JdbcRunStore {
 	 * @return {@code false} if the writer no longer owns the run or it is not running
 	 * @throws DuplicateStepException if another execution recorded this position
 	 */
-	public boolean insertStep(String runId, long epoch, StepView step) {
+	public boolean insertStep(String runId, long epoch, NewStep step) {
 		if (this.groupCommit == null) {
 			return writeStep(runId, epoch, step);
 		}
@@ -183,7 +183,7 @@ public final class JdbcRunStore {
 		}
 	}
 
-	private boolean writeStep(String runId, long epoch, StepView step) {
+	private boolean writeStep(String runId, long epoch, NewStep step) {
 		return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
 	}
 
@@ -301,7 +301,7 @@ public final class JdbcRunStore {
 	 * @return {@code false} if the writer no longer owns the run or it is not running
 	 * @throws DuplicateStepException if another execution recorded this position
 	 */
-	public boolean insertStepInTransaction(String runId, long epoch, StepView step) {
+	public boolean insertStepInTransaction(String runId, long epoch, NewStep step) {
 		Connection connection = DataSourceUtils.getConnection(this.dataSource);
 		try {
 			return insertStep(connection, runId, epoch, step);
@@ -314,7 +314,7 @@ public final class JdbcRunStore {
 		}
 	}
 
-	private boolean insertStep(Connection c, String runId, long epoch, StepView step) throws SQLException {
+	private boolean insertStep(Connection c, String runId, long epoch, NewStep step) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement(insertStepSql())) {
 			bindStep(ps, runId, epoch, step);
 			return ps.executeUpdate() == 1;
@@ -333,7 +333,7 @@ public final class JdbcRunStore {
 				+ " WHERE id = ? AND owner_epoch = ? AND " + RunTransition.RECORD.when();
 	}
 
-	private static void bindStep(PreparedStatement ps, String runId, long epoch, StepView step) throws SQLException {
+	private static void bindStep(PreparedStatement ps, String runId, long epoch, NewStep step) throws SQLException {
 		ps.setString(1, runId);
 		ps.setInt(2, step.seq());
 		ps.setString(3, step.kind().name());

@@ -12,7 +12,6 @@ import javax.sql.DataSource;
 
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunDetailDescriptor;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunsDescriptor;
 import dev.guardedagents.run.AgentRunRegistry;
@@ -32,6 +31,7 @@ import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
+import dev.guardedagents.store.NewStep;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -96,8 +96,8 @@ class AgentRunsEndpointTests {
 			this.store.insertRun(new NewRun(this.runId, (i == 0) ? "other" : "refund", "1", "[{\"card\":\"4111\"}]",
 					"order-" + i, null, "endpoint", now.plusMillis(i), now.plusSeconds(60)));
 		}
-		this.store.insertStep(this.runId, 1, new StepView(1, StepKind.TOOL, "charge", true, 1, now,
-				Duration.ofMillis(3), "[\"4111\"]", "{\"ok\":true}", null, null, this.runId + "/1"));
+		this.store.insertStep(this.runId, 1, NewStep.succeeded(1, StepKind.TOOL, "charge", this.runId + "/1", now,
+				Duration.ofMillis(3), "[\"4111\"]", "{\"ok\":true}"));
 	}
 
 	@Test

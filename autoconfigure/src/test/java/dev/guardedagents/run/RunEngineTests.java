@@ -31,6 +31,7 @@ import dev.guardedagents.run.EngineTestApplication.Tools;
 import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
+import dev.guardedagents.store.NewStep;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -189,7 +190,7 @@ abstract class RunEngineTests {
 		assertThat(failed.errorType()).isEqualTo(IllegalStateException.class.getName());
 		assertThat(failed.errorMessage()).isEqualTo("boom");
 		EngineTestApplication.reset();
-		String id = crashedRun("recovers-from-failure", "1", "[]", failed);
+		String id = crashedRun("recovers-from-failure", "1", "[]", rerecorded(failed));
 		this.recovery.recover();
 		assertThat(handle(id).await(TIMEOUT)).isEqualTo("caught IllegalStateException boom then data-after");
 		assertThat(EngineTestApplication.calls).containsExactly("engine:fetch:after");
@@ -415,9 +416,18 @@ abstract class RunEngineTests {
 		return this.store.list(null, name, 0, 1).runs().get(0);
 	}
 
-	private StepView step(int seq, String name, String input, String output) {
-		return new StepView(seq, StepKind.TOOL, name, true, 1, Instant.now(), Duration.ofMillis(1), input, output, null,
-				null, "x/" + seq);
+	/**
+	 * A step as read back, to record again in another run.
+	 */
+	private static NewStep rerecorded(StepView step) {
+		return new NewStep(step.seq(), step.kind(), step.name(), step.idempotencyKey(), step.startedAt(),
+				step.duration(), step.input(), step.succeeded(), step.output(), step.errorType(), step.errorMessage(),
+				step.attempts(), step.fellBack(), step.attemptErrors(), step.usage());
+	}
+
+	private NewStep step(int seq, String name, String input, String output) {
+		return NewStep.succeeded(seq, StepKind.TOOL, name, "x/" + seq, Instant.now(), Duration.ofMillis(1), input,
+				output);
 	}
 
 	/**
@@ -428,12 +438,12 @@ abstract class RunEngineTests {
 		return this.engine.settings().instanceId();
 	}
 
-	String crashedRun(String name, String version, String arguments, StepView... steps) {
+	String crashedRun(String name, String version, String arguments, NewStep... steps) {
 		String id = UUID.randomUUID().toString();
 		Instant now = Instant.now();
 		this.store
 			.insertRun(new NewRun(id, name, version, arguments, null, null, "dead-instance", now, now.minusSeconds(1)));
-		for (StepView step : steps) {
+		for (NewStep step : steps) {
 			assertThat(this.store.insertStep(id, 1, step)).isTrue();
 		}
 		return id;

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,13 +198,12 @@ abstract class GroupCommitTests {
 		return results;
 	}
 
-	private static StepView step(String name) {
+	private static NewStep step(String name) {
 		return step(1, name);
 	}
 
-	private static StepView step(int seq, String name) {
-		return new StepView(seq, StepKind.TOOL, name, true, 1, Instant.now(), Duration.ofMillis(1), "[]", "\"ok\"",
-				null, null, "key", false, null);
+	private static NewStep step(int seq, String name) {
+		return NewStep.succeeded(seq, StepKind.TOOL, name, "key", Instant.now(), Duration.ofMillis(1), "[]", "\"ok\"");
 	}
 
 	/**

@@ -24,9 +24,9 @@ import javax.sql.DataSource;
 
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
+import dev.guardedagents.store.NewStep;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -381,8 +381,8 @@ public final class Benchmarks {
 			store.insertRun(new NewRun(id, "bench-steps", "1", "[10]", "interrupted", null, "bench", now,
 					now.plusSeconds(3600)));
 			for (int seq = 1; seq <= 5; seq++) {
-				store.insertStep(id, 1, new StepView(seq, StepKind.TOOL, "noop", true, 1, now, Duration.ZERO,
-						"[" + (seq - 1) + "]", Integer.toString(seq - 1), null, null, id + "/" + seq));
+				store.insertStep(id, 1, NewStep.succeeded(seq, StepKind.TOOL, "noop", id + "/" + seq, now,
+						Duration.ZERO, "[" + (seq - 1) + "]", Integer.toString(seq - 1)));
 			}
 		}
 	}
