@@ -271,7 +271,7 @@ public final class GuardedAgentsAutoConfiguration {
 				properties.getReviews().getWhenError() == GuardedAgentsProperties.Reviews.WhenError.FAIL_RUN,
 				properties.getIdempotency()
 					.getOnMismatch() == GuardedAgentsProperties.Idempotency.OnMismatch.RETURN_RECORDED,
-				properties.getJournal().getOutageTolerance());
+				properties.getJournal().getOutageTolerance(), properties.getJournal().getMaxPayloadSize().toBytes());
 	}
 
 	private static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager) {

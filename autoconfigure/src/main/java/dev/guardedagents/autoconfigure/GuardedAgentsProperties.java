@@ -206,6 +206,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.recovery.scan-interval", this.recovery.scanInterval, false);
 		requirePositive("guarded-agents.idempotency.wait-timeout", this.idempotency.waitTimeout, false);
 		requirePositive("guarded-agents.journal.outage-tolerance", this.journal.outageTolerance, true);
+		if (this.journal.maxPayloadSize.toKilobytes() < 1 || this.journal.maxPayloadSize.toMegabytes() > 1024) {
+			throw new InvalidPropertyException("guarded-agents.journal.max-payload-size",
+					readable(this.journal.maxPayloadSize), "must be between 1KB and 1GB");
+		}
 		requirePositive("guarded-agents.journal.group-commit.window", this.journal.groupCommit.window, true);
 		if (this.journal.groupCommit.directWrites != null) {
 			requireAtLeast("guarded-agents.journal.group-commit.direct-writes", this.journal.groupCommit.directWrites,
@@ -895,6 +899,20 @@ public class GuardedAgentsProperties implements InitializingBean {
 	}
 
 	/**
+	 * Writes a size in the largest unit that holds it whole, as it is usually given.
+	 */
+	static String readable(DataSize size) {
+		long bytes = size.toBytes();
+		String[] units = { "B", "KB", "MB", "GB", "TB" };
+		int unit = 0;
+		while (unit < units.length - 1 && bytes != 0 && bytes % 1024 == 0) {
+			bytes /= 1024;
+			unit++;
+		}
+		return bytes + units[unit];
+	}
+
+	/**
 	 * The built-in step policies, checked on the inputs and outputs of model and tool
 	 * calls inside runs.
 	 */
@@ -1103,7 +1121,23 @@ public class GuardedAgentsProperties implements InitializingBean {
 		 */
 		private Duration outageTolerance = Duration.ofMinutes(10);
 
+		/**
+		 * Largest input or output of a step the journal takes, as JSON (UTF-8 bytes). A
+		 * step whose input or output is larger fails with PayloadTooLargeException (its
+		 * on-failure applies); a larger input fails it before its body runs. Between 1KB
+		 * and 1GB.
+		 */
+		private DataSize maxPayloadSize = DataSize.ofMegabytes(1);
+
 		private final GroupCommit groupCommit = new GroupCommit();
+
+		public DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
 
 		public Duration getOutageTolerance() {
 			return this.outageTolerance;
@@ -1409,7 +1443,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 			requirePositive("guarded-agents.reviews.deadline-check-interval", this.deadlineCheckInterval, false);
 			requireAtLeast("guarded-agents.reviews.max-comment-length", this.maxCommentLength, 1);
 			if (this.maxEditsSize.toBytes() < 1 || this.maxEditsSize.toBytes() > MAX_EDITS_SIZE.toBytes()) {
-				throw new InvalidPropertyException("guarded-agents.reviews.max-edits-size", this.maxEditsSize,
+				throw new InvalidPropertyException("guarded-agents.reviews.max-edits-size", readable(this.maxEditsSize),
 						"must be between 1B and " + MAX_EDITS_SIZE.toKilobytes() + "KB");
 			}
 			this.kinds.forEach((kind, reviewers) -> {

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepView;
@@ -16,6 +17,7 @@ import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewStep;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 
@@ -193,6 +195,55 @@ final class RunJournal {
 		else {
 			execution.enterStep(seq);
 		}
+	}
+
+	/**
+	 * Checks a step's input or output against the journal's size limit.
+	 * @param step the step name
+	 * @param part {@code input} or {@code output}
+	 * @param json the part as JSON
+	 * @return the failure of a part over the limit, or {@code null}
+	 */
+	@Nullable PayloadTooLargeException oversized(String step, String part, @Nullable String json) {
+		long limit = this.settings.maxPayloadBytes();
+		// a char is at most 3 bytes of UTF-8 (a pair of surrogates 4): most texts need no
+		// counting
+		if (json == null || (long) json.length() * 3 <= limit) {
+			return null;
+		}
+		long size = utf8Length(json);
+		return (size > limit) ? new PayloadTooLargeException(step, part, size, limit) : null;
+	}
+
+	/**
+	 * What the journal keeps of a part that was over the limit: a JSON string that says
+	 * so.
+	 */
+	static String omitted(PayloadTooLargeException tooLarge) {
+		return "\"(" + tooLarge.getPart() + " of " + tooLarge.getSize() + " bytes not journaled: over "
+				+ tooLarge.getLimit() + " bytes)\"";
+	}
+
+	private static long utf8Length(String text) {
+		long bytes = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x80) {
+				bytes++;
+			}
+			else if (c < 0x800) {
+				bytes += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+					&& Character.isLowSurrogate(text.charAt(i + 1))) {
+				bytes += 4;
+				i++;
+			}
+			else {
+				bytes += 3;
+			}
+		}
+		return bytes;
 	}
 
 	/**

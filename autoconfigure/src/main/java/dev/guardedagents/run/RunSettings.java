@@ -20,10 +20,15 @@ import java.time.Duration;
  * idempotency key
  * @param failRunOnWhenError whether a checkpoint condition that cannot be evaluated fails
  * the run instead of asking a reviewer
+ * @param returnRecordedOnKeyMismatch whether a call whose idempotency key was completed
+ * with other arguments gets the recorded result instead of a conflict
+ * @param outageTolerance how long a journal write is retried through an outage
+ * @param maxPayloadBytes the largest input or output of a step the journal takes, in
+ * bytes of JSON
  */
 public record RunSettings(String instanceId, int poolSize, int queueCapacity, Duration shutdownGracePeriod,
 		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries,
 		Duration reviewTimeout, Duration idempotencyWait, boolean failRunOnWhenError,
-		boolean returnRecordedOnKeyMismatch, Duration outageTolerance) {
+		boolean returnRecordedOnKeyMismatch, Duration outageTolerance, long maxPayloadBytes) {
 
 }

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.NonDeterministicRunException;
+import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
@@ -101,7 +102,9 @@ final class StepPipeline {
 			throw execution.poison();
 		}
 		int seq = this.budget.admit(execution, kind, next);
-		String input = body.input(this.codec);
+		String written = body.input(this.codec);
+		PayloadTooLargeException inputTooLarge = this.journal.oversized(name, "input", written);
+		String input = (inputTooLarge != null) ? RunJournal.omitted(inputTooLarge) : written;
 		FailureMode onFailure = body.guard().settings().onFailure();
 		if (onFailure == FailureMode.HUMAN_REVIEW) {
 			ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.TOOL_FAILURE);
@@ -122,7 +125,7 @@ final class StepPipeline {
 			succeeded(execution, body, seq, input, startedAt, start, approved);
 			return body.answer(this.codec, decision.output(), decision.usage(), false);
 		}
-		Throwable denied = (decision != null) ? decision.rejection()
+		Throwable denied = (inputTooLarge != null) ? inputTooLarge : (decision != null) ? decision.rejection()
 				: this.policies.checkInput(execution, kind, name, seq, input);
 		Attempt attempt = (denied != null) ? new Attempt(null, denied, null, null, null, false)
 				: attempt(execution, body, seq, input, startedAt, start);
@@ -195,8 +198,8 @@ final class StepPipeline {
 			execution.exitStep();
 		}
 		if (body instanceof StepBody.External && attempt.failure() == null) {
-			Throwable denied = this.policies.checkOutput(execution, body.kind(), body.name(), seq, input,
-					attempt.output(), attempt.usage());
+			Throwable denied = checkOutput(execution, body.kind(), body.name(), seq, input, attempt.output(),
+					attempt.usage());
 			return (denied != null) ? attempt.denied(denied) : attempt;
 		}
 		return attempt;
@@ -217,27 +220,58 @@ final class StepPipeline {
 
 	private Attempt attemptMethod(Execution execution, StepBody.BeanMethod method, int seq, String input,
 			Instant startedAt, long start, boolean interruptible) throws InterruptedException {
-		TransactionalAttempts transactional = method.transactional()
-				? new TransactionalAttempts(method.invocation(), this.transactions.get(),
-						(attempt, result, errors) -> this.journal.recordInTransaction(execution,
-								NewStep
-									.succeeded(seq, StepKind.TOOL, method.name(), execution.stepKey(seq), startedAt,
-											since(start), input, this.codec.writeResult(result, method.resultType()))
-									.withAttempts(attempt)
-									.withGuard(false, errors.isEmpty() ? null : this.codec.writeAttempts(errors))))
-				: null;
+		TransactionalAttempts transactional = method
+			.transactional()
+					? new TransactionalAttempts(method.invocation(), this.transactions.get(),
+							(attempt, result,
+									errors) -> this.journal
+										.recordInTransaction(execution,
+												NewStep
+													.succeeded(seq, StepKind.TOOL, method.name(),
+															execution.stepKey(seq), startedAt, since(start), input,
+															withinLimit(method.name(),
+																	this.codec.writeResult(result,
+																			method.resultType())))
+													.withAttempts(attempt)
+													.withGuard(false, errors.isEmpty() ? null
+															: this.codec.writeAttempts(errors))))
+					: null;
 		MethodInvocation invocation = (transactional != null) ? transactional : method.invocation();
 		execution.bodyIs(method.invocation().getMethod());
 		GuardedCalls.Called called = this.calls.call(method.guard(),
 				interruptible ? new CancellableInvocation(invocation, execution) : invocation, method.name(),
 				method.idempotencyKey(), execution.runId(), method.resultType(), true,
-				(transactional != null) ? null : (output) -> this.policies.checkOutput(execution, StepKind.TOOL,
-						method.name(), seq, input, output, null),
+				(transactional != null) ? null
+						: (output) -> checkOutput(execution, StepKind.TOOL, method.name(), seq, input, output, null),
 				input);
 		Guarded outcome = called.outcome();
 		boolean committed = transactional != null && transactional.committed();
 		return new Attempt(outcome, committed ? null : called.failure(),
 				committed ? transactional.result() : outcome.result(), called.output(), null, committed);
+	}
+
+	/**
+	 * Checks a step's output before it is recorded: its size against the journal's limit,
+	 * then the policies.
+	 * @return the failure of an output that may not be recorded, or {@code null}
+	 */
+	private @Nullable RuntimeException checkOutput(Execution execution, StepKind kind, String name, int seq,
+			String input, @Nullable String output, @Nullable ModelUsage usage) {
+		PayloadTooLargeException tooLarge = this.journal.oversized(name, "output", output);
+		return (tooLarge != null) ? tooLarge
+				: this.policies.checkOutput(execution, kind, name, seq, input, String.valueOf(output), usage);
+	}
+
+	/**
+	 * Returns the output of a transactional step, failing the attempt (and rolling its
+	 * transaction back) when it is over the journal's limit.
+	 */
+	private String withinLimit(String name, String output) {
+		PayloadTooLargeException tooLarge = this.journal.oversized(name, "output", output);
+		if (tooLarge != null) {
+			throw tooLarge;
+		}
+		return output;
 	}
 
 	/**

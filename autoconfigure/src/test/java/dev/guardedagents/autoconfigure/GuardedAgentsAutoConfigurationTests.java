@@ -346,6 +346,11 @@ class GuardedAgentsAutoConfigurationTests {
 				.rootCause()
 				.hasMessage("Invalid value '-1' for property 'guarded-agents.journal.group-commit.direct-writes': "
 						+ "must be at least 0"));
+		this.runner.withPropertyValues("guarded-agents.journal.max-payload-size=2GB")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("Invalid value '2GB' for property 'guarded-agents.journal.max-payload-size': "
+						+ "must be between 1KB and 1GB"));
 		this.runner.withPropertyValues("guarded-agents.store.schema=runs; drop table x")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()

@@ -121,6 +121,12 @@ class EngineTestApplication {
 			return "data-" + id;
 		}
 
+		@GuardedTool(name = "export", maxAttempts = 1)
+		public String export(int bytes) {
+			calls.add(this.instance + ":export:" + bytes);
+			return "x".repeat(bytes);
+		}
+
 		@GuardedTool(name = "add")
 		public int add(int a, int b) {
 			calls.add(this.instance + ":add:" + a + "+" + b);
@@ -286,6 +292,11 @@ class EngineTestApplication {
 		public int keyed(Order order) {
 			this.tools.await("keyed");
 			return this.tools.add(order.amount(), 1);
+		}
+
+		@AgentRun(name = "exports")
+		public int exports(int bytes) {
+			return this.tools.export(bytes).length();
 		}
 
 		@AgentRun(name = "recovers-from-failure")

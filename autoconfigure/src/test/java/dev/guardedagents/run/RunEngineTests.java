@@ -19,6 +19,7 @@ import dev.guardedagents.AgentRuns;
 import dev.guardedagents.RunArgumentException;
 import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
+import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.RunHandle;
 import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.RunStatus;
@@ -194,6 +195,23 @@ abstract class RunEngineTests {
 		this.recovery.recover();
 		assertThat(handle(id).await(TIMEOUT)).isEqualTo("caught IllegalStateException boom then data-after");
 		assertThat(EngineTestApplication.calls).containsExactly("engine:fetch:after");
+	}
+
+	@Test
+	void aStepOutputOverTheJournalsLimitFailsTheStepWithoutBloatingTheJournal() {
+		// the default limit, guarded-agents.journal.max-payload-size = 1MB
+		assertThat(this.plans.exports(1000)).isEqualTo(1000);
+		assertThatExceptionOfType(PayloadTooLargeException.class).isThrownBy(() -> this.plans.exports(2 * 1024 * 1024))
+			.withMessageContaining("The output of step 'export' is 2097154 bytes of JSON, over the journal's limit "
+					+ "of 1048576 bytes (guarded-agents.journal.max-payload-size)");
+		RunView run = latest("exports");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.errorType()).isEqualTo(PayloadTooLargeException.class.getName());
+		assertThat(this.runs.steps(run.id())).singleElement().satisfies((step) -> {
+			assertThat(step.succeeded()).isFalse();
+			assertThat(step.output()).isNull();
+			assertThat(step.errorType()).isEqualTo(PayloadTooLargeException.class.getName());
+		});
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.NonDeterministicRunException;
+import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.PolicyViolationException;
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewKind;
@@ -75,6 +76,16 @@ class StepPipelineTests {
 
 	private static String schema;
 
+	/**
+	 * The journal's size limit here, in bytes.
+	 */
+	private static final int LIMIT = 4096;
+
+	/**
+	 * The argument every kind of body is given, in its input.
+	 */
+	private String argument = "order-7";
+
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
 	private final JsonCodec codec = new JsonCodec(this.mapper);
@@ -105,7 +116,7 @@ class StepPipelineTests {
 		this.reviews = new JdbcReviewStore(dataSource, schema);
 		RunSettings settings = new RunSettings("here", 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(30),
 				Duration.ofSeconds(10), Duration.ofSeconds(5), 3, Duration.ofHours(1), Duration.ofSeconds(1), false,
-				false, Duration.ofSeconds(1));
+				false, Duration.ofSeconds(1), LIMIT);
 		RunJournal journal = new RunJournal(this.store, settings, java.time.Clock.systemUTC());
 		RunObserver observer = RunObserver.NONE;
 		ReviewEvents events = new ReviewEvents((event) -> {
@@ -286,6 +297,43 @@ class StepPipelineTests {
 
 	@ParameterizedTest
 	@EnumSource(Body.class)
+	void anOutputOverTheJournalsLimitFailsTheStepAndIsNotJournaled(Body body) throws Throwable {
+		Execution execution = start();
+		PayloadTooLargeException tooLarge = catchThrowableOfType(PayloadTooLargeException.class,
+				() -> run(execution, body, "refund", FailureMode.THROW, () -> "x".repeat(LIMIT)));
+		assertThat(tooLarge.getPart()).isEqualTo("output");
+		assertThat(tooLarge.getSize()).isGreaterThan(LIMIT);
+		assertThat(tooLarge.getLimit()).isEqualTo(LIMIT);
+		assertThat(tooLarge).hasMessageContaining("guarded-agents.journal.max-payload-size");
+		StepView step = this.store.steps(execution.runId()).get(0);
+		assertThat(step.succeeded()).isFalse();
+		assertThat(step.output()).isNull();
+		assertThat(step.errorType()).isEqualTo(PayloadTooLargeException.class.getName());
+
+		Execution resumed = resumed(execution.runId(), execution.epoch());
+		assertThatExceptionOfType(PayloadTooLargeException.class)
+			.isThrownBy(() -> run(resumed, body, "refund", FailureMode.THROW, () -> "not called"))
+			.withMessage(tooLarge.getMessage());
+		assertThat(this.calls).hasValue(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Body.class)
+	void anInputOverTheJournalsLimitFailsTheStepBeforeItsBody(Body body) {
+		this.argument = "é".repeat(LIMIT / 2);
+		Execution execution = start();
+		PayloadTooLargeException tooLarge = catchThrowableOfType(PayloadTooLargeException.class,
+				() -> run(execution, body, "refund", FailureMode.THROW, () -> "refunded"));
+		assertThat(tooLarge.getPart()).isEqualTo("input");
+		assertThat(tooLarge.getSize()).as("counted in bytes of UTF-8").isGreaterThan(LIMIT);
+		assertThat(this.calls).hasValue(0);
+		StepView step = this.store.steps(execution.runId()).get(0);
+		assertThat(step.errorType()).isEqualTo(PayloadTooLargeException.class.getName());
+		assertThat(step.input()).startsWith("\"(input of ").doesNotContain("éé");
+	}
+
+	@ParameterizedTest
+	@EnumSource(Body.class)
 	void cancelInterruptsAnInterruptibleBody(Body body) throws Exception {
 		Execution execution = start();
 		CountDownLatch started = new CountDownLatch(1);
@@ -460,7 +508,8 @@ class StepPipelineTests {
 
 			@Override
 			StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
-				return new StepBody.BeanMethod(invocation(work), name, String.class, guard, null, false);
+				return new StepBody.BeanMethod(invocation(tests.argument, work), name, String.class, guard, null,
+						false);
 			}
 
 		},
@@ -469,7 +518,7 @@ class StepPipelineTests {
 
 			@Override
 			StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
-				return new StepBody.Model(name, () -> "{\"prompt\":\"refund order-7\"}", guard,
+				return new StepBody.Model(name, () -> "{\"prompt\":\"refund " + tests.argument + "\"}", guard,
 						() -> new ExternalSteps.ModelCall.Result(tests.mapper.writeValueAsString(work.call()),
 								new ModelUsage("gpt-test", null, null, null, 12, 3, 0, 0, null)),
 						UnaryOperator.identity());
@@ -486,7 +535,7 @@ class StepPipelineTests {
 
 			@Override
 			StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
-				return new StepBody.ModelTool(name, "{\"order\":\"order-7\"}", guard, work::call);
+				return new StepBody.ModelTool(name, "{\"order\":\"" + tests.argument + "\"}", guard, work::call);
 			}
 
 		};
@@ -503,7 +552,7 @@ class StepPipelineTests {
 			return (String) answer;
 		}
 
-		private static MethodInvocation invocation(Callable<String> work) {
+		private static MethodInvocation invocation(String argument, Callable<String> work) {
 			return new MethodInvocation() {
 
 				@Override
@@ -513,7 +562,7 @@ class StepPipelineTests {
 
 				@Override
 				public Object[] getArguments() {
-					return new Object[] { "order-7" };
+					return new Object[] { argument };
 				}
 
 				@Override
