@@ -75,4 +75,17 @@ public interface AgentRuns {
 	 */
 	boolean cancel(String runId);
 
+	/**
+	 * Erases a finished run with every row that belongs to it: its steps, its reviews and
+	 * their decisions, the idempotency keys it claimed, and the run itself, in one
+	 * transaction. For requests to erase personal data: nothing of the run can be read,
+	 * awaited or replayed afterwards. The {@code agentruns} endpoint lets only operators
+	 * purge ({@code DELETE /actuator/agentruns/{runId}?purge=true}).
+	 * @param runId the run id
+	 * @return how many rows were deleted, in every table
+	 * @throws RunNotFoundException if there is no run with that id
+	 * @throws RunNotFinishedException if it is running, waiting or being compensated
+	 */
+	int purge(String runId);
+
 }

@@ -25,6 +25,7 @@ import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.RunPage;
+import dev.guardedagents.RunNotFinishedException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -178,17 +179,23 @@ public class AgentRunsEndpoint {
 	}
 
 	/**
-	 * Cancels a run that has not finished, for an operator
-	 * ({@code guarded-agents.security.operators}).
+	 * Cancels a run that has not finished, or with {@code purge=true} erases a finished
+	 * run with all its rows, for an operator ({@code guarded-agents.security.operators}).
 	 * @param securityContext the security context
 	 * @param runId the run id
-	 * @return the run after the cancellation; 401 without authentication, 403 for a
-	 * principal that is no operator, 404 if there is no such run, 409 with its status if
-	 * it has finished, is being compensated or is resuming after an approval
+	 * @param purge {@code true} to erase a finished run instead of cancelling
+	 * @return the run after the cancellation (after a purge: the rows deleted); 401
+	 * without authentication, 403 for a principal that is no operator, 404 if there is no
+	 * such run, 409 with its status if it has finished, is being compensated or is
+	 * resuming after an approval (for a purge: if it has not finished)
 	 */
 	@DeleteOperation
-	public WebEndpointResponse<Object> cancel(SecurityContext securityContext, @Selector String runId) {
+	public WebEndpointResponse<Object> cancel(SecurityContext securityContext, @Selector String runId,
+			@Nullable Boolean purge) {
 		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
+		if (Boolean.TRUE.equals(purge)) {
+			return purge(caller, runId);
+		}
 		try {
 			this.access.authorizeOperator(caller.authenticated() ? caller : null, "cancel run " + runId);
 			if (!this.runs.cancel(runId)) {
@@ -215,6 +222,32 @@ public class AgentRunsEndpoint {
 		return this.runs.find(runId)
 			.<WebEndpointResponse<Object>>map((run) -> new WebEndpointResponse<>(run(run, show(securityContext))))
 			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
+	}
+
+	/**
+	 * Erases a finished run with all its rows, for an operator.
+	 * @return 200 with the rows deleted; 401, 403, 404, or 409 with the status of a run
+	 * that has not finished
+	 */
+	private WebEndpointResponse<Object> purge(Reviewer caller, String runId) {
+		try {
+			this.access.authorizeOperator(caller.authenticated() ? caller : null, "purge run " + runId);
+			int rows = this.runs.purge(runId);
+			return new WebEndpointResponse<>(Map.of("runId", runId, "purged", true, "rows", rows));
+		}
+		catch (ReviewerNotAuthenticatedException ex) {
+			return AgentReviewsEndpoint.unauthenticated(ex);
+		}
+		catch (ReviewerNotAuthorizedException ex) {
+			return AgentReviewsEndpoint.forbidden(ex);
+		}
+		catch (RunNotFoundException ex) {
+			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		catch (RunNotFinishedException ex) {
+			return new WebEndpointResponse<>(
+					Map.of("error", ex.getMessage(), "runId", runId, "runStatus", ex.getStatus().name()), 409);
+		}
 	}
 
 	private boolean show(SecurityContext securityContext) {

@@ -13,6 +13,8 @@ import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepView;
+import dev.guardedagents.RunNotFinishedException;
+import dev.guardedagents.store.JdbcRunStore;
 
 /**
  * The {@link AgentRuns} bean. Internal: inject {@link AgentRuns}.
@@ -60,6 +62,18 @@ public final class DefaultAgentRuns implements AgentRuns {
 	@Override
 	public boolean cancel(String runId) {
 		return this.engine.cancel(runId);
+	}
+
+	@Override
+	public int purge(String runId) {
+		JdbcRunStore.Purge purge = this.engine.store().purge(runId);
+		if (purge.status() == null) {
+			throw new RunNotFoundException(runId);
+		}
+		if (!purge.purged()) {
+			throw new RunNotFinishedException(runId, purge.status());
+		}
+		return purge.rows();
 	}
 
 	private final class Handle<T> implements RunHandle<T> {

@@ -62,6 +62,10 @@ public final class JdbcRunStore {
 
 	private final String review;
 
+	private final String decision;
+
+	private final String idempotency;
+
 	private final @Nullable GroupCommit groupCommit;
 
 	private volatile @Nullable Boolean postgres;
@@ -108,6 +112,8 @@ public final class JdbcRunStore {
 		this.run = schema + ".guarded_run";
 		this.step = schema + ".guarded_step";
 		this.review = schema + ".guarded_review";
+		this.decision = schema + ".guarded_review_decision";
+		this.idempotency = schema + ".guarded_idempotency";
 		this.groupCommit = (groupCommitWindow != null) ? new GroupCommit(groupCommitWindow, this::insertSteps) : null;
 		this.directLimit = (directWrites != null) ? directWrites : -1;
 	}
@@ -755,6 +761,54 @@ public final class JdbcRunStore {
 			JdbcReviewStore.closePending(c, this.review, runId, "the run was cancelled", now);
 			return new Cancellation(result, run.status(), epoch + 1, null);
 		});
+	}
+
+	/**
+	 * Erases a finished run with every row that belongs to it, in one transaction that
+	 * locks the run's row: its review decisions, reviews, steps, the idempotency keys it
+	 * claimed, and the run.
+	 * @param runId the run id
+	 * @return what was found and how many rows were deleted
+	 */
+	public Purge purge(String runId) {
+		return this.jdbc.inTransaction((c) -> {
+			RunStatus status;
+			try (PreparedStatement ps = c
+				.prepareStatement("SELECT status FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
+				ps.setString(1, runId);
+				try (ResultSet rs = ps.executeQuery()) {
+					status = rs.next() ? RunStatus.valueOf(rs.getString(1)) : null;
+				}
+			}
+			if (!RunTransition.PURGE.allows(status)) {
+				return new Purge(status, 0);
+			}
+			int rows = Jdbc.update(c, "DELETE FROM " + this.decision + " WHERE run_id = ?", runId);
+			rows += Jdbc.update(c, "DELETE FROM " + this.review + " WHERE run_id = ?", runId);
+			rows += Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id = ?", runId);
+			rows += Jdbc.update(c, "DELETE FROM " + this.idempotency + " WHERE owner_id = ?", runId);
+			rows += Jdbc.update(c, "DELETE FROM " + this.run + " WHERE id = ? AND " + RunTransition.PURGE.when(),
+					runId);
+			return new Purge(status, rows);
+		});
+	}
+
+	/**
+	 * What a purge found and did.
+	 *
+	 * @param status the run's status, {@code null} if there was no such run
+	 * @param rows the rows deleted, in every table; {@code 0} if the run was not finished
+	 */
+	public record Purge(@Nullable RunStatus status, int rows) {
+
+		/**
+		 * Whether the run was erased.
+		 * @return whether rows were deleted
+		 */
+		public boolean purged() {
+			return this.rows > 0;
+		}
+
 	}
 
 	/**

@@ -84,7 +84,12 @@ enum RunTransition {
 	/**
 	 * The compensation ended: the run takes the status it was compensated for.
 	 */
-	END_COMPENSATION(EnumSet.of(RunStatus.RUNNING), null, Fence.EPOCH, "compensated");
+	END_COMPENSATION(EnumSet.of(RunStatus.RUNNING), null, Fence.EPOCH, "compensated"),
+
+	/**
+	 * A finished run is erased with every row that belongs to it.
+	 */
+	PURGE(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED), null, Fence.ROW_LOCK, "purge");
 
 	private final Set<RunStatus> from;
 
@@ -103,7 +108,8 @@ enum RunTransition {
 
 	/**
 	 * The status this transition leads to.
-	 * @return the status, or {@code null} when it is the one the run was compensated for
+	 * @return the status, or {@code null} when it is the one the run was compensated for,
+	 * or the run is deleted
 	 */
 	@Nullable RunStatus to() {
 		return this.to;
@@ -181,7 +187,10 @@ enum RunTransition {
 				continue;
 			}
 			for (RunStatus from : transition.from) {
-				if (transition.to != null) {
+				if (transition == PURGE) {
+					diagram.append("    ").append(from).append(" --> [*]: ").append(label).append('\n');
+				}
+				else if (transition.to != null) {
 					diagram.append("    ")
 						.append(from)
 						.append(" --> ")

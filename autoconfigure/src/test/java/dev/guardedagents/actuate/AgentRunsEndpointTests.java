@@ -130,15 +130,15 @@ class AgentRunsEndpointTests {
 	@Test
 	void unknownRunIsNotFound() {
 		assertThat(endpoint(Show.NEVER).run(SecurityContext.NONE, "missing")).isNull();
-		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, "missing").getStatus()).isEqualTo(404);
+		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, "missing", null).getStatus()).isEqualTo(404);
 	}
 
 	@Test
 	void cancelsARunOnceThenAnswersConflictWithItsStatus() {
-		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, this.runId).getBody()).isInstanceOfSatisfying(
-				AgentRunsEndpoint.RunDescriptor.class,
-				(run) -> assertThat(run.status()).isEqualTo(RunStatus.CANCELLED));
-		WebEndpointResponse<Object> again = endpoint(Show.NEVER).cancel(SecurityContext.NONE, this.runId);
+		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, this.runId, null).getBody())
+			.isInstanceOfSatisfying(AgentRunsEndpoint.RunDescriptor.class,
+					(run) -> assertThat(run.status()).isEqualTo(RunStatus.CANCELLED));
+		WebEndpointResponse<Object> again = endpoint(Show.NEVER).cancel(SecurityContext.NONE, this.runId, null);
 		assertThat(again.getStatus()).isEqualTo(409);
 		assertThat(again.getBody()).asString().contains("runStatus=CANCELLED");
 	}
@@ -149,7 +149,7 @@ class AgentRunsEndpointTests {
 				false);
 		AgentRunsEndpoint endpoint = new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(),
 				Show.NEVER, Set.of(), secured);
-		assertThat(endpoint.cancel(SecurityContext.NONE, this.runId).getStatus()).isEqualTo(401);
+		assertThat(endpoint.cancel(SecurityContext.NONE, this.runId, null).getStatus()).isEqualTo(401);
 		assertThat(this.runs.find(this.runId).orElseThrow().status()).isNotEqualTo(RunStatus.CANCELLED);
 	}
 

@@ -3,8 +3,12 @@ package dev.guardedagents.run;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+
+import javax.sql.DataSource;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.IdempotencyConflictException;
@@ -13,8 +17,11 @@ import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunHandle;
+import dev.guardedagents.RunNotFinishedException;
+import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.run.EngineTestApplication.Plans;
+import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcRunStore;
 import dev.guardedagents.store.NewRun;
@@ -22,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -54,6 +62,12 @@ abstract class IdempotencyTests {
 
 	@Autowired
 	Reviews reviews;
+
+	@Autowired
+	DataSource dataSource;
+
+	@Autowired
+	GuardedAgentsSchemaInitializer schema;
 
 	@BeforeEach
 	void reset() {
@@ -104,6 +118,35 @@ abstract class IdempotencyTests {
 			.withMessageContaining(
 					"already used with other arguments; this call's arguments are [\"" + order + "\",150]");
 		assertThat(EngineTestApplication.calls("engine:charge")).hasSize(1);
+	}
+
+	@Test
+	void purgeErasesAFinishedRunWithEveryRowOfItAndRefusesOneThatHasNotFinished() throws Exception {
+		String order = UUID.randomUUID().toString();
+		RunHandle<String> refund = this.runs.start(() -> this.plans.refund(order, 120));
+		ReviewView review = await().atMost(TIMEOUT)
+			.until(() -> this.reviews.list(ReviewQuery.pending().withRunId(refund.runId())).reviews(),
+					(list) -> !list.isEmpty())
+			.get(0);
+		assertThatExceptionOfType(RunNotFinishedException.class).isThrownBy(() -> this.runs.purge(refund.runId()))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RunStatus.WAITING));
+		this.reviews.decide(review.id(), ReviewDecision.approve("erin"));
+		assertThat(refund.await(TIMEOUT)).isEqualTo("refunded 120 on " + order);
+		String kept = UUID.randomUUID().toString();
+		RunHandle<String> other = this.runs.start(() -> this.plans.checkout(kept));
+		assertThat(other.await(TIMEOUT)).isNotNull();
+		Map<String, Integer> before = rows(refund.runId());
+		assertThat(before).as("a run, its steps, its review and decision, its idempotency key")
+			.allSatisfy((table, count) -> assertThat(count).as(table).isPositive());
+		Map<String, Integer> others = rows(other.runId());
+
+		assertThat(this.runs.purge(refund.runId()))
+			.isEqualTo(before.values().stream().mapToInt(Integer::intValue).sum());
+
+		assertThat(rows(refund.runId())).allSatisfy((table, count) -> assertThat(count).as(table).isZero());
+		assertThat(rows(other.runId())).as("another run's rows").isEqualTo(others);
+		assertThat(this.runs.find(refund.runId())).isEmpty();
+		assertThatExceptionOfType(RunNotFoundException.class).isThrownBy(() -> this.runs.purge(refund.runId()));
 	}
 
 	@Test
@@ -158,6 +201,24 @@ abstract class IdempotencyTests {
 		assertThat(result).startsWith("receipt-");
 		assertThat(EngineTestApplication.calls("engine:charge")).hasSize(1);
 		assertThat(this.plans.checkout(order)).isEqualTo(result);
+	}
+
+	/**
+	 * Counts the rows of a run in every table that holds rows of runs.
+	 */
+	private Map<String, Integer> rows(String runId) {
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		String schema = this.schema.getSchema();
+		Map<String, Integer> rows = new LinkedHashMap<>();
+		for (String[] table : new String[][] { { "guarded_run", "id" }, { "guarded_step", "run_id" },
+				{ "guarded_review", "run_id" }, { "guarded_review_decision", "run_id" },
+				{ "guarded_idempotency", "owner_id" } }) {
+			rows.put(table[0],
+					jdbc.queryForObject(
+							"SELECT COUNT(*) FROM " + schema + "." + table[0] + " WHERE " + table[1] + " = ?",
+							Integer.class, runId));
+		}
+		return rows;
 	}
 
 }

@@ -259,6 +259,28 @@ abstract class ReviewSecurityTests {
 	}
 
 	@Test
+	void onlyOperatorsPurgeAndOnlyFinishedRuns() throws Exception {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.reply(16, "ann"));
+		pending(handle.runId(), ReviewKind.CHECKPOINT);
+		String run = "/actuator/agentruns/" + handle.runId();
+		HttpResponse<String> waiting = delete(run + "?purge=true", "olivia");
+		assertThat(waiting.statusCode()).isEqualTo(409);
+		assertThat(waiting.body()).contains("WAITING").contains("cancel it first");
+		assertThat(delete(run, "olivia").statusCode()).isEqualTo(200);
+		assertThat(delete(run + "?purge=true", null).statusCode()).isEqualTo(401);
+		assertThat(delete(run + "?purge=true", "paul").statusCode()).isEqualTo(403);
+		assertThat(this.runs.find(handle.runId())).isPresent();
+		HttpResponse<String> purged = delete(run + "?purge=true", "olivia");
+		assertThat(purged.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(purged.body()).get("purged").asBoolean()).isTrue();
+		assertThat(this.runs.find(handle.runId())).isEmpty();
+		assertThat(this.runs.steps(handle.runId())).isEmpty();
+		assertThat(this.reviews.list(ReviewQuery.all().withRunId(handle.runId())).total()).isZero();
+		assertThat(get(run, "alice").statusCode()).isEqualTo(404);
+		assertThat(delete(run + "?purge=true", "olivia").statusCode()).isEqualTo(404);
+	}
+
+	@Test
 	void cancelAndApproveRacingOnFiftyRunsNeverBothWin() throws Exception {
 		List<RunHandle<String>> handles = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
