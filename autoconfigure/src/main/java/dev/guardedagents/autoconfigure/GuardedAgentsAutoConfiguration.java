@@ -3,6 +3,7 @@ package dev.guardedagents.autoconfigure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -14,11 +15,13 @@ import javax.sql.DataSource;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.ReviewKind;
+import dev.guardedagents.RunStatus;
 import dev.guardedagents.budget.BudgetProfile;
 import dev.guardedagents.budget.BudgetProfiles;
 import dev.guardedagents.guard.GuardSettings;
 import dev.guardedagents.policy.PatternPolicy;
 import dev.guardedagents.policy.PayloadSizePolicy;
+import dev.guardedagents.retention.JournalPruner;
 import dev.guardedagents.security.Principals;
 import dev.guardedagents.security.ReviewAccess;
 import dev.guardedagents.spi.JournalCodec;
@@ -41,6 +44,7 @@ import dev.guardedagents.store.JdbcIdempotencyStore;
 import dev.guardedagents.store.JdbcInstanceStore;
 import dev.guardedagents.store.JdbcReviewStore;
 import dev.guardedagents.store.JdbcRunStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -252,6 +256,24 @@ public final class GuardedAgentsAutoConfiguration {
 	@Bean
 	RunRecovery guardedAgentsRunRecovery(RunEngine engine, JdbcInstanceStore instances) {
 		return new RunRecovery(engine, instances);
+	}
+
+	@Bean
+	JournalPruner guardedAgentsJournalPruner(JdbcRunStore runs, JdbcIdempotencyStore keys,
+			GuardedAgentsProperties properties) {
+		GuardedAgentsProperties.Retention retention = properties.getRetention();
+		Map<RunStatus, Duration> kept = new EnumMap<>(RunStatus.class);
+		putIfSet(kept, RunStatus.SUCCEEDED, retention.getSucceeded());
+		putIfSet(kept, RunStatus.FAILED, retention.getFailed());
+		putIfSet(kept, RunStatus.CANCELLED, retention.getCancelled());
+		return new JournalPruner(runs, keys, kept, retention.getIdempotencyKeys(), retention.getInterval(),
+				retention.getBatchSize(), Clock.systemUTC());
+	}
+
+	private static void putIfSet(Map<RunStatus, Duration> kept, RunStatus status, @Nullable Duration retention) {
+		if (retention != null) {
+			kept.put(status, retention);
+		}
 	}
 
 	@Bean

@@ -2,10 +2,12 @@ package dev.guardedagents.autoconfigure;
 
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.metrics.GuardedAgentsMetrics;
+import dev.guardedagents.retention.JournalPruner;
 import dev.guardedagents.run.RunEngine;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,8 +23,9 @@ import org.springframework.context.annotation.Bean;
 public final class GuardedAgentsMetricsAutoConfiguration {
 
 	@Bean
-	GuardedAgentsMetrics guardedAgentsMetrics(RunEngine engine, ToolGuards guards) {
-		return new GuardedAgentsMetrics(engine, guards);
+	GuardedAgentsMetrics guardedAgentsMetrics(RunEngine engine, ToolGuards guards,
+			ObjectProvider<JournalPruner> pruner) {
+		return new GuardedAgentsMetrics(engine, guards, pruner.getIfAvailable());
 	}
 
 }

@@ -92,6 +92,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	private final Journal journal = new Journal();
 
+	private final Retention retention = new Retention();
+
 	private final Runs runs = new Runs();
 
 	private final Policies policies = new Policies();
@@ -134,6 +136,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	public Runs getRuns() {
 		return this.runs;
+	}
+
+	public Retention getRetention() {
+		return this.retention;
 	}
 
 	public Journal getJournal() {
@@ -206,6 +212,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.recovery.scan-interval", this.recovery.scanInterval, false);
 		requirePositive("guarded-agents.idempotency.wait-timeout", this.idempotency.waitTimeout, false);
 		requirePositive("guarded-agents.journal.outage-tolerance", this.journal.outageTolerance, true);
+		this.retention.validate();
 		if (this.journal.maxPayloadSize.toKilobytes() < 1 || this.journal.maxPayloadSize.toMegabytes() > 1024) {
 			throw new InvalidPropertyException("guarded-agents.journal.max-payload-size",
 					readable(this.journal.maxPayloadSize), "must be between 1KB and 1GB");
@@ -1149,6 +1156,117 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		public GroupCommit getGroupCommit() {
 			return this.groupCommit;
+		}
+
+	}
+
+	/**
+	 * How long the journal keeps finished runs and idempotency keys. Nothing is pruned
+	 * unless configured; running and waiting runs never are.
+	 */
+	public static class Retention {
+
+		/**
+		 * How long a run that SUCCEEDED is kept after it finished, with its steps,
+		 * reviews and decisions; kept for good when not set.
+		 */
+		private @Nullable Duration succeeded;
+
+		/**
+		 * How long a run that FAILED is kept after it finished; kept for good when not
+		 * set.
+		 */
+		private @Nullable Duration failed;
+
+		/**
+		 * How long a CANCELLED run is kept after it ended; kept for good when not set.
+		 */
+		private @Nullable Duration cancelled;
+
+		/**
+		 * How long a completed idempotency key is honoured (a later call with it gets the
+		 * recorded result instead of running); kept for good when not set.
+		 */
+		private @Nullable Duration idempotencyKeys;
+
+		/**
+		 * How often the journal is pruned.
+		 */
+		private Duration interval = Duration.ofHours(1);
+
+		/**
+		 * The most runs, or idempotency keys, deleted in one transaction. Between 1 and
+		 * 10000.
+		 */
+		private int batchSize = 500;
+
+		public @Nullable Duration getSucceeded() {
+			return this.succeeded;
+		}
+
+		public void setSucceeded(@Nullable Duration succeeded) {
+			this.succeeded = succeeded;
+		}
+
+		public @Nullable Duration getFailed() {
+			return this.failed;
+		}
+
+		public void setFailed(@Nullable Duration failed) {
+			this.failed = failed;
+		}
+
+		public @Nullable Duration getCancelled() {
+			return this.cancelled;
+		}
+
+		public void setCancelled(@Nullable Duration cancelled) {
+			this.cancelled = cancelled;
+		}
+
+		public @Nullable Duration getIdempotencyKeys() {
+			return this.idempotencyKeys;
+		}
+
+		public void setIdempotencyKeys(@Nullable Duration idempotencyKeys) {
+			this.idempotencyKeys = idempotencyKeys;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		void validate() {
+			String prefix = "guarded-agents.retention.";
+			if (this.succeeded != null) {
+				requirePositive(prefix + "succeeded", this.succeeded, false);
+			}
+			if (this.failed != null) {
+				requirePositive(prefix + "failed", this.failed, false);
+			}
+			if (this.cancelled != null) {
+				requirePositive(prefix + "cancelled", this.cancelled, false);
+			}
+			if (this.idempotencyKeys != null) {
+				requirePositive(prefix + "idempotency-keys", this.idempotencyKeys, false);
+			}
+			requirePositive(prefix + "interval", this.interval, false);
+			if (this.batchSize < 1 || this.batchSize > 10000) {
+				throw new InvalidPropertyException(prefix + "batch-size", this.batchSize,
+						"must be between 1 and 10000");
+			}
 		}
 
 	}

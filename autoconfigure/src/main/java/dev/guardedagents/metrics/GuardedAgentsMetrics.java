@@ -3,6 +3,7 @@ package dev.guardedagents.metrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
 
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunStatus;
@@ -10,23 +11,28 @@ import dev.guardedagents.StepKind;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunObserver;
+import dev.guardedagents.retention.JournalPruner;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The metrics of Guarded Agents, bound to each meter registry: {@code guarded.steps}
  * (timer by tool, kind and outcome), {@code guarded.runs.started},
  * {@code guarded.runs.finished} (by name and status), {@code guarded.runs.recovered},
  * {@code guarded.runs.active}, {@code guarded.model.cost} (USD, by model and run name),
- * {@code guarded.budget.warnings} (by run name and profile), and the guards' Resilience4j
- * circuit breaker, retry and bulkhead metrics. Tokens are counted by Spring AI's own
- * {@code gen_ai.client.token.usage}, not again here. Internal: not API.
+ * {@code guarded.budget.warnings} (by run name and profile),
+ * {@code guarded.journal.pruned} (runs, rows and idempotency keys past their retention),
+ * and the guards' Resilience4j circuit breaker, retry and bulkhead metrics. Tokens are
+ * counted by Spring AI's own {@code gen_ai.client.token.usage}, not again here. Internal:
+ * not API.
  */
 public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 
@@ -34,16 +40,20 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 
 	private final ToolGuards guards;
 
+	private final @Nullable JournalPruner pruner;
+
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Creates the metrics and starts observing the engine.
 	 * @param engine the run engine
 	 * @param guards the tool guards
+	 * @param pruner the journal's pruner, if there is one
 	 */
-	public GuardedAgentsMetrics(RunEngine engine, ToolGuards guards) {
+	public GuardedAgentsMetrics(RunEngine engine, ToolGuards guards, @Nullable JournalPruner pruner) {
 		this.engine = engine;
 		this.guards = guards;
+		this.pruner = pruner;
 		engine.observe(this);
 	}
 
@@ -56,6 +66,18 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(this.guards.circuitBreakers()).bindTo(registry);
 		TaggedRetryMetrics.ofRetryRegistry(this.guards.retries()).bindTo(registry);
 		TaggedBulkheadMetrics.ofBulkheadRegistry(this.guards.bulkheads()).bindTo(registry);
+		if (this.pruner != null) {
+			pruned(registry, "runs", JournalPruner::runsPruned);
+			pruned(registry, "rows", JournalPruner::rowsPruned);
+			pruned(registry, "idempotency-keys", JournalPruner::keysPruned);
+		}
+	}
+
+	private void pruned(MeterRegistry registry, String what, ToDoubleFunction<JournalPruner> count) {
+		FunctionCounter.builder("guarded.journal.pruned", this.pruner, count)
+			.description("Rows of the journal pruned past their retention since start-up")
+			.tag("what", what)
+			.register(registry);
 	}
 
 	@Override

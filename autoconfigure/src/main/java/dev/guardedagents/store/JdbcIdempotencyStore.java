@@ -1,8 +1,11 @@
 package dev.guardedagents.store;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -99,6 +102,37 @@ public final class JdbcIdempotencyStore {
 				"DELETE FROM " + this.table
 						+ " WHERE tool = ? AND idempotency_key = ? AND owner_id = ? AND status = 'IN_PROGRESS'",
 				tool, key, owner);
+	}
+
+	/**
+	 * Deletes completed keys older than their retention, oldest first, at most a batch,
+	 * in one transaction (on PostgreSQL skipping keys another transaction holds). A call
+	 * with a deleted key runs again.
+	 * @param completedBefore keys completed before this time are deleted
+	 * @param limit the most keys deleted at once
+	 * @return the keys deleted
+	 */
+	public int prune(Instant completedBefore, int limit) {
+		return this.jdbc.inTransaction((c) -> {
+			boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+			List<String[]> keys = new ArrayList<>();
+			try (PreparedStatement ps = c.prepareStatement("SELECT tool, idempotency_key FROM " + this.table
+					+ " WHERE status = 'COMPLETED' AND completed_at < ? ORDER BY completed_at FETCH FIRST " + limit
+					+ " ROWS ONLY FOR UPDATE" + (postgres ? " SKIP LOCKED" : ""))) {
+				Jdbc.bind(ps, Jdbc.time(completedBefore));
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						keys.add(new String[] { rs.getString(1), rs.getString(2) });
+					}
+				}
+			}
+			int deleted = 0;
+			for (String[] key : keys) {
+				deleted += Jdbc.update(c, "DELETE FROM " + this.table + " WHERE tool = ? AND idempotency_key = ?",
+						key[0], key[1]);
+			}
+			return deleted;
+		});
 	}
 
 	/**

@@ -794,6 +794,56 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Prunes finished runs of a status that finished before a time, oldest first, at most
+	 * a batch, each with its steps, reviews and their decisions, in one transaction that
+	 * locks the runs' rows (on PostgreSQL skipping rows another transaction holds, so
+	 * that instances pruning at once take different runs and never wait for each other).
+	 * Idempotency keys are kept: they have a retention of their own.
+	 * @param status the status, one a run ends with
+	 * @param finishedBefore runs that finished before this time are pruned
+	 * @param limit the most runs pruned at once
+	 * @return the runs pruned and the rows deleted, in every table
+	 */
+	public Pruned prune(RunStatus status, Instant finishedBefore, int limit) {
+		if (!RunTransition.PURGE.allows(status)) {
+			throw new IllegalArgumentException("Only finished runs are pruned, not " + status);
+		}
+		return this.jdbc.inTransaction((c) -> {
+			List<String> ids = new ArrayList<>();
+			try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + this.run + " WHERE status = ? AND "
+					+ "finished_at < ? ORDER BY finished_at, id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE"
+					+ (isPostgres(c) ? " SKIP LOCKED" : ""))) {
+				Jdbc.bind(ps, status.name(), Jdbc.time(finishedBefore));
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						ids.add(rs.getString(1));
+					}
+				}
+			}
+			if (ids.isEmpty()) {
+				return new Pruned(0, 0);
+			}
+			String in = " IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+			Object[] args = ids.toArray();
+			int rows = Jdbc.update(c, "DELETE FROM " + this.decision + " WHERE run_id" + in, args);
+			rows += Jdbc.update(c, "DELETE FROM " + this.review + " WHERE run_id" + in, args);
+			rows += Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id" + in, args);
+			int runs = Jdbc.update(c,
+					"DELETE FROM " + this.run + " WHERE id" + in + " AND " + RunTransition.PURGE.when(), args);
+			return new Pruned(runs, rows + runs);
+		});
+	}
+
+	/**
+	 * What a pruning batch deleted.
+	 *
+	 * @param runs the runs pruned
+	 * @param rows the rows deleted, runs included
+	 */
+	public record Pruned(int runs, int rows) {
+	}
+
+	/**
 	 * What a purge found and did.
 	 *
 	 * @param status the run's status, {@code null} if there was no such run

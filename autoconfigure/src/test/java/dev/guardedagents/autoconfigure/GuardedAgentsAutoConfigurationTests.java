@@ -3,9 +3,11 @@ package dev.guardedagents.autoconfigure;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
@@ -13,6 +15,7 @@ import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.Prompts;
 import dev.guardedagents.Reviews;
+import dev.guardedagents.RunStatus;
 import dev.guardedagents.spi.JournalCodec;
 import dev.guardedagents.spi.JournalCodecCustomizer;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
@@ -21,12 +24,14 @@ import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
 import dev.guardedagents.guard.ToolGuards;
 import dev.guardedagents.llm.GuardedChatAdvisors;
 import dev.guardedagents.metrics.GuardedAgentsMetrics;
+import dev.guardedagents.retention.JournalPruner;
 import dev.guardedagents.review.ReviewDeadlines;
 import dev.guardedagents.run.AgentRunRegistry;
 import dev.guardedagents.run.DefaultAgentRuns;
 import dev.guardedagents.run.RunEngine;
 import dev.guardedagents.run.RunRecovery;
 import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.store.NewRun;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +56,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -318,6 +324,23 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
+	void retentionPrunesFinishedRunsOnItsInterval() {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:retention;DB_CLOSE_DELAY=-1",
+					"guarded-agents.retention.succeeded=1ms", "guarded-agents.retention.interval=50ms")
+			.run((context) -> {
+				JdbcRunStore store = context.getBean(JdbcRunStore.class);
+				String id = UUID.randomUUID().toString();
+				Instant then = Instant.now().minusSeconds(60);
+				store.insertRun(
+						new NewRun(id, "pruned", "1", "[]", null, null, "autoconfig", then, then.plusSeconds(30)));
+				assertThat(store.finish(id, 1, RunStatus.SUCCEEDED, "1", null, null, 0, then)).isTrue();
+				await().atMost(Duration.ofSeconds(10)).until(() -> store.findRun(id).isEmpty());
+				assertThat(context.getBean(JournalPruner.class).runsPruned()).isPositive();
+			});
+	}
+
+	@Test
 	void enabledDefaultsToTrueInPropertiesAndCondition() {
 		assertThat(new GuardedAgentsProperties().isEnabled()).isTrue();
 		this.runner.run((context) -> assertThat(context).hasSingleBean(AgentRuns.class));
@@ -351,6 +374,15 @@ class GuardedAgentsAutoConfigurationTests {
 				.rootCause()
 				.hasMessage("Invalid value '2GB' for property 'guarded-agents.journal.max-payload-size': "
 						+ "must be between 1KB and 1GB"));
+		this.runner.withPropertyValues("guarded-agents.retention.batch-size=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessage("Invalid value '0' for property 'guarded-agents.retention.batch-size': "
+						+ "must be between 1 and 10000"));
+		this.runner.withPropertyValues("guarded-agents.retention.succeeded=-1d")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("'guarded-agents.retention.succeeded'"));
 		this.runner.withPropertyValues("guarded-agents.store.schema=runs; drop table x")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
