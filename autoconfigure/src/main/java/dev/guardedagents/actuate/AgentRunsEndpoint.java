@@ -193,17 +193,18 @@ public class AgentRunsEndpoint {
 	public WebEndpointResponse<Object> cancel(SecurityContext securityContext, @Selector String runId,
 			@Nullable Boolean purge) {
 		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
-		if (Boolean.TRUE.equals(purge)) {
-			return purge(caller, runId);
-		}
+		boolean purging = Boolean.TRUE.equals(purge);
 		try {
-			this.access.authorizeOperator(caller.authenticated() ? caller : null, "cancel run " + runId);
+			this.access.authorizeOperator(caller.authenticated() ? caller : null,
+					(purging ? "purge" : "cancel") + " run " + runId);
+			if (purging) {
+				return new WebEndpointResponse<>(
+						Map.of("runId", runId, "purged", true, "rows", this.runs.purge(runId)));
+			}
 			if (!this.runs.cancel(runId)) {
 				RunStatus status = this.runs.find(runId).map(RunView::status).orElse(null);
-				return new WebEndpointResponse<>(
-						Map.of("error", "Run " + runId + " has finished (" + status + ") and cannot be cancelled",
-								"runId", runId, "runStatus", String.valueOf(status)),
-						409);
+				return conflict(runId, "Run " + runId + " has finished (" + status + ") and cannot be cancelled",
+						status);
 			}
 		}
 		catch (ReviewerNotAuthenticatedException ex) {
@@ -216,38 +217,19 @@ public class AgentRunsEndpoint {
 			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		catch (RunNotCancellableException ex) {
-			return new WebEndpointResponse<>(
-					Map.of("error", ex.getMessage(), "runId", runId, "runStatus", ex.getStatus().name()), 409);
+			return conflict(runId, ex.getMessage(), ex.getStatus());
+		}
+		catch (RunNotFinishedException ex) {
+			return conflict(runId, ex.getMessage(), ex.getStatus());
 		}
 		return this.runs.find(runId)
 			.<WebEndpointResponse<Object>>map((run) -> new WebEndpointResponse<>(run(run, show(securityContext))))
 			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
 	}
 
-	/**
-	 * Erases a finished run with all its rows, for an operator.
-	 * @return 200 with the rows deleted; 401, 403, 404, or 409 with the status of a run
-	 * that has not finished
-	 */
-	private WebEndpointResponse<Object> purge(Reviewer caller, String runId) {
-		try {
-			this.access.authorizeOperator(caller.authenticated() ? caller : null, "purge run " + runId);
-			int rows = this.runs.purge(runId);
-			return new WebEndpointResponse<>(Map.of("runId", runId, "purged", true, "rows", rows));
-		}
-		catch (ReviewerNotAuthenticatedException ex) {
-			return AgentReviewsEndpoint.unauthenticated(ex);
-		}
-		catch (ReviewerNotAuthorizedException ex) {
-			return AgentReviewsEndpoint.forbidden(ex);
-		}
-		catch (RunNotFoundException ex) {
-			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
-		}
-		catch (RunNotFinishedException ex) {
-			return new WebEndpointResponse<>(
-					Map.of("error", ex.getMessage(), "runId", runId, "runStatus", ex.getStatus().name()), 409);
-		}
+	private static WebEndpointResponse<Object> conflict(String runId, String error, @Nullable RunStatus status) {
+		return new WebEndpointResponse<>(Map.of("error", error, "runId", runId, "runStatus", String.valueOf(status)),
+				409);
 	}
 
 	private boolean show(SecurityContext securityContext) {

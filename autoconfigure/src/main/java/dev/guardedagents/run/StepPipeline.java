@@ -9,6 +9,7 @@ import dev.guardedagents.FailureMode;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.NonDeterministicRunException;
 import dev.guardedagents.PayloadTooLargeException;
+import dev.guardedagents.PolicyViolationException;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
@@ -31,6 +32,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Outside a run (or inside another step) the body is only guarded.
  */
 final class StepPipeline {
+
+	/**
+	 * What the journal keeps of an input a policy denied.
+	 */
+	static final String DENIED_INPUT = "\"(input denied by a policy: not journaled)\"";
 
 	private final RunJournal journal;
 
@@ -129,6 +135,8 @@ final class StepPipeline {
 				: this.policies.checkInput(execution, kind, name, seq, input);
 		Attempt attempt = (denied != null) ? new Attempt(null, denied, null, null, null, false)
 				: attempt(execution, body, seq, input, startedAt, start);
+		// an input a policy denied is not journaled: it may be what the policy keeps out
+		String journaled = (denied instanceof PolicyViolationException) ? DENIED_INPUT : input;
 		if (attempt.committed()) {
 			this.observer.stepExecuted(name, kind, "success", since(start));
 			this.budget.spent(execution, kind, null);
@@ -143,11 +151,11 @@ final class StepPipeline {
 		this.observer.stepExecuted(name, kind, "failed", duration);
 		int attempts = attempt.attempts();
 		if (onFailure == FailureMode.HUMAN_REVIEW && !this.journal.isStopping()) {
-			throw this.reviews.open(execution, seq, kind, name, body.resultType(), input, failure, attempts);
+			throw this.reviews.open(execution, seq, kind, name, body.resultType(), journaled, failure, attempts);
 		}
 		if (!this.journal.isStopping()) {
 			this.journal.record(execution,
-					NewStep.failed(seq, kind, name, execution.stepKey(seq), startedAt, duration, input, failure)
+					NewStep.failed(seq, kind, name, execution.stepKey(seq), startedAt, duration, journaled, failure)
 						.withAttempts(attempts)
 						.withGuard(attempt.fellBack(), attempt.errors(this.codec)));
 			this.budget.spent(execution, kind, null);

@@ -239,8 +239,12 @@ class StepPipelineTests {
 			.isThrownBy(() -> run(execution, body, "refund", FailureMode.THROW, () -> "refunded"))
 			.withMessageContaining("no refunds today");
 		assertThat(this.calls).hasValue(0);
-		assertThat(this.store.steps(execution.runId())).singleElement()
-			.satisfies((step) -> assertThat(step.errorType()).isEqualTo(PolicyViolationException.class.getName()));
+		assertThat(this.store.steps(execution.runId())).singleElement().satisfies((step) -> {
+			assertThat(step.errorType()).isEqualTo(PolicyViolationException.class.getName());
+			assertThat(step.input()).as("the denied input is not journaled")
+				.isEqualTo(StepPipeline.DENIED_INPUT)
+				.doesNotContain("order-7");
+		});
 	}
 
 	@ParameterizedTest
