@@ -52,6 +52,12 @@ public class AgentRunsEndpoint {
 
 	static final int MAX_PAGE_SIZE = 200;
 
+	/**
+	 * Payloads of a step longer than this, in characters, are cut to a marker in the run
+	 * detail.
+	 */
+	static final int TRUNCATE_AT = 16 * 1024;
+
 	private final AgentRuns runs;
 
 	private final Reviews reviews;
@@ -125,20 +131,24 @@ public class AgentRunsEndpoint {
 			@Nullable Integer page, @Nullable Integer size) {
 		int pageNumber = (page != null) ? page : 0;
 		int pageSize = (size != null) ? size : 20;
-		if (pageNumber < 0) {
-			throw new InvalidEndpointRequestException("Parameter 'page' must not be negative, was " + pageNumber,
-					"page must be >= 0");
-		}
-		if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-			throw new InvalidEndpointRequestException(
-					"Parameter 'size' must be between 1 and " + MAX_PAGE_SIZE + ", was " + pageSize,
-					"size must be 1.." + MAX_PAGE_SIZE);
-		}
+		checkPaging(pageNumber, pageSize);
 		boolean show = show(securityContext);
 		RunPage result = this.store.list(status, name, pageNumber, pageSize);
 		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunView::id).toList());
 		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, totals.get(run.id()), show)).toList(),
 				pageNumber, pageSize, result.total(), instances());
+	}
+
+	private static void checkPaging(int page, int size) {
+		if (page < 0) {
+			throw new InvalidEndpointRequestException("Parameter 'page' must not be negative, was " + page,
+					"page must be >= 0");
+		}
+		if (size < 1 || size > MAX_PAGE_SIZE) {
+			throw new InvalidEndpointRequestException(
+					"Parameter 'size' must be between 1 and " + MAX_PAGE_SIZE + ", was " + size,
+					"size must be 1.." + MAX_PAGE_SIZE);
+		}
 	}
 
 	private List<InstanceDescriptor> instances() {
@@ -155,17 +165,37 @@ public class AgentRunsEndpoint {
 	}
 
 	/**
-	 * Shows one run and its steps.
+	 * Shows one run and a page of its steps; payloads larger than {@value #TRUNCATE_AT}
+	 * characters are cut to a marker, except for one step asked for in full.
 	 * @param securityContext the security context
 	 * @param runId the run id
+	 * @param page the page of steps, from 0
+	 * @param size the steps per page, 1 to 200, 100 when absent
+	 * @param step one step to show alone, by position
+	 * @param full whether that step's payloads are shown whole
 	 * @return the run, or {@code null} (404) if there is none with that id
 	 */
 	@ReadOperation
-	public @Nullable RunDetailDescriptor run(SecurityContext securityContext, @Selector String runId) {
+	public @Nullable RunDetailDescriptor run(SecurityContext securityContext, @Selector String runId,
+			@Nullable Integer page, @Nullable Integer size, @Nullable Integer step, @Nullable Boolean full) {
+		int pageNumber = (page != null) ? page : 0;
+		int pageSize = (size != null) ? size : 100;
+		checkPaging(pageNumber, pageSize);
+		boolean whole = Boolean.TRUE.equals(full);
+		if (whole && step == null) {
+			throw new InvalidEndpointRequestException("Parameter 'full' shows one step whole: add step=<position>",
+					"full needs step");
+		}
 		boolean show = show(securityContext);
 		return this.runs.find(runId)
 			.map((run) -> new RunDetailDescriptor(run(run, show),
-					this.runs.steps(runId).stream().map((step) -> step(step, show)).toList(),
+					((step != null) ? this.store.steps(runId, step, 1)
+							: this.store.steps(runId, pageNumber * pageSize + 1, pageSize))
+						.stream()
+						.filter((view) -> step == null || view.seq() == step)
+						.map((view) -> step(view, show, whole))
+						.toList(),
+					(step != null) ? 0 : pageNumber, (step != null) ? 1 : pageSize, this.store.stepCount(runId),
 					this.reviews.list(ReviewQuery.all().withRunId(runId).withPage(0, ReviewQuery.MAX_SIZE))
 						.reviews()
 						.stream()
@@ -248,12 +278,28 @@ public class AgentRunsEndpoint {
 				show ? json(run.result()) : null);
 	}
 
-	private StepDescriptor step(StepView step, boolean show) {
+	private StepDescriptor step(StepView step, boolean show, boolean whole) {
 		return new StepDescriptor(step.seq(), step.kind(), step.name(), step.succeeded() ? "SUCCEEDED" : "FAILED",
 				step.attempts(), step.fellBack(), step.startedAt(), step.duration().toNanos() / 1_000_000.0,
-				step.idempotencyKey(), show ? json(step.input()) : null, show ? json(step.output()) : null,
-				step.errorType(), show ? step.errorMessage() : null, show ? json(step.attemptErrors()) : null,
+				step.idempotencyKey(), show ? payload(step.input(), step.seq(), whole) : null,
+				show ? payload(step.output(), step.seq(), whole) : null, step.errorType(),
+				show ? step.errorMessage() : null, show ? payload(step.attemptErrors(), step.seq(), whole) : null,
 				step.usage());
+	}
+
+	/**
+	 * A step's payload as JSON, or a marker in its place when it is larger than
+	 * {@value #TRUNCATE_AT} characters and not asked for whole.
+	 */
+	private @Nullable JsonNode payload(@Nullable String json, int seq, boolean whole) {
+		if (json == null || whole || json.length() <= TRUNCATE_AT) {
+			return json(json);
+		}
+		return this.mapper.getNodeFactory()
+			.objectNode()
+			.put("truncated", true)
+			.put("length", json.length())
+			.put("show", "?step=" + seq + "&full=true");
 	}
 
 	private @Nullable JsonNode json(@Nullable String json) {
@@ -302,12 +348,15 @@ public class AgentRunsEndpoint {
 	 * A run, its steps, its reviews and every reviewer's decision on them.
 	 *
 	 * @param run the run
-	 * @param steps the steps in order
+	 * @param steps a page of the steps, in order (or the one step asked for)
+	 * @param stepsPage the page of steps
+	 * @param stepsSize the steps per page
+	 * @param stepsTotal how many steps the run has
 	 * @param reviews the reviews, newest first
 	 * @param decisions the individual decisions of reviewers, in the order taken
 	 */
-	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps,
-			List<AgentReviewsEndpoint.ReviewDescriptor> reviews,
+	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps, int stepsPage, int stepsSize,
+			int stepsTotal, List<AgentReviewsEndpoint.ReviewDescriptor> reviews,
 			List<AgentReviewsEndpoint.DecisionDescriptor> decisions) {
 	}
 

@@ -985,6 +985,28 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Reads a run's steps from a position on, in order, at most a page.
+	 * @param runId the run id
+	 * @param fromSeq the first position
+	 * @param limit the most steps
+	 * @return the steps
+	 */
+	public List<StepView> steps(String runId, int fromSeq, int limit) {
+		return this.jdbc.query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? AND seq >= ? "
+				+ "ORDER BY seq FETCH FIRST " + limit + " ROWS ONLY", JdbcRunStore::stepView, runId, fromSeq);
+	}
+
+	/**
+	 * Counts a run's steps.
+	 * @param runId the run id
+	 * @return the number of steps journaled
+	 */
+	public int stepCount(String runId) {
+		return this.jdbc.query("SELECT COUNT(*) FROM " + this.step + " WHERE run_id = ?", (rs) -> rs.getInt(1), runId)
+			.get(0);
+	}
+
+	/**
 	 * Lists runs, newest first.
 	 * @param status the status to match, or {@code null} for all
 	 * @param name the run name to match, or {@code null} for all

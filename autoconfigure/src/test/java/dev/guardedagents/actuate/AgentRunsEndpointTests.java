@@ -115,21 +115,51 @@ class AgentRunsEndpointTests {
 
 	@Test
 	void hidesPayloadsUnlessConfigured() {
-		RunDetailDescriptor hidden = endpoint(Show.NEVER).run(SecurityContext.NONE, this.runId);
+		RunDetailDescriptor hidden = endpoint(Show.NEVER).run(SecurityContext.NONE, this.runId, null, null, null, null);
 		assertThat(hidden.run().arguments()).isNull();
 		assertThat(hidden.steps()).singleElement().satisfies((step) -> {
 			assertThat(step.input()).isNull();
 			assertThat(step.name()).isEqualTo("charge");
 			assertThat(step.durationMillis()).isEqualTo(3.0);
 		});
-		RunDetailDescriptor shown = endpoint(Show.ALWAYS).run(SecurityContext.NONE, this.runId);
+		RunDetailDescriptor shown = endpoint(Show.ALWAYS).run(SecurityContext.NONE, this.runId, null, null, null, null);
 		assertThat(shown.run().arguments().get(0).get("card").asString()).isEqualTo("4111");
 		assertThat(shown.steps().get(0).output().get("ok").asBoolean()).isTrue();
 	}
 
 	@Test
+	void pagesTheStepsOfARunAndCutsLargePayloadsExceptOneStepAskedForInFull() {
+		Instant now = Instant.now();
+		String large = "\"" + "x".repeat(AgentRunsEndpoint.TRUNCATE_AT) + "\"";
+		this.store.insertStep(this.runId, 1, NewStep.succeeded(2, StepKind.TOOL, "export", this.runId + "/2", now,
+				Duration.ofMillis(3), "[]", large));
+		this.store.insertStep(this.runId, 1, NewStep.succeeded(3, StepKind.TOOL, "notify", this.runId + "/3", now,
+				Duration.ofMillis(3), "[]", "\"sent\""));
+		AgentRunsEndpoint endpoint = endpoint(Show.ALWAYS);
+
+		RunDetailDescriptor first = endpoint.run(SecurityContext.NONE, this.runId, 0, 2, null, null);
+		assertThat(first.stepsTotal()).isEqualTo(3);
+		assertThat(first.steps()).extracting(AgentRunsEndpoint.StepDescriptor::seq).containsExactly(1, 2);
+		assertThat(first.steps().get(1).output().get("truncated").asBoolean()).isTrue();
+		assertThat(first.steps().get(1).output().get("length").asInt()).isEqualTo(large.length());
+		assertThat(first.steps().get(1).output().get("show").asString()).isEqualTo("?step=2&full=true");
+		assertThat(endpoint.run(SecurityContext.NONE, this.runId, 1, 2, null, null).steps())
+			.extracting(AgentRunsEndpoint.StepDescriptor::seq)
+			.containsExactly(3);
+
+		RunDetailDescriptor whole = endpoint.run(SecurityContext.NONE, this.runId, null, null, 2, true);
+		assertThat(whole.steps()).singleElement()
+			.satisfies((step) -> assertThat(step.output().asString()).hasSize(AgentRunsEndpoint.TRUNCATE_AT));
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.run(SecurityContext.NONE, this.runId, null, null, null, true))
+			.withMessageContaining("add step=<position>");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.run(SecurityContext.NONE, this.runId, 0, 0, null, null));
+	}
+
+	@Test
 	void unknownRunIsNotFound() {
-		assertThat(endpoint(Show.NEVER).run(SecurityContext.NONE, "missing")).isNull();
+		assertThat(endpoint(Show.NEVER).run(SecurityContext.NONE, "missing", null, null, null, null)).isNull();
 		assertThat(endpoint(Show.NEVER).cancel(SecurityContext.NONE, "missing", null).getStatus()).isEqualTo(404);
 	}
 
