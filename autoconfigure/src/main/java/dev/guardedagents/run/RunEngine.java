@@ -488,7 +488,7 @@ public final class RunEngine {
 			}
 			if (!this.journal.write(execution.runId(), () -> this.store.finish(execution.runId(), execution.epoch(),
 					RunStatus.SUCCEEDED, json, null, null, execution.stepCount(), now()))) {
-				throw signal(execution);
+				throw this.journal.signal(execution);
 			}
 			settled = true;
 			this.observer.runFinished(execution.runName(), RunStatus.SUCCEEDED);
@@ -533,7 +533,7 @@ public final class RunEngine {
 		if (!this.journal.write(execution.runId(),
 				() -> this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
 						failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now()))) {
-			throw signal(execution);
+			throw this.journal.signal(execution);
 		}
 		this.observer.runFinished(execution.runName(), RunStatus.FAILED);
 	}
@@ -559,10 +559,6 @@ public final class RunEngine {
 		logger.warn("Run " + execution.runId() + " was taken over by another instance; this execution stopped "
 				+ "and its caller waits for the result");
 		return awaitUnchecked(execution.runId(), execution.plan().returnType());
-	}
-
-	private RunSignal signal(Execution execution) {
-		return this.journal.signal(execution);
 	}
 
 	// ---- steps

@@ -149,9 +149,14 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 	sealed interface External<T> extends StepBody<T> permits Model, ModelTool {
 
 		/**
-		 * Runs the body once (one attempt of the guard).
+		 * Runs the body once (one attempt of the guard) for a journaled step.
 		 */
 		Produced produce(JsonCodec codec) throws Exception;
+
+		/**
+		 * Runs the body once for a call that is not journaled: no JSON is written.
+		 */
+		@Nullable T unjournaled() throws Exception;
 
 		@Override
 		default Type resultType() {
@@ -186,6 +191,12 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 		public Produced produce(JsonCodec codec) throws Exception {
 			ExternalSteps.ModelCall.Result result = this.call.call();
 			return new Produced(result, result.output(), result.usage());
+		}
+
+		@Override
+		public ExternalSteps.Outcome unjournaled() throws Exception {
+			ExternalSteps.ModelCall.Result result = this.call.call();
+			return new ExternalSteps.Outcome(result.output(), result.usage(), false);
 		}
 
 		@Override
@@ -233,6 +244,11 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 		public Produced produce(JsonCodec codec) throws Exception {
 			String answer = this.call.call();
 			return new Produced(answer, codec.writeBestEffort(answer), null);
+		}
+
+		@Override
+		public @Nullable String unjournaled() throws Exception {
+			return this.call.call();
 		}
 
 		@Override

@@ -295,13 +295,14 @@ final class StepPipeline {
 			}
 			return body.executed(called.outcome().result(), null, null);
 		}
-		StepBody.External<?> external = (StepBody.External<?>) body;
-		Guarded outcome = body.guard().call(() -> external.produce(this.codec));
+		StepBody.External<T> external = (StepBody.External<T>) body;
+		Guarded outcome = body.guard().call(external::unjournaled);
 		if (outcome.failure() != null) {
 			throw outcome.failure();
 		}
-		StepBody.Produced produced = (StepBody.Produced) outcome.result();
-		return body.executed(produced.value(), produced.output(), produced.usage());
+		@SuppressWarnings("unchecked")
+		T result = (T) outcome.result();
+		return result;
 	}
 
 	/**

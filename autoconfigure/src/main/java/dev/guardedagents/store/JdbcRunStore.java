@@ -783,13 +783,8 @@ public final class JdbcRunStore {
 			if (!RunTransition.PURGE.allows(status)) {
 				return new Purge(status, 0);
 			}
-			int rows = Jdbc.update(c, "DELETE FROM " + this.decision + " WHERE run_id = ?", runId);
-			rows += Jdbc.update(c, "DELETE FROM " + this.review + " WHERE run_id = ?", runId);
-			rows += Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id = ?", runId);
-			rows += Jdbc.update(c, "DELETE FROM " + this.idempotency + " WHERE owner_id = ?", runId);
-			rows += Jdbc.update(c, "DELETE FROM " + this.run + " WHERE id = ? AND " + RunTransition.PURGE.when(),
-					runId);
-			return new Purge(status, rows);
+			int keys = Jdbc.update(c, "DELETE FROM " + this.idempotency + " WHERE owner_id = ?", runId);
+			return new Purge(status, keys + deleteFinished(c, List.of(runId)).rows());
 		});
 	}
 
@@ -823,15 +818,24 @@ public final class JdbcRunStore {
 			if (ids.isEmpty()) {
 				return new Pruned(0, 0);
 			}
-			String in = " IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
-			Object[] args = ids.toArray();
-			int rows = Jdbc.update(c, "DELETE FROM " + this.decision + " WHERE run_id" + in, args);
-			rows += Jdbc.update(c, "DELETE FROM " + this.review + " WHERE run_id" + in, args);
-			rows += Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id" + in, args);
-			int runs = Jdbc.update(c,
-					"DELETE FROM " + this.run + " WHERE id" + in + " AND " + RunTransition.PURGE.when(), args);
-			return new Pruned(runs, rows + runs);
+			return deleteFinished(c, ids);
 		});
+	}
+
+	/**
+	 * Deletes finished runs whose rows the caller's transaction locked, with their review
+	 * decisions, reviews and steps (the {@code PURGE} transition).
+	 * @return the runs deleted, and the rows deleted with the runs
+	 */
+	private Pruned deleteFinished(Connection c, List<String> ids) throws SQLException {
+		String in = " IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+		Object[] args = ids.toArray();
+		int rows = Jdbc.update(c, "DELETE FROM " + this.decision + " WHERE run_id" + in, args);
+		rows += Jdbc.update(c, "DELETE FROM " + this.review + " WHERE run_id" + in, args);
+		rows += Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id" + in, args);
+		int runs = Jdbc.update(c, "DELETE FROM " + this.run + " WHERE id" + in + " AND " + RunTransition.PURGE.when(),
+				args);
+		return new Pruned(runs, rows + runs);
 	}
 
 	/**
