@@ -2,7 +2,7 @@ package dev.guardedagents;
 
 import java.util.Optional;
 
-import dev.guardedagents.run.RunContextHolder;
+import dev.guardedagents.internal.run.RunContextHolder;
 
 /**
  * What the current thread knows about the run it executes: available in the

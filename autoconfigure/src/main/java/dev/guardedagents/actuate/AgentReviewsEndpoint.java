@@ -22,7 +22,7 @@ import dev.guardedagents.ReviewerNotAuthorizedException;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunNotWaitingException;
 import dev.guardedagents.TimeoutOutcome;
-import dev.guardedagents.security.Principals;
+import dev.guardedagents.internal.security.Principals;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;

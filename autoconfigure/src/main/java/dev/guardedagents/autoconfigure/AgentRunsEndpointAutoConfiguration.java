@@ -5,9 +5,9 @@ import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
-import dev.guardedagents.security.ReviewAccess;
-import dev.guardedagents.store.JdbcInstanceStore;
-import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.internal.security.ReviewAccess;
+import dev.guardedagents.internal.store.JdbcInstanceStore;
+import dev.guardedagents.internal.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.guardedagents.budget.BudgetProfiles;
-import dev.guardedagents.run.AgentRunRegistry;
-import dev.guardedagents.run.Spelling;
+import dev.guardedagents.internal.budget.BudgetProfiles;
+import dev.guardedagents.internal.run.AgentRunRegistry;
+import dev.guardedagents.internal.run.Spelling;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -5,9 +5,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import dev.guardedagents.run.InstanceIdInUseException;
-import dev.guardedagents.run.InvalidAnnotationException;
-import dev.guardedagents.store.UnsupportedDatabaseException;
+import dev.guardedagents.internal.run.InstanceIdInUseException;
+import dev.guardedagents.internal.run.InvalidAnnotationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;

@@ -1,9 +1,9 @@
 package dev.guardedagents.autoconfigure;
 
-import dev.guardedagents.guard.ToolGuards;
-import dev.guardedagents.metrics.GuardedAgentsMetrics;
-import dev.guardedagents.retention.JournalPruner;
-import dev.guardedagents.run.RunEngine;
+import dev.guardedagents.internal.guard.ToolGuards;
+import dev.guardedagents.internal.metrics.GuardedAgentsMetrics;
+import dev.guardedagents.internal.retention.JournalPruner;
+import dev.guardedagents.internal.run.RunEngine;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 

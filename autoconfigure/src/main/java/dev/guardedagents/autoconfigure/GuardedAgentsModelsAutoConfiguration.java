@@ -9,14 +9,14 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 import dev.guardedagents.Prompts;
-import dev.guardedagents.guard.ToolGuards;
-import dev.guardedagents.llm.ClasspathPrompts;
-import dev.guardedagents.llm.GuardedChatAdvisors;
-import dev.guardedagents.llm.ModelPricing;
-import dev.guardedagents.run.AgentRunRegistry;
-import dev.guardedagents.run.RunEngine;
-import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
-import dev.guardedagents.store.JdbcPromptStore;
+import dev.guardedagents.internal.guard.ToolGuards;
+import dev.guardedagents.internal.llm.ChatAdvisors;
+import dev.guardedagents.internal.llm.ClasspathPrompts;
+import dev.guardedagents.GuardedChatAdvisors;
+import dev.guardedagents.internal.llm.ModelPricing;
+import dev.guardedagents.internal.run.AgentRunRegistry;
+import dev.guardedagents.internal.run.RunEngine;
+import dev.guardedagents.internal.store.JdbcPromptStore;
 import dev.guardedagents.spi.JournalCodec;
 
 import org.springframework.ai.chat.client.ChatClient;
@@ -89,9 +89,10 @@ public final class GuardedAgentsModelsAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	GuardedChatAdvisors guardedAgentsChatAdvisors(RunEngine engine, ToolGuards guards, AgentRunRegistry registry,
 			ModelPricing pricing, JournalCodec codec, ObjectProvider<ClasspathPrompts> prompts) {
-		return new GuardedChatAdvisors(engine.externalSteps(), guards, registry, pricing, codec.mapper(),
+		return new ChatAdvisors(engine.externalSteps(), guards, registry, pricing, codec.mapper(),
 				prompts.getIfAvailable());
 	}
 

@@ -15,10 +15,10 @@ import dev.guardedagents.BudgetAction;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.TimeoutOutcome;
-import dev.guardedagents.run.CheckpointOverrides;
-import dev.guardedagents.security.ReviewAccess;
+import dev.guardedagents.internal.run.CheckpointOverrides;
+import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.spi.PolicyAction;
-import dev.guardedagents.guard.GuardSettings;
+import dev.guardedagents.internal.guard.GuardSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;

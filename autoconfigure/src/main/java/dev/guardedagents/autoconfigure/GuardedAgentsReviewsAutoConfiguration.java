@@ -3,14 +3,14 @@ package dev.guardedagents.autoconfigure;
 import java.time.Clock;
 
 import dev.guardedagents.Reviews;
-import dev.guardedagents.review.DefaultReviews;
-import dev.guardedagents.review.ReviewDeadlines;
-import dev.guardedagents.run.AgentRunRegistry;
-import dev.guardedagents.run.ReviewEvents;
-import dev.guardedagents.run.RunRecovery;
-import dev.guardedagents.security.ReviewAccess;
-import dev.guardedagents.store.JdbcReviewStore;
-import dev.guardedagents.store.JdbcRunStore;
+import dev.guardedagents.internal.review.DefaultReviews;
+import dev.guardedagents.internal.review.ReviewDeadlines;
+import dev.guardedagents.internal.run.AgentRunRegistry;
+import dev.guardedagents.internal.run.ReviewEvents;
+import dev.guardedagents.internal.run.RunRecovery;
+import dev.guardedagents.internal.security.ReviewAccess;
+import dev.guardedagents.internal.store.JdbcReviewStore;
+import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.spi.JournalCodec;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

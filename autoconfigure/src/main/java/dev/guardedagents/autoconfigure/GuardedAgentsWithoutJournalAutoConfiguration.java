@@ -10,7 +10,7 @@ import javax.sql.DataSource;
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
-import dev.guardedagents.run.RunEngine;
+import dev.guardedagents.internal.run.RunEngine;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;

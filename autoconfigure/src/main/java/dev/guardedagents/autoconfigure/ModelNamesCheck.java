@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.guardedagents.llm.ModelPricing;
+import dev.guardedagents.internal.llm.ModelPricing;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -9,7 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-import dev.guardedagents.run.Spelling;
+import dev.guardedagents.internal.run.Spelling;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;

@@ -11,15 +11,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The package rules of the starter, checked on its compiled classes: the public API names
- * no implementation package; the journal store knows nothing of the web, of models and of
+ * no implementation package; nothing internal depends on the endpoints or the
+ * auto-configuration; the journal store knows nothing of the web, of models and of
  * auto-configuration; the run engine knows nothing of the web and of auto-configuration.
  */
 class PackageRulesTests {
-
-	private static final String[] IMPLEMENTATION = { "dev.guardedagents.actuate..", "dev.guardedagents.autoconfigure..",
-			"dev.guardedagents.budget..", "dev.guardedagents.guard..", "dev.guardedagents.llm..",
-			"dev.guardedagents.policy..", "dev.guardedagents.review..", "dev.guardedagents.run..",
-			"dev.guardedagents.security..", "dev.guardedagents.store.." };
 
 	private static JavaClasses classes;
 
@@ -39,30 +35,40 @@ class PackageRulesTests {
 			.doNotHaveFullyQualifiedName("dev.guardedagents.RunContext")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage(IMPLEMENTATION);
+			.resideInAnyPackage("dev.guardedagents.internal..", "dev.guardedagents.actuate..",
+					"dev.guardedagents.autoconfigure..");
 		rule.check(classes);
 	}
 
 	@Test
-	void theStoreKnowsNoWebNoModelsAndNoAutoConfiguration() {
+	void theImplementationKnowsNoEndpointAndNoAutoConfiguration() {
 		noClasses().that()
-			.resideInAPackage("dev.guardedagents.store..")
+			.resideInAPackage("dev.guardedagents.internal..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("dev.guardedagents.actuate..", "dev.guardedagents.llm..",
-					"dev.guardedagents.autoconfigure..", "dev.guardedagents.run..", "org.springframework.web..",
-					"org.springframework.ai..", "org.springframework.boot.autoconfigure..", "jakarta.servlet..")
+			.resideInAnyPackage("dev.guardedagents.actuate..", "dev.guardedagents.autoconfigure..",
+					"org.springframework.boot.autoconfigure..")
 			.check(classes);
 	}
 
 	@Test
-	void theEngineKnowsNoWebAndNoAutoConfiguration() {
+	void theStoreKnowsNoWebNoModelsAndNoEngine() {
 		noClasses().that()
-			.resideInAPackage("dev.guardedagents.run..")
+			.resideInAPackage("dev.guardedagents.internal.store..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("dev.guardedagents.actuate..", "dev.guardedagents.autoconfigure..",
-					"org.springframework.web..", "org.springframework.boot.autoconfigure..", "jakarta.servlet..")
+			.resideInAnyPackage("dev.guardedagents.internal.llm..", "dev.guardedagents.internal.run..",
+					"org.springframework.web..", "org.springframework.ai..", "jakarta.servlet..")
+			.check(classes);
+	}
+
+	@Test
+	void theEngineKnowsNoWeb() {
+		noClasses().that()
+			.resideInAPackage("dev.guardedagents.internal.run..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework.web..", "jakarta.servlet..")
 			.check(classes);
 	}
 

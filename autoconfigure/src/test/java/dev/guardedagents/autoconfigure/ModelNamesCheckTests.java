@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 
-import dev.guardedagents.llm.ModelPricing;
+import dev.guardedagents.internal.llm.ModelPricing;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

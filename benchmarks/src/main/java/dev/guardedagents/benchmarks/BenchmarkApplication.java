@@ -1,6 +1,6 @@
 package dev.guardedagents.benchmarks;
 
-import dev.guardedagents.llm.GuardedChatAdvisors;
+import dev.guardedagents.GuardedChatAdvisors;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.boot.SpringBootConfiguration;

@@ -24,9 +24,9 @@ import javax.sql.DataSource;
 
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.store.JdbcRunStore;
-import dev.guardedagents.store.NewRun;
-import dev.guardedagents.store.NewStep;
+import dev.guardedagents.internal.store.JdbcRunStore;
+import dev.guardedagents.internal.store.NewRun;
+import dev.guardedagents.internal.store.NewStep;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
-import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.autoconfigure.GuardedAgentsSchemaInitializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

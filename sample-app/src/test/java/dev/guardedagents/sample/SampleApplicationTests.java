@@ -18,7 +18,7 @@ import javax.sql.DataSource;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.RunStatus;
-import dev.guardedagents.store.GuardedAgentsSchemaInitializer;
+import dev.guardedagents.autoconfigure.GuardedAgentsSchemaInitializer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

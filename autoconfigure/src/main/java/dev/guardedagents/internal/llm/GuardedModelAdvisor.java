@@ -1,0 +1,170 @@
+package dev.guardedagents.internal.llm;
+
+import java.math.BigDecimal;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.RenderedPrompt;
+import dev.guardedagents.RunContext;
+import dev.guardedagents.internal.guard.ToolGuards;
+import dev.guardedagents.internal.run.ExternalSteps;
+import dev.guardedagents.internal.run.RunContextHolder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+
+import org.springframework.ai.chat.client.ChatClientRequest;
+import org.springframework.ai.chat.client.ChatClientResponse;
+import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.ChatOptions;
+
+/**
+ * Makes each model call of a run a journaled {@code LLM} step: guarded with the model's
+ * settings, recorded with the request, our record of the response, its tokens, cost and
+ * prompt version, and answered from the journal when the run resumes. Ordered after
+ * Spring AI's tool loop, so it sees one call per tool round. Internal: not API.
+ */
+public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
+
+	/**
+	 * The order: inside the tool-calling loop.
+	 */
+	public static final int ORDER = ToolCallingAdvisor.DEFAULT_ORDER + 100;
+
+	static final String STEP_NAME = "chat";
+
+	private static final Log logger = LogFactory.getLog(GuardedModelAdvisor.class);
+
+	private final ExternalSteps steps;
+
+	private final ToolGuards guards;
+
+	private final ModelPricing pricing;
+
+	private final ChatRecords records;
+
+	private final @Nullable ClasspathPrompts prompts;
+
+	private final Set<String> changedPromptsWarned = ConcurrentHashMap.newKeySet();
+
+	GuardedModelAdvisor(ExternalSteps steps, ToolGuards guards, ModelPricing pricing, ChatRecords records,
+			@Nullable ClasspathPrompts prompts) {
+		this.steps = steps;
+		this.guards = guards;
+		this.pricing = pricing;
+		this.records = records;
+		this.prompts = prompts;
+	}
+
+	@Override
+	public String getName() {
+		return "Guarded Agents model steps";
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+		ChatOptions options = request.prompt().getOptions();
+		String degradeTo = this.steps.degradeTo();
+		ChatClientRequest call = request;
+		if (degradeTo != null && options != null) {
+			call = request.mutate()
+				.prompt(request.prompt().mutate().chatOptions(options.mutate().model(degradeTo).build()).build())
+				.build();
+		}
+		String model = (degradeTo != null) ? degradeTo : (options != null) ? options.getModel() : null;
+		ChatClientRequest asked = call;
+		RenderedPrompt prompt = (request.context().get(RenderedPrompt.ADVISOR_PARAM) instanceof RenderedPrompt p) ? p
+				: null;
+		AtomicReference<ChatClientResponse> live = new AtomicReference<>();
+		ExternalSteps.Outcome outcome;
+		try {
+			outcome = this.steps.model(STEP_NAME, () -> this.records.writeRequest(asked.prompt(), model),
+					this.guards.model(String.valueOf(model)), () -> {
+						ChatClientResponse response = chain.copy(this).nextCall(asked);
+						live.set(response);
+						return result(response, model, prompt);
+					}, (text) -> this.records.supplied(text, model));
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException("Model call failed: " + ex.getMessage(), ex);
+		}
+		if (!outcome.replayed() && live.get() != null) {
+			return live.get();
+		}
+		if (outcome.usage() != null) {
+			checkPrompt(outcome.usage());
+		}
+		return ChatClientResponse.builder()
+			.chatResponse(this.records.read(outcome.output()))
+			.context(request.context())
+			.build();
+	}
+
+	/**
+	 * Streaming calls are not journaled: inside a run they are refused with a clear error
+	 * rather than made without a record; elsewhere they pass through.
+	 */
+	@Override
+	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+		if (this.steps.inRun()) {
+			return Flux.error(new UnsupportedOperationException("Streaming model calls (ChatClient.stream()) are not "
+					+ "journaled, so a run could not replay them; inside an @AgentRun use call()"));
+		}
+		return chain.nextStream(request);
+	}
+
+	private ExternalSteps.ModelCall.Result result(ChatClientResponse response, @Nullable String asked,
+			@Nullable RenderedPrompt prompt) {
+		ChatResponse chatResponse = response.chatResponse();
+		if (chatResponse == null) {
+			throw new IllegalStateException("The model returned no response");
+		}
+		ChatRecords.ResponseRecord record = this.records.record(chatResponse);
+		ChatRecords.UsageRecord tokens = record.usage();
+		long cached = (tokens.cacheRead() != null) ? tokens.cacheRead() : 0;
+		String model = (record.model() != null) ? record.model() : asked;
+		BigDecimal cost = this.pricing.cost(record.model(), asked, tokens.input(), cached, tokens.output());
+		ModelUsage usage = new ModelUsage(model, (prompt != null) ? prompt.name() : null,
+				(prompt != null) ? prompt.version() : null, (prompt != null) ? prompt.hash() : null, tokens.input(),
+				tokens.output(), cached, (tokens.reasoning() != null) ? tokens.reasoning() : 0, cost);
+		return new ExternalSteps.ModelCall.Result(this.records.write(record), usage);
+	}
+
+	/**
+	 * Says so when the text behind a recorded prompt version changed since the run
+	 * recorded it: the run replays what it saw, but its next model calls get the new
+	 * text.
+	 */
+	private void checkPrompt(ModelUsage usage) {
+		if (this.prompts == null || usage.promptName() == null || usage.promptHash() == null) {
+			return;
+		}
+		String current = this.prompts.hash(usage.promptName());
+		RunContext run = RunContextHolder.current();
+		String runId = (run != null) ? run.runId() : "?";
+		if (current != null && !current.equals(usage.promptHash())
+				&& this.changedPromptsWarned.add(runId + "/" + usage.promptName() + "@" + usage.promptHash())) {
+			logger.warn("Run " + runId + " resumed with prompt '" + usage.promptName() + "' version "
+					+ usage.promptVersion() + " changed since the run recorded it (recorded hash " + usage.promptHash()
+					+ ", now " + current
+					+ "); the run replays the recorded responses, and its next model calls get the new text");
+		}
+	}
+
+}

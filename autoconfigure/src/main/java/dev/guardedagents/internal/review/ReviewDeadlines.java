@@ -1,0 +1,152 @@
+package dev.guardedagents.internal.review;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.guardedagents.ReviewEvent;
+import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.internal.run.ReviewEvents;
+import dev.guardedagents.internal.run.RunRecovery;
+import dev.guardedagents.internal.store.JdbcReviewStore;
+import dev.guardedagents.internal.store.NewReview;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Applies the timeout outcome of reviews nobody decided in time. Deadlines are stored in
+ * the review rows and applied with compare-and-set updates, so each fires exactly once,
+ * on whichever instance sees it first, also after every instance restarted. Internal: not
+ * API.
+ */
+public final class ReviewDeadlines implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ReviewDeadlines.class);
+
+	private static final int BATCH = 100;
+
+	private final JdbcReviewStore store;
+
+	private final ReviewEvents events;
+
+	private final RunRecovery recovery;
+
+	private final Duration interval;
+
+	private final Clock clock;
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	/**
+	 * Creates a new instance.
+	 * @param store the reviews
+	 * @param events the publisher of review events
+	 * @param recovery the recovery, to resume runs whose review timed out
+	 * @param interval how often to look for overdue reviews
+	 * @param clock the clock
+	 */
+	public ReviewDeadlines(JdbcReviewStore store, ReviewEvents events, RunRecovery recovery, Duration interval,
+			Clock clock) {
+		this.store = store;
+		this.events = events;
+		this.recovery = recovery;
+		this.interval = interval;
+		this.clock = clock;
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService scheduler = Executors
+			.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("guarded-deadlines-"));
+		scheduler.scheduleWithFixedDelay(this::fireSafely, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.scheduler = scheduler;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null) {
+			scheduler.shutdownNow();
+			this.scheduler = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	private void fireSafely() {
+		try {
+			fire();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not apply the deadlines of reviews", ex);
+		}
+	}
+
+	/**
+	 * Applies the timeout outcome of every overdue review whose run waits for it.
+	 * @return the number of reviews timed out by this call
+	 */
+	public int fire() {
+		int fired = 0;
+		int found;
+		int firedInBatch;
+		do {
+			Instant now = this.clock.instant();
+			var overdue = this.store.overdue(now, BATCH);
+			found = overdue.size();
+			firedInBatch = 0;
+			for (ReviewView review : overdue) {
+				if (timeOut(review, now)) {
+					firedInBatch++;
+				}
+			}
+			fired += firedInBatch;
+		}
+		while (found == BATCH && firedInBatch > 0);
+		if (fired > 0) {
+			this.recovery.recoverSoon();
+		}
+		return fired;
+	}
+
+	private boolean timeOut(ReviewView review, Instant now) {
+		TimeoutOutcome outcome = review.onTimeout();
+		JdbcReviewStore.Escalation escalation = (outcome == TimeoutOutcome.ESCALATE)
+				? this.store.escalation(review.id()) : null;
+		if (escalation != null && !escalation.reviewers().isEmpty()) {
+			Duration timeout = Duration.ofMillis((escalation.timeoutMillis() != null) ? escalation.timeoutMillis() : 0);
+			NewReview next = new NewReview(UUID.randomUUID().toString(), review.runId(), review.seq(),
+					review.round() + 1, review.kind(), review.checkpoint(), escalation.reviewers(), review.summary(),
+					review.payload(), TimeoutOutcome.REJECT, now.plus(timeout), review.requiredApprovals(),
+					review.editable(), List.of(), null, now);
+			if (!this.store.escalate(review, next, now)) {
+				return false;
+			}
+			this.events.publish(new ReviewEvent(ReviewEvent.Type.ESCALATED, next.view()));
+			return true;
+		}
+		boolean applied = this.store.timeOut(review.id(),
+				(outcome == TimeoutOutcome.APPROVE) ? ReviewStatus.APPROVED : ReviewStatus.TIMED_OUT,
+				"no decision before " + review.deadline(), now);
+		if (applied) {
+			this.events
+				.publish(new ReviewEvent(ReviewEvent.Type.TIMED_OUT, this.store.find(review.id()).orElseThrow()));
+		}
+		return applied;
+	}
+
+}

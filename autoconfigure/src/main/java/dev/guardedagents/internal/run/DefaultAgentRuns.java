@@ -1,0 +1,113 @@
+package dev.guardedagents.internal.run;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.RunHandle;
+import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepView;
+import dev.guardedagents.RunNotFinishedException;
+import dev.guardedagents.internal.store.JdbcRunStore;
+
+/**
+ * The {@link AgentRuns} bean. Internal: inject {@link AgentRuns}.
+ */
+public final class DefaultAgentRuns implements AgentRuns {
+
+	private final RunEngine engine;
+
+	/**
+	 * Creates a new instance.
+	 * @param engine the run engine
+	 */
+	public DefaultAgentRuns(RunEngine engine) {
+		this.engine = engine;
+	}
+
+	@Override
+	public <T> RunHandle<T> start(Supplier<T> call) {
+		RunEngine.StartedRun started = this.engine.capture(call::get);
+		return new Handle<>(started.runId(), started.returnType());
+	}
+
+	@Override
+	public RunHandle<Void> start(Runnable call) {
+		RunEngine.StartedRun started = this.engine.capture(call);
+		return new Handle<>(started.runId(), started.returnType());
+	}
+
+	@Override
+	public Optional<RunView> find(String runId) {
+		return this.engine.store().findRun(runId);
+	}
+
+	@Override
+	public List<StepView> steps(String runId) {
+		return this.engine.store().steps(runId);
+	}
+
+	@Override
+	public Optional<RunHandle<Object>> handle(String runId) {
+		return find(runId)
+			.map((run) -> new Handle<>(run.id(), this.engine.returnType(run.name()).orElse(Object.class)));
+	}
+
+	@Override
+	public boolean cancel(String runId) {
+		return this.engine.cancel(runId);
+	}
+
+	@Override
+	public int purge(String runId) {
+		JdbcRunStore.Purge purge = this.engine.store().purge(runId);
+		if (purge.status() == null) {
+			throw new RunNotFoundException(runId);
+		}
+		if (!purge.purged()) {
+			throw new RunNotFinishedException(runId, purge.status());
+		}
+		return purge.rows();
+	}
+
+	private final class Handle<T> implements RunHandle<T> {
+
+		private final String runId;
+
+		private final Type returnType;
+
+		Handle(String runId, Type returnType) {
+			this.runId = runId;
+			this.returnType = returnType;
+		}
+
+		@Override
+		public String runId() {
+			return this.runId;
+		}
+
+		@Override
+		public RunStatus status() {
+			return find(this.runId).orElseThrow(() -> new RunNotFoundException(this.runId)).status();
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public T await(Duration timeout) throws TimeoutException, InterruptedException {
+			return (T) DefaultAgentRuns.this.engine.await(this.runId, this.returnType, timeout);
+		}
+
+		@Override
+		public String toString() {
+			return "RunHandle[" + this.runId + "]";
+		}
+
+	}
+
+}

@@ -1,0 +1,310 @@
+package dev.guardedagents.internal.run;
+
+import java.lang.reflect.Method;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.guardedagents.RunContext;
+import dev.guardedagents.StepView;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One execution of a run on this instance: its journal (for a resumed run), its position,
+ * and whether it was cancelled locally. Confined to the thread executing the run, but for
+ * {@link #cancel()} and {@link #done()}.
+ */
+final class Execution implements RunContext {
+
+	private final String runId;
+
+	private final AgentRunRegistry.Plan plan;
+
+	private final long epoch;
+
+	private final List<StepView> journal;
+
+	private final CompletableFuture<Object> done = new CompletableFuture<>();
+
+	private final Origin origin;
+
+	private volatile boolean cancelled;
+
+	private int seq;
+
+	private int stepSeq;
+
+	/**
+	 * The key of the step executing now when it is not its position's own: a
+	 * compensation's.
+	 */
+	private @Nullable String stepKey;
+
+	private @Nullable Method bodyMethod;
+
+	/**
+	 * The thread executing an interruptible step body, while it does.
+	 */
+	private volatile @Nullable Thread body;
+
+	private boolean interruptedByCancel;
+
+	private @Nullable RuntimeException poison;
+
+	private final @Nullable RunBudget budget;
+
+	private volatile Instant confirmedAt = Instant.MIN;
+
+	private int recoveries;
+
+	private boolean recoveriesCleared;
+
+	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
+			@Nullable RunBudget budget) {
+		this.runId = runId;
+		this.plan = plan;
+		this.epoch = epoch;
+		this.journal = journal;
+		this.origin = origin;
+		this.budget = budget;
+	}
+
+	/**
+	 * Notes when this execution's lease on its run was last known to be valid: its start
+	 * when the lease was written, or a renewal that found the run still owned.
+	 */
+	void confirmed(Instant at) {
+		if (at.isAfter(this.confirmedAt)) {
+			this.confirmedAt = at;
+		}
+	}
+
+	Instant confirmedAt() {
+		return this.confirmedAt;
+	}
+
+	/**
+	 * Notes the run's recoveries when this execution resumed it: its first recorded step
+	 * clears them.
+	 * @param recoveries how often in a row the run was resumed after a crash without
+	 * progress, this resumption included
+	 */
+	void recoveries(int recoveries) {
+		this.recoveries = recoveries;
+	}
+
+	/**
+	 * Whether a recorded step must clear the run's recoveries: the first one of a
+	 * resumption of a run that had any.
+	 */
+	boolean clearsRecoveries() {
+		if (this.recoveriesCleared || this.recoveries == 0) {
+			return false;
+		}
+		this.recoveriesCleared = true;
+		return true;
+	}
+
+	/**
+	 * Returns what the run spent against its budget profile.
+	 * @return the budget, or {@code null} when the run is not capped
+	 */
+	@Nullable RunBudget budget() {
+		return this.budget;
+	}
+
+	@Override
+	public String runId() {
+		return this.runId;
+	}
+
+	@Override
+	public String runName() {
+		return this.plan.name();
+	}
+
+	@Override
+	public String stepIdempotencyKey() {
+		if (this.stepSeq == 0) {
+			throw new IllegalStateException("Run " + this.runId
+					+ " is not executing a step; the step idempotency key is available inside @GuardedTool methods");
+		}
+		String key = this.stepKey;
+		return (key != null) ? key : stepKey(this.stepSeq);
+	}
+
+	String stepKey(int seq) {
+		return this.runId + "/" + seq;
+	}
+
+	/**
+	 * The key of the compensation of a step: never the key of a position, since the
+	 * position a compensation is journaled at may be one a step of the plan was executing
+	 * at, unrecorded, when the run was cancelled.
+	 * @param compensated the position of the step compensated
+	 * @return the key
+	 */
+	String compensationKey(int compensated) {
+		return this.runId + "/undo/" + compensated;
+	}
+
+	AgentRunRegistry.Plan plan() {
+		return this.plan;
+	}
+
+	long epoch() {
+		return this.epoch;
+	}
+
+	int nextSeq() {
+		return ++this.seq;
+	}
+
+	int stepsRecorded() {
+		return this.journal.size();
+	}
+
+	/**
+	 * Whether a caller's thread executes the run and waits for its result (a synchronous
+	 * call), rather than the run executor.
+	 */
+	boolean hasWaitingCaller() {
+		return this.origin == Origin.CALLER;
+	}
+
+	/**
+	 * Whether a reviewer's decision may wait at a position: only at the first position
+	 * the journal of a resumed run does not hold, where the run parked. Later positions
+	 * were never reached, so nobody was asked there and nothing is looked up.
+	 * @param seq the position
+	 * @return whether a review may exist there
+	 */
+	boolean mayHoldDecision(int seq) {
+		return this.origin == Origin.RESUMED && seq == this.journal.size() + 1;
+	}
+
+	int stepCount() {
+		return this.seq;
+	}
+
+	@Nullable StepView recorded(int seq) {
+		return (seq <= this.journal.size()) ? this.journal.get(seq - 1) : null;
+	}
+
+	boolean inStep() {
+		return this.stepSeq != 0;
+	}
+
+	void enterStep(int seq) {
+		this.stepSeq = seq;
+	}
+
+	/**
+	 * Enters a step body that a cancel of the run interrupts.
+	 * @param seq the position of the step
+	 */
+	synchronized void enterInterruptibleStep(int seq) {
+		// cancelled between the check and here: the body must not start
+		stopIfCancelled();
+		this.stepSeq = seq;
+		this.body = Thread.currentThread();
+	}
+
+	void enterCompensation(int seq, int compensated) {
+		this.stepSeq = seq;
+		this.stepKey = compensationKey(compensated);
+	}
+
+	/**
+	 * Notes the bean method the current step runs as its body, so that the method's own
+	 * interceptors let the call through instead of guarding it again.
+	 */
+	void bodyIs(Method method) {
+		this.bodyMethod = method;
+	}
+
+	/**
+	 * Whether the current step's body is a call of this method.
+	 */
+	boolean runsBody(Method method) {
+		return method.equals(this.bodyMethod);
+	}
+
+	void exitStep() {
+		this.stepSeq = 0;
+		this.stepKey = null;
+		this.bodyMethod = null;
+		if (this.body != null) {
+			synchronized (this) {
+				this.body = null;
+				if (this.interruptedByCancel) {
+					// the interrupt was meant for the body: what follows (journal writes)
+					// must not see it; the run stops at its cancel check
+					Thread.interrupted();
+					this.interruptedByCancel = false;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Marks the run cancelled; a body executing in an interruptible step is interrupted.
+	 */
+	synchronized void cancel() {
+		this.cancelled = true;
+		Thread body = this.body;
+		if (body != null) {
+			this.interruptedByCancel = true;
+			body.interrupt();
+		}
+	}
+
+	/**
+	 * Stops the run's execution here if it was cancelled.
+	 * @throws RunSignal the cancellation
+	 */
+	void stopIfCancelled() {
+		if (this.cancelled) {
+			throw RunSignal.cancelled(this.runId);
+		}
+	}
+
+	boolean isCancelled() {
+		return this.cancelled;
+	}
+
+	@Nullable RuntimeException poison() {
+		return this.poison;
+	}
+
+	void poison(RuntimeException exception) {
+		this.poison = exception;
+	}
+
+	CompletableFuture<Object> done() {
+		return this.done;
+	}
+
+	/**
+	 * Where an execution comes from.
+	 */
+	enum Origin {
+
+		/**
+		 * A new run executing in the thread of the caller, who waits for its result.
+		 */
+		CALLER,
+
+		/**
+		 * A new run started asynchronously, executing on the run executor.
+		 */
+		EXECUTOR,
+
+		/**
+		 * A recorded run resumed on the run executor.
+		 */
+		RESUMED
+
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.guardedagents.internal.run;
+
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.internal.guard.ToolGuard;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Steps whose body is not a bean method: the calls of a model and the tools the model
+ * picks. Inside a run each call is a journaled step (replayed from the journal on resume,
+ * never repeated); elsewhere it is only guarded. Internal: not API.
+ */
+public final class ExternalSteps {
+
+	private final StepPipeline pipeline;
+
+	private final BudgetGate budget;
+
+	ExternalSteps(StepPipeline pipeline, BudgetGate budget) {
+		this.pipeline = pipeline;
+		this.budget = budget;
+	}
+
+	/**
+	 * Calls a model as an {@link StepKind#LLM LLM} step.
+	 * @param name the step name
+	 * @param input writes the request as JSON, only when the call is journaled (not when
+	 * it is replayed or outside a run)
+	 * @param guard the guard of the model
+	 * @param body the call
+	 * @param supplied turns the text a reviewer supplied for a call that failed (JSON)
+	 * into a recorded response
+	 * @return the response: recorded, or from the call
+	 * @throws Throwable the failure of the call, or recorded
+	 */
+	public Outcome model(String name, Supplier<String> input, ToolGuard guard, ModelCall body,
+			UnaryOperator<String> supplied) throws Throwable {
+		return this.pipeline.run(new StepBody.Model(name, input, guard, body, supplied));
+	}
+
+	/**
+	 * Calls a tool the model picked as a {@link StepKind#TOOL TOOL} step.
+	 * @param name the tool name
+	 * @param input the arguments the model gave, as JSON
+	 * @param guard the guard of the tool
+	 * @param body the call, returning the tool's answer to the model
+	 * @return the answer: recorded, or from the call
+	 * @throws Throwable the failure of the call, or recorded
+	 */
+	public @Nullable String tool(String name, String input, ToolGuard guard, ToolCall body) throws Throwable {
+		return this.pipeline.run(new StepBody.ModelTool(name, input, guard, body));
+	}
+
+	/**
+	 * Returns the cheaper model the next model call of this thread's run goes to, when
+	 * its budget degraded it.
+	 * @return the model, or {@code null} to call the model asked for
+	 */
+	public @Nullable String degradeTo() {
+		Execution execution = RunContextHolder.execution();
+		return (execution != null && !execution.inStep()) ? this.budget.degradeTo(execution) : null;
+	}
+
+	/**
+	 * Whether this thread executes a run, outside any step.
+	 * @return whether calls made now are journaled
+	 */
+	public boolean inRun() {
+		Execution execution = RunContextHolder.execution();
+		return execution != null && !execution.inStep();
+	}
+
+	/**
+	 * The response of a step.
+	 *
+	 * @param output the response as JSON
+	 * @param usage what a model call used
+	 * @param replayed whether the response was read from the journal
+	 */
+	public record Outcome(String output, @Nullable ModelUsage usage, boolean replayed) {
+	}
+
+	/**
+	 * The body of a model call.
+	 */
+	@FunctionalInterface
+	public interface ModelCall {
+
+		/**
+		 * Calls the model.
+		 * @return the response and what the call used
+		 * @throws Exception when the call fails
+		 */
+		Result call() throws Exception;
+
+		/**
+		 * The response of a model call.
+		 *
+		 * @param output the response as JSON
+		 * @param usage the model, prompt, tokens and cost
+		 */
+		record Result(String output, @Nullable ModelUsage usage) {
+		}
+
+	}
+
+	/**
+	 * The body of a tool call.
+	 */
+	@FunctionalInterface
+	public interface ToolCall {
+
+		/**
+		 * Calls the tool.
+		 * @return its answer to the model
+		 * @throws Exception when the call fails
+		 */
+		String call() throws Exception;
+
+	}
+
+}

@@ -1,0 +1,818 @@
+package dev.guardedagents.internal.run;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import dev.guardedagents.CompensationStatus;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.RunCancelledException;
+import dev.guardedagents.RunFailedException;
+import dev.guardedagents.RunNotCancellableException;
+import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunSuspendedException;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepView;
+import dev.guardedagents.internal.budget.BudgetProfile;
+import dev.guardedagents.internal.budget.BudgetProfiles;
+import dev.guardedagents.spi.StepPolicy;
+import dev.guardedagents.internal.guard.ToolGuard;
+import dev.guardedagents.internal.guard.ToolGuards;
+import dev.guardedagents.internal.security.Principals;
+import dev.guardedagents.internal.security.ReviewAccess;
+import dev.guardedagents.internal.store.Cancellation;
+import dev.guardedagents.internal.store.JdbcIdempotencyStore;
+import dev.guardedagents.internal.store.JdbcReviewStore;
+import dev.guardedagents.internal.store.JdbcRunStore;
+import dev.guardedagents.internal.store.NewRun;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Executes runs and records their steps: the state machine behind the advisors. A fresh
+ * run of S steps costs S + 2 single-statement commits and no reads; a resumed run reads
+ * its journal once. Internal: not API.
+ */
+public final class RunEngine {
+
+	private static final Log logger = LogFactory.getLog(RunEngine.class);
+
+	private static final ThreadLocal<Object> directive = new ThreadLocal<>();
+
+	private final JdbcRunStore store;
+
+	private final JdbcReviewStore reviews;
+
+	private final RunJournal journal;
+
+	private final ToolGuards guards;
+
+	private final AgentRunRegistry registry;
+
+	private final JsonCodec codec;
+
+	private final RunSettings settings;
+
+	private volatile RunExecutor executor;
+
+	private final BudgetProfiles budgets;
+
+	private final StepPipeline pipeline;
+
+	private final Compensations compensations;
+
+	private final Checkpoints checkpoints;
+
+	private final ExternalSteps externalSteps;
+
+	private final Map<String, Execution> active = new ConcurrentHashMap<>();
+
+	private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+	private final ObserverRelay observer = new ObserverRelay();
+
+	/**
+	 * Creates a new engine.
+	 * @param store the run journal
+	 * @param reviews the reviews of human checkpoints
+	 * @param idempotency the claims of tool idempotency keys
+	 * @param registry the registry of plans
+	 * @param mapper the JSON mapper for arguments and results
+	 * @param events the publisher of review events
+	 * @param guards the guards of tool calls
+	 * @param transactions the transactions of transactional steps, looked up at the first
+	 * @param settings the settings
+	 * @param clock the clock for timestamps and leases
+	 * @param budgets the budget profiles
+	 * @param policies the policies that check the inputs and outputs of steps
+	 * @param access who is asked to decide each kind of review
+	 */
+	public RunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
+			AgentRunRegistry registry, JsonMapper mapper, ReviewEvents events, ToolGuards guards,
+			Supplier<TransactionTemplate> transactions, RunSettings settings, Clock clock, BudgetProfiles budgets,
+			List<StepPolicy> policies, ReviewAccess access) {
+		this.budgets = budgets;
+		this.store = store;
+		this.guards = guards;
+		this.reviews = reviews;
+		this.registry = registry;
+		this.codec = new JsonCodec(mapper);
+		this.settings = settings;
+		this.journal = new RunJournal(store, settings, clock);
+		this.executor = new RunExecutor(settings.poolSize(), settings.queueCapacity());
+		Parking parking = new Parking(this.journal, reviews, access, settings.reviewTimeout(), this.observer, events);
+		BudgetGate budget = new BudgetGate(this.journal, parking, this.codec, events, this.observer);
+		GuardedCalls calls = new GuardedCalls(idempotency, this.codec, settings.idempotencyWait(), clock,
+				settings.returnRecordedOnKeyMismatch());
+		this.pipeline = new StepPipeline(this.journal, this.codec, budget,
+				new PolicyGate(parking, this.codec, policies), parking,
+				new ToolReviews(this.journal, parking, this.codec), calls, transactions, this.observer);
+		this.checkpoints = new Checkpoints(this.journal, parking, budget, this.pipeline, guards, calls, this.codec,
+				access, settings);
+		this.compensations = new Compensations(this.journal, store, reviews, parking, registry, guards, this.codec,
+				this.observer);
+		this.externalSteps = new ExternalSteps(this.pipeline, budget);
+	}
+
+	JdbcRunStore store() {
+		return this.store;
+	}
+
+	AgentRunRegistry registry() {
+		return this.registry;
+	}
+
+	RunSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Reports what the engine does to an observer, for metrics.
+	 * @param observer the observer
+	 */
+	public void observe(RunObserver observer) {
+		this.observer.relayTo(observer);
+	}
+
+	/**
+	 * Returns the steps whose body is not a bean method (model calls, model-picked
+	 * tools), for the model advisors.
+	 * @return the steps, over this engine's pipeline
+	 */
+	public ExternalSteps externalSteps() {
+		return this.externalSteps;
+	}
+
+	/**
+	 * Returns the number of runs executing (or queued) on this instance.
+	 * @return the number of active runs
+	 */
+	public int activeRuns() {
+		return this.active.size();
+	}
+
+	RunObserver observer() {
+		return this.observer;
+	}
+
+	ToolGuards guards() {
+		return this.guards;
+	}
+
+	RunExecutor executor() {
+		return this.executor;
+	}
+
+	Instant now() {
+		return this.journal.now();
+	}
+
+	RunJournal journal() {
+		return this.journal;
+	}
+
+	@Nullable Execution active(String runId) {
+		return this.active.get(runId);
+	}
+
+	// ---- runs
+
+	/**
+	 * Called by the {@code @AgentRun} interceptor.
+	 */
+	@Nullable Object invokeRun(MethodInvocation invocation) throws Throwable {
+		Object instruction = directive.get();
+		if (instruction instanceof Execution execution) {
+			directive.remove();
+			return execute(execution, invocation);
+		}
+		if (instruction == null && RunContextHolder.execution() != null) {
+			return invocation.proceed();
+		}
+		AgentRunRegistry.Plan plan = plan(invocation);
+		if (instruction instanceof StartRequest request) {
+			request.started(start(plan, invocation.getArguments()));
+			return defaultValue(invocation.getMethod().getReturnType());
+		}
+		return runSynchronously(plan, invocation);
+	}
+
+	private AgentRunRegistry.Plan plan(MethodInvocation invocation) {
+		Class<?> targetClass = AopUtils.getTargetClass(invocation.getThis());
+		Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
+		AgentRunRegistry.Plan plan = this.registry.plan(method);
+		if (plan == null) {
+			throw new IllegalStateException("@AgentRun method " + method.toGenericString()
+					+ " was not registered; its bean must be a singleton created by the Spring container");
+		}
+		return plan;
+	}
+
+	private @Nullable Object runSynchronously(AgentRunRegistry.Plan plan, MethodInvocation invocation)
+			throws Throwable {
+		NewRun run = newRun(plan, invocation.getArguments());
+		Execution execution = record(run, plan, Execution.Origin.CALLER);
+		if (execution == null) {
+			return awaitUnchecked(existing(plan, run).id(), plan.returnType());
+		}
+		return execute(execution, invocation);
+	}
+
+	/**
+	 * Records a run and queues it on the run executor.
+	 */
+	StartedRun start(AgentRunRegistry.Plan plan, Object[] args) {
+		NewRun run = newRun(plan, args);
+		this.executor.reserve();
+		Execution execution;
+		try {
+			execution = record(run, plan, Execution.Origin.EXECUTOR);
+		}
+		catch (RuntimeException ex) {
+			this.executor.release();
+			throw ex;
+		}
+		if (execution == null) {
+			this.executor.release();
+			return new StartedRun(existing(plan, run).id(), plan.returnType());
+		}
+		try {
+			this.executor.execute(() -> executeThroughProxy(execution, args));
+		}
+		catch (RejectedExecutionException ex) {
+			// this instance is stopping: the run is recorded, and handed over at once so
+			// that another instance (or this one, restarted) runs it
+			this.executor.release();
+			this.active.remove(run.id());
+			this.journal.handOver(run.id(), 1);
+		}
+		return new StartedRun(run.id(), plan.returnType());
+	}
+
+	/**
+	 * Records a new run, known locally as active before its row exists so that recovery
+	 * and cancellation see it.
+	 * @return its execution, or {@code null} if its idempotency key was used before
+	 */
+	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
+		Execution execution = new Execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()));
+		execution.confirmed(run.now());
+		this.active.put(run.id(), execution);
+		boolean inserted = false;
+		try {
+			inserted = this.store.insertRun(run);
+			if (inserted) {
+				this.observer.runStarted(plan.name());
+			}
+			return inserted ? execution : null;
+		}
+		finally {
+			if (!inserted) {
+				this.active.remove(run.id());
+			}
+		}
+	}
+
+	private @Nullable RunBudget budget(AgentRunRegistry.Plan plan, Instant startedAt, List<StepView> journal) {
+		BudgetProfile profile = this.budgets.forRun(plan.budget());
+		return (profile != null) ? new RunBudget(profile, startedAt, journal, now()) : null;
+	}
+
+	private RunView existing(AgentRunRegistry.Plan plan, NewRun run) {
+		RunView existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
+		logger.debug("Run '" + plan.name() + "' with idempotency key '" + run.idempotencyKey() + "' exists already as "
+				+ existing.id());
+		return existing;
+	}
+
+	private NewRun newRun(AgentRunRegistry.Plan plan, Object[] args) {
+		String arguments = this.codec.writeArguments(plan, args);
+		Instant now = now();
+		return new NewRun(UUID.randomUUID().toString(), plan.name(), plan.version(), arguments, plan.businessKey(args),
+				plan.idempotencyKey(args), this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()),
+				Principals.currentName());
+	}
+
+	/**
+	 * Resumes a run this instance just claimed, in the calling (executor) thread.
+	 */
+	void resume(String runId, long epoch, boolean afterCrash, int recoveries) {
+		try {
+			resumeQueued(runId, epoch, afterCrash, recoveries);
+		}
+		finally {
+			this.queued.remove(runId);
+		}
+	}
+
+	private void resumeQueued(String runId, long epoch, boolean afterCrash, int recoveries) {
+		Instant confirmed;
+		RunView run;
+		List<StepView> journal;
+		try {
+			confirmed = this.journal.write(runId,
+					() -> this.store.renewLease(runId, epoch, this::now, this.settings.leaseDuration()));
+			if (confirmed == null) {
+				logger.info("Run " + runId + " was taken over, cancelled or finished before it resumed here");
+				return;
+			}
+			run = this.store.findRun(runId).orElse(null);
+			journal = (run != null) ? this.store.steps(runId) : List.of();
+		}
+		catch (DataAccessException ex) {
+			logger.warn("Run " + runId + " could not be resumed: the journal failed (" + ex.getMessage()
+					+ "); released for recovery");
+			this.journal.abandonLater(runId, epoch);
+			return;
+		}
+		if (run == null || run.status() != RunStatus.RUNNING) {
+			return;
+		}
+		int count = recoveries;
+		if (afterCrash) {
+			// a resumption after a crash counts when it starts: a poison run may kill its
+			// instance anywhere, also outside a step body; the first recorded step clears
+			// it
+			count++;
+			try {
+				this.store.countRecovery(runId, epoch);
+			}
+			catch (DataAccessException ex) {
+				logger.warn("Could not count the recovery of run " + runId + ": " + ex.getMessage());
+			}
+		}
+		AgentRunRegistry.Plan plan = this.registry.plan(run.name());
+		if (plan == null || !plan.version().equals(run.version())) {
+			logger.warn("Run " + runId + " (" + run.name() + " version " + run.version()
+					+ ") has no matching plan here; released for an instance that has it");
+			this.store.releaseLease(runId, epoch, now());
+			return;
+		}
+		if (run.compensation() == CompensationStatus.COMPENSATING) {
+			Execution compensating = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED, null);
+			compensating.confirmed(confirmed);
+			compensating.recoveries(count);
+			compensate(compensating, journal);
+			return;
+		}
+		Execution execution = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
+				budget(plan, run.createdAt(), journal));
+		execution.confirmed(confirmed);
+		execution.recoveries(count);
+		Object[] args;
+		try {
+			args = this.codec.readArguments(plan, run.arguments());
+		}
+		catch (JacksonException ex) {
+			fail(execution, new IllegalStateException(
+					"The stored arguments of run " + runId + " cannot be read back: " + ex.getOriginalMessage(), ex));
+			return;
+		}
+		logger.info("Resuming run " + runId + " (" + run.name() + ") after " + execution.stepsRecorded()
+				+ " recorded steps");
+		this.active.put(runId, execution);
+		executeThroughProxy(execution, args);
+	}
+
+	/**
+	 * Goes on compensating a run that was compensating when it stopped, or that was
+	 * cancelled with steps to compensate.
+	 */
+	private void compensate(Execution execution, List<StepView> journal) {
+		logger.info("Compensating run " + execution.runId() + " (" + execution.runName() + ")");
+		this.active.put(execution.runId(), execution);
+		try {
+			this.compensations.compensate(execution, journal);
+		}
+		catch (RunSignal signal) {
+			if (signal.reason() == RunSignal.Reason.JOURNAL_FAILED
+					|| signal.reason() == RunSignal.Reason.LOST && this.journal.isStopping()) {
+				this.journal.abandon(execution);
+			}
+			else if (signal.reason() != RunSignal.Reason.SUSPENDED) {
+				logger.warn("Compensation of run " + execution.runId() + " stopped: " + signal.reason());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Compensation of run " + execution.runId() + " failed; released for recovery", ex);
+			this.journal.abandon(execution);
+		}
+		finally {
+			this.active.remove(execution.runId(), execution);
+		}
+	}
+
+	/**
+	 * Calls the run's method through its proxy, so that every advisor applies as for a
+	 * direct call; the interceptor picks up the execution.
+	 */
+	private void executeThroughProxy(Execution execution, Object[] args) {
+		AgentRunRegistry.Plan plan = execution.plan();
+		directive.set(execution);
+		try {
+			plan.method().invoke(plan.bean(), args);
+		}
+		catch (InvocationTargetException ex) {
+			logger.debug("Run " + execution.runId() + " ended with " + ex.getTargetException());
+		}
+		catch (IllegalAccessException | IllegalArgumentException ex) {
+			logger.error("Run " + execution.runId() + " cannot be executed through its bean", ex);
+			fail(execution, ex);
+		}
+		finally {
+			directive.remove();
+			this.active.remove(execution.runId(), execution);
+		}
+	}
+
+	private @Nullable Object execute(Execution execution, MethodInvocation invocation) throws Throwable {
+		Execution previous = RunContextHolder.bind(execution);
+		boolean settled = false;
+		try {
+			Object result;
+			try {
+				execution.stopIfCancelled();
+				result = invocation.proceed();
+			}
+			catch (RunSignal signal) {
+				throw signal;
+			}
+			catch (Throwable ex) {
+				if (!this.journal.isStopping()) {
+					fail(execution, (execution.poison() != null) ? execution.poison() : ex);
+					settled = true;
+				}
+				throw ex;
+			}
+			if (execution.poison() != null) {
+				fail(execution, execution.poison());
+				settled = true;
+				throw execution.poison();
+			}
+			String json;
+			try {
+				json = this.codec.writeResult(result, execution.plan().returnType());
+			}
+			catch (JacksonException ex) {
+				IllegalStateException failure = new IllegalStateException(
+						"The result of run '" + execution.plan().name() + "' cannot be written as JSON and read back: "
+								+ ex.getOriginalMessage(),
+						ex);
+				fail(execution, failure);
+				settled = true;
+				throw failure;
+			}
+			if (!this.journal.write(execution.runId(), () -> this.store.finish(execution.runId(), execution.epoch(),
+					RunStatus.SUCCEEDED, json, null, null, execution.stepCount(), now()))) {
+				throw this.journal.signal(execution);
+			}
+			settled = true;
+			this.observer.runFinished(execution.runName(), RunStatus.SUCCEEDED);
+			execution.done().complete(result);
+			return result;
+		}
+		catch (RunSignal signal) {
+			if (signal.reason() == RunSignal.Reason.JOURNAL_FAILED) {
+				throw signal.journalFailure();
+			}
+			if (signal.reason() == RunSignal.Reason.FAIL_RUN) {
+				fail(execution, signal.getCause());
+				settled = true;
+				if (execution.hasWaitingCaller()) {
+					throw signal.getCause();
+				}
+				return null;
+			}
+			settled = true;
+			return signalled(execution, signal);
+		}
+		finally {
+			RunContextHolder.bind(previous);
+			this.active.remove(execution.runId(), execution);
+			if (!settled) {
+				this.journal.abandon(execution);
+			}
+		}
+	}
+
+	private void fail(Execution execution, Throwable failure) {
+		boolean compensating;
+		try {
+			compensating = this.compensations.afterFailure(execution, failure);
+		}
+		finally {
+			execution.done().completeExceptionally(failure);
+		}
+		if (compensating) {
+			return;
+		}
+		if (!this.journal.write(execution.runId(),
+				() -> this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
+						failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now()))) {
+			throw this.journal.signal(execution);
+		}
+		this.observer.runFinished(execution.runName(), RunStatus.FAILED);
+	}
+
+	private @Nullable Object signalled(Execution execution, RunSignal signal) throws InterruptedException {
+		if (signal.reason() == RunSignal.Reason.SUSPENDED) {
+			if (execution.hasWaitingCaller()) {
+				throw new RunSuspendedException(execution.runId(), signal.reviewId());
+			}
+			return null;
+		}
+		if (signal.reason() == RunSignal.Reason.CANCELLED) {
+			this.observer.runFinished(execution.runName(), RunStatus.CANCELLED);
+			RunCancelledException cancelled = new RunCancelledException(execution.runId());
+			execution.done().completeExceptionally(cancelled);
+			throw cancelled;
+		}
+		execution.done().completeExceptionally(signal);
+		if (!execution.hasWaitingCaller()) {
+			logger.warn("Run " + execution.runId() + " was taken over by another instance; this execution stopped");
+			return null;
+		}
+		logger.warn("Run " + execution.runId() + " was taken over by another instance; this execution stopped "
+				+ "and its caller waits for the result");
+		return awaitUnchecked(execution.runId(), execution.plan().returnType());
+	}
+
+	// ---- steps
+
+	/**
+	 * Called by the {@code @GuardedTool} interceptor: inside a run, replays a recorded
+	 * step or runs the call through its guard and records it; elsewhere only guards it.
+	 */
+	@Nullable Object invokeStep(MethodInvocation invocation, String name, Type returnType, ToolGuard guard,
+			@Nullable String idempotencyKey, boolean transactional) throws Throwable {
+		return this.pipeline
+			.run(new StepBody.BeanMethod(invocation, name, returnType, guard, idempotencyKey, transactional));
+	}
+
+	/**
+	 * Called by the {@code @HumanCheckpoint} interceptor: asks a human, or applies the
+	 * decision taken, then runs the method as a step.
+	 */
+	@Nullable Object invokeCheckpoint(MethodInvocation invocation, AgentRunRegistry.Checkpoint checkpoint) throws Throwable {
+		return this.checkpoints.invoke(invocation, checkpoint);
+	}
+
+	/**
+	 * Notes the runs a lease renewal found still owned by this instance.
+	 * @param owned the run ids
+	 * @param at when the renewed leases start
+	 */
+	void leasesConfirmed(Set<String> owned, Instant at) {
+		for (String runId : owned) {
+			Execution execution = this.active.get(runId);
+			if (execution != null) {
+				execution.confirmed(at);
+			}
+		}
+	}
+
+	/**
+	 * Whether this instance executes a run now, or holds it queued to resume.
+	 * @param runId the run id
+	 * @return whether the run is here
+	 */
+	boolean isHere(String runId) {
+		return this.active.containsKey(runId) || this.queued.contains(runId);
+	}
+
+	/**
+	 * The runs this instance executes now or holds queued to resume.
+	 * @return a snapshot of their ids
+	 */
+	Set<String> here() {
+		Set<String> here = new HashSet<>(this.active.keySet());
+		here.addAll(this.queued);
+		return here;
+	}
+
+	/**
+	 * Notes a run about to be queued for {@link #resume}, which forgets it when done.
+	 * @param runId the run id
+	 */
+	void queue(String runId) {
+		this.queued.add(runId);
+	}
+
+	/**
+	 * Forgets a run that was not queued after all.
+	 * @param runId the run id
+	 */
+	void unqueue(String runId) {
+		this.queued.remove(runId);
+	}
+
+	// ---- waiting for results
+
+	/**
+	 * Waits until a run is finished and returns its result, read back from the journal.
+	 */
+	@Nullable Object await(String runId, Type returnType, @Nullable Duration timeout)
+			throws TimeoutException, InterruptedException {
+		return await(runId, returnType, timeout, false);
+	}
+
+	/**
+	 * Waits until a run is finished and returns its result; a caller that runs the plan
+	 * synchronously gets {@link RunSuspendedException} for a run that waits for a review.
+	 */
+	private @Nullable Object await(String runId, Type returnType, @Nullable Duration timeout, boolean caller)
+			throws TimeoutException, InterruptedException {
+		long deadline = (timeout != null) ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
+		long pause = 5;
+		while (true) {
+			RunView run = this.store.findRun(runId).orElseThrow();
+			if (run.status().isTerminal()) {
+				return result(run, returnType);
+			}
+			if (caller && run.status() == RunStatus.WAITING) {
+				throw new RunSuspendedException(runId,
+						this.reviews.pendingOf(runId).map(ReviewView::id).orElse("none"));
+			}
+			long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			if (remaining <= 0) {
+				throw new TimeoutException("Run " + runId + " is still " + run.status() + " after " + timeout);
+			}
+			long wait = Math.min(remaining, pause);
+			Execution local = this.active.get(runId);
+			if (local != null) {
+				try {
+					local.done().get(wait, TimeUnit.MILLISECONDS);
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					// read the recorded outcome on the next turn
+				}
+			}
+			else {
+				Thread.sleep(wait);
+			}
+			pause = Math.min(pause * 2, 500);
+		}
+	}
+
+	private @Nullable Object awaitUnchecked(String runId, Type returnType) throws InterruptedException {
+		try {
+			return await(runId, returnType, null, true);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private @Nullable Object result(RunView run, Type returnType) {
+		if (run.status() == RunStatus.SUCCEEDED) {
+			return this.codec.readResult(run.result(), returnType);
+		}
+		if (run.status() == RunStatus.CANCELLED) {
+			throw new RunCancelledException(run.id());
+		}
+		throw new RunFailedException(run.id(), run.errorType(), run.errorMessage(), null);
+	}
+
+	/**
+	 * Cancels a run; an execution on this instance stops before its next step, and the
+	 * completed steps with compensations are compensated on this instance.
+	 * @return {@code true} if the run was cancelled, {@code false} if it had finished
+	 * @throws RunNotFoundException if there is no such run
+	 * @throws RunNotCancellableException if it resumes to act on an approval, or is
+	 * compensated already
+	 */
+	boolean cancel(String runId) {
+		Instant now = now();
+		Cancellation cancellation = this.store.cancel(runId, now, this.registry.compensatedTools(),
+				this.settings.instanceId(), now.plus(this.settings.leaseDuration()),
+				now.minus(this.settings.leaseDuration()));
+		switch (cancellation.result()) {
+			case NOT_FOUND -> throw new RunNotFoundException(runId);
+			case FINISHED -> {
+				return false;
+			}
+			case COMPENSATING -> throw new RunNotCancellableException(runId, cancellation.status(), "Run " + runId
+					+ " is being compensated already, after it failed or was cancelled; it ends once compensated");
+			case APPROVED -> throw new RunNotCancellableException(runId, cancellation.status(),
+					"Run " + runId + " is not cancelled: " + cancellation.approval()
+							+ " and the run is resuming to act on it; cancel it once it has (its compensations undo "
+							+ "what it did), or after " + this.settings.leaseDuration() + " if it does not resume");
+			default -> {
+				Execution execution = this.active.get(runId);
+				if (execution != null) {
+					execution.cancel();
+				}
+				if (cancellation.result() == Cancellation.Result.COMPENSATING_NOW) {
+					if (this.executor.tryReserve()) {
+						this.queued.add(runId);
+						this.executor.execute(() -> resume(runId, cancellation.epoch(), false, 0));
+					}
+					else {
+						this.store.releaseLease(runId, cancellation.epoch(), now);
+					}
+				}
+				return true;
+			}
+		}
+	}
+
+	Optional<Type> returnType(String runName) {
+		AgentRunRegistry.Plan plan = this.registry.plan(runName);
+		return Optional.ofNullable((plan != null) ? plan.returnType() : null);
+	}
+
+	/**
+	 * Runs a call that should invoke one {@code @AgentRun} method, capturing it as an
+	 * asynchronous start instead of running it.
+	 */
+	StartedRun capture(Runnable call) {
+		StartRequest request = new StartRequest();
+		directive.set(request);
+		try {
+			call.run();
+		}
+		finally {
+			directive.remove();
+		}
+		if (request.started == null) {
+			throw new IllegalArgumentException("AgentRuns.start(..) expects a call of an @AgentRun method through its "
+					+ "bean (not through 'this', and not inside a running run); the call made none");
+		}
+		return request.started;
+	}
+
+	/**
+	 * Opens the engine for work again after it was stopped (a context may be stopped and
+	 * started again).
+	 */
+	void open() {
+		if (this.journal.isStopping()) {
+			this.executor = new RunExecutor(this.settings.poolSize(), this.settings.queueCapacity());
+			this.journal.reopened();
+		}
+	}
+
+	void shutdown() throws InterruptedException {
+		this.journal.stopping();
+		if (!this.executor.shutdown(this.settings.shutdownGracePeriod())) {
+			logger.warn("Runs still executing after " + this.settings.shutdownGracePeriod()
+					+ " were interrupted; their leases are released so another instance resumes them");
+		}
+		this.journal.handedOver();
+	}
+
+	private static @Nullable Object defaultValue(Class<?> type) {
+		if (!type.isPrimitive() || type == void.class) {
+			return null;
+		}
+		return java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(type, 1), 0);
+	}
+
+	/**
+	 * A run started asynchronously.
+	 *
+	 * @param runId the run id
+	 * @param returnType the return type of its method
+	 */
+	record StartedRun(String runId, Type returnType) {
+	}
+
+	private static final class StartRequest {
+
+		private @Nullable StartedRun started;
+
+		void started(StartedRun run) {
+			if (this.started != null) {
+				throw new IllegalArgumentException("AgentRuns.start(..) expects a call of exactly one @AgentRun "
+						+ "method; the call made a second one");
+			}
+			this.started = run;
+		}
+
+	}
+
+}

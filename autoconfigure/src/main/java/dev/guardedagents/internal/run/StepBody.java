@@ -1,0 +1,276 @@
+package dev.guardedagents.internal.run;
+
+import java.lang.reflect.Type;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.internal.guard.ToolGuard;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a step runs, as the {@link StepPipeline} sees it. Every kind gets the same
+ * protocol (cancel check, replay, poison check, budget, human review of a failure,
+ * policies, ownership check, guard, journal, spend, metrics); what differs is declared
+ * here:
+ *
+ * <table>
+ * <caption>What each kind of body supports beyond the common protocol</caption>
+ * <tr>
+ * <th>body</th>
+ * <th>idempotency key</th>
+ * <th>transactional</th>
+ * <th>fallback</th>
+ * </tr>
+ * <tr>
+ * <td>{@link BeanMethod}</td>
+ * <td>yes</td>
+ * <td>yes</td>
+ * <td>yes</td>
+ * </tr>
+ * <tr>
+ * <td>{@link Model}</td>
+ * <td>no (the step key)</td>
+ * <td>no</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
+ * <td>{@link ModelTool}</td>
+ * <td>no (the step key)</td>
+ * <td>no</td>
+ * <td>no</td>
+ * </tr>
+ * </table>
+ *
+ * A model call has no idempotency expression of its own (nothing of it is written twice:
+ * a replay returns the recorded response), and nothing to commit with the journal.
+ * Compensations and checkpoint decisions are not step bodies: a checkpoint's approved
+ * action runs as a {@link BeanMethod}, and a compensation is journaled at a position the
+ * run's plan never reaches, by {@link Compensations}.
+ *
+ * @param <T> what the step answers its caller
+ */
+sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
+
+	StepKind kind();
+
+	String name();
+
+	ToolGuard guard();
+
+	/**
+	 * The type of the step's result, for the payload of a review of its failure.
+	 */
+	Type resultType();
+
+	/**
+	 * Writes the step's input as JSON, only when the step is journaled.
+	 */
+	String input(JsonCodec codec);
+
+	/**
+	 * Answers the caller from a recorded output: replayed, supplied by a reviewer, or
+	 * approved by a policy reviewer.
+	 */
+	@Nullable T answer(JsonCodec codec, String output, @Nullable ModelUsage usage, boolean replayed);
+
+	/**
+	 * Answers the caller from the body's own result.
+	 * @param value what the body returned
+	 * @param output its result as JSON
+	 * @param usage what a model call used
+	 */
+	@Nullable T executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage);
+
+	/**
+	 * Recreates a recorded failure for a replay.
+	 */
+	default Throwable recreate(String errorType, @Nullable String message) {
+		return JsonCodec.recreate(errorType, message);
+	}
+
+	/**
+	 * Turns the result a reviewer supplied for a failed step (JSON) into its recorded
+	 * output.
+	 */
+	default String supplied(String result) {
+		return result;
+	}
+
+	/**
+	 * A bean method: a {@code @GuardedTool}, or the approved action of a
+	 * {@code @HumanCheckpoint}. Its guard may fall back; it may claim an idempotency key
+	 * and run in a transaction with its journal row.
+	 *
+	 * @param invocation the call
+	 * @param name the step name
+	 * @param resultType the method's generic return type
+	 * @param guard the tool's guard
+	 * @param idempotencyKey the evaluated idempotency key, or {@code null}
+	 * @param transactional whether the body and its journal row commit together
+	 */
+	record BeanMethod(MethodInvocation invocation, String name, Type resultType, ToolGuard guard,
+			@Nullable String idempotencyKey, boolean transactional) implements StepBody<Object> {
+
+		@Override
+		public StepKind kind() {
+			return StepKind.TOOL;
+		}
+
+		@Override
+		public String input(JsonCodec codec) {
+			return codec.writeBestEffort(this.invocation.getArguments());
+		}
+
+		@Override
+		public @Nullable Object answer(JsonCodec codec, String output, @Nullable ModelUsage usage, boolean replayed) {
+			return codec.readResult(output, this.resultType);
+		}
+
+		@Override
+		public @Nullable Object executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage) {
+			return value;
+		}
+
+		@Override
+		public Throwable recreate(String errorType, @Nullable String message) {
+			return JsonCodec.recreate(errorType, message, this.invocation.getMethod());
+		}
+
+	}
+
+	/**
+	 * A body that is not a bean method: it produces its result and its JSON itself.
+	 *
+	 * @param <T> what the step answers its caller
+	 */
+	sealed interface External<T> extends StepBody<T> permits Model, ModelTool {
+
+		/**
+		 * Runs the body once (one attempt of the guard) for a journaled step.
+		 */
+		Produced produce(JsonCodec codec) throws Exception;
+
+		/**
+		 * Runs the body once for a call that is not journaled: no JSON is written.
+		 */
+		@Nullable T unjournaled() throws Exception;
+
+		@Override
+		default Type resultType() {
+			return String.class;
+		}
+
+	}
+
+	/**
+	 * A call of a model, an {@link StepKind#LLM LLM} step.
+	 *
+	 * @param name the step name
+	 * @param request writes the request as JSON
+	 * @param guard the model's guard
+	 * @param call the call
+	 * @param asOutput turns a reviewer's supplied text (JSON) into a recorded response
+	 */
+	record Model(String name, Supplier<String> request, ToolGuard guard, ExternalSteps.ModelCall call,
+			UnaryOperator<String> asOutput) implements External<ExternalSteps.Outcome> {
+
+		@Override
+		public StepKind kind() {
+			return StepKind.LLM;
+		}
+
+		@Override
+		public String input(JsonCodec codec) {
+			return this.request.get();
+		}
+
+		@Override
+		public Produced produce(JsonCodec codec) throws Exception {
+			ExternalSteps.ModelCall.Result result = this.call.call();
+			return new Produced(result, result.output(), result.usage());
+		}
+
+		@Override
+		public ExternalSteps.Outcome unjournaled() throws Exception {
+			ExternalSteps.ModelCall.Result result = this.call.call();
+			return new ExternalSteps.Outcome(result.output(), result.usage(), false);
+		}
+
+		@Override
+		public ExternalSteps.Outcome answer(JsonCodec codec, String output, @Nullable ModelUsage usage,
+				boolean replayed) {
+			return new ExternalSteps.Outcome(output, usage, replayed);
+		}
+
+		@Override
+		public ExternalSteps.Outcome executed(@Nullable Object value, @Nullable String output,
+				@Nullable ModelUsage usage) {
+			return new ExternalSteps.Outcome(String.valueOf(output), usage, false);
+		}
+
+		@Override
+		public String supplied(String result) {
+			return this.asOutput.apply(result);
+		}
+
+	}
+
+	/**
+	 * A tool the model picked, a {@link StepKind#TOOL TOOL} step whose input is the
+	 * arguments the model gave and whose result is the text the model gets back.
+	 *
+	 * @param name the tool name
+	 * @param arguments the arguments, as JSON
+	 * @param guard the tool's guard
+	 * @param call the call
+	 */
+	record ModelTool(String name, String arguments, ToolGuard guard,
+			ExternalSteps.ToolCall call) implements External<String> {
+
+		@Override
+		public StepKind kind() {
+			return StepKind.TOOL;
+		}
+
+		@Override
+		public String input(JsonCodec codec) {
+			return this.arguments;
+		}
+
+		@Override
+		public Produced produce(JsonCodec codec) throws Exception {
+			String answer = this.call.call();
+			return new Produced(answer, codec.writeBestEffort(answer), null);
+		}
+
+		@Override
+		public @Nullable String unjournaled() throws Exception {
+			return this.call.call();
+		}
+
+		@Override
+		public @Nullable String answer(JsonCodec codec, String output, @Nullable ModelUsage usage, boolean replayed) {
+			return (String) codec.readResult(output, String.class);
+		}
+
+		@Override
+		public @Nullable String executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage) {
+			return (String) value;
+		}
+
+	}
+
+	/**
+	 * What one attempt of an external body produced.
+	 *
+	 * @param value the result
+	 * @param output the result as JSON
+	 * @param usage what a model call used
+	 */
+	record Produced(@Nullable Object value, String output, @Nullable ModelUsage usage) {
+	}
+
+}

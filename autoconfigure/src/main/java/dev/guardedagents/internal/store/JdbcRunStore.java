@@ -1,0 +1,1124 @@
+package dev.guardedagents.internal.store;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.CompensationStatus;
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.RunTotals;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+
+/**
+ * The run journal on plain JDBC. Every write is one statement on one connection taken
+ * from the pool and committed on its own, never joined to a transaction of the caller: a
+ * step is recorded with one round trip and one commit, and a rollback of the
+ * application's work never erases the journal. Internal: not API.
+ */
+public final class JdbcRunStore {
+
+	private static final String RUN_COLUMNS = "id, name, plan_version, status, business_key, idempotency_key, arguments, result, "
+			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at, "
+			+ "compensation, started_by";
+
+	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
+			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors, model, prompt_name, prompt_version, "
+			+ "prompt_hash, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost";
+
+	private final DataSource dataSource;
+
+	private final Jdbc jdbc;
+
+	private final String run;
+
+	private final String step;
+
+	private final String review;
+
+	private final String decision;
+
+	private final String idempotency;
+
+	private final @Nullable GroupCommit groupCommit;
+
+	private volatile @Nullable Boolean postgres;
+
+	/**
+	 * How many step records are written on their own at once; {@code -1} until the
+	 * database is known, when not configured.
+	 */
+	private volatile int directLimit;
+
+	private final AtomicInteger direct = new AtomicInteger();
+
+	/**
+	 * Step records written on their own at once on PostgreSQL before grouping: the
+	 * default pool's 10 connections less room for the other journal statements.
+	 */
+	private static final int POSTGRES_DIRECT_WRITES = 8;
+
+	/**
+	 * Creates a store over the tables in the given schema that commits each step record
+	 * on its own.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the tables, as folded by the database
+	 */
+	public JdbcRunStore(DataSource dataSource, String schema) {
+		this(dataSource, schema, null, null);
+	}
+
+	/**
+	 * Creates a store over the tables in the given schema.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the tables, as folded by the database
+	 * @param groupCommitWindow how long the writer of a batch of step records waits for
+	 * more records to join it ({@link Duration#ZERO}: only those that arrived while the
+	 * previous batch was written), or {@code null} to commit each record on its own
+	 * @param directWrites how many step records are written on their own at the same time
+	 * before records are grouped, or {@code null} for the default: 8 on PostgreSQL, none
+	 * on other databases
+	 */
+	public JdbcRunStore(DataSource dataSource, String schema, @Nullable Duration groupCommitWindow,
+			@Nullable Integer directWrites) {
+		this.dataSource = dataSource;
+		this.jdbc = new Jdbc(dataSource);
+		this.run = schema + ".guarded_run";
+		this.step = schema + ".guarded_step";
+		this.review = schema + ".guarded_review";
+		this.decision = schema + ".guarded_review_decision";
+		this.idempotency = schema + ".guarded_idempotency";
+		this.groupCommit = (groupCommitWindow != null) ? new GroupCommit(groupCommitWindow, this::insertSteps) : null;
+		this.directLimit = (directWrites != null) ? directWrites : -1;
+	}
+
+	/**
+	 * Records a new run, owned by its starter.
+	 * @param run the run
+	 * @return {@code false} if a run of the same name already used the idempotency key
+	 */
+	public boolean insertRun(NewRun run) {
+		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
+				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at, "
+				+ "started_by) VALUES (?, ?, ?, '" + RunTransition.START.to() + "', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?)";
+		return this.jdbc.write((c) -> {
+			try (PreparedStatement ps = c.prepareStatement(sql)) {
+				ps.setString(1, run.id());
+				ps.setString(2, run.name());
+				ps.setString(3, run.version());
+				ps.setString(4, run.businessKey());
+				ps.setString(5, run.idempotencyKey());
+				ps.setString(6, run.arguments());
+				ps.setString(7, run.owner());
+				ps.setObject(8, Jdbc.time(run.leaseUntil()));
+				ps.setObject(9, Jdbc.time(run.now()));
+				ps.setObject(10, Jdbc.time(run.now()));
+				ps.setString(11, run.startedBy());
+				ps.executeUpdate();
+				return true;
+			}
+			catch (SQLException ex) {
+				if (Jdbc.isUniqueViolation(ex) && run.idempotencyKey() != null) {
+					return false;
+				}
+				throw ex;
+			}
+		});
+	}
+
+	/**
+	 * Records a completed step, if the run is still running under the given ownership
+	 * epoch (fencing).
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the writer
+	 * @param step the step
+	 * @return {@code false} if the writer no longer owns the run or it is not running
+	 * @throws DuplicateStepException if another execution recorded this position
+	 */
+	public boolean insertStep(String runId, long epoch, NewStep step) {
+		if (this.groupCommit == null) {
+			return writeStep(runId, epoch, step);
+		}
+		if (takeDirectPlace()) {
+			try {
+				return writeStep(runId, epoch, step);
+			}
+			finally {
+				this.direct.decrementAndGet();
+			}
+		}
+		GroupCommit.Row row = new GroupCommit.Row(runId, epoch, step);
+		switch (this.groupCommit.write(row)) {
+			case RECORDED:
+				return true;
+			case FENCED:
+				return false;
+			case DUPLICATE:
+				throw new DuplicateStepException(runId, step.seq(), null);
+			case FAILED:
+				throw Objects.requireNonNull(row.failure);
+			default:
+				// the batch failed as a whole: written alone
+				return writeStep(runId, epoch, step);
+		}
+	}
+
+	private boolean writeStep(String runId, long epoch, NewStep step) {
+		return this.jdbc.write((c) -> insertStep(c, runId, epoch, step));
+	}
+
+	/**
+	 * Takes a place among the records written on their own, if one is free. PostgreSQL
+	 * groups the log flushes of concurrent commits itself, so records are grouped only
+	 * once more of them are written at once than a default pool serves; H2 commits one
+	 * transaction at a time, so there every record is grouped.
+	 */
+	private boolean takeDirectPlace() {
+		int limit = this.directLimit;
+		if (limit < 0) {
+			limit = isPostgres() ? POSTGRES_DIRECT_WRITES : 0;
+			this.directLimit = limit;
+		}
+		if (this.direct.incrementAndGet() <= limit) {
+			return true;
+		}
+		this.direct.decrementAndGet();
+		return false;
+	}
+
+	/**
+	 * Writes a batch of step records in one transaction, one fenced statement per record,
+	 * so that a stale owner's record is left out without failing the others.
+	 */
+	private List<GroupCommit.Outcome> insertSteps(List<GroupCommit.Row> batch) {
+		if (batch.size() == 1) {
+			GroupCommit.Row row = batch.get(0);
+			try {
+				return List.of(writeStep(row.runId, row.epoch, row.step) ? GroupCommit.Outcome.RECORDED
+						: GroupCommit.Outcome.FENCED);
+			}
+			catch (DuplicateStepException ex) {
+				return List.of(GroupCommit.Outcome.DUPLICATE);
+			}
+		}
+		return this.jdbc
+			.inTransaction((c) -> isPostgres(c) ? insertStepsBatched(c, batch) : insertStepsOneByOne(c, batch));
+	}
+
+	/**
+	 * PostgreSQL: one batch of statements sent together; a position already recorded is
+	 * skipped rather than failing the transaction, and told apart from a stale owner
+	 * afterwards.
+	 */
+	private List<GroupCommit.Outcome> insertStepsBatched(Connection c, List<GroupCommit.Row> batch)
+			throws SQLException {
+		int[] counts;
+		try (PreparedStatement ps = c.prepareStatement(insertStepSql() + " ON CONFLICT DO NOTHING")) {
+			for (GroupCommit.Row row : batch) {
+				bindStep(ps, row.runId, row.epoch, row.step);
+				ps.addBatch();
+			}
+			counts = ps.executeBatch();
+		}
+		List<GroupCommit.Outcome> outcomes = new ArrayList<>(batch.size());
+		for (int i = 0; i < batch.size(); i++) {
+			GroupCommit.Row row = batch.get(i);
+			outcomes.add((counts[i] != 0) ? GroupCommit.Outcome.RECORDED
+					: owns(c, row.runId, row.epoch) ? GroupCommit.Outcome.DUPLICATE : GroupCommit.Outcome.FENCED);
+		}
+		return outcomes;
+	}
+
+	/**
+	 * H2: a statement that fails leaves the rest of the transaction alone.
+	 */
+	private List<GroupCommit.Outcome> insertStepsOneByOne(Connection c, List<GroupCommit.Row> batch)
+			throws SQLException {
+		List<GroupCommit.Outcome> outcomes = new ArrayList<>(batch.size());
+		for (GroupCommit.Row row : batch) {
+			try {
+				outcomes.add(insertStep(c, row.runId, row.epoch, row.step) ? GroupCommit.Outcome.RECORDED
+						: GroupCommit.Outcome.FENCED);
+			}
+			catch (DuplicateStepException ex) {
+				outcomes.add(GroupCommit.Outcome.DUPLICATE);
+			}
+		}
+		return outcomes;
+	}
+
+	private boolean owns(Connection c, String runId, long epoch) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement(
+				"SELECT 1 FROM " + this.run + " WHERE id = ? AND owner_epoch = ? AND " + RunTransition.RECORD.when())) {
+			ps.setString(1, runId);
+			ps.setLong(2, epoch);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
+	private boolean isPostgres() {
+		Boolean postgres = this.postgres;
+		return (postgres != null) ? postgres : this.jdbc.write(this::isPostgres);
+	}
+
+	private boolean isPostgres(Connection c) throws SQLException {
+		Boolean postgres = this.postgres;
+		if (postgres == null) {
+			postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+			this.postgres = postgres;
+		}
+		return postgres;
+	}
+
+	/**
+	 * Records a completed step in the transaction of the calling thread (a transactional
+	 * step), so that it commits or rolls back with the step's own writes.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the writer
+	 * @param step the step
+	 * @return {@code false} if the writer no longer owns the run or it is not running
+	 * @throws DuplicateStepException if another execution recorded this position
+	 */
+	public boolean insertStepInTransaction(String runId, long epoch, NewStep step) {
+		Connection connection = DataSourceUtils.getConnection(this.dataSource);
+		try {
+			return insertStep(connection, runId, epoch, step);
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Run journal write failed", ex);
+		}
+		finally {
+			DataSourceUtils.releaseConnection(connection, this.dataSource);
+		}
+	}
+
+	private boolean insertStep(Connection c, String runId, long epoch, NewStep step) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement(insertStepSql())) {
+			bindStep(ps, runId, epoch, step);
+			return ps.executeUpdate() == 1;
+		}
+		catch (SQLException ex) {
+			if (Jdbc.isUniqueViolation(ex)) {
+				throw new DuplicateStepException(runId, step.seq(), ex);
+			}
+			throw ex;
+		}
+	}
+
+	private String insertStepSql() {
+		return "INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") "
+				+ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM " + this.run
+				+ " WHERE id = ? AND owner_epoch = ? AND " + RunTransition.RECORD.when();
+	}
+
+	private static void bindStep(PreparedStatement ps, String runId, long epoch, NewStep step) throws SQLException {
+		ps.setString(1, runId);
+		ps.setInt(2, step.seq());
+		ps.setString(3, step.kind().name());
+		ps.setString(4, step.name());
+		ps.setBoolean(5, step.succeeded());
+		ps.setInt(6, step.attempts());
+		ps.setObject(7, Jdbc.time(step.startedAt()));
+		ps.setLong(8, step.duration().toNanos() / 1000);
+		ps.setString(9, step.input());
+		ps.setString(10, step.output());
+		ps.setString(11, step.errorType());
+		ps.setString(12, step.errorMessage());
+		ps.setString(13, step.idempotencyKey());
+		ps.setBoolean(14, step.fellBack());
+		ps.setString(15, step.attemptErrors());
+		ModelUsage usage = step.usage();
+		Jdbc.bindFrom(ps, 16, (usage != null) ? usage.model() : null, (usage != null) ? usage.promptName() : null,
+				(usage != null) ? usage.promptVersion() : null, (usage != null) ? usage.promptHash() : null,
+				(usage != null) ? usage.inputTokens() : null, (usage != null) ? usage.outputTokens() : null,
+				(usage != null) ? usage.cachedTokens() : null, (usage != null) ? usage.reasoningTokens() : null,
+				(usage != null) ? usage.cost() : null);
+		ps.setString(25, runId);
+		ps.setLong(26, epoch);
+	}
+
+	/**
+	 * Records the end of a run, if the writer still owns it.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the writer
+	 * @param status the final status
+	 * @param result the result as JSON, if succeeded
+	 * @param errorType the error class name, if failed
+	 * @param errorMessage the error message, if failed
+	 * @param stepCount the number of steps of the run
+	 * @param now the current time
+	 * @return {@code false} if the writer no longer owns the run or it is not running
+	 */
+	public boolean finish(String runId, long epoch, RunStatus status, @Nullable String result,
+			@Nullable String errorType, @Nullable String errorMessage, int stepCount, Instant now) {
+		RunTransition transition = RunTransition.finishing(status);
+		String sql = "UPDATE " + this.run + " SET " + transition.assignment() + "result = ?, error_type = ?, "
+				+ "error_message = ?, step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, "
+				+ "finished_at = ? WHERE id = ? AND owner_epoch = ? AND " + transition.when();
+		return this.jdbc.update(sql, result, errorType, errorMessage, stepCount, Jdbc.time(now), Jdbc.time(now), runId,
+				epoch) == 1;
+	}
+
+	/**
+	 * Extends the leases of all running runs owned by an instance, in one statement, and
+	 * reads which runs it owns. The lease is computed once the connection is obtained, so
+	 * that a wait for a connection does not shorten it.
+	 * @param owner the instance id
+	 * @param now the clock, read when the statement is about to run
+	 * @param lease the length of the lease
+	 * @return the lease's start and the runs the instance owns
+	 */
+	public Renewal renewLeases(String owner, Supplier<Instant> now, Duration lease) {
+		return this.jdbc.write((c) -> {
+			Instant start = now.get();
+			Jdbc.update(c,
+					"UPDATE " + this.run + " SET lease_until = ? WHERE owner_id = ? AND " + RunTransition.RECORD.when(),
+					Jdbc.time(start.plus(lease)), owner);
+			Set<String> owned = new HashSet<>();
+			try (PreparedStatement ps = c.prepareStatement(
+					"SELECT id FROM " + this.run + " WHERE owner_id = ? AND " + RunTransition.RECORD.when())) {
+				ps.setString(1, owner);
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						owned.add(rs.getString(1));
+					}
+				}
+			}
+			return new Renewal(start, owned);
+		});
+	}
+
+	/**
+	 * Extends the lease of one run, if this execution still owns it.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the execution
+	 * @param now the clock, read when the statement is about to run
+	 * @param lease the length of the lease
+	 * @return the lease's start, or {@code null} if the run is no longer owned under that
+	 * epoch (taken over, cancelled, finished)
+	 */
+	public @Nullable Instant renewLease(String runId, long epoch, Supplier<Instant> now, Duration lease) {
+		return this.jdbc.write((c) -> {
+			Instant start = now.get();
+			return (Jdbc.update(c,
+					"UPDATE " + this.run + " SET lease_until = ? WHERE id = ? AND owner_epoch = ? AND "
+							+ RunTransition.RECORD.when(),
+					Jdbc.time(start.plus(lease)), runId, epoch) == 1) ? start : null;
+		});
+	}
+
+	/**
+	 * Counts a resumption after a crash that went on to execute a step body.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the execution
+	 */
+	public void countRecovery(String runId, long epoch) {
+		this.jdbc.update("UPDATE " + this.run + " SET recoveries = recoveries + 1 WHERE id = ? AND owner_epoch = ?",
+				runId, epoch);
+	}
+
+	/**
+	 * Clears the recoveries of a run that made progress: a step was recorded since it was
+	 * last resumed, so it is no poison run.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the execution
+	 */
+	public void clearRecoveries(String runId, long epoch) {
+		this.jdbc.update("UPDATE " + this.run + " SET recoveries = 0 WHERE id = ? AND owner_epoch = ?", runId, epoch);
+	}
+
+	/**
+	 * The result of renewing an instance's leases.
+	 *
+	 * @param start when the new leases start
+	 * @param owned the runs the instance owns
+	 */
+	public record Renewal(Instant start, Set<String> owned) {
+	}
+
+	/**
+	 * Ends the leases of all running runs owned by an instance, so that any instance may
+	 * claim them at once.
+	 * @param owner the instance id
+	 * @param now the current time
+	 * @param graceful {@code true} when the instance stops in order: the runs are handed
+	 * over without an owner, and their next claim does not count as a recovery;
+	 * {@code false} at start-up after a crash, when it does
+	 * @return the number of runs released
+	 */
+	public int releaseLeases(String owner, Instant now, boolean graceful) {
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET lease_until = ?" + (graceful ? ", owner_id = NULL" : "")
+						+ " WHERE owner_id = ? AND " + RunTransition.RELEASE.when(),
+				Jdbc.time(now.minusMillis(1)), owner);
+	}
+
+	/**
+	 * Hands one run over, if it is still held under the given epoch: no owner, lease
+	 * ended, so that any instance may claim it at once, and the claim is not a crash. Its
+	 * owner's lease renewals no longer touch it.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the holder
+	 * @param now the current time
+	 * @return {@code true} if the run was handed over
+	 */
+	public boolean releaseLease(String runId, long epoch, Instant now) {
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET lease_until = ?, owner_id = NULL "
+						+ "WHERE id = ? AND owner_epoch = ? AND " + RunTransition.RELEASE.when(),
+				Jdbc.time(now.minusMillis(1)), runId, epoch) == 1;
+	}
+
+	/**
+	 * Hands over a run this instance owns but does not execute (its execution was lost
+	 * between a claim and its start, say), so that it is not renewed forever.
+	 * @param runId the run id
+	 * @param owner this instance
+	 * @param now the current time
+	 * @return {@code true} if the run was handed over
+	 */
+	public boolean releaseOwned(String runId, String owner, Instant now) {
+		return this.jdbc.update("UPDATE " + this.run + " SET lease_until = ?, owner_id = NULL "
+				+ "WHERE id = ? AND owner_id = ? AND " + RunTransition.RELEASE.when(), Jdbc.time(now.minusMillis(1)),
+				runId, owner) == 1;
+	}
+
+	/**
+	 * Finds running runs whose lease expired, oldest lease first.
+	 * @param now the current time
+	 * @param plans the plans this instance can run: name to version
+	 * @param known {@code true} for runs of those plans, {@code false} for runs of other
+	 * plans or versions
+	 * @param minRecoveries only runs resumed at least this often after a crash
+	 * @param limit the maximum number of runs
+	 * @return the runs
+	 */
+	public List<ExpiredRun> findExpired(Instant now, Map<String, String> plans, boolean known, int minRecoveries,
+			int limit) {
+		StringBuilder sql = new StringBuilder(
+				"SELECT id, name, plan_version, owner_epoch, recoveries, owner_id IS NOT NULL AS crashed FROM ")
+			.append(this.run)
+			.append(" WHERE ")
+			.append(RunTransition.CLAIM.when())
+			.append(" AND lease_until < ? AND recoveries >= ?");
+		List<Object> args = new ArrayList<>();
+		args.add(Jdbc.time(now));
+		args.add(minRecoveries);
+		if (plans.isEmpty()) {
+			if (known) {
+				return List.of();
+			}
+		}
+		else {
+			sql.append(known ? " AND (" : " AND NOT (");
+			appendPlans(sql, args, plans);
+			sql.append(")");
+		}
+		sql.append(" ORDER BY lease_until, created_at, id FETCH FIRST ").append(limit).append(" ROWS ONLY");
+		return this.jdbc.query(sql.toString(), (rs) -> new ExpiredRun(rs.getString(1), rs.getString(2), rs.getString(3),
+				rs.getLong(4), rs.getInt(5), rs.getBoolean(6)), args.toArray());
+	}
+
+	/**
+	 * Claims runs of the given plans whose lease expired, oldest lease first, as many as
+	 * the limit. On PostgreSQL in one statement that skips rows another transaction holds
+	 * at the same moment ({@code FOR UPDATE SKIP LOCKED}: another instance claiming, a
+	 * decision being committed), so that instances scanning together take different runs
+	 * instead of queuing on the same ones; on H2 one conditional update per run. Runs at
+	 * the recovery limit are left for {@link #failExpired}.
+	 * @param plans the plans this instance can run: name to version
+	 * @param maxRecoveries runs resumed this often are not claimed
+	 * @param excluded runs not to claim (those this instance executes or holds queued)
+	 * @param owner the claiming instance
+	 * @param now the clock, read once the connection is obtained
+	 * @param lease the length of the lease
+	 * @param limit the maximum number of runs
+	 * @return the runs claimed, and whether expired runs were skipped
+	 */
+	public Claims claimExpired(Map<String, String> plans, int maxRecoveries, Set<String> excluded, String owner,
+			Supplier<Instant> now, Duration lease, int limit) {
+		if (plans.isEmpty() || limit <= 0) {
+			return new Claims(List.of(), false);
+		}
+		if (!isPostgres()) {
+			return new Claims(claimOneByOne(plans, maxRecoveries, excluded, owner, now, lease, limit), false);
+		}
+		return this.jdbc.write((c) -> {
+			Instant start = now.get();
+			List<Object> filterArgs = new ArrayList<>(
+					List.of(Jdbc.time(start), maxRecoveries, c.createArrayOf("varchar", excluded.toArray())));
+			StringBuilder filter = new StringBuilder(" WHERE " + RunTransition.CLAIM.when())
+				.append(" AND lease_until < ? AND recoveries < ? ")
+				.append("AND NOT (id = ANY (?)) AND (");
+			appendPlans(filter, filterArgs, plans);
+			filter.append(")");
+			String sql = "WITH expired AS (SELECT id, owner_id IS NOT NULL AS crashed, lease_until AS waited, "
+					+ "created_at FROM " + this.run + filter + " ORDER BY lease_until, created_at, id FETCH FIRST "
+					+ limit + " ROWS ONLY FOR UPDATE SKIP LOCKED) UPDATE " + this.run + " r SET owner_id = ?, "
+					+ RunTransition.CLAIM.assignment() + "lease_until = ?, updated_at = ? "
+					+ "FROM expired e WHERE r.id = e.id RETURNING r.id, r.name, r.plan_version, r.owner_epoch - 1, "
+					+ "r.recoveries, e.crashed, e.waited, e.created_at";
+			List<Object> args = new ArrayList<>(filterArgs);
+			args.add(owner);
+			args.add(Jdbc.time(start.plus(lease)));
+			args.add(Jdbc.time(start));
+			record Claimed(ExpiredRun run, Instant waited, Instant created) {
+			}
+			List<Claimed> claimed = new ArrayList<>();
+			try (PreparedStatement ps = c.prepareStatement(sql)) {
+				Jdbc.bind(ps, args.toArray());
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						claimed.add(new Claimed(
+								new ExpiredRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+										rs.getInt(5), rs.getBoolean(6)),
+								rs.getObject(7, OffsetDateTime.class).toInstant(),
+								rs.getObject(8, OffsetDateTime.class).toInstant()));
+					}
+				}
+			}
+			claimed.sort(Comparator.comparing(Claimed::waited)
+				.thenComparing(Claimed::created)
+				.thenComparing((one) -> one.run().id()));
+			// with room left, an expired run still there was skipped: held by another
+			// transaction (the runs just claimed are no longer expired)
+			boolean skipped = false;
+			if (claimed.size() < limit) {
+				try (PreparedStatement ps = c
+					.prepareStatement("SELECT 1 FROM " + this.run + filter + " FETCH FIRST 1 ROWS ONLY")) {
+					Jdbc.bind(ps, filterArgs.toArray());
+					try (ResultSet rs = ps.executeQuery()) {
+						skipped = rs.next();
+					}
+				}
+			}
+			return new Claims(claimed.stream().map(Claimed::run).toList(), skipped);
+		});
+	}
+
+	/**
+	 * The runs a claim took.
+	 *
+	 * @param runs the runs claimed, in the order they waited, each with the epoch it had
+	 * before the claim (this instance owns it under {@code epoch() + 1})
+	 * @param skipped whether expired runs it could have taken were held by another
+	 * transaction and skipped: a claim a moment later may take them
+	 */
+	public record Claims(List<ExpiredRun> runs, boolean skipped) {
+	}
+
+	private List<ExpiredRun> claimOneByOne(Map<String, String> plans, int maxRecoveries, Set<String> excluded,
+			String owner, Supplier<Instant> now, Duration lease, int limit) {
+		List<ExpiredRun> claimed = new ArrayList<>();
+		for (ExpiredRun run : findExpired(now.get(), plans, true, 0, limit + excluded.size())) {
+			if (claimed.size() < limit && run.recoveries() < maxRecoveries && !excluded.contains(run.id())
+					&& claim(run, owner, now, lease) != null) {
+				claimed.add(run);
+			}
+		}
+		return claimed;
+	}
+
+	private static void appendPlans(StringBuilder sql, List<Object> args, Map<String, String> plans) {
+		String separator = "";
+		for (Map.Entry<String, String> plan : plans.entrySet()) {
+			sql.append(separator).append("(name = ? AND plan_version = ?)");
+			args.add(plan.getKey());
+			args.add(plan.getValue());
+			separator = " OR ";
+		}
+	}
+
+	/**
+	 * Claims a run whose lease expired: a conditional update that only one instance can
+	 * win. A claim is not a recovery: a resumption is counted when it executes a step
+	 * body ({@link #countRecovery}).
+	 * @param expired the run as found
+	 * @param owner the claiming instance
+	 * @param now the clock, read once the connection is obtained
+	 * @param lease the length of the lease
+	 * @return when the new lease starts, if this instance now owns the run, under epoch
+	 * {@code expired.epoch() + 1}; {@code null} if another instance claimed it
+	 */
+	public @Nullable Instant claim(ExpiredRun expired, String owner, Supplier<Instant> now, Duration lease) {
+		return this.jdbc.write((c) -> {
+			Instant start = now.get();
+			return (Jdbc.update(c,
+					"UPDATE " + this.run + " SET owner_id = ?, " + RunTransition.CLAIM.assignment()
+							+ "lease_until = ?, updated_at = ? WHERE id = ? AND owner_epoch = ? AND "
+							+ RunTransition.CLAIM.when() + " AND lease_until < ?",
+					owner, Jdbc.time(start.plus(lease)), Jdbc.time(start), expired.id(), expired.epoch(),
+					Jdbc.time(start)) == 1) ? start : null;
+		});
+	}
+
+	/**
+	 * Fails a run whose lease expired without resuming it (its executor kept stopping):
+	 * not compensated, and a compensation it was running is marked partial.
+	 * @param expired the run as found
+	 * @param errorType the error type to record
+	 * @param message the error message to record
+	 * @param now the current time
+	 * @return {@code true} if the run was failed by this call
+	 */
+	public boolean failExpired(ExpiredRun expired, String errorType, String message, Instant now) {
+		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.FAIL_EXPIRED.assignment()
+				+ "error_type = ?, error_message = ?, "
+				+ "compensation = CASE WHEN compensation = 'COMPENSATING' THEN 'PARTIALLY_COMPENSATED' "
+				+ "ELSE compensation END, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
+				+ "WHERE id = ? AND owner_epoch = ? AND " + RunTransition.FAIL_EXPIRED.when() + " AND lease_until < ?",
+				errorType, message, Jdbc.time(now), Jdbc.time(now), expired.id(), expired.epoch(), Jdbc.time(now)) == 1;
+	}
+
+	/**
+	 * Cancels a run that has not finished, in one transaction that locks its row, so that
+	 * a decision on its review and the cancellation never both take effect. A run with
+	 * completed steps to compensate stays {@code RUNNING}, compensating, owned by the
+	 * caller under a new epoch (which fences any execution of its plan), and ends
+	 * {@code CANCELLED} once compensated; any other run ends {@code CANCELLED} at once.
+	 * Either way its pending reviews are closed in the same transaction. A run that a
+	 * reviewer approved since {@code approvedSince} and that has not journaled the step
+	 * of that approval yet is not cancelled: it resumes to act on the approval.
+	 * @param runId the run id
+	 * @param now the current time
+	 * @param compensatedTools the names of the tools that have compensations
+	 * @param owner the instance that compensates the run, if it has steps to compensate
+	 * @param leaseUntil the end of the compensating instance's lease
+	 * @param approvedSince approvals older than this do not hold a cancellation back
+	 * @return what happened
+	 */
+	public Cancellation cancel(String runId, Instant now, Collection<String> compensatedTools, String owner,
+			Instant leaseUntil, Instant approvedSince) {
+		return this.jdbc.inTransaction((c) -> {
+			RunView run = null;
+			long epoch = 0;
+			try (PreparedStatement ps = c.prepareStatement(
+					"SELECT " + RUN_COLUMNS + ", owner_epoch FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
+				ps.setString(1, runId);
+				try (ResultSet rs = ps.executeQuery()) {
+					if (rs.next()) {
+						run = runView(rs);
+						epoch = rs.getLong("owner_epoch");
+					}
+				}
+			}
+			if (run == null) {
+				return new Cancellation(Cancellation.Result.NOT_FOUND, null, 0, null);
+			}
+			if (!RunTransition.CANCEL.allows(run.status())) {
+				return new Cancellation(Cancellation.Result.FINISHED, run.status(), 0, null);
+			}
+			if (run.compensation() != null) {
+				return new Cancellation(Cancellation.Result.COMPENSATING, run.status(), 0, null);
+			}
+			String approval = unactedApproval(c, runId, approvedSince);
+			if (approval != null) {
+				return new Cancellation(Cancellation.Result.APPROVED, run.status(), 0, approval);
+			}
+			Cancellation.Result result;
+			if (hasStepsToUndo(c, runId, compensatedTools)) {
+				Jdbc.update(c,
+						"UPDATE " + this.run + " SET " + RunTransition.CANCEL_COMPENSATING.assignment()
+								+ "owner_id = ?, lease_until = ?, updated_at = ? WHERE id = ? AND "
+								+ RunTransition.CANCEL_COMPENSATING.when(),
+						owner, Jdbc.time(leaseUntil), Jdbc.time(now), runId);
+				result = Cancellation.Result.COMPENSATING_NOW;
+			}
+			else {
+				Jdbc.update(c, "UPDATE " + this.run + " SET " + RunTransition.CANCEL.assignment()
+						+ "owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? WHERE id = ? AND "
+						+ RunTransition.CANCEL.when(), Jdbc.time(now), Jdbc.time(now), runId);
+				result = Cancellation.Result.CANCELLED;
+			}
+			JdbcReviewStore.closePending(c, this.review, runId, "the run was cancelled", now);
+			return new Cancellation(result, run.status(), epoch + 1, null);
+		});
+	}
+
+	/**
+	 * Erases a finished run with every row that belongs to it, in one transaction that
+	 * locks the run's row: its review decisions, reviews, steps, the idempotency keys it
+	 * claimed, and the run.
+	 * @param runId the run id
+	 * @return what was found and how many rows were deleted
+	 */
+	public Purge purge(String runId) {
+		return this.jdbc.inTransaction((c) -> {
+			RunStatus status;
+			try (PreparedStatement ps = c
+				.prepareStatement("SELECT status FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
+				ps.setString(1, runId);
+				try (ResultSet rs = ps.executeQuery()) {
+					status = rs.next() ? RunStatus.valueOf(rs.getString(1)) : null;
+				}
+			}
+			if (!RunTransition.PURGE.allows(status)) {
+				return new Purge(status, 0);
+			}
+			int keys = Jdbc.update(c, "DELETE FROM " + this.idempotency + " WHERE owner_id = ?", runId);
+			return new Purge(status, keys + deleteFinished(c, List.of(runId)).rows());
+		});
+	}
+
+	/**
+	 * Prunes finished runs of a status that finished before a time, oldest first, at most
+	 * a batch, each with its steps, reviews and their decisions, in one transaction that
+	 * locks the runs' rows (on PostgreSQL skipping rows another transaction holds, so
+	 * that instances pruning at once take different runs and never wait for each other).
+	 * Idempotency keys are kept: they have a retention of their own.
+	 * @param status the status, one a run ends with
+	 * @param finishedBefore runs that finished before this time are pruned
+	 * @param limit the most runs pruned at once
+	 * @return the runs pruned and the rows deleted, in every table
+	 */
+	public Pruned prune(RunStatus status, Instant finishedBefore, int limit) {
+		if (!RunTransition.PURGE.allows(status)) {
+			throw new IllegalArgumentException("Only finished runs are pruned, not " + status);
+		}
+		return this.jdbc.inTransaction((c) -> {
+			List<String> ids = new ArrayList<>();
+			try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + this.run + " WHERE status = ? AND "
+					+ "finished_at < ? ORDER BY finished_at, id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE"
+					+ (isPostgres(c) ? " SKIP LOCKED" : ""))) {
+				Jdbc.bind(ps, status.name(), Jdbc.time(finishedBefore));
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						ids.add(rs.getString(1));
+					}
+				}
+			}
+			if (ids.isEmpty()) {
+				return new Pruned(0, 0);
+			}
+			return deleteFinished(c, ids);
+		});
+	}
+
+	/**
+	 * Deletes finished runs whose rows the caller's transaction locked, with their review
+	 * decisions, reviews and steps (the {@code PURGE} transition).
+	 * @return the runs deleted, and the rows deleted with the runs
+	 */
+	private Pruned deleteFinished(Connection c, List<String> ids) throws SQLException {
+		String in = " IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+		Object[] args = ids.toArray();
+		int rows = Jdbc.update(c, "DELETE FROM " + this.decision + " WHERE run_id" + in, args);
+		rows += Jdbc.update(c, "DELETE FROM " + this.review + " WHERE run_id" + in, args);
+		rows += Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id" + in, args);
+		int runs = Jdbc.update(c, "DELETE FROM " + this.run + " WHERE id" + in + " AND " + RunTransition.PURGE.when(),
+				args);
+		return new Pruned(runs, rows + runs);
+	}
+
+	/**
+	 * What a pruning batch deleted.
+	 *
+	 * @param runs the runs pruned
+	 * @param rows the rows deleted, runs included
+	 */
+	public record Pruned(int runs, int rows) {
+	}
+
+	/**
+	 * What a purge found and did.
+	 *
+	 * @param status the run's status, {@code null} if there was no such run
+	 * @param rows the rows deleted, in every table; {@code 0} if the run was not finished
+	 */
+	public record Purge(@Nullable RunStatus status, int rows) {
+
+		/**
+		 * Whether the run was erased.
+		 * @return whether rows were deleted
+		 */
+		public boolean purged() {
+			return this.rows > 0;
+		}
+
+	}
+
+	/**
+	 * Describes the latest approval of a run that the run has not acted on yet: no step
+	 * recorded at the review's position, or, for a checkpoint or budget review whose
+	 * verdict is journaled there before the approved call, after it.
+	 */
+	private @Nullable String unactedApproval(Connection c, String runId, Instant since) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("SELECT r.id, r.reviewer, r.decided_at FROM " + this.review
+				+ " r WHERE r.run_id = ? AND r.status = 'APPROVED' AND r.decided_at > ? AND NOT EXISTS (SELECT 1 FROM "
+				+ this.step + " s WHERE s.run_id = r.run_id AND s.seq >= r.seq + CASE WHEN r.kind IN "
+				+ "('CHECKPOINT', 'BUDGET') THEN 1 ELSE 0 END) ORDER BY r.decided_at DESC")) {
+			Jdbc.bind(ps, runId, Jdbc.time(since));
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() ? "review " + rs.getString(1) + " was approved"
+						+ ((rs.getString(2) != null) ? " by " + rs.getString(2) : "") + " at "
+						+ Jdbc.instant(rs, "decided_at") : null;
+			}
+		}
+	}
+
+	private boolean hasStepsToUndo(Connection c, String runId, Collection<String> compensatedTools)
+			throws SQLException {
+		if (compensatedTools.isEmpty()) {
+			return false;
+		}
+		try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + this.step + " WHERE run_id = ? "
+				+ "AND kind = 'TOOL' AND succeeded = TRUE AND attempts > 0 AND fell_back = FALSE AND name IN ("
+				+ String.join(", ", Collections.nCopies(compensatedTools.size(), "?")) + ")")) {
+			List<Object> args = new ArrayList<>();
+			args.add(runId);
+			args.addAll(compensatedTools);
+			Jdbc.bind(ps, args.toArray());
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
+	/**
+	 * Starts compensating a run that failed: it stays {@code RUNNING} with its error
+	 * recorded, and ends {@code FAILED} once compensated.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the caller
+	 * @param errorType the class name of the error
+	 * @param errorMessage the error message
+	 * @param now the current time
+	 * @return {@code true} if the run is now compensating
+	 */
+	public boolean startCompensation(String runId, long epoch, String errorType, @Nullable String errorMessage,
+			Instant now) {
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET " + RunTransition.START_COMPENSATION.assignment()
+						+ "error_type = ?, error_message = ?, updated_at = ? WHERE id = ? AND owner_epoch = ? AND "
+						+ RunTransition.START_COMPENSATION.when(),
+				errorType, errorMessage, Jdbc.time(now), runId, epoch) == 1;
+	}
+
+	/**
+	 * Ends the compensation of a run, giving it the status it was compensated for.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the caller
+	 * @param outcome how the compensation ended
+	 * @param stepCount the number of steps
+	 * @param now the current time
+	 * @return the status the run ended with, or empty if the caller lost the run
+	 */
+	public Optional<RunStatus> finishCompensation(String runId, long epoch, CompensationStatus outcome, int stepCount,
+			Instant now) {
+		// one transaction: the status written is read back under the row lock of the
+		// update, so no other transition can come between
+		return Optional.ofNullable(this.jdbc.transaction((c) -> {
+			if (Jdbc.update(c,
+					"UPDATE " + this.run + " SET " + RunTransition.END_COMPENSATION.assignment()
+							+ "compensation = ?, step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, "
+							+ "finished_at = ? WHERE id = ? AND owner_epoch = ? AND "
+							+ RunTransition.END_COMPENSATION.when() + " AND compensation_ending IS NOT NULL",
+					outcome.name(), stepCount, Jdbc.time(now), Jdbc.time(now), runId, epoch) != 1) {
+				return null;
+			}
+			try (PreparedStatement ps = c.prepareStatement("SELECT status FROM " + this.run + " WHERE id = ?")) {
+				ps.setString(1, runId);
+				try (ResultSet rs = ps.executeQuery()) {
+					return rs.next() ? RunStatus.valueOf(rs.getString(1)) : null;
+				}
+			}
+		}));
+	}
+
+	/**
+	 * Finds a run by id.
+	 * @param runId the run id
+	 * @return the run
+	 */
+	public Optional<RunView> findRun(String runId) {
+		return this.jdbc
+			.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ?", JdbcRunStore::runView, runId)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Finds a run by its name and idempotency key.
+	 * @param name the run name
+	 * @param idempotencyKey the idempotency key
+	 * @return the run
+	 */
+	public Optional<RunView> findByIdempotencyKey(String name, String idempotencyKey) {
+		return this.jdbc
+			.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE name = ? AND idempotency_key = ?",
+					JdbcRunStore::runView, name, idempotencyKey)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * Reads the journal of a run in order.
+	 * @param runId the run id
+	 * @return the steps
+	 */
+	public List<StepView> steps(String runId) {
+		return this.jdbc.query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? ORDER BY seq",
+				JdbcRunStore::stepView, runId);
+	}
+
+	/**
+	 * Reads a run's steps from a position on, in order, at most a page.
+	 * @param runId the run id
+	 * @param fromSeq the first position
+	 * @param limit the most steps
+	 * @return the steps
+	 */
+	public List<StepView> steps(String runId, int fromSeq, int limit) {
+		return this.jdbc.query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? AND seq >= ? "
+				+ "ORDER BY seq FETCH FIRST " + limit + " ROWS ONLY", JdbcRunStore::stepView, runId, fromSeq);
+	}
+
+	/**
+	 * Counts a run's steps.
+	 * @param runId the run id
+	 * @return the number of steps journaled
+	 */
+	public int stepCount(String runId) {
+		return this.jdbc.query("SELECT COUNT(*) FROM " + this.step + " WHERE run_id = ?", (rs) -> rs.getInt(1), runId)
+			.get(0);
+	}
+
+	/**
+	 * Lists runs, newest first.
+	 * @param status the status to match, or {@code null} for all
+	 * @param name the run name to match, or {@code null} for all
+	 * @param page the page, from 0
+	 * @param size the page size
+	 * @return the page
+	 */
+	public RunPage list(@Nullable RunStatus status, @Nullable String name, int page, int size) {
+		StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+		List<Object> args = new ArrayList<>();
+		if (status != null) {
+			where.append(" AND status = ?");
+			args.add(status.name());
+		}
+		if (name != null) {
+			where.append(" AND name = ?");
+			args.add(name);
+		}
+		long total = this.jdbc.query("SELECT COUNT(*) FROM " + this.run + where, (rs) -> rs.getLong(1), args.toArray())
+			.get(0);
+		List<RunView> runs = this.jdbc.query(
+				"SELECT " + RUN_COLUMNS + " FROM " + this.run + where + " ORDER BY created_at DESC, id DESC OFFSET "
+						+ ((long) page * size) + " ROWS FETCH NEXT " + size + " ROWS ONLY",
+				JdbcRunStore::runView, args.toArray());
+		return new RunPage(runs, total);
+	}
+
+	private static RunView runView(ResultSet rs) throws SQLException {
+		return new RunView(rs.getString("id"), rs.getString("name"), rs.getString("plan_version"),
+				RunStatus.valueOf(rs.getString("status")), rs.getString("business_key"),
+				rs.getString("idempotency_key"), rs.getString("arguments"), rs.getString("result"),
+				rs.getString("error_type"), rs.getString("error_message"), rs.getString("owner_id"),
+				Jdbc.instant(rs, "lease_until"), rs.getInt("recoveries"), rs.getInt("step_count"),
+				Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "finished_at"),
+				(rs.getString("compensation") != null) ? CompensationStatus.valueOf(rs.getString("compensation"))
+						: null,
+				rs.getString("started_by"));
+	}
+
+	private static StepView stepView(ResultSet rs) throws SQLException {
+		return new StepView(rs.getInt("seq"), StepKind.valueOf(rs.getString("kind")), rs.getString("name"),
+				rs.getBoolean("succeeded"), rs.getInt("attempts"), Jdbc.instant(rs, "started_at"),
+				Duration.ofNanos(rs.getLong("duration_micros") * 1000), rs.getString("input"), rs.getString("output"),
+				rs.getString("error_type"), rs.getString("error_message"), rs.getString("idempotency_key"),
+				rs.getBoolean("fell_back"), rs.getString("attempt_errors"), usage(rs));
+	}
+
+	private static @Nullable ModelUsage usage(ResultSet rs) throws SQLException {
+		if (!StepKind.LLM.name().equals(rs.getString("kind"))) {
+			return null;
+		}
+		return new ModelUsage(rs.getString("model"), rs.getString("prompt_name"), rs.getString("prompt_version"),
+				rs.getString("prompt_hash"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+				rs.getLong("cached_tokens"), rs.getLong("reasoning_tokens"), rs.getBigDecimal("cost"));
+	}
+
+	/**
+	 * Sums what runs spent, from their journals: model and tool calls, tokens and cost.
+	 * @param runIds the run ids
+	 * @return the totals by run id (runs without steps have zero totals)
+	 */
+	public Map<String, RunTotals> totals(Collection<String> runIds) {
+		if (runIds.isEmpty()) {
+			return Map.of();
+		}
+		String in = String.join(", ", Collections.nCopies(runIds.size(), "?"));
+		Map<String, RunTotals> totals = new LinkedHashMap<>();
+		this.jdbc.query("SELECT r.id, r.degraded, " + "SUM(CASE WHEN s.kind = 'LLM' THEN 1 ELSE 0 END) AS model_calls, "
+				+ "SUM(CASE WHEN s.kind = 'TOOL' THEN 1 ELSE 0 END) AS tool_calls, "
+				+ "SUM(s.input_tokens) AS input_tokens, SUM(s.output_tokens) AS output_tokens, "
+				+ "SUM(s.cached_tokens) AS cached_tokens, SUM(s.cost) AS cost, "
+				+ "SUM(CASE WHEN s.kind = 'LLM' AND s.cost IS NULL AND COALESCE(s.input_tokens, 0) "
+				+ "+ COALESCE(s.output_tokens, 0) > 0 THEN 1 ELSE 0 END) " + "AS unpriced_calls FROM " + this.run
+				+ " r LEFT JOIN " + this.step + " s ON s.run_id = r.id WHERE r.id IN (" + in
+				+ ") GROUP BY r.id, r.degraded", (rs) -> {
+					BigDecimal cost = rs.getBigDecimal("cost");
+					int unpriced = rs.getInt("unpriced_calls");
+					totals.put(rs.getString("id"),
+							new RunTotals(rs.getInt("model_calls"), rs.getInt("tool_calls"), rs.getLong("input_tokens"),
+									rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
+									(unpriced > 0) ? null
+											: (cost != null) ? cost.stripTrailingZeros() : BigDecimal.ZERO,
+									unpriced, rs.getBoolean("degraded")));
+					return null;
+				}, runIds.toArray());
+		return totals;
+	}
+
+	/**
+	 * Flags a run as degraded: its budget switched it to a cheaper model.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the caller
+	 * @return whether the run was flagged ({@code false}: the caller lost the run)
+	 */
+	public boolean markDegraded(String runId, long epoch) {
+		return this.jdbc.update("UPDATE " + this.run + " SET degraded = ? WHERE id = ? AND owner_epoch = ?", true,
+				runId, epoch) == 1;
+	}
+
+	/**
+	 * Count of the runs currently recorded in a status, for tests and metrics.
+	 * @param statuses the statuses
+	 * @return the number of runs
+	 */
+	public long count(Collection<RunStatus> statuses) {
+		StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM " + this.run + " WHERE status IN (");
+		sql.append(String.join(", ", statuses.stream().map((s) -> "'" + s.name() + "'").toList())).append(")");
+		return this.jdbc.query(sql.toString(), (rs) -> rs.getLong(1)).get(0);
+	}
+
+}

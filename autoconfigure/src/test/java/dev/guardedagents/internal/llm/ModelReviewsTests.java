@@ -1,0 +1,123 @@
+package dev.guardedagents.internal.llm;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.CheckpointRejectedException;
+import dev.guardedagents.ReviewDecision;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.Reviews;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunSuspendedException;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * {@code on-failure: human-review} for model calls and for tools the model picked,
+ * through Spring AI's real OpenAI client against a local stub: the failed call parks the
+ * run; an approval retries it (one more request to the model), a supplied result answers
+ * without calling, a rejection fails the run.
+ */
+class ModelReviewsTests extends ModelTestSupport {
+
+	@Autowired
+	ModelTestApplication.Budgeted agent;
+
+	@Autowired
+	AgentRuns runs;
+
+	@Autowired
+	Reviews reviews;
+
+	@Test
+	void aFailedModelCallWaitsForAReviewerWhoRetriesIt() {
+		openAi.fail("review-retry");
+		RunSuspendedException suspended = parked("review-retry");
+		ReviewView review = this.reviews.find(suspended.getReviewId()).orElseThrow();
+		assertThat(review.summary()).startsWith("Model call 'chat' failed after 1 attempts");
+		openAi.answer("review-retry", "Answered on retry.", 100, 10);
+
+		this.reviews.decide(review.id(), ReviewDecision.approve("lead"));
+
+		assertThat(succeeded(suspended.getRunId()).result()).isEqualTo("\"Answered on retry.\"");
+		assertThat(openAi.requests("review-retry")).as("one more request").isEqualTo(2);
+		assertThat(this.runs.steps(suspended.getRunId()))
+			.extracting(StepView::kind, StepView::name, StepView::succeeded)
+			.containsExactly(tuple(StepKind.LLM, "chat", true));
+	}
+
+	@Test
+	void aReviewerSuppliesTheAnswerOfAFailedModelCallWithoutCallingItAgain() {
+		openAi.fail("review-supply");
+		RunSuspendedException suspended = parked("review-supply");
+
+		this.reviews.decide(suspended.getReviewId(),
+				ReviewDecision.approveWithEdits("lead", Map.of("result", "Supplied by the lead.")));
+
+		assertThat(succeeded(suspended.getRunId()).result()).isEqualTo("\"Supplied by the lead.\"");
+		assertThat(openAi.requests("review-supply")).as("no new request").isEqualTo(1);
+	}
+
+	@Test
+	void aReviewerWhoRejectsAFailedModelCallFailsTheRun() {
+		openAi.fail("review-abort");
+		RunSuspendedException suspended = parked("review-abort");
+
+		this.reviews.decide(suspended.getReviewId(), ReviewDecision.reject("lead", "not worth it"));
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.runs.find(suspended.getRunId()).orElseThrow().status() == RunStatus.FAILED);
+		assertThat(this.runs.find(suspended.getRunId()).orElseThrow().errorType())
+			.isEqualTo(CheckpointRejectedException.class.getName());
+		assertThat(openAi.requests("review-abort")).isEqualTo(1);
+	}
+
+	@Test
+	void aFailedToolTheModelPickedWaitsForAReviewerWhoSuppliesItsAnswer() {
+		openAi.toolRound("stock of lamps", "lookupStock", "{\"item\":\"lamp\"}", "There are 12 lamps.");
+		int lookups = ModelTestApplication.Stock.calls.get();
+		RunSuspendedException suspended = assertThrows(RunSuspendedException.class,
+				() -> this.agent.stock("What is the stock of lamps?"));
+		assertThat(this.reviews.find(suspended.getReviewId()).orElseThrow().summary())
+			.startsWith("Tool 'lookupStock' failed after 1 attempts: stock service down");
+
+		this.reviews.decide(suspended.getReviewId(),
+				ReviewDecision.approveWithEdits("lead", Map.of("result", "12 lamps")));
+
+		assertThat(succeeded(suspended.getRunId()).result()).isEqualTo("\"There are 12 lamps.\"");
+		assertThat(ModelTestApplication.Stock.calls.get()).as("the tool ran once, when it failed")
+			.isEqualTo(lookups + 1);
+		assertThat(openAi.requests("stock of lamps")).isEqualTo(2);
+		assertThat(this.runs.steps(suspended.getRunId())).extracting(StepView::kind, StepView::output)
+			.containsExactly(tuple(StepKind.LLM, this.runs.steps(suspended.getRunId()).get(0).output()),
+					tuple(StepKind.TOOL, "\"12 lamps\""),
+					tuple(StepKind.LLM, this.runs.steps(suspended.getRunId()).get(2).output()));
+	}
+
+	private RunSuspendedException parked(String marker) {
+		RunSuspendedException suspended = assertThrows(RunSuspendedException.class, () -> this.agent.reviewed(marker));
+		assertThat(this.runs.find(suspended.getRunId()).orElseThrow().status()).isEqualTo(RunStatus.WAITING);
+		assertThat(openAi.requests(marker)).isEqualTo(1);
+		return suspended;
+	}
+
+	private RunView succeeded(String runId) {
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			RunStatus status = this.runs.find(runId).orElseThrow().status();
+			assertThat(status).isNotEqualTo(RunStatus.FAILED);
+			return status == RunStatus.SUCCEEDED;
+		});
+		return this.runs.find(runId).orElseThrow();
+	}
+
+}

@@ -1,0 +1,210 @@
+package dev.guardedagents.internal.llm;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.guardedagents.AgentRun;
+import dev.guardedagents.BudgetWarningEvent;
+import dev.guardedagents.HumanCheckpoint;
+import dev.guardedagents.Prompts;
+import dev.guardedagents.RenderedPrompt;
+import dev.guardedagents.spi.StepPolicy;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+
+/**
+ * An agent on Spring AI's OpenAI client: plans that ask the model, which may call a plain
+ * tool or one behind a human checkpoint. Counters are static: CGLIB proxies do not share
+ * the fields of their targets.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+class ModelTestApplication {
+
+	@Bean
+	Weather weather() {
+		return new Weather();
+	}
+
+	@Bean
+	Refunds refunds() {
+		return new Refunds();
+	}
+
+	@Bean
+	Budgeted budgeted(ChatClient.Builder chat) {
+		return new Budgeted(chat.build());
+	}
+
+	@Bean
+	StepPolicy noDropTable() {
+		return (check) -> check.payload().contains("DROP TABLE") ? StepPolicy.Verdict.deny("no SQL in prompts")
+				: StepPolicy.Verdict.ALLOW;
+	}
+
+	@Bean
+	BudgetWarnings budgetWarnings() {
+		return new BudgetWarnings();
+	}
+
+	static class BudgetWarnings {
+
+		@EventListener
+		void warned(BudgetWarningEvent event) {
+			Budgeted.warnings.add(event);
+		}
+
+	}
+
+	@Bean
+	Desk desk(ChatClient.Builder chat, Weather weather, Refunds refunds, Prompts prompts) {
+		return new Desk(chat.build(), weather, refunds, prompts);
+	}
+
+	static class Weather {
+
+		static final AtomicInteger calls = new AtomicInteger();
+
+		@Tool(description = "Current temperature in a city")
+		public String currentTemperature(String city) {
+			calls.incrementAndGet();
+			return "21C in " + city;
+		}
+
+	}
+
+	static class Stock {
+
+		static final AtomicInteger calls = new AtomicInteger();
+
+		@Tool(description = "Items in stock")
+		public String lookupStock(String item) {
+			calls.incrementAndGet();
+			throw new IllegalStateException("stock service down");
+		}
+
+	}
+
+	public static class Refunds {
+
+		static final AtomicInteger calls = new AtomicInteger();
+
+		@Tool(description = "Refunds an order")
+		@HumanCheckpoint(name = "refund-approval")
+		public String refund(String order) {
+			calls.incrementAndGet();
+			return "refunded " + order;
+		}
+
+	}
+
+	static class Budgeted {
+
+		static final List<BudgetWarningEvent> warnings = new CopyOnWriteArrayList<>();
+
+		private final ChatClient chat;
+
+		Budgeted(ChatClient chat) {
+			this.chat = chat;
+		}
+
+		@AgentRun(name = "halting", budget = "halt")
+		public String halting(String marker) {
+			return ask(marker, 3);
+		}
+
+		@AgentRun(name = "degrading", budget = "degrade")
+		public String degrading(String marker) {
+			return ask(marker, 3);
+		}
+
+		@AgentRun(name = "escalating", budget = "escalate")
+		public String escalating(String marker) {
+			return ask(marker, 2);
+		}
+
+		@AgentRun(name = "unpriced", budget = "halt")
+		public String unpriced(String marker) {
+			return this.chat.prompt()
+				.user(marker + " question")
+				.options(ChatOptions.builder().model("mystery-model"))
+				.call()
+				.content();
+		}
+
+		@AgentRun(name = "reviewed-model")
+		public String reviewed(String marker) {
+			return this.chat.prompt()
+				.user(marker + " question")
+				.options(ChatOptions.builder().model("gpt-lab-reviewed"))
+				.call()
+				.content();
+		}
+
+		@AgentRun(name = "reviewed-tool")
+		public String stock(String question) {
+			return this.chat.prompt().user(question).tools(new Stock()).call().content();
+		}
+
+		@AgentRun(name = "policed")
+		public String policed(String question) {
+			return this.chat.prompt().user(question).call().content();
+		}
+
+		private String ask(String marker, int calls) {
+			StringBuilder answers = new StringBuilder();
+			for (int i = 1; i <= calls; i++) {
+				answers.append(this.chat.prompt().user(marker + " question " + i).call().content()).append(' ');
+			}
+			return answers.toString().trim();
+		}
+
+	}
+
+	static class Desk {
+
+		private final ChatClient chat;
+
+		private final Weather weather;
+
+		private final Refunds refunds;
+
+		private final Prompts prompts;
+
+		Desk(ChatClient chat, Weather weather, Refunds refunds, Prompts prompts) {
+			this.chat = chat;
+			this.weather = weather;
+			this.refunds = refunds;
+			this.prompts = prompts;
+		}
+
+		@AgentRun(name = "ask")
+		public String ask(String question) {
+			return this.chat.prompt().user(question).tools(this.weather, this.refunds).call().content();
+		}
+
+		@AgentRun(name = "prompt-then-refund")
+		public String promptThenRefund(String question) {
+			RenderedPrompt prompt = this.prompts.render("support/answer", Map.of("question", question));
+			String order = this.chat.prompt().user(prompt.text()).advisors(prompt).call().content();
+			return this.refunds.refund(order);
+		}
+
+		@AgentRun(name = "ask-with-prompt")
+		public String askWithPrompt(String question) {
+			RenderedPrompt prompt = this.prompts.render("support/answer", Map.of("question", question));
+			return this.chat.prompt().user(prompt.text()).advisors(prompt).call().content();
+		}
+
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.guardedagents.internal.llm;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * A local HTTP stub of OpenAI's chat completions, answering realistic JSON with usage and
+ * tool calls, and counting the requests Spring AI's real OpenAI client makes.
+ */
+public final class OpenAiStub {
+
+	private final WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+	public OpenAiStub() {
+		this.server.start();
+	}
+
+	public void register(DynamicPropertyRegistry registry) {
+		registry.add("spring.ai.openai.base-url", () -> this.server.baseUrl() + "/v1");
+		registry.add("spring.ai.openai.api-key", () -> "test-key");
+		registry.add("spring.ai.openai.chat.model", () -> "gpt-lab");
+		registry.add("spring.ai.openai.max-retries", () -> "0");
+	}
+
+	public String baseUrl() {
+		return this.server.baseUrl();
+	}
+
+	public WireMockServer server() {
+		return this.server;
+	}
+
+	/**
+	 * Answers requests whose user message contains {@code marker}: with a call of
+	 * {@code tool} first, and with {@code answer} once the tool answered.
+	 */
+	public void toolRound(String marker, String tool, String arguments, String answer) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(1)
+			.withRequestBody(WireMock.containing(marker))
+			.withRequestBody(WireMock.matchingJsonPath("$.messages[?(@.role == 'tool')]"))
+			.willReturn(WireMock.okJson(answer(answer, 150000, 5000, 0))));
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(2)
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(WireMock.okJson(toolCall(tool, arguments, 120000, 30000, 20000))));
+	}
+
+	/**
+	 * Answers requests that contain {@code marker} with {@code answer}.
+	 */
+	public void answer(String marker, String answer, int input, int output) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(3)
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(WireMock.okJson(answer(answer, input, output, 0))));
+	}
+
+	/**
+	 * Answers requests that contain {@code marker} with {@code answer}, as {@code model}.
+	 */
+	public void answerAs(String marker, String model, String answer, int input, int output) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(3)
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(WireMock.okJson(answer(answer, input, output, 0).replace("gpt-lab-2026", model))));
+	}
+
+	/**
+	 * Fails requests that contain {@code marker} with a server error, below every answer
+	 * in priority: an answer stubbed later for the marker wins.
+	 */
+	public void fail(String marker) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(9)
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(WireMock.serverError().withBody("{\"error\":{\"message\":\"overloaded\"}}")));
+	}
+
+	public int requests(String marker) {
+		return this.server
+			.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/v1/chat/completions"))
+				.withRequestBody(WireMock.containing(marker)))
+			.size();
+	}
+
+	public int requests(String marker, String model) {
+		return this.server
+			.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/v1/chat/completions"))
+				.withRequestBody(WireMock.containing(marker))
+				.withRequestBody(WireMock.matchingJsonPath("$.model", WireMock.equalTo(model))))
+			.size();
+	}
+
+	static String answer(String text, int input, int output, int cached) {
+		return """
+				{"id":"chatcmpl-answer","object":"chat.completion","created":1760000001,"model":"gpt-lab-2026",
+				 "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"%s"}}],
+				 "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d,
+				   "prompt_tokens_details":{"cached_tokens":%d},"completion_tokens_details":{"reasoning_tokens":4}}}
+				""".formatted(text, input, output, input + output, cached);
+	}
+
+	static String toolCall(String tool, String arguments, int input, int output, int cached) {
+		return """
+				{"id":"chatcmpl-tool","object":"chat.completion","created":1760000000,"model":"gpt-lab-2026",
+				 "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
+				   "tool_calls":[{"id":"call_%s","type":"function","function":{"name":"%s","arguments":"%s"}}]}}],
+				 "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d,
+				   "prompt_tokens_details":{"cached_tokens":%d}}}
+				""".formatted(tool, tool, arguments.replace("\"", "\\\""), input, output, input + output, cached);
+	}
+
+}

@@ -1,8 +1,0 @@
-package dev.guardedagents.run;
-
-/**
- * Human checkpoints on an embedded H2 database.
- */
-class H2CheckpointTests extends CheckpointTests {
-
-}

@@ -1,8 +1,0 @@
-package dev.guardedagents.run;
-
-/**
- * Saga compensation on an embedded H2 database.
- */
-class H2CompensationTests extends CompensationTests {
-
-}

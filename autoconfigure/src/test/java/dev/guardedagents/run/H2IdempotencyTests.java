@@ -1,8 +1,0 @@
-package dev.guardedagents.run;
-
-/**
- * Idempotency keys on an embedded H2 database.
- */
-class H2IdempotencyTests extends IdempotencyTests {
-
-}

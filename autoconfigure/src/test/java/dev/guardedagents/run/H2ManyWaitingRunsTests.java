@@ -1,8 +1,0 @@
-package dev.guardedagents.run;
-
-/**
- * Many waiting runs on an embedded H2 database.
- */
-class H2ManyWaitingRunsTests extends ManyWaitingRunsTests {
-
-}

@@ -1,8 +1,0 @@
-package dev.guardedagents.run;
-
-/**
- * The engine suite on an embedded H2 database.
- */
-class H2RunEngineTests extends RunEngineTests {
-
-}

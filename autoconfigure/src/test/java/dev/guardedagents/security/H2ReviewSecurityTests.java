@@ -1,8 +1,0 @@
-package dev.guardedagents.security;
-
-/**
- * The security of reviews on an embedded H2 database.
- */
-class H2ReviewSecurityTests extends ReviewSecurityTests {
-
-}
