@@ -22,6 +22,7 @@ import dev.guardedagents.ReviewerNotAuthorizedException;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunNotWaitingException;
 import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.security.Principals;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -63,8 +64,10 @@ public class AgentReviewsEndpoint {
 
 	private final long maxEditsBytes;
 
+	private final Redaction redaction;
+
 	/**
-	 * Creates a new endpoint.
+	 * Creates a new endpoint that shows payloads unredacted.
 	 * @param reviews the reviews
 	 * @param mapper the mapper to show payloads as JSON
 	 * @param showPayloads when to show payloads and edits
@@ -73,6 +76,21 @@ public class AgentReviewsEndpoint {
 	 */
 	public AgentReviewsEndpoint(Reviews reviews, JsonMapper mapper, Show showPayloads, Set<String> roles,
 			long maxEditsBytes) {
+		this(reviews, mapper, showPayloads, roles, maxEditsBytes, Redaction.NONE);
+	}
+
+	/**
+	 * Creates a new endpoint.
+	 * @param reviews the reviews
+	 * @param mapper the mapper to show payloads as JSON
+	 * @param showPayloads when to show payloads and edits
+	 * @param roles the roles allowed to see payloads when authorized
+	 * @param maxEditsBytes the largest edits, in bytes of JSON
+	 * @param redaction what is masked of summaries, comments, payloads and edits
+	 */
+	public AgentReviewsEndpoint(Reviews reviews, JsonMapper mapper, Show showPayloads, Set<String> roles,
+			long maxEditsBytes, Redaction redaction) {
+		this.redaction = redaction;
 		this.reviews = reviews;
 		this.mapper = mapper;
 		this.showPayloads = showPayloads;
@@ -110,9 +128,10 @@ public class AgentReviewsEndpoint {
 			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
 		}
 		ReviewPage result = this.reviews.list(query);
-		return new ReviewsDescriptor(
-				result.reviews().stream().map((review) -> ReviewDescriptor.of(review, show, this.mapper)).toList(),
-				result.page(), result.size(), result.total(), (caller != null) ? caller.name() : null);
+		return new ReviewsDescriptor(result.reviews()
+			.stream()
+			.map((review) -> ReviewDescriptor.of(review, show, this.mapper, this.redaction))
+			.toList(), result.page(), result.size(), result.total(), (caller != null) ? caller.name() : null);
 	}
 
 	/**
@@ -127,11 +146,12 @@ public class AgentReviewsEndpoint {
 		boolean show = show(securityContext);
 		return this.reviews.find(reviewId)
 			.map((review) -> new WebEndpointResponse<>(
-					new ReviewDetailDescriptor(ReviewDescriptor.of(review, show, this.mapper),
+					new ReviewDetailDescriptor(ReviewDescriptor.of(review, show, this.mapper, this.redaction),
 							this.reviews.decisions(review.runId())
 								.stream()
 								.filter((decision) -> decision.reviewId().equals(reviewId))
-								.map((decision) -> DecisionDescriptor.of(decision, show, this.mapper))
+								.map((decision) -> DecisionDescriptor.of(decision, review.checkpoint(), show,
+										this.mapper, this.redaction))
 								.toList())))
 			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
 	}
@@ -176,14 +196,17 @@ public class AgentReviewsEndpoint {
 		try {
 			ReviewView decided = this.reviews.decide(reviewId, new ReviewDecision(parsed, reviewer, comment, changed),
 					reviewer(securityContext));
-			return new WebEndpointResponse<>(ReviewDescriptor.of(decided, show(securityContext), this.mapper));
+			return new WebEndpointResponse<>(
+					ReviewDescriptor.of(decided, show(securityContext), this.mapper, this.redaction));
 		}
 		catch (ReviewNotFoundException ex) {
 			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		catch (ReviewAlreadyDecidedException ex) {
-			return new WebEndpointResponse<>(Map.of("error", ex.getMessage(), "review",
-					ReviewDescriptor.of(ex.getReview(), show(securityContext), this.mapper)), 409);
+			return new WebEndpointResponse<>(
+					Map.of("error", ex.getMessage(), "review",
+							ReviewDescriptor.of(ex.getReview(), show(securityContext), this.mapper, this.redaction)),
+					409);
 		}
 		catch (RunNotWaitingException ex) {
 			return new WebEndpointResponse<>(
@@ -306,10 +329,12 @@ public class AgentReviewsEndpoint {
 			Set<String> authorities, Reviewer.Channel channel, Instant decidedAt, @Nullable String comment,
 			@Nullable JsonNode edits) {
 
-		static DecisionDescriptor of(ReviewerDecision decision, boolean show, JsonMapper mapper) {
+		static DecisionDescriptor of(ReviewerDecision decision, String checkpoint, boolean show, JsonMapper mapper,
+				Redaction redaction) {
 			return new DecisionDescriptor(decision.reviewId(), decision.decision(), decision.reviewer(),
-					decision.authorities(), decision.channel(), decision.decidedAt(), decision.comment(),
-					(show && decision.edits() != null) ? mapper.readTree(decision.edits()) : null);
+					decision.authorities(), decision.channel(), decision.decidedAt(),
+					redaction.text(decision.comment()), (show && decision.edits() != null)
+							? redaction.reviewPayload(checkpoint, mapper.readTree(decision.edits())) : null);
 		}
 
 	}
@@ -344,7 +369,8 @@ public class AgentReviewsEndpoint {
 			int approvals, List<String> editable, Instant createdAt, @Nullable Instant decidedAt,
 			@Nullable JsonNode payload, @Nullable JsonNode edits) {
 
-		static ReviewDescriptor of(ReviewView review, boolean show, JsonMapper mapper) {
+		static ReviewDescriptor of(ReviewView shown, boolean show, JsonMapper mapper, Redaction redaction) {
+			ReviewView review = redaction.view(shown);
 			return new ReviewDescriptor(review.id(), review.runId(), review.seq(), review.round(), review.kind(),
 					review.checkpoint(), review.status(), review.reviewers(), review.summary(), review.onTimeout(),
 					review.deadline(), review.reviewer(), review.comment(), review.requiredApprovals(),

@@ -2,9 +2,11 @@ package dev.guardedagents.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.ReviewQuery;
@@ -21,6 +23,8 @@ import dev.guardedagents.RunTotals;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.internal.store.JdbcInstanceStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
@@ -76,6 +80,8 @@ public class AgentRunsEndpoint {
 
 	private final Duration lease;
 
+	private final Redaction redaction;
+
 	/**
 	 * Creates a new endpoint that does not list instances.
 	 * @param runs the runs facade
@@ -88,7 +94,7 @@ public class AgentRunsEndpoint {
 	 */
 	public AgentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
 			Set<String> roles, ReviewAccess access) {
-		this(runs, reviews, store, mapper, showPayloads, roles, access, null, Duration.ZERO);
+		this(runs, reviews, store, mapper, showPayloads, roles, access, null, Duration.ZERO, Redaction.NONE);
 	}
 
 	/**
@@ -103,9 +109,13 @@ public class AgentRunsEndpoint {
 	 * @param instances the instances sharing the journal, to list them, or {@code null}
 	 * @param lease the lease duration: an instance whose last heartbeat is older is not
 	 * live
+	 * @param redaction what is masked of payloads, failure messages, business keys and
+	 * reviews
 	 */
 	public AgentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
-			Set<String> roles, ReviewAccess access, @Nullable JdbcInstanceStore instances, Duration lease) {
+			Set<String> roles, ReviewAccess access, @Nullable JdbcInstanceStore instances, Duration lease,
+			Redaction redaction) {
+		this.redaction = redaction;
 		this.instances = instances;
 		this.lease = lease;
 		this.runs = runs;
@@ -187,8 +197,13 @@ public class AgentRunsEndpoint {
 					"full needs step");
 		}
 		boolean show = show(securityContext);
-		return this.runs.find(runId)
-			.map((run) -> new RunDetailDescriptor(run(run, show),
+		return this.runs.find(runId).map((run) -> {
+			List<ReviewView> reviews = this.reviews
+				.list(ReviewQuery.all().withRunId(runId).withPage(0, ReviewQuery.MAX_SIZE))
+				.reviews();
+			Map<String, String> checkpoints = new HashMap<>();
+			reviews.forEach((review) -> checkpoints.put(review.id(), review.checkpoint()));
+			return new RunDetailDescriptor(run(run, show),
 					((step != null) ? this.store.steps(runId, step, 1)
 							: this.store.steps(runId, pageNumber * pageSize + 1, pageSize))
 						.stream()
@@ -196,16 +211,16 @@ public class AgentRunsEndpoint {
 						.map((view) -> step(view, show, whole))
 						.toList(),
 					(step != null) ? 0 : pageNumber, (step != null) ? 1 : pageSize, this.store.stepCount(runId),
-					this.reviews.list(ReviewQuery.all().withRunId(runId).withPage(0, ReviewQuery.MAX_SIZE))
-						.reviews()
-						.stream()
-						.map((review) -> AgentReviewsEndpoint.ReviewDescriptor.of(review, show, this.mapper))
+					reviews.stream()
+						.map((review) -> AgentReviewsEndpoint.ReviewDescriptor.of(review, show, this.mapper,
+								this.redaction))
 						.toList(),
 					this.reviews.decisions(runId)
 						.stream()
-						.map((decision) -> AgentReviewsEndpoint.DecisionDescriptor.of(decision, show, this.mapper))
-						.toList()))
-			.orElse(null);
+						.map((decision) -> AgentReviewsEndpoint.DecisionDescriptor.of(decision,
+								checkpoints.getOrDefault(decision.reviewId(), ""), show, this.mapper, this.redaction))
+						.toList());
+		}).orElse(null);
 	}
 
 	/**
@@ -271,29 +286,37 @@ public class AgentRunsEndpoint {
 	}
 
 	private RunDescriptor run(RunView run, @Nullable RunTotals totals, boolean show) {
-		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(), run.businessKey(),
-				run.idempotencyKey(), run.startedBy(), run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(),
-				totals, run.createdAt(), run.updatedAt(), run.finishedAt(), run.compensation(), run.errorType(),
-				show ? run.errorMessage() : null, show ? json(run.arguments()) : null,
-				show ? json(run.result()) : null);
+		JsonNode arguments = show ? json(run.arguments()) : null;
+		JsonNode result = show ? json(run.result()) : null;
+		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(),
+				this.redaction.text(run.businessKey()), this.redaction.text(run.idempotencyKey()), run.startedBy(),
+				run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), totals, run.createdAt(),
+				run.updatedAt(), run.finishedAt(), run.compensation(), run.errorType(),
+				show ? this.redaction.text(run.errorMessage()) : null,
+				(arguments != null) ? this.redaction.runArguments(run.name(), arguments) : null,
+				(result != null) ? this.redaction.runResult(run.name(), result) : null);
 	}
 
 	private StepDescriptor step(StepView step, boolean show, boolean whole) {
 		return new StepDescriptor(step.seq(), step.kind(), step.name(), step.succeeded() ? "SUCCEEDED" : "FAILED",
 				step.attempts(), step.fellBack(), step.startedAt(), step.duration().toNanos() / 1_000_000.0,
-				step.idempotencyKey(), show ? payload(step.input(), step.seq(), whole) : null,
-				show ? payload(step.output(), step.seq(), whole) : null, step.errorType(),
-				show ? step.errorMessage() : null, show ? payload(step.attemptErrors(), step.seq(), whole) : null,
-				step.usage());
+				step.idempotencyKey(),
+				show ? payload(step.input(), step.seq(), whole,
+						(input) -> this.redaction.stepInput(step.kind(), step.name(), input)) : null,
+				show ? payload(step.output(), step.seq(), whole,
+						(output) -> this.redaction.stepOutput(step.kind(), step.name(), output)) : null,
+				step.errorType(), show ? this.redaction.text(step.errorMessage()) : null,
+				show ? payload(step.attemptErrors(), step.seq(), whole, this.redaction::json) : null, step.usage());
 	}
 
 	/**
-	 * A step's payload as JSON, or a marker in its place when it is larger than
-	 * {@value #TRUNCATE_AT} characters and not asked for whole.
+	 * A step's payload as JSON as it may be shown, or a marker in its place when it is
+	 * larger than {@value #TRUNCATE_AT} characters and not asked for whole.
 	 */
-	private @Nullable JsonNode payload(@Nullable String json, int seq, boolean whole) {
+	private @Nullable JsonNode payload(@Nullable String json, int seq, boolean whole, UnaryOperator<JsonNode> mask) {
 		if (json == null || whole || json.length() <= TRUNCATE_AT) {
-			return json(json);
+			JsonNode node = json(json);
+			return (node != null) ? mask.apply(node) : null;
 		}
 		return this.mapper.getNodeFactory()
 			.objectNode()

@@ -5,6 +5,7 @@ import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
+import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.internal.store.JdbcInstanceStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
@@ -37,20 +38,22 @@ public final class AgentRunsEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	AgentRunsEndpoint agentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store,
 			ObjectProvider<JsonMapper> mapper, GuardedAgentsProperties properties, ReviewAccess access,
-			ObjectProvider<JdbcInstanceStore> instances) {
+			ObjectProvider<JdbcInstanceStore> instances, ObjectProvider<Redaction> redaction) {
 		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
 		return new AgentRunsEndpoint(runs, reviews, store, mapper.getIfAvailable(JsonMapper::new), show(actuator),
-				actuator.getRoles(), access, instances.getIfAvailable(), properties.getRecovery().getLeaseDuration());
+				actuator.getRoles(), access, instances.getIfAvailable(), properties.getRecovery().getLeaseDuration(),
+				redaction.getIfAvailable(() -> Redaction.NONE));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	AgentReviewsEndpoint agentReviewsEndpoint(Reviews reviews, ObjectProvider<JsonMapper> mapper,
-			GuardedAgentsProperties properties) {
+			GuardedAgentsProperties properties, ObjectProvider<Redaction> redaction) {
 		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
 		return new AgentReviewsEndpoint(reviews, mapper.getIfAvailable(JsonMapper::new), show(actuator),
-				actuator.getRoles(), properties.getReviews().getMaxEditsSize().toBytes());
+				actuator.getRoles(), properties.getReviews().getMaxEditsSize().toBytes(),
+				redaction.getIfAvailable(() -> Redaction.NONE));
 	}
 
 	private static Show show(GuardedAgentsProperties.Actuator actuator) {

@@ -21,6 +21,8 @@ import dev.guardedagents.internal.budget.BudgetProfiles;
 import dev.guardedagents.internal.guard.GuardSettings;
 import dev.guardedagents.internal.policy.PatternPolicy;
 import dev.guardedagents.internal.policy.PayloadSizePolicy;
+import dev.guardedagents.internal.redaction.Redaction;
+import dev.guardedagents.internal.redaction.Redactor;
 import dev.guardedagents.internal.retention.JournalPruner;
 import dev.guardedagents.internal.security.Principals;
 import dev.guardedagents.internal.security.ReviewAccess;
@@ -142,8 +144,15 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
-	ReviewEvents guardedAgentsReviewEvents(ApplicationEventPublisher publisher) {
-		return new ReviewEvents(publisher);
+	ReviewEvents guardedAgentsReviewEvents(ApplicationEventPublisher publisher, Redaction redaction) {
+		return new ReviewEvents(publisher, redaction);
+	}
+
+	@Bean
+	Redaction guardedAgentsRedaction(GuardedAgentsProperties properties, AgentRunRegistry registry,
+			JournalCodec codec) {
+		return new Redaction(new Redactor(properties.getRedaction().compiledPatterns()), registry::planSensitivity,
+				registry::toolSensitivity, registry::checkpointSensitivity, codec.mapper());
 	}
 
 	@Bean
@@ -292,7 +301,8 @@ public final class GuardedAgentsAutoConfiguration {
 				properties.getReviews().getWhenError() == GuardedAgentsProperties.Reviews.WhenError.FAIL_RUN,
 				properties.getIdempotency()
 					.getOnMismatch() == GuardedAgentsProperties.Idempotency.OnMismatch.RETURN_RECORDED,
-				properties.getJournal().getOutageTolerance(), properties.getJournal().getMaxPayloadSize().toBytes());
+				properties.getJournal().getOutageTolerance(), properties.getJournal().getMaxPayloadSize().toBytes(),
+				properties.getRedaction().getStore() == GuardedAgentsProperties.Redaction.SensitiveStore.HASH);
 	}
 
 	private static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager) {

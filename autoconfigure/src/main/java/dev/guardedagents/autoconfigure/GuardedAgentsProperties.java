@@ -35,6 +35,30 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
+	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+	/**
+	 * The redaction patterns on by default: card numbers (13 to 19 digits, spaces or
+	 * dashes between them; a match is masked only when its digits pass the Luhn check),
+	 * e-mail addresses, and API keys and bearer tokens of common shapes.
+	 */
+	static final Map<String, String> BUILT_IN_PATTERNS = builtInPatterns();
+
+	/**
+	 * The order the built-in patterns apply in, after the application's own: keys, then
+	 * addresses, then card numbers, so that the digits of a key are not taken for a card.
+	 */
+	static final List<String> BUILT_IN_ORDER = List.of("api-key", "email", "card-number");
+
+	private static Map<String, String> builtInPatterns() {
+		Map<String, String> patterns = new LinkedHashMap<>();
+		patterns.put("api-key", "(?i)\\bbearer\\s+[A-Za-z0-9._~+/-]{16,}=*|\\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}"
+				+ "|\\bAKIA[0-9A-Z]{16}\\b|\\bgh[pousr]_[A-Za-z0-9]{36,}|\\bxox[abprs]-[A-Za-z0-9-]{10,}");
+		patterns.put("email", "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+		patterns.put("card-number", "\\b(?:\\d[ -]?){12,18}\\d\\b");
+		return Map.copyOf(patterns);
+	}
+
 	/**
 	 * Whether to turn @AgentRun and @GuardedTool methods into journaled runs and steps.
 	 */
@@ -94,6 +118,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	private final Retention retention = new Retention();
 
+	private final Redaction redaction = new Redaction();
+
 	private final Runs runs = new Runs();
 
 	private final Policies policies = new Policies();
@@ -136,6 +162,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	public Runs getRuns() {
 		return this.runs;
+	}
+
+	public Redaction getRedaction() {
+		return this.redaction;
 	}
 
 	public Retention getRetention() {
@@ -213,6 +243,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.idempotency.wait-timeout", this.idempotency.waitTimeout, false);
 		requirePositive("guarded-agents.journal.outage-tolerance", this.journal.outageTolerance, true);
 		this.retention.validate();
+		this.redaction.validate();
 		if (this.journal.maxPayloadSize.toKilobytes() < 1 || this.journal.maxPayloadSize.toMegabytes() > 1024) {
 			throw new InvalidPropertyException("guarded-agents.journal.max-payload-size",
 					readable(this.journal.maxPayloadSize), "must be between 1KB and 1GB");
@@ -1156,6 +1187,95 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		public GroupCommit getGroupCommit() {
 			return this.groupCommit;
+		}
+
+	}
+
+	/**
+	 * How sensitive values are kept out of what the journal shows and stores.
+	 */
+	public static class Redaction {
+
+		/**
+		 * Regular expressions (Java syntax) whose matches are masked wherever the journal
+		 * is shown: endpoints, review events, failure messages. The built-ins
+		 * card-number, email and api-key are on unless set to an empty value.
+		 */
+		private final Map<String, String> patterns = new LinkedHashMap<>(BUILT_IN_PATTERNS);
+
+		/**
+		 * How a @Sensitive parameter of a tool is stored in the step's journaled input:
+		 * MASK ([sensitive]) or HASH (its SHA-256, to tell equal values apart).
+		 */
+		private SensitiveStore store = SensitiveStore.MASK;
+
+		public Map<String, String> getPatterns() {
+			return this.patterns;
+		}
+
+		public SensitiveStore getStore() {
+			return this.store;
+		}
+
+		public void setStore(SensitiveStore store) {
+			this.store = store;
+		}
+
+		/**
+		 * Returns the patterns in effect, compiled: those set to an empty value are off.
+		 * @return the patterns by name
+		 */
+		public Map<String, Pattern> compiledPatterns() {
+			Map<String, Pattern> compiled = new LinkedHashMap<>();
+			this.patterns.forEach((name, regex) -> {
+				if (!BUILT_IN_ORDER.contains(name) && regex != null && !regex.isEmpty()) {
+					compiled.put(name, Pattern.compile(regex));
+				}
+			});
+			for (String name : BUILT_IN_ORDER) {
+				String regex = this.patterns.get(name);
+				if (regex != null && !regex.isEmpty()) {
+					compiled.put(name, Pattern.compile(regex));
+				}
+			}
+			return compiled;
+		}
+
+		void validate() {
+			this.patterns.forEach((name, regex) -> {
+				if (!NAME.matcher(name).matches()) {
+					throw new InvalidPropertyException("guarded-agents.redaction.patterns." + name, regex,
+							"has a name that is not lower-case letters, digits and dashes; it is shown in the mask "
+									+ "([redacted:<name>])");
+				}
+				try {
+					if (regex != null && !regex.isEmpty()) {
+						Pattern.compile(regex);
+					}
+				}
+				catch (PatternSyntaxException ex) {
+					throw new InvalidPropertyException("guarded-agents.redaction.patterns." + name, regex,
+							"is not a regular expression: " + ex.getDescription()
+									+ " (in YAML, quote it with single quotes so that backslashes stay)");
+				}
+			});
+		}
+
+		/**
+		 * How a sensitive input is stored.
+		 */
+		public enum SensitiveStore {
+
+			/**
+			 * As {@code [sensitive]}.
+			 */
+			MASK,
+
+			/**
+			 * As {@code sha256:<hex>} of its JSON.
+			 */
+			HASH
+
 		}
 
 	}

@@ -14,6 +14,7 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunDetailDescriptor;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunsDescriptor;
+import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.run.AgentRunRegistry;
 import dev.guardedagents.internal.budget.BudgetProfiles;
 import dev.guardedagents.internal.guard.GuardSettings;
@@ -85,7 +86,7 @@ class AgentRunsEndpointTests {
 				new ToolGuards(GuardSettings.DEFAULTS, Map.of(), GuardSettings.MODEL_DEFAULTS, Map.of()), () -> null,
 				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
 						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1), false, false,
-						Duration.ZERO, 1_048_576),
+						Duration.ZERO, 1_048_576, false),
 				Clock.systemUTC(), BudgetProfiles.NONE, List.of(), OPEN);
 		this.runs = new DefaultAgentRuns(engine);
 		this.reviews = new DefaultReviews(reviewStore, this.store, registry, new JsonMapper(), events,
@@ -191,7 +192,7 @@ class AgentRunsEndpointTests {
 		this.instances.take("crashed",
 				new JdbcInstanceStore.Holder("there", 7, "p2", now.minusSeconds(900), now.minusSeconds(300)), null);
 		AgentRunsEndpoint endpoint = new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(),
-				Show.NEVER, Set.of(), OPEN, this.instances, Duration.ofMinutes(1));
+				Show.NEVER, Set.of(), OPEN, this.instances, Duration.ofMinutes(1), Redaction.NONE);
 		assertThat(endpoint.runs(SecurityContext.NONE, null, null, null, null).instances())
 			.satisfiesExactly((crashed) -> {
 				assertThat(crashed.id()).isEqualTo("crashed");

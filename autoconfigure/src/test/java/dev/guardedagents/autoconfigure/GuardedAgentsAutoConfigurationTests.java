@@ -24,6 +24,7 @@ import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
 import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.GuardedChatAdvisors;
 import dev.guardedagents.internal.metrics.GuardedAgentsMetrics;
+import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.retention.JournalPruner;
 import dev.guardedagents.internal.review.ReviewDeadlines;
 import dev.guardedagents.internal.run.AgentRunRegistry;
@@ -321,6 +322,19 @@ class GuardedAgentsAutoConfigurationTests {
 				}
 			}
 		}
+	}
+
+	@Test
+	void redactionPatternsAreBuiltInAddedAndTurnedOffByProperties() {
+		this.runner
+			.run((context) -> assertThat(context.getBean(Redaction.class).text("ann@example.com, 4111111111111111"))
+				.isEqualTo("[redacted:email], [redacted:card-number]"));
+		this.runner
+			.withPropertyValues("guarded-agents.redaction.patterns.email=",
+					"guarded-agents.redaction.patterns.ticket=TCK-\\d+")
+			.run((context) -> assertThat(
+					context.getBean(Redaction.class).text("ann@example.com TCK-42 4111111111111111"))
+				.isEqualTo("ann@example.com [redacted:ticket] [redacted:card-number]"));
 	}
 
 	@Test

@@ -42,6 +42,18 @@ class GuardedAgentsFailureAnalyzerTests {
 	}
 
 	@Test
+	void aRedactionPatternThatIsNoRegularExpressionIsExplainedAtStartup(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(App.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--spring.datasource.url=jdbc:h2:mem:redaction",
+				"--guarded-agents.redaction.patterns.iban=[A-Z{2}", "--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid value '[A-Z{2}' for property 'guarded-agents.redaction.patterns.iban': it is not a "
+					+ "regular expression: Unclosed character class")
+			.contains("in YAML, quote it with single quotes");
+	}
+
+	@Test
 	void reviewsNobodyMayDecideAreExplainedAtStartup(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(UnreviewedApp.class);
 		application.setWebApplicationType(WebApplicationType.NONE);

@@ -21,6 +21,7 @@ import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.internal.budget.BudgetProfiles;
 import dev.guardedagents.internal.guard.ToolGuards;
+import dev.guardedagents.internal.redaction.Sensitivity;
 import dev.guardedagents.internal.security.ReviewAccess;
 import org.jspecify.annotations.Nullable;
 
@@ -69,6 +70,8 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	private final Set<String> toolNames = ConcurrentHashMap.newKeySet();
 
 	private final Map<Method, RegisteredTool> guardedTools = new ConcurrentHashMap<>();
+
+	private final Map<String, Sensitivity> sensitiveTools = new ConcurrentHashMap<>();
 
 	private final Set<Class<?>> withoutRuns = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
@@ -185,6 +188,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	private void registerTool(Class<?> targetClass, Method method, GuardedTool annotation) {
 		String name = toolName(targetClass, method);
 		this.toolNames.add(name);
+		sensitive(name, method);
 		this.guardedTools.put(method, new RegisteredTool(name, method,
 				StringUtils.hasText(annotation.idempotencyKey()) ? Expressions.parse(annotation.idempotencyKey(),
 						method, parameterNames(method), "@GuardedTool", "idempotencyKey") : null,
@@ -362,6 +366,14 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		}
 		this.checkpoints.put(method, checkpoint);
 		this.toolNames.add(toolName);
+		sensitive(toolName, method);
+	}
+
+	private void sensitive(String toolName, Method method) {
+		Sensitivity sensitivity = Sensitivity.of(method);
+		if (sensitivity != Sensitivity.NONE) {
+			this.sensitiveTools.merge(toolName, sensitivity, Sensitivity::and);
+		}
 	}
 
 	private static List<String> groups(String text, String where, String attribute) {
@@ -445,6 +457,35 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	@Nullable Plan plan(String name) {
 		return this.byName.get(name);
+	}
+
+	/**
+	 * Returns what a plan declares {@code @Sensitive}.
+	 * @param name the run name
+	 * @return its sensitivity, none for an unknown plan
+	 */
+	public Sensitivity planSensitivity(String name) {
+		Plan plan = this.byName.get(name);
+		return (plan != null) ? Sensitivity.of(plan.method()) : Sensitivity.NONE;
+	}
+
+	/**
+	 * Returns what a tool, or the action of a checkpoint, declares {@code @Sensitive}.
+	 * @param name the step name
+	 * @return its sensitivity, none for an unknown tool
+	 */
+	public Sensitivity toolSensitivity(String name) {
+		return this.sensitiveTools.getOrDefault(name, Sensitivity.NONE);
+	}
+
+	/**
+	 * Returns what the method of a checkpoint declares {@code @Sensitive}.
+	 * @param name the checkpoint name
+	 * @return its sensitivity, none for an unknown checkpoint
+	 */
+	public Sensitivity checkpointSensitivity(String name) {
+		Checkpoint checkpoint = this.checkpointsByName.get(name);
+		return (checkpoint != null) ? Sensitivity.of(checkpoint.method()) : Sensitivity.NONE;
 	}
 
 	@Nullable Checkpoint checkpoint(Method method) {

@@ -15,6 +15,7 @@ import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.internal.store.NewReview;
 import dev.guardedagents.internal.store.NewStep;
+import dev.guardedagents.internal.redaction.Sensitivity;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -122,7 +123,8 @@ final class Checkpoints {
 			return false;
 		}
 		String key = checkpoint.idempotencyKey(args);
-		return key != null && this.calls.completed(checkpoint.toolName(), key, args);
+		return key != null
+				&& this.calls.completed(checkpoint.toolName(), key, args, Sensitivity.of(checkpoint.method()));
 	}
 
 	private RunSignal openReview(Execution execution, int seq, AgentRunRegistry.Checkpoint checkpoint, Object[] args,

@@ -14,6 +14,7 @@ import dev.guardedagents.IdempotencyConflictException;
 import dev.guardedagents.internal.guard.Guarded;
 import dev.guardedagents.internal.guard.ToolGuard;
 import dev.guardedagents.internal.store.JdbcIdempotencyStore;
+import dev.guardedagents.internal.redaction.Sensitivity;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -59,8 +60,11 @@ final class GuardedCalls {
 					: new Called(outcome, outcome.failure(), null);
 		}
 		String owner = (runId != null) ? runId : "call:" + UUID.randomUUID();
-		String input = (arguments != null) ? arguments : this.codec.writeBestEffort(invocation.getArguments());
-		String fingerprint = fingerprint(this.codec.canonical(input));
+		Sensitivity sensitivity = Sensitivity.of(invocation);
+		String input = (arguments != null) ? arguments : this.codec.writeInput(invocation.getArguments(), sensitivity);
+		// a key is bound to the real arguments, also where the journal keeps them masked
+		String fingerprint = fingerprint(this.codec
+			.canonical(sensitivity.hasParameters() ? this.codec.writeBestEffort(invocation.getArguments()) : input));
 		long deadline = System.nanoTime() + this.wait.toNanos();
 		long pause = 10;
 		while (!this.idempotency.claim(tool, key, owner, fingerprint, this.clock.instant())) {
@@ -109,14 +113,14 @@ final class GuardedCalls {
 	 * executing, so that nobody is asked to approve what was already done.
 	 * @throws IdempotencyConflictException if the key was completed with other arguments
 	 */
-	boolean completed(String tool, String key, @Nullable Object[] args) {
+	boolean completed(String tool, String key, @Nullable Object[] args, Sensitivity sensitivity) {
 		JdbcIdempotencyStore.Claim claim = this.idempotency.find(tool, key).orElse(null);
 		if (claim == null || !claim.completed()) {
 			return false;
 		}
-		String input = this.codec.writeBestEffort(args);
-		if (claim.mismatches(fingerprint(this.codec.canonical(input))) && !this.returnRecordedOnMismatch) {
-			throw new IdempotencyConflictException(tool, key, claim.owner(), input);
+		if (claim.mismatches(fingerprint(this.codec.canonical(this.codec.writeBestEffort(args))))
+				&& !this.returnRecordedOnMismatch) {
+			throw new IdempotencyConflictException(tool, key, claim.owner(), this.codec.writeInput(args, sensitivity));
 		}
 		return true;
 	}

@@ -11,8 +11,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.guardedagents.RunArgumentException;
+import dev.guardedagents.Sensitive;
 import dev.guardedagents.StepFailedException;
 import dev.guardedagents.internal.guard.AttemptRecord;
+import dev.guardedagents.internal.redaction.Sensitivity;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
@@ -39,8 +41,39 @@ final class JsonCodec {
 
 	private final Map<Type, Codec> codecs = new ConcurrentHashMap<>();
 
+	private final boolean hashSensitive;
+
 	JsonCodec(JsonMapper mapper) {
+		this(mapper, false);
+	}
+
+	/**
+	 * Creates a codec.
+	 * @param mapper the journal's mapper
+	 * @param hashSensitive whether a {@code @Sensitive} argument is journaled as its hash
+	 * rather than as {@link Sensitive#MASK}
+	 */
+	JsonCodec(JsonMapper mapper, boolean hashSensitive) {
 		this.mapper = mapper;
+		this.hashSensitive = hashSensitive;
+	}
+
+	/**
+	 * Writes the arguments of a step as the journal keeps them: each {@code @Sensitive}
+	 * one as {@link Sensitive#MASK}, or as {@code sha256:<hex>} of its JSON.
+	 */
+	String writeInput(@Nullable Object[] args, Sensitivity sensitivity) {
+		if (!sensitivity.hasParameters()) {
+			return writeBestEffort(args);
+		}
+		@Nullable Object[] kept = args.clone();
+		for (int position : sensitivity.positions()) {
+			if (position < kept.length) {
+				kept[position] = this.hashSensitive
+						? "sha256:" + GuardedCalls.fingerprint(writeBestEffort(kept[position])) : Sensitive.MASK;
+			}
+		}
+		return writeBestEffort(kept);
 	}
 
 	/**

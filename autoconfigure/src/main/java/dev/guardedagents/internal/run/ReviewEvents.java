@@ -2,6 +2,7 @@ package dev.guardedagents.internal.run;
 
 import dev.guardedagents.BudgetWarningEvent;
 import dev.guardedagents.ReviewEvent;
+import dev.guardedagents.internal.redaction.Redaction;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -17,12 +18,25 @@ public final class ReviewEvents {
 
 	private final ApplicationEventPublisher publisher;
 
+	private final Redaction redaction;
+
 	/**
-	 * Creates a new instance.
+	 * Creates a new instance that publishes reviews unredacted.
 	 * @param publisher the application's event publisher
 	 */
 	public ReviewEvents(ApplicationEventPublisher publisher) {
+		this(publisher, Redaction.NONE);
+	}
+
+	/**
+	 * Creates a new instance.
+	 * @param publisher the application's event publisher
+	 * @param redaction what is masked of the review an event carries (its summary,
+	 * comment, payload and edits)
+	 */
+	public ReviewEvents(ApplicationEventPublisher publisher, Redaction redaction) {
 		this.publisher = publisher;
+		this.redaction = redaction;
 	}
 
 	/**
@@ -38,7 +52,8 @@ public final class ReviewEvents {
 	 * @param event the event
 	 */
 	public void publish(ReviewEvent event) {
-		publish(event, event.type() + " for review " + event.review().id());
+		publish(new ReviewEvent(event.type(), this.redaction.view(event.review())),
+				event.type() + " for review " + event.review().id());
 	}
 
 	private void publish(Object event, String what) {

@@ -120,7 +120,7 @@ public final class RunEngine {
 		this.guards = guards;
 		this.reviews = reviews;
 		this.registry = registry;
-		this.codec = new JsonCodec(mapper);
+		this.codec = new JsonCodec(mapper, settings.hashSensitiveInputs());
 		this.settings = settings;
 		this.journal = new RunJournal(store, settings, clock);
 		this.executor = new RunExecutor(settings.poolSize(), settings.queueCapacity());
@@ -304,8 +304,7 @@ public final class RunEngine {
 
 	private RunView existing(AgentRunRegistry.Plan plan, NewRun run) {
 		RunView existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
-		logger.debug("Run '" + plan.name() + "' with idempotency key '" + run.idempotencyKey() + "' exists already as "
-				+ existing.id());
+		logger.debug("Run '" + plan.name() + "' with this idempotency key exists already as " + existing.id());
 		return existing;
 	}
 

@@ -25,10 +25,13 @@ import java.time.Duration;
  * @param outageTolerance how long a journal write is retried through an outage
  * @param maxPayloadBytes the largest input or output of a step the journal takes, in
  * bytes of JSON
+ * @param hashSensitiveInputs whether a {@code @Sensitive} argument of a step is journaled
+ * as its SHA-256 hash rather than masked
  */
 public record RunSettings(String instanceId, int poolSize, int queueCapacity, Duration shutdownGracePeriod,
 		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries,
 		Duration reviewTimeout, Duration idempotencyWait, boolean failRunOnWhenError,
-		boolean returnRecordedOnKeyMismatch, Duration outageTolerance, long maxPayloadBytes) {
+		boolean returnRecordedOnKeyMismatch, Duration outageTolerance, long maxPayloadBytes,
+		boolean hashSensitiveInputs) {
 
 }

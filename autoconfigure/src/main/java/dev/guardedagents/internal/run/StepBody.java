@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.internal.guard.ToolGuard;
+import dev.guardedagents.internal.redaction.Sensitivity;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -121,7 +122,7 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 
 		@Override
 		public String input(JsonCodec codec) {
-			return codec.writeBestEffort(this.invocation.getArguments());
+			return codec.writeInput(this.invocation.getArguments(), Sensitivity.of(this.invocation));
 		}
 
 		@Override

@@ -15,6 +15,7 @@ import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.RunContext;
+import dev.guardedagents.Sensitive;
 import dev.guardedagents.TimeoutOutcome;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -48,6 +49,16 @@ class EngineTestApplication {
 	@Bean
 	Saga.Plans sagaPlans(Saga saga) {
 		return new Saga.Plans(saga);
+	}
+
+	@Bean
+	Vault vault() {
+		return new Vault();
+	}
+
+	@Bean
+	Vault.Plans vaultPlans(Vault vault) {
+		return new Vault.Plans(vault);
 	}
 
 	@Bean
@@ -165,6 +176,56 @@ class EngineTestApplication {
 				}
 			}
 			return "passed-by-" + this.instance;
+		}
+
+	}
+
+	/**
+	 * Tools and a plan with {@code @Sensitive} values.
+	 */
+	static class Vault {
+
+		@GuardedTool(name = "store-secret", idempotencyKey = "#account", maxAttempts = 1)
+		@Sensitive
+		public String storeSecret(String account, @Sensitive String password) {
+			calls.add("vault:store:" + account + ":" + password);
+			return "token-" + account + "-" + password;
+		}
+
+		@GuardedTool(name = "call-bank", maxAttempts = 1)
+		public String callBank(String account) {
+			throw new IllegalStateException(
+					"bank refused Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc for " + account + "@example.com");
+		}
+
+		@HumanCheckpoint(name = "release-card", timeout = "1h", reviewers = "vault-keepers",
+				summary = "'Release card ' + #card + ' to ' + #email")
+		public String releaseCard(@Sensitive String card, String email) {
+			calls.add("vault:release:" + card + ":" + email);
+			return "released";
+		}
+
+		static class Plans {
+
+			private final Vault vault;
+
+			Plans(Vault vault) {
+				this.vault = vault;
+			}
+
+			@AgentRun(name = "open-vault")
+			@Sensitive
+			public String open(String account, @Sensitive String password) {
+				String token = this.vault.storeSecret(account, password);
+				try {
+					this.vault.callBank(account);
+				}
+				catch (IllegalStateException ex) {
+					// journaled as the step's failure
+				}
+				return this.vault.releaseCard("4111 1111 1111 1111", account + "@example.com") + " " + token;
+			}
+
 		}
 
 	}
