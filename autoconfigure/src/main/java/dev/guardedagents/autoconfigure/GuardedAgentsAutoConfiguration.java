@@ -26,6 +26,7 @@ import dev.guardedagents.internal.redaction.Redactor;
 import dev.guardedagents.internal.retention.JournalPruner;
 import dev.guardedagents.internal.security.Principals;
 import dev.guardedagents.internal.security.ReviewAccess;
+import dev.guardedagents.JournalEncryption;
 import dev.guardedagents.spi.JournalCodec;
 import dev.guardedagents.spi.JournalCodecCustomizer;
 import dev.guardedagents.spi.ReviewerAuthorizer;
@@ -45,6 +46,8 @@ import dev.guardedagents.internal.store.JdbcIdempotencyStore;
 import dev.guardedagents.internal.store.JdbcInstanceStore;
 import dev.guardedagents.internal.store.JdbcReviewStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
+import dev.guardedagents.internal.store.JournalReencryption;
+import dev.guardedagents.internal.store.PayloadCipher;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -126,21 +129,36 @@ public final class GuardedAgentsAutoConfiguration {
 	}
 
 	@Bean
+	PayloadCipher guardedAgentsPayloadCipher(GuardedAgentsProperties properties) {
+		GuardedAgentsProperties.Encryption encryption = properties.getJournal().getEncryption();
+		return new PayloadCipher(encryption.decodedKeys(), encryption.sealingKey());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JournalEncryption guardedAgentsJournalEncryption(DataSource dataSource, GuardedAgentsSchemaInitializer schema,
+			PayloadCipher cipher) {
+		return new JournalReencryption(dataSource, schema.getSchema(), cipher);
+	}
+
+	@Bean
 	JdbcRunStore guardedAgentsRunStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema,
-			GuardedAgentsProperties properties) {
+			GuardedAgentsProperties properties, PayloadCipher cipher) {
 		GuardedAgentsProperties.GroupCommit groupCommit = properties.getJournal().getGroupCommit();
 		return new JdbcRunStore(dataSource, schema.getSchema(),
-				groupCommit.isEnabled() ? groupCommit.getWindow() : null, groupCommit.getDirectWrites());
+				groupCommit.isEnabled() ? groupCommit.getWindow() : null, groupCommit.getDirectWrites(), cipher);
 	}
 
 	@Bean
-	JdbcReviewStore guardedAgentsReviewStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
-		return new JdbcReviewStore(dataSource, schema.getSchema());
+	JdbcReviewStore guardedAgentsReviewStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema,
+			PayloadCipher cipher) {
+		return new JdbcReviewStore(dataSource, schema.getSchema(), cipher);
 	}
 
 	@Bean
-	JdbcIdempotencyStore guardedAgentsIdempotencyStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema) {
-		return new JdbcIdempotencyStore(dataSource, schema.getSchema());
+	JdbcIdempotencyStore guardedAgentsIdempotencyStore(DataSource dataSource, GuardedAgentsSchemaInitializer schema,
+			PayloadCipher cipher) {
+		return new JdbcIdempotencyStore(dataSource, schema.getSchema(), cipher);
 	}
 
 	@Bean

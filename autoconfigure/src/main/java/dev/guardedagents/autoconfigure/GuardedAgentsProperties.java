@@ -3,6 +3,7 @@ package dev.guardedagents.autoconfigure;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,6 +37,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
 	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+	private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9-]{1,32}");
 
 	/**
 	 * The redaction patterns on by default: card numbers (13 to 19 digits, spaces or
@@ -244,6 +247,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.journal.outage-tolerance", this.journal.outageTolerance, true);
 		this.retention.validate();
 		this.redaction.validate();
+		this.journal.encryption.validate();
 		if (this.journal.maxPayloadSize.toKilobytes() < 1 || this.journal.maxPayloadSize.toMegabytes() > 1024) {
 			throw new InvalidPropertyException("guarded-agents.journal.max-payload-size",
 					readable(this.journal.maxPayloadSize), "must be between 1KB and 1GB");
@@ -1169,6 +1173,12 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		private final GroupCommit groupCommit = new GroupCommit();
 
+		private final Encryption encryption = new Encryption();
+
+		public Encryption getEncryption() {
+			return this.encryption;
+		}
+
 		public DataSize getMaxPayloadSize() {
 			return this.maxPayloadSize;
 		}
@@ -1187,6 +1197,90 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		public GroupCommit getGroupCommit() {
 			return this.groupCommit;
+		}
+
+	}
+
+	/**
+	 * Encryption of the journal's payloads at rest.
+	 */
+	public static class Encryption {
+
+		/**
+		 * AES keys by id (letters, digits and dashes): each the Base64 of 16, 24 or 32
+		 * random bytes (openssl rand -base64 32). Keep every key that rows may still be
+		 * encrypted with; take them from a secret store or the environment, never from a
+		 * file in the repository.
+		 */
+		private final Map<String, String> keys = new LinkedHashMap<>();
+
+		/**
+		 * The id of the key new payloads are encrypted with; 'none' to write in clear
+		 * while still reading encrypted rows. Required when keys are set.
+		 */
+		private @Nullable String activeKey;
+
+		public Map<String, String> getKeys() {
+			return this.keys;
+		}
+
+		public @Nullable String getActiveKey() {
+			return this.activeKey;
+		}
+
+		public void setActiveKey(@Nullable String activeKey) {
+			this.activeKey = activeKey;
+		}
+
+		/**
+		 * Returns the keys decoded.
+		 * @return the key bytes by id
+		 */
+		public Map<String, byte[]> decodedKeys() {
+			Map<String, byte[]> decoded = new LinkedHashMap<>();
+			this.keys.forEach((id, key) -> decoded.put(id, Base64.getDecoder().decode(key.trim())));
+			return decoded;
+		}
+
+		/**
+		 * Returns the id of the key new payloads are encrypted with.
+		 * @return the key id, or {@code null} to write in clear
+		 */
+		public @Nullable String sealingKey() {
+			return (this.activeKey == null || "none".equals(this.activeKey)) ? null : this.activeKey;
+		}
+
+		void validate() {
+			String prefix = "guarded-agents.journal.encryption.";
+			this.keys.forEach((id, key) -> {
+				if (!KEY_ID.matcher(id).matches()) {
+					throw new InvalidPropertyException(prefix + "keys." + id, "(hidden)",
+							"has an id that is not 1 to 32 letters, digits and dashes; the id is stored with every "
+									+ "value it encrypts");
+				}
+				int length;
+				try {
+					length = Base64.getDecoder().decode(key.trim()).length;
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidPropertyException(prefix + "keys." + id, "(hidden)",
+							"is not Base64; generate a key with: openssl rand -base64 32");
+				}
+				if (length != 16 && length != 24 && length != 32) {
+					throw new InvalidPropertyException(prefix + "keys." + id, "(hidden)",
+							"decodes to " + length + " bytes; an AES key has 16, 24 or 32 (openssl rand -base64 32)");
+				}
+			});
+			if (this.activeKey == null && !this.keys.isEmpty()) {
+				throw new InvalidPropertyException(prefix + "active-key", "(not set)",
+						"must name the key new payloads are " + "encrypted with, one of " + this.keys.keySet()
+								+ " (or 'none' to only read encrypted rows)");
+			}
+			if (this.activeKey != null && !"none".equals(this.activeKey) && !this.keys.containsKey(this.activeKey)) {
+				throw new InvalidPropertyException(prefix + "active-key", this.activeKey,
+						"is not one of the configured keys " + this.keys.keySet() + "; add " + prefix + "keys."
+								+ this.activeKey);
+			}
 		}
 
 	}

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.GuardedTool;
@@ -23,6 +25,7 @@ import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
 import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.GuardedChatAdvisors;
+import dev.guardedagents.JournalEncryption;
 import dev.guardedagents.internal.metrics.GuardedAgentsMetrics;
 import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.retention.JournalPruner;
@@ -53,6 +56,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
@@ -335,6 +339,27 @@ class GuardedAgentsAutoConfigurationTests {
 			.run((context) -> assertThat(
 					context.getBean(Redaction.class).text("ann@example.com TCK-42 4111111111111111"))
 				.isEqualTo("ann@example.com [redacted:ticket] [redacted:card-number]"));
+	}
+
+	@Test
+	void payloadsAreEncryptedWithTheActiveKeyOfTheProperties() {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:encrypted;DB_CLOSE_DELAY=-1",
+					"guarded-agents.journal.encryption.keys.k1=q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=",
+					"guarded-agents.journal.encryption.active-key=k1")
+			.run((context) -> {
+				JdbcRunStore store = context.getBean(JdbcRunStore.class);
+				String id = UUID.randomUUID().toString();
+				Instant now = Instant.now();
+				store.insertRun(new NewRun(id, "sealed", "1", "[\"ann@example.com\"]", null, null, "autoconfig", now,
+						now.plusSeconds(30)));
+				assertThat(store.findRun(id).orElseThrow().arguments()).isEqualTo("[\"ann@example.com\"]");
+				assertThat(new JdbcTemplate(context.getBean(DataSource.class))
+					.queryForObject("SELECT arguments FROM guarded_agents.guarded_run WHERE id = ?", String.class, id))
+					.startsWith("ga:enc:v1:k1:")
+					.doesNotContain("ann");
+				assertThat(context.getBean(JournalEncryption.class).activeKey()).isEqualTo("k1");
+			});
 	}
 
 	@Test

@@ -54,6 +54,23 @@ class GuardedAgentsFailureAnalyzerTests {
 	}
 
 	@Test
+	void encryptionKeysWithoutAnActiveKeyOrOfTheWrongSizeAreExplainedAtStartupWithoutTheKey(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(App.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--spring.datasource.url=jdbc:h2:mem:keys",
+				"--guarded-agents.journal.encryption.keys.k1=c2hvcnQta2V5", "--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("'guarded-agents.journal.encryption.keys.k1': it decodes to 9 bytes; an AES key has 16, 24 or "
+					+ "32 (openssl rand -base64 32)")
+			.doesNotContain("c2hvcnQta2V5");
+		assertThatException().isThrownBy(() -> application.run("--spring.datasource.url=jdbc:h2:mem:keys2",
+				"--guarded-agents.journal.encryption.keys.k1=q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=",
+				"--spring.main.banner-mode=off"));
+		assertThat(output).contains("'guarded-agents.journal.encryption.active-key': it must name the key new payloads "
+				+ "are encrypted with, one of [k1] (or 'none' to only read encrypted rows)");
+	}
+
+	@Test
 	void reviewsNobodyMayDecideAreExplainedAtStartup(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(UnreviewedApp.class);
 		application.setWebApplicationType(WebApplicationType.NONE);

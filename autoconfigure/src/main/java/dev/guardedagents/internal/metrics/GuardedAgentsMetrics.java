@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  * {@code guarded.runs.finished} (by name and status), {@code guarded.runs.recovered},
  * {@code guarded.runs.active}, {@code guarded.model.cost} (USD, by model and run name),
  * {@code guarded.budget.warnings} (by run name and profile),
- * {@code guarded.journal.pruned} (runs, rows and idempotency keys past their retention),
- * and the guards' Resilience4j circuit breaker, retry and bulkhead metrics. Tokens are
- * counted by Spring AI's own {@code gen_ai.client.token.usage}, not again here. Internal:
- * not API.
+ * {@code guarded.journal.pruned} (runs, rows, prompt versions and idempotency keys past
+ * their retention), and the guards' Resilience4j circuit breaker, retry and bulkhead
+ * metrics. Tokens are counted by Spring AI's own {@code gen_ai.client.token.usage}, not
+ * again here. Internal: not API.
  */
 public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 
@@ -70,6 +70,7 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 			pruned(registry, "runs", JournalPruner::runsPruned);
 			pruned(registry, "rows", JournalPruner::rowsPruned);
 			pruned(registry, "idempotency-keys", JournalPruner::keysPruned);
+			pruned(registry, "prompt-versions", JournalPruner::promptsPruned);
 		}
 	}
 

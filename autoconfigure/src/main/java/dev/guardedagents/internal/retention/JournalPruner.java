@@ -22,10 +22,11 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * Prunes the journal as {@code guarded-agents.retention.*} says: finished runs, by
  * status, once their retention has passed (each with its steps, reviews and decisions),
- * and completed idempotency keys once theirs has. Works in bounded batches, each its own
- * transaction; instances pruning at once take different rows (PostgreSQL) and never fail
- * each other. Running and waiting runs are never touched. Without any retention
- * configured it does nothing. Internal: not API.
+ * then the versions of classpath prompts no step references any longer (the newest of
+ * each prompt kept), and completed idempotency keys once their retention has passed.
+ * Works in bounded batches, each its own transaction; instances pruning at once take
+ * different rows (PostgreSQL) and never fail each other. Running and waiting runs are
+ * never touched. Without any retention configured it does nothing. Internal: not API.
  */
 public final class JournalPruner implements SmartLifecycle {
 
@@ -50,6 +51,8 @@ public final class JournalPruner implements SmartLifecycle {
 	private final AtomicLong rowsPruned = new AtomicLong();
 
 	private final AtomicLong keysPruned = new AtomicLong();
+
+	private final AtomicLong promptsPruned = new AtomicLong();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -93,6 +96,12 @@ public final class JournalPruner implements SmartLifecycle {
 			}
 			while (batch.runs() == this.batchSize && !Thread.currentThread().isInterrupted());
 		}
+		if (!this.retention.isEmpty()) {
+			int prompts = this.runs.prunePrompts();
+			this.promptsPruned.addAndGet(prompts);
+			this.rowsPruned.addAndGet(prompts);
+			rows += prompts;
+		}
 		if (this.keyRetention != null) {
 			int batch;
 			do {
@@ -132,6 +141,14 @@ public final class JournalPruner implements SmartLifecycle {
 	 */
 	public long rowsPruned() {
 		return this.rowsPruned.get();
+	}
+
+	/**
+	 * Returns how many versions of classpath prompts were pruned since start-up.
+	 * @return the prompt versions
+	 */
+	public long promptsPruned() {
+		return this.promptsPruned.get();
 	}
 
 	/**

@@ -22,12 +22,25 @@ public final class JdbcIdempotencyStore {
 
 	private final String table;
 
+	private final PayloadCipher cipher;
+
 	/**
 	 * Creates a store over the table in the given schema.
 	 * @param dataSource the data source
 	 * @param schema the schema holding the table, as folded by the database
 	 */
 	public JdbcIdempotencyStore(DataSource dataSource, String schema) {
+		this(dataSource, schema, PayloadCipher.NONE);
+	}
+
+	/**
+	 * Creates a store over the table in the given schema that encrypts outputs.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the table, as folded by the database
+	 * @param cipher the journal's cipher
+	 */
+	public JdbcIdempotencyStore(DataSource dataSource, String schema, PayloadCipher cipher) {
+		this.cipher = cipher;
 		this.jdbc = new Jdbc(dataSource);
 		this.table = schema + ".guarded_idempotency";
 	}
@@ -69,8 +82,8 @@ public final class JdbcIdempotencyStore {
 		return this.jdbc
 			.query("SELECT status, owner_id, output, fingerprint FROM " + this.table
 					+ " WHERE tool = ? AND idempotency_key = ?",
-					(rs) -> new Claim("COMPLETED".equals(rs.getString(1)), rs.getString(2), rs.getString(3),
-							rs.getString(4)),
+					(rs) -> new Claim("COMPLETED".equals(rs.getString(1)), rs.getString(2),
+							this.cipher.open(rs.getString(3)), rs.getString(4)),
 					tool, key)
 			.stream()
 			.findFirst();
@@ -88,7 +101,7 @@ public final class JdbcIdempotencyStore {
 		this.jdbc.update(
 				"UPDATE " + this.table + " SET status = 'COMPLETED', output = ?, completed_at = ? "
 						+ "WHERE tool = ? AND idempotency_key = ? AND owner_id = ?",
-				output, Jdbc.time(now), tool, key, owner);
+				this.cipher.seal(output), Jdbc.time(now), tool, key, owner);
 	}
 
 	/**

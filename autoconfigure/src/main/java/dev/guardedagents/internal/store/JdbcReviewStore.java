@@ -49,12 +49,26 @@ public final class JdbcReviewStore {
 
 	private final String run;
 
+	private final PayloadCipher cipher;
+
 	/**
 	 * Creates a store over the tables in the given schema.
 	 * @param dataSource the data source
 	 * @param schema the schema holding the tables, as folded by the database
 	 */
 	public JdbcReviewStore(DataSource dataSource, String schema) {
+		this(dataSource, schema, PayloadCipher.NONE);
+	}
+
+	/**
+	 * Creates a store over the tables in the given schema that encrypts summaries,
+	 * payloads, edits and reviewers' comments.
+	 * @param dataSource the data source
+	 * @param schema the schema holding the tables, as folded by the database
+	 * @param cipher the journal's cipher
+	 */
+	public JdbcReviewStore(DataSource dataSource, String schema, PayloadCipher cipher) {
+		this.cipher = cipher;
 		this.jdbc = new Jdbc(dataSource);
 		this.review = schema + ".guarded_review";
 		this.decision = schema + ".guarded_review_decision";
@@ -102,9 +116,10 @@ public final class JdbcReviewStore {
 		Jdbc.update(c, "INSERT INTO " + this.review + " (" + COLUMNS
 				+ ") VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, 0, ?, ?, NULL)",
 				review.id(), review.runId(), review.seq(), review.round(), review.kind().name(), review.checkpoint(),
-				ReviewAccess.join(review.reviewers()), review.summary(), review.payload(), review.onTimeout().name(),
-				ReviewAccess.join(review.escalateTo()), review.escalationTimeoutMillis(), Jdbc.time(review.deadline()),
-				review.requiredApprovals(), ReviewAccess.join(review.editable()), Jdbc.time(review.createdAt()));
+				ReviewAccess.join(review.reviewers()), this.cipher.seal(review.summary()),
+				this.cipher.seal(review.payload()), review.onTimeout().name(), ReviewAccess.join(review.escalateTo()),
+				review.escalationTimeoutMillis(), Jdbc.time(review.deadline()), review.requiredApprovals(),
+				ReviewAccess.join(review.editable()), Jdbc.time(review.createdAt()));
 	}
 
 	/**
@@ -146,7 +161,7 @@ public final class JdbcReviewStore {
 			}
 			insertDecision(c, review, reviewer, authorities, verdict, comment, edits, now);
 			boolean approve = verdict == ReviewDecision.Decision.APPROVE;
-			String keptEdits = (edits != null) ? edits : review.edits();
+			String keptEdits = this.cipher.seal((edits != null) ? edits : review.edits());
 			if (approve && review.approvals() + 1 < review.requiredApprovals()) {
 				Jdbc.update(c, "UPDATE " + this.review + " SET approvals = ?, edits = ? WHERE id = ?",
 						review.approvals() + 1, keptEdits, reviewId);
@@ -155,8 +170,9 @@ public final class JdbcReviewStore {
 			Jdbc.update(c,
 					"UPDATE " + this.review + " SET status = ?, reviewer = ?, review_comment = ?, edits = ?, "
 							+ "approvals = ?, decided_at = ? WHERE id = ?",
-					approve ? ReviewStatus.APPROVED.name() : ReviewStatus.REJECTED.name(), reviewer.name(), comment,
-					approve ? keptEdits : null, review.approvals() + (approve ? 1 : 0), Jdbc.time(now), reviewId);
+					approve ? ReviewStatus.APPROVED.name() : ReviewStatus.REJECTED.name(), reviewer.name(),
+					this.cipher.seal(comment), approve ? keptEdits : null, review.approvals() + (approve ? 1 : 0),
+					Jdbc.time(now), reviewId);
 			handBack(c, review.runId(), now);
 			return Outcome.DECIDED;
 		});
@@ -239,7 +255,7 @@ public final class JdbcReviewStore {
 		Jdbc.update(c,
 				"INSERT INTO " + this.decision + " (" + DECISION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				review.id(), review.runId(), reviewer.name(), verdict.name(), ReviewAccess.join(authorities),
-				reviewer.channel().name(), comment, edits, Jdbc.time(now));
+				reviewer.channel().name(), this.cipher.seal(comment), this.cipher.seal(edits), Jdbc.time(now));
 	}
 
 	private boolean hasDecided(Connection c, String reviewId, String reviewer) throws SQLException {
@@ -294,7 +310,7 @@ public final class JdbcReviewStore {
 		return this.jdbc
 			.query("SELECT " + COLUMNS + " FROM " + this.review
 					+ " WHERE run_id = ? AND seq = ? AND kind = ? ORDER BY round DESC FETCH FIRST 1 ROWS ONLY",
-					JdbcReviewStore::view, runId, seq, kind.name())
+					this::view, runId, seq, kind.name())
 			.stream()
 			.findFirst();
 	}
@@ -305,8 +321,7 @@ public final class JdbcReviewStore {
 	 * @return the review
 	 */
 	public Optional<ReviewView> find(String reviewId) {
-		return this.jdbc
-			.query("SELECT " + COLUMNS + " FROM " + this.review + " WHERE id = ?", JdbcReviewStore::view, reviewId)
+		return this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.review + " WHERE id = ?", this::view, reviewId)
 			.stream()
 			.findFirst();
 	}
@@ -399,7 +414,7 @@ public final class JdbcReviewStore {
 		List<ReviewView> reviews = this.jdbc.query(
 				"SELECT " + COLUMNS + " FROM " + this.review + " r" + where + order + " OFFSET "
 						+ ((long) query.page() * query.size()) + " ROWS FETCH NEXT " + query.size() + " ROWS ONLY",
-				JdbcReviewStore::view, args.toArray());
+				this::view, args.toArray());
 		return new ReviewPage(reviews, query.page(), query.size(), total);
 	}
 
@@ -418,7 +433,7 @@ public final class JdbcReviewStore {
 	public List<ReviewView> ofRun(String runId) {
 		return this.jdbc.query(
 				"SELECT " + COLUMNS + " FROM " + this.review + " WHERE run_id = ? ORDER BY created_at DESC, round DESC",
-				JdbcReviewStore::view, runId);
+				this::view, runId);
 	}
 
 	/**
@@ -429,7 +444,7 @@ public final class JdbcReviewStore {
 	public Optional<ReviewView> pendingOf(String runId) {
 		return this.jdbc
 			.query("SELECT " + COLUMNS + " FROM " + this.review + " WHERE run_id = ? AND status = 'PENDING' "
-					+ "ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY", JdbcReviewStore::view, runId)
+					+ "ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY", this::view, runId)
 			.stream()
 			.findFirst();
 	}
@@ -441,7 +456,7 @@ public final class JdbcReviewStore {
 	 */
 	public List<ReviewerDecision> decisions(String runId) {
 		return this.jdbc.query("SELECT " + DECISION_COLUMNS + " FROM " + this.decision
-				+ " WHERE run_id = ? ORDER BY decided_at, reviewer", JdbcReviewStore::decision, runId);
+				+ " WHERE run_id = ? ORDER BY decided_at, reviewer", this::decision, runId);
 	}
 
 	/**
@@ -453,26 +468,27 @@ public final class JdbcReviewStore {
 	public List<ReviewView> overdue(Instant now, int limit) {
 		return this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.review
 				+ " WHERE status = 'PENDING' AND deadline < ? ORDER BY deadline FETCH FIRST " + limit + " ROWS ONLY",
-				JdbcReviewStore::view, Jdbc.time(now));
+				this::view, Jdbc.time(now));
 	}
 
-	private static ReviewView view(ResultSet rs) throws SQLException {
+	private ReviewView view(ResultSet rs) throws SQLException {
 		return new ReviewView(rs.getString("id"), rs.getString("run_id"), rs.getInt("seq"), rs.getInt("round"),
 				ReviewKind.valueOf(rs.getString("kind")), rs.getString("checkpoint"),
-				ReviewStatus.valueOf(rs.getString("status")), rs.getString("reviewers"), rs.getString("summary"),
-				rs.getString("payload"), TimeoutOutcome.valueOf(rs.getString("on_timeout")),
-				Jdbc.instant(rs, "deadline"), rs.getString("reviewer"), rs.getString("review_comment"),
-				rs.getString("edits"), rs.getInt("required_approvals"), rs.getInt("approvals"),
+				ReviewStatus.valueOf(rs.getString("status")), rs.getString("reviewers"),
+				this.cipher.open(rs.getString("summary")), this.cipher.open(rs.getString("payload")),
+				TimeoutOutcome.valueOf(rs.getString("on_timeout")), Jdbc.instant(rs, "deadline"),
+				rs.getString("reviewer"), this.cipher.open(rs.getString("review_comment")),
+				this.cipher.open(rs.getString("edits")), rs.getInt("required_approvals"), rs.getInt("approvals"),
 				ReviewAccess.parse(rs.getString("editable")), Jdbc.instant(rs, "created_at"),
 				Jdbc.instant(rs, "decided_at"));
 	}
 
-	private static ReviewerDecision decision(ResultSet rs) throws SQLException {
+	private ReviewerDecision decision(ResultSet rs) throws SQLException {
 		return new ReviewerDecision(rs.getString("review_id"), rs.getString("run_id"),
 				ReviewDecision.Decision.valueOf(rs.getString("decision")), rs.getString("reviewer"),
 				Set.copyOf(ReviewAccess.parse(rs.getString("authorities"))),
-				Reviewer.Channel.valueOf(rs.getString("channel")), rs.getString("review_comment"),
-				rs.getString("edits"), Jdbc.instant(rs, "decided_at"));
+				Reviewer.Channel.valueOf(rs.getString("channel")), this.cipher.open(rs.getString("review_comment")),
+				this.cipher.open(rs.getString("edits")), Jdbc.instant(rs, "decided_at"));
 	}
 
 	/**

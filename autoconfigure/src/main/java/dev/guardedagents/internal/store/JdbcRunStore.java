@@ -84,6 +84,10 @@ public final class JdbcRunStore {
 	 */
 	private static final int POSTGRES_DIRECT_WRITES = 8;
 
+	private final PayloadCipher cipher;
+
+	private final String prompt;
+
 	/**
 	 * Creates a store over the tables in the given schema that commits each step record
 	 * on its own.
@@ -91,7 +95,7 @@ public final class JdbcRunStore {
 	 * @param schema the schema holding the tables, as folded by the database
 	 */
 	public JdbcRunStore(DataSource dataSource, String schema) {
-		this(dataSource, schema, null, null);
+		this(dataSource, schema, null, null, PayloadCipher.NONE);
 	}
 
 	/**
@@ -104,9 +108,11 @@ public final class JdbcRunStore {
 	 * @param directWrites how many step records are written on their own at the same time
 	 * before records are grouped, or {@code null} for the default: 8 on PostgreSQL, none
 	 * on other databases
+	 * @param cipher encrypts arguments, results, inputs, outputs and attempt errors
 	 */
 	public JdbcRunStore(DataSource dataSource, String schema, @Nullable Duration groupCommitWindow,
-			@Nullable Integer directWrites) {
+			@Nullable Integer directWrites, PayloadCipher cipher) {
+		this.cipher = cipher;
 		this.dataSource = dataSource;
 		this.jdbc = new Jdbc(dataSource);
 		this.run = schema + ".guarded_run";
@@ -114,6 +120,7 @@ public final class JdbcRunStore {
 		this.review = schema + ".guarded_review";
 		this.decision = schema + ".guarded_review_decision";
 		this.idempotency = schema + ".guarded_idempotency";
+		this.prompt = schema + ".guarded_prompt";
 		this.groupCommit = (groupCommitWindow != null) ? new GroupCommit(groupCommitWindow, this::insertSteps) : null;
 		this.directLimit = (directWrites != null) ? directWrites : -1;
 	}
@@ -134,7 +141,7 @@ public final class JdbcRunStore {
 				ps.setString(3, run.version());
 				ps.setString(4, run.businessKey());
 				ps.setString(5, run.idempotencyKey());
-				ps.setString(6, run.arguments());
+				ps.setString(6, this.cipher.seal(run.arguments()));
 				ps.setString(7, run.owner());
 				ps.setObject(8, Jdbc.time(run.leaseUntil()));
 				ps.setObject(9, Jdbc.time(run.now()));
@@ -339,7 +346,7 @@ public final class JdbcRunStore {
 				+ " WHERE id = ? AND owner_epoch = ? AND " + RunTransition.RECORD.when();
 	}
 
-	private static void bindStep(PreparedStatement ps, String runId, long epoch, NewStep step) throws SQLException {
+	private void bindStep(PreparedStatement ps, String runId, long epoch, NewStep step) throws SQLException {
 		ps.setString(1, runId);
 		ps.setInt(2, step.seq());
 		ps.setString(3, step.kind().name());
@@ -348,13 +355,13 @@ public final class JdbcRunStore {
 		ps.setInt(6, step.attempts());
 		ps.setObject(7, Jdbc.time(step.startedAt()));
 		ps.setLong(8, step.duration().toNanos() / 1000);
-		ps.setString(9, step.input());
-		ps.setString(10, step.output());
+		ps.setString(9, this.cipher.seal(step.input()));
+		ps.setString(10, this.cipher.seal(step.output()));
 		ps.setString(11, step.errorType());
 		ps.setString(12, step.errorMessage());
 		ps.setString(13, step.idempotencyKey());
 		ps.setBoolean(14, step.fellBack());
-		ps.setString(15, step.attemptErrors());
+		ps.setString(15, this.cipher.seal(step.attemptErrors()));
 		ModelUsage usage = step.usage();
 		Jdbc.bindFrom(ps, 16, (usage != null) ? usage.model() : null, (usage != null) ? usage.promptName() : null,
 				(usage != null) ? usage.promptVersion() : null, (usage != null) ? usage.promptHash() : null,
@@ -383,8 +390,8 @@ public final class JdbcRunStore {
 		String sql = "UPDATE " + this.run + " SET " + transition.assignment() + "result = ?, error_type = ?, "
 				+ "error_message = ?, step_count = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, "
 				+ "finished_at = ? WHERE id = ? AND owner_epoch = ? AND " + transition.when();
-		return this.jdbc.update(sql, result, errorType, errorMessage, stepCount, Jdbc.time(now), Jdbc.time(now), runId,
-				epoch) == 1;
+		return this.jdbc.update(sql, this.cipher.seal(result), errorType, errorMessage, stepCount, Jdbc.time(now),
+				Jdbc.time(now), runId, epoch) == 1;
 	}
 
 	/**
@@ -848,6 +855,18 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Deletes the versions of classpath prompts that no step references and that a newer
+	 * version of the same prompt replaced; the newest version of each prompt is kept, so
+	 * that a prompt whose text changed without a new version is still noticed.
+	 * @return the prompt versions deleted
+	 */
+	public int prunePrompts() {
+		return this.jdbc.update("DELETE FROM " + this.prompt + " p WHERE NOT EXISTS (SELECT 1 FROM " + this.step
+				+ " s WHERE s.prompt_name = p.name AND s.prompt_version = p.version) AND EXISTS (SELECT 1 FROM "
+				+ this.prompt + " n WHERE n.name = p.name AND n.created_at > p.created_at)");
+	}
+
+	/**
 	 * What a purge found and did.
 	 *
 	 * @param status the run's status, {@code null} if there was no such run
@@ -958,8 +977,7 @@ public final class JdbcRunStore {
 	 * @return the run
 	 */
 	public Optional<RunView> findRun(String runId) {
-		return this.jdbc
-			.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ?", JdbcRunStore::runView, runId)
+		return this.jdbc.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ?", this::runView, runId)
 			.stream()
 			.findFirst();
 	}
@@ -973,7 +991,7 @@ public final class JdbcRunStore {
 	public Optional<RunView> findByIdempotencyKey(String name, String idempotencyKey) {
 		return this.jdbc
 			.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE name = ? AND idempotency_key = ?",
-					JdbcRunStore::runView, name, idempotencyKey)
+					this::runView, name, idempotencyKey)
 			.stream()
 			.findFirst();
 	}
@@ -985,7 +1003,7 @@ public final class JdbcRunStore {
 	 */
 	public List<StepView> steps(String runId) {
 		return this.jdbc.query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? ORDER BY seq",
-				JdbcRunStore::stepView, runId);
+				this::stepView, runId);
 	}
 
 	/**
@@ -997,7 +1015,7 @@ public final class JdbcRunStore {
 	 */
 	public List<StepView> steps(String runId, int fromSeq, int limit) {
 		return this.jdbc.query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? AND seq >= ? "
-				+ "ORDER BY seq FETCH FIRST " + limit + " ROWS ONLY", JdbcRunStore::stepView, runId, fromSeq);
+				+ "ORDER BY seq FETCH FIRST " + limit + " ROWS ONLY", this::stepView, runId, fromSeq);
 	}
 
 	/**
@@ -1034,28 +1052,29 @@ public final class JdbcRunStore {
 		List<RunView> runs = this.jdbc.query(
 				"SELECT " + RUN_COLUMNS + " FROM " + this.run + where + " ORDER BY created_at DESC, id DESC OFFSET "
 						+ ((long) page * size) + " ROWS FETCH NEXT " + size + " ROWS ONLY",
-				JdbcRunStore::runView, args.toArray());
+				this::runView, args.toArray());
 		return new RunPage(runs, total);
 	}
 
-	private static RunView runView(ResultSet rs) throws SQLException {
+	private RunView runView(ResultSet rs) throws SQLException {
 		return new RunView(rs.getString("id"), rs.getString("name"), rs.getString("plan_version"),
 				RunStatus.valueOf(rs.getString("status")), rs.getString("business_key"),
-				rs.getString("idempotency_key"), rs.getString("arguments"), rs.getString("result"),
-				rs.getString("error_type"), rs.getString("error_message"), rs.getString("owner_id"),
-				Jdbc.instant(rs, "lease_until"), rs.getInt("recoveries"), rs.getInt("step_count"),
-				Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), Jdbc.instant(rs, "finished_at"),
-				(rs.getString("compensation") != null) ? CompensationStatus.valueOf(rs.getString("compensation"))
-						: null,
+				rs.getString("idempotency_key"), this.cipher.open(rs.getString("arguments")),
+				this.cipher.open(rs.getString("result")), rs.getString("error_type"), rs.getString("error_message"),
+				rs.getString("owner_id"), Jdbc.instant(rs, "lease_until"), rs.getInt("recoveries"),
+				rs.getInt("step_count"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
+				Jdbc.instant(rs, "finished_at"), (rs.getString("compensation") != null)
+						? CompensationStatus.valueOf(rs.getString("compensation")) : null,
 				rs.getString("started_by"));
 	}
 
-	private static StepView stepView(ResultSet rs) throws SQLException {
+	private StepView stepView(ResultSet rs) throws SQLException {
 		return new StepView(rs.getInt("seq"), StepKind.valueOf(rs.getString("kind")), rs.getString("name"),
 				rs.getBoolean("succeeded"), rs.getInt("attempts"), Jdbc.instant(rs, "started_at"),
-				Duration.ofNanos(rs.getLong("duration_micros") * 1000), rs.getString("input"), rs.getString("output"),
-				rs.getString("error_type"), rs.getString("error_message"), rs.getString("idempotency_key"),
-				rs.getBoolean("fell_back"), rs.getString("attempt_errors"), usage(rs));
+				Duration.ofNanos(rs.getLong("duration_micros") * 1000), this.cipher.open(rs.getString("input")),
+				this.cipher.open(rs.getString("output")), rs.getString("error_type"), rs.getString("error_message"),
+				rs.getString("idempotency_key"), rs.getBoolean("fell_back"),
+				this.cipher.open(rs.getString("attempt_errors")), usage(rs));
 	}
 
 	private static @Nullable ModelUsage usage(ResultSet rs) throws SQLException {

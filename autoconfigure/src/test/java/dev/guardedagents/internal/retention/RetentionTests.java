@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
+import dev.guardedagents.ModelUsage;
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.Reviewer;
@@ -25,6 +26,7 @@ import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.internal.store.Cancellation;
 import dev.guardedagents.autoconfigure.GuardedAgentsSchemaInitializer;
 import dev.guardedagents.internal.store.JdbcIdempotencyStore;
+import dev.guardedagents.internal.store.JdbcPromptStore;
 import dev.guardedagents.internal.store.JdbcReviewStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.internal.store.NewReview;
@@ -145,6 +147,28 @@ abstract class RetentionTests {
 		assertThat(this.keys.find("refund", newKey)).isPresent();
 		assertThat(this.keys.find("refund", inProgress)).as("a call in progress keeps its key").isPresent();
 		assertThat(pruner.keysPruned()).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	void promptVersionsNoStepReferencesArePrunedExceptTheNewestOfEachPrompt() {
+		JdbcPromptStore prompts = new JdbcPromptStore(this.dataSource, this.schema);
+		prompts.register("triage", "1", "h1", "Triage {ticket}", LONG_AGO);
+		prompts.register("triage", "2", "h2", "Triage {ticket}, briefly", LONG_AGO.plusSeconds(1));
+		prompts.register("triage", "3", "h3", "Triage {ticket} in one line", RECENTLY);
+		prompts.register("reply", "1", "r1", "Reply to {ticket}", LONG_AGO);
+		String running = running(LONG_AGO);
+		assertThat(this.runs.insertStep(running, 1,
+				NewStep.succeeded(2, StepKind.LLM, "chat", running + "/2", LONG_AGO, Duration.ofMillis(1), "{}", "{}")
+					.withUsage(new ModelUsage("gpt", "triage", "1", "h1", 1, 1, 0, 0, null))))
+			.isTrue();
+
+		pruner(Map.of(RunStatus.SUCCEEDED, Duration.ofDays(30)), null, 10).prune();
+
+		assertThat(this.jdbc.queryForList(
+				"SELECT name || ':' || version FROM " + this.schema + ".guarded_prompt ORDER BY name, version",
+				String.class))
+			.as("v1 is referenced by a step, v3 and reply:1 are the newest of their prompt")
+			.containsExactly("reply:1", "triage:1", "triage:3");
 	}
 
 	@Test

@@ -68,7 +68,7 @@ abstract class GroupCommitTests {
 		this.schema = initializer.getSchema();
 		this.jdbc = new JdbcTemplate(target);
 		// every record grouped, none written on its own
-		this.store = new JdbcRunStore(holding(target), this.schema, Duration.ZERO, 0);
+		this.store = new JdbcRunStore(holding(target), this.schema, Duration.ZERO, 0, PayloadCipher.NONE);
 		Instant now = Instant.now();
 		for (int i = 0; i <= RUNS; i++) {
 			String id = UUID.randomUUID().toString();
@@ -130,7 +130,7 @@ abstract class GroupCommitTests {
 
 	@Test
 	void withAWindowTheLeaderWaitsForAsManyRecordsAsTheLastBatchHeld() throws Exception {
-		this.store = new JdbcRunStore(holding(this.target), this.schema, Duration.ofSeconds(30), 0);
+		this.store = new JdbcRunStore(holding(this.target), this.schema, Duration.ofSeconds(30), 0, PayloadCipher.NONE);
 		concurrently("step");
 		this.connections.set(0);
 		List<Future<Boolean>> results = new ArrayList<>();
@@ -145,7 +145,7 @@ abstract class GroupCommitTests {
 
 	@Test
 	void recordsWithinTheDirectWritesAreWrittenOnTheirOwn() throws Exception {
-		this.store = new JdbcRunStore(holding(this.target), this.schema, Duration.ZERO, RUNS);
+		this.store = new JdbcRunStore(holding(this.target), this.schema, Duration.ZERO, RUNS, PayloadCipher.NONE);
 		this.connections.set(0);
 		List<Future<Boolean>> results = new ArrayList<>();
 		for (String run : this.runs) {
