@@ -25,6 +25,7 @@ import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.internal.redaction.Redaction;
+import dev.guardedagents.internal.run.Conversation;
 import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.internal.store.JdbcInstanceStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
@@ -208,7 +209,7 @@ public class AgentRunsEndpoint {
 							: this.store.steps(runId, pageNumber * pageSize + 1, pageSize))
 						.stream()
 						.filter((view) -> step == null || view.seq() == step)
-						.map((view) -> step(view, show, whole))
+						.map((view) -> step(view, show, whole, runId))
 						.toList(),
 					(step != null) ? 0 : pageNumber, (step != null) ? 1 : pageSize, this.store.stepCount(runId),
 					reviews.stream()
@@ -297,11 +298,14 @@ public class AgentRunsEndpoint {
 				(result != null) ? this.redaction.runResult(run.name(), result) : null);
 	}
 
-	private StepDescriptor step(StepView step, boolean show, boolean whole) {
+	private StepDescriptor step(StepView step, boolean show, boolean whole, String runId) {
+		// a model request asked for whole is rebuilt from the requests it continues
+		String request = (show && whole && step.kind() == StepKind.LLM)
+				? Conversation.rebuild(this.store.steps(runId, 1, step.seq()), step.seq(), this.mapper) : null;
 		return new StepDescriptor(step.seq(), step.kind(), step.name(), step.succeeded() ? "SUCCEEDED" : "FAILED",
 				step.attempts(), step.fellBack(), step.startedAt(), step.duration().toNanos() / 1_000_000.0,
 				step.idempotencyKey(),
-				show ? payload(step.input(), step.seq(), whole,
+				show ? payload((request != null) ? request : step.input(), step.seq(), whole,
 						(input) -> this.redaction.stepInput(step.kind(), step.name(), input)) : null,
 				show ? payload(step.output(), step.seq(), whole,
 						(output) -> this.redaction.stepOutput(step.kind(), step.name(), output)) : null,

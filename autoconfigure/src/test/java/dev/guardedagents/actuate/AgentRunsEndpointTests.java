@@ -129,6 +129,22 @@ class AgentRunsEndpointTests {
 	}
 
 	@Test
+	void aModelRequestAskedForWholeIsRebuiltFromTheRequestItContinues() {
+		Instant now = Instant.now();
+		this.store.insertStep(this.runId, 1, NewStep.succeeded(2, StepKind.LLM, "chat", this.runId + "/2", now,
+				Duration.ofMillis(3), "{\"model\":\"m\",\"messages\":[{\"text\":\"hi\"}]}", "\"a\""));
+		this.store.insertStep(this.runId, 1, NewStep.succeeded(3, StepKind.LLM, "chat", this.runId + "/3", now,
+				Duration.ofMillis(3), "{\"model\":\"m\",\"after\":2,\"messages\":[{\"text\":\"more\"}]}", "\"b\""));
+		AgentRunsEndpoint endpoint = endpoint(Show.ALWAYS);
+		assertThat(endpoint.run(SecurityContext.NONE, this.runId, null, null, 3, null).steps().get(0).input())
+			.as("as journaled")
+			.hasToString("{\"model\":\"m\",\"after\":2,\"messages\":[{\"text\":\"more\"}]}");
+		assertThat(endpoint.run(SecurityContext.NONE, this.runId, null, null, 3, true).steps().get(0).input())
+			.as("whole")
+			.hasToString("{\"model\":\"m\",\"messages\":[{\"text\":\"hi\"},{\"text\":\"more\"}]}");
+	}
+
+	@Test
 	void pagesTheStepsOfARunAndCutsLargePayloadsExceptOneStepAskedForInFull() {
 		Instant now = Instant.now();
 		String large = "\"" + "x".repeat(AgentRunsEndpoint.TRUNCATE_AT) + "\"";

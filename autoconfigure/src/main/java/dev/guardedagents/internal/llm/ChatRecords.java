@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.guardedagents.internal.run.ModelRequest;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,13 +30,15 @@ import org.springframework.ai.chat.prompt.Prompt;
  */
 final class ChatRecords {
 
+	private static final String EMPTY_MESSAGES = ",\"messages\":[]}";
+
 	private final JsonMapper mapper;
 
 	ChatRecords(JsonMapper mapper) {
 		this.mapper = mapper;
 	}
 
-	String writeRequest(Prompt prompt, @Nullable String model) {
+	ModelRequest writeRequest(Prompt prompt, @Nullable String model) {
 		Map<String, Object> options = new LinkedHashMap<>();
 		ChatOptions chatOptions = prompt.getOptions();
 		if (chatOptions != null) {
@@ -47,15 +50,18 @@ final class ChatRecords {
 			put(options, "presencePenalty", chatOptions.getPresencePenalty());
 			put(options, "stopSequences", chatOptions.getStopSequences());
 		}
-		List<MessageRecord> messages = new ArrayList<>();
+		List<String> messages = new ArrayList<>();
 		for (Message message : prompt.getInstructions()) {
 			List<AssistantMessage.ToolCall> calls = (message instanceof AssistantMessage assistant)
 					? assistant.getToolCalls() : List.of();
 			List<ToolResponseMessage.ToolResponse> responses = (message instanceof ToolResponseMessage tool)
 					? tool.getResponses() : List.of();
-			messages.add(new MessageRecord(message.getMessageType().getValue(), message.getText(), calls, responses));
+			messages.add(this.mapper.writeValueAsString(
+					new MessageRecord(message.getMessageType().getValue(), message.getText(), calls, responses)));
 		}
-		return this.mapper.writeValueAsString(new RequestRecord(model, options, messages));
+		// the fields before the messages, as the record writes them
+		String empty = this.mapper.writeValueAsString(new RequestRecord(model, options, List.of()));
+		return new ModelRequest(empty.substring(0, empty.length() - EMPTY_MESSAGES.length()), messages);
 	}
 
 	private static void put(Map<String, Object> options, String key, @Nullable Object value) {
@@ -149,7 +155,8 @@ final class ChatRecords {
 	}
 
 	/**
-	 * A model request as journaled.
+	 * A model request as journaled (its messages each written on their own, see
+	 * {@link ModelRequest}).
 	 *
 	 * @param model the model asked
 	 * @param options the options that shape the answer

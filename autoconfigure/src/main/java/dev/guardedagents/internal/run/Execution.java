@@ -59,6 +59,8 @@ final class Execution implements RunContext {
 
 	private boolean recoveriesCleared;
 
+	private final Conversation conversation = new Conversation();
+
 	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
 			@Nullable RunBudget budget) {
 		this.runId = runId;
@@ -67,6 +69,13 @@ final class Execution implements RunContext {
 		this.journal = journal;
 		this.origin = origin;
 		this.budget = budget;
+	}
+
+	/**
+	 * Returns the model conversations of this execution, journaled once each.
+	 */
+	Conversation conversation() {
+		return this.conversation;
 	}
 
 	/**

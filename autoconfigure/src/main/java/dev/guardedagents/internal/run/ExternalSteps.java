@@ -27,8 +27,8 @@ public final class ExternalSteps {
 	/**
 	 * Calls a model as an {@link StepKind#LLM LLM} step.
 	 * @param name the step name
-	 * @param input writes the request as JSON, only when the call is journaled (not when
-	 * it is replayed or outside a run)
+	 * @param input writes the request, only when the call is journaled (not when it is
+	 * replayed or outside a run)
 	 * @param guard the guard of the model
 	 * @param body the call
 	 * @param supplied turns the text a reviewer supplied for a call that failed (JSON)
@@ -36,7 +36,7 @@ public final class ExternalSteps {
 	 * @return the response: recorded, or from the call
 	 * @throws Throwable the failure of the call, or recorded
 	 */
-	public Outcome model(String name, Supplier<String> input, ToolGuard guard, ModelCall body,
+	public Outcome model(String name, Supplier<ModelRequest> input, ToolGuard guard, ModelCall body,
 			UnaryOperator<String> supplied) throws Throwable {
 		return this.pipeline.run(new StepBody.Model(name, input, guard, body, supplied));
 	}

@@ -59,6 +59,13 @@ final class JsonCodec {
 	}
 
 	/**
+	 * Returns the journal's mapper.
+	 */
+	JsonMapper mapper() {
+		return this.mapper;
+	}
+
+	/**
 	 * Writes the arguments of a step as the journal keeps them: each {@code @Sensitive}
 	 * one as {@link Sensitive#MASK}, or as {@code sha256:<hex>} of its JSON.
 	 */

@@ -170,12 +170,12 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 	 * A call of a model, an {@link StepKind#LLM LLM} step.
 	 *
 	 * @param name the step name
-	 * @param request writes the request as JSON
+	 * @param request writes the request
 	 * @param guard the model's guard
 	 * @param call the call
 	 * @param asOutput turns a reviewer's supplied text (JSON) into a recorded response
 	 */
-	record Model(String name, Supplier<String> request, ToolGuard guard, ExternalSteps.ModelCall call,
+	record Model(String name, Supplier<ModelRequest> request, ToolGuard guard, ExternalSteps.ModelCall call,
 			UnaryOperator<String> asOutput) implements External<ExternalSteps.Outcome> {
 
 		@Override
@@ -185,7 +185,7 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 
 		@Override
 		public String input(JsonCodec codec) {
-			return this.request.get();
+			return this.request.get().full();
 		}
 
 		@Override

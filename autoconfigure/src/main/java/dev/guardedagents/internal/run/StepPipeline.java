@@ -99,6 +99,9 @@ final class StepPipeline {
 		StepView recorded = execution.recorded(next);
 		if (recorded != null) {
 			checkReplay(execution, recorded, kind, name);
+			if (kind == StepKind.LLM) {
+				execution.conversation().replayed(recorded.seq(), recorded.input(), this.codec.mapper());
+			}
 			if (recorded.succeeded()) {
 				return body.answer(this.codec, recorded.output(), recorded.usage(), true);
 			}
@@ -108,9 +111,17 @@ final class StepPipeline {
 			throw execution.poison();
 		}
 		int seq = this.budget.admit(execution, kind, next);
-		String written = body.input(this.codec);
+		// a model request is checked whole and journaled as the continuation of an
+		// earlier
+		// one of the run when it is one
+		ModelRequest request = (body instanceof StepBody.Model model) ? model.request().get() : null;
+		String whole = (request != null) ? request.full() : body.input(this.codec);
+		String written = (request != null) ? execution.conversation().journaled(request) : whole;
 		PayloadTooLargeException inputTooLarge = this.journal.oversized(name, "input", written);
 		String input = (inputTooLarge != null) ? RunJournal.omitted(inputTooLarge) : written;
+		Runnable remember = (request != null && inputTooLarge == null)
+				? () -> execution.conversation().remember(seq, request.messages()) : () -> {
+				};
 		FailureMode onFailure = body.guard().settings().onFailure();
 		if (onFailure == FailureMode.HUMAN_REVIEW) {
 			ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.TOOL_FAILURE);
@@ -129,10 +140,11 @@ final class StepPipeline {
 			Attempt approved = new Attempt(new Guarded(null, null, 1, List.of(), false, onFailure), null, null,
 					decision.output(), decision.usage(), false);
 			succeeded(execution, body, seq, input, startedAt, start, approved);
+			remember.run();
 			return body.answer(this.codec, decision.output(), decision.usage(), false);
 		}
 		Throwable denied = (inputTooLarge != null) ? inputTooLarge : (decision != null) ? decision.rejection()
-				: this.policies.checkInput(execution, kind, name, seq, input);
+				: this.policies.checkInput(execution, kind, name, seq, (request != null) ? whole : input);
 		Attempt attempt = (denied != null) ? new Attempt(null, denied, null, null, null, false)
 				: attempt(execution, body, seq, input, startedAt, start);
 		// an input a policy denied is not journaled: it may be what the policy keeps out
@@ -145,6 +157,7 @@ final class StepPipeline {
 		Throwable failure = attempt.failure();
 		if (failure == null) {
 			succeeded(execution, body, seq, input, startedAt, start, attempt);
+			remember.run();
 			return body.executed(attempt.value(), attempt.output(), attempt.usage());
 		}
 		Duration duration = since(start);
@@ -158,6 +171,9 @@ final class StepPipeline {
 					NewStep.failed(seq, kind, name, execution.stepKey(seq), startedAt, duration, journaled, failure)
 						.withAttempts(attempts)
 						.withGuard(attempt.fellBack(), attempt.errors(this.codec)));
+			if (journaled == input) {
+				remember.run();
+			}
 			this.budget.spent(execution, kind, null);
 		}
 		if (onFailure == FailureMode.FAIL_RUN) {

@@ -1,6 +1,7 @@
 package dev.guardedagents.internal.llm;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,13 @@ import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunTotals;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.internal.run.Conversation;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -91,6 +95,42 @@ class ModelStepsTests extends ModelTestSupport {
 		assertThat(totals.toolCalls()).isEqualTo(1);
 		assertThat(totals.totalTokens()).isEqualTo(120000 + 30000 + 150000 + 5000);
 		assertThat(totals.cost()).isEqualByComparingTo(BigDecimal.ONE);
+	}
+
+	@Test
+	void aThirtyRoundToolLoopJournalsEachMessageOnce() {
+		openAi.toolRounds("thirty rounds", "currentTemperature", 30, "Warm everywhere.");
+
+		assertThat(this.desk.ask("Check thirty rounds of cities, please.")).isEqualTo("Warm everywhere.");
+
+		String runId = latestRun("ask");
+		List<StepView> steps = this.runs.steps(runId);
+		List<StepView> modelCalls = steps.stream().filter((step) -> step.kind() == StepKind.LLM).toList();
+		assertThat(modelCalls).hasSize(31);
+		assertThat(modelCalls.subList(1, 31)).allSatisfy((step) -> assertThat(step.input()).contains("\"after\":"));
+		long journaled = steps.stream()
+			.mapToLong((step) -> length(step.input()) + length(step.output()) + length(step.attemptErrors()))
+			.sum();
+		JsonMapper mapper = new JsonMapper();
+		long wholeRequests = 0;
+		for (StepView call : modelCalls) {
+			wholeRequests += Conversation.rebuild(steps, call.seq(), mapper).length();
+		}
+		String last = Conversation.rebuild(steps, modelCalls.get(30).seq(), mapper);
+		long distinct = length(last.substring(last.indexOf("\"messages\":") + 11))
+				+ length(modelCalls.get(30).output());
+		assertThat(mapper.readTree(last).get("messages")).as("the question, then 30 tool calls and answers")
+			.hasSize(61);
+		assertThat(journaled)
+			.as("journal %d bytes for %d bytes of distinct messages (%d of whole requests)", journaled, distinct,
+					wholeRequests)
+			.isLessThanOrEqualTo(3 * distinct);
+		System.out.printf("30-round tool loop: journal %d bytes, distinct messages %d bytes (%.2fx), whole requests "
+				+ "would be %d bytes%n", journaled, distinct, (double) journaled / distinct, wholeRequests);
+	}
+
+	private static long length(@Nullable String text) {
+		return (text != null) ? text.getBytes(StandardCharsets.UTF_8).length : 0;
 	}
 
 	@Test

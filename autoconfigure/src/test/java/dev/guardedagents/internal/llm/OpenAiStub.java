@@ -3,6 +3,7 @@ package dev.guardedagents.internal.llm;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -47,6 +48,28 @@ public final class OpenAiStub {
 			.atPriority(2)
 			.withRequestBody(WireMock.containing(marker))
 			.willReturn(WireMock.okJson(toolCall(tool, arguments, 120000, 30000, 20000))));
+	}
+
+	/**
+	 * Answers requests whose user message contains {@code marker} with {@code rounds}
+	 * calls of {@code tool} in a row (each with the argument {@code city-<round>}), then
+	 * with {@code answer}.
+	 */
+	public void toolRounds(String marker, String tool, int rounds, String answer) {
+		String scenario = "rounds-" + marker;
+		for (int round = 0; round <= rounds; round++) {
+			String state = (round == 0) ? Scenario.STARTED : "round-" + round;
+			this.server.stubFor(
+					WireMock.post("/v1/chat/completions")
+						.atPriority(1)
+						.inScenario(scenario)
+						.whenScenarioStateIs(state)
+						.withRequestBody(WireMock.containing(marker))
+						.willReturn(WireMock.okJson((round < rounds)
+								? toolCall(tool, "{\"city\":\"city-" + round + "\"}", 1000 + round, 20, 0)
+								: answer(answer, 1000 + round, 20, 0)))
+						.willSetStateTo("round-" + (round + 1)));
+		}
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,6 +153,58 @@ class StepPipelineTests {
 		Execution resumed = resumed(execution.runId(), execution.epoch());
 		assertThat(run(resumed, body, "refund", FailureMode.THROW, () -> "again")).isEqualTo("refunded");
 		assertThat(this.calls).hasValue(1);
+	}
+
+	@Test
+	void aModelRequestThatContinuesAnEarlierOneIsJournaledAsItsContinuationAlsoAfterAResume() throws Throwable {
+		Execution execution = start();
+		List<String> conversation = new ArrayList<>(
+				List.of("{\"role\":\"system\",\"text\":\"be brief\"}", "{\"role\":\"user\",\"text\":\"refund 7\"}"));
+		model(execution, conversation);
+		conversation.add("{\"role\":\"assistant\",\"toolCalls\":[\"refund\"]}");
+		conversation.add("{\"role\":\"tool\",\"text\":\"refunded\"}");
+		model(execution, conversation);
+		model(execution, List.of("{\"role\":\"user\",\"text\":\"another conversation\"}"));
+		conversation.add("{\"role\":\"assistant\",\"text\":\"done\"}");
+		conversation.add("{\"role\":\"user\",\"text\":\"thanks\"}");
+		model(execution, conversation);
+
+		List<StepView> steps = this.store.steps(execution.runId());
+		assertThat(steps).extracting(StepView::input)
+			.containsExactly(
+					"{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"system\",\"text\":\"be brief\"},"
+							+ "{\"role\":\"user\",\"text\":\"refund 7\"}]}",
+					"{\"model\":\"gpt-test\",\"after\":1,\"messages\":[{\"role\":\"assistant\","
+							+ "\"toolCalls\":[\"refund\"]},{\"role\":\"tool\",\"text\":\"refunded\"}]}",
+					"{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"text\":\"another conversation\"}]}",
+					"{\"model\":\"gpt-test\",\"after\":2,\"messages\":[{\"role\":\"assistant\",\"text\":\"done\"},"
+							+ "{\"role\":\"user\",\"text\":\"thanks\"}]}");
+		assertThat(Conversation.rebuild(steps, 4, this.mapper))
+			.isEqualTo("{\"model\":\"gpt-test\",\"messages\":[" + String.join(",", conversation) + "]}");
+
+		// resumed: the replayed requests are rebuilt, so the next one still continues
+		// them
+		Execution resumed = resumed(execution.runId(), execution.epoch());
+		for (int i = 0; i < 4; i++) {
+			model(resumed, List.of("{\"role\":\"user\",\"text\":\"replayed, not journaled\"}"));
+		}
+		conversation.add("{\"role\":\"assistant\",\"text\":\"you are welcome\"}");
+		model(resumed, conversation);
+		assertThat(this.store.steps(execution.runId()).get(4).input())
+			.isEqualTo("{\"model\":\"gpt-test\",\"after\":4,\"messages\":[{\"role\":\"assistant\","
+					+ "\"text\":\"you are welcome\"}]}");
+	}
+
+	private void model(Execution execution, List<String> messages) throws Throwable {
+		Execution previous = RunContextHolder.bind(execution);
+		try {
+			this.pipeline.run(new StepBody.Model("chat",
+					() -> new ModelRequest("{\"model\":\"gpt-test\"", List.copyOf(messages)), guard(FailureMode.THROW),
+					() -> new ExternalSteps.ModelCall.Result("\"ok\"", null), UnaryOperator.identity()));
+		}
+		finally {
+			RunContextHolder.bind(previous);
+		}
 	}
 
 	@ParameterizedTest
@@ -522,7 +576,10 @@ class StepPipelineTests {
 
 			@Override
 			StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
-				return new StepBody.Model(name, () -> "{\"prompt\":\"refund " + tests.argument + "\"}", guard,
+				return new StepBody.Model(name,
+						() -> new ModelRequest("{\"model\":\"gpt-test\"",
+								List.of("{\"role\":\"user\",\"text\":\"refund " + tests.argument + "\"}")),
+						guard,
 						() -> new ExternalSteps.ModelCall.Result(tests.mapper.writeValueAsString(work.call()),
 								new ModelUsage("gpt-test", null, null, null, 12, 3, 0, 0, null)),
 						UnaryOperator.identity());
