@@ -1,14 +1,31 @@
 package dev.guardedagents;
 
+import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 import dev.guardedagents.internal.run.RunContextHolder;
 
+import org.springframework.core.ParameterizedTypeReference;
+
 /**
  * What the current thread knows about the run it executes: available in the
- * {@link AgentRun} method and in the body of each {@link GuardedTool} step it calls.
+ * {@link AgentRun} method and in the body of each {@link GuardedTool} step it calls; and
+ * steps without a bean: {@link #step(String, Supplier, Object[]) lambdas}, {@link #now()}
+ * and {@link #randomUUID()}, journaled and replayed.
  */
 public interface RunContext {
+
+	/**
+	 * The step name of {@link #now()}.
+	 */
+	String NOW = "RunContext.now";
+
+	/**
+	 * The step name of {@link #randomUUID()}.
+	 */
+	String RANDOM_UUID = "RunContext.randomUUID";
 
 	/**
 	 * Returns the id of the run.
@@ -30,6 +47,83 @@ public interface RunContext {
 	 * @throws IllegalStateException if called outside a step body
 	 */
 	String stepIdempotencyKey();
+
+	/**
+	 * Runs a lambda as a step of the run executing on this thread, with the semantics of
+	 * a {@link GuardedTool} method: guarded by the settings of its name
+	 * ({@code guarded-agents.tools.<name>.*}), journaled with its result (as JSON) or
+	 * failure, and on replay answered from the journal without running the lambda. Use it
+	 * for what varies inside a plan (a clock, a random id, a quick lookup) without a bean
+	 * of its own. Outside a run, or inside another step, the lambda is called as it is.
+	 * <p>
+	 * The result is read back as the class Java infers for {@code T} (a record, a
+	 * {@code String}, ...); for a generic type use
+	 * {@link #step(String, ParameterizedTypeReference, Supplier)}.
+	 * @param <T> the result type
+	 * @param name the step name, as journaled and as configured
+	 * @param body the lambda
+	 * @param reified leave empty: Java passes an empty array whose type says what
+	 * {@code T} is
+	 * @return the lambda's result, recorded or new
+	 * @throws IllegalArgumentException if {@code T} is generic (a {@code List<Order>})
+	 */
+	@SafeVarargs
+	@SuppressWarnings("unchecked")
+	static <T> T step(String name, Supplier<T> body, T... reified) {
+		Class<?> type = reified.getClass().getComponentType();
+		if (type.getTypeParameters().length > 0) {
+			throw new IllegalArgumentException("RunContext.step(\"" + name + "\", ...) returns a generic "
+					+ type.getSimpleName() + ", which cannot be read back from the journal as such; use step(\"" + name
+					+ "\", new ParameterizedTypeReference<" + type.getSimpleName() + "<...>>() {}, ...)");
+		}
+		return (T) RunContextHolder.step(name, type, body);
+	}
+
+	/**
+	 * Runs a lambda as a step whose result is read back as the given class; see
+	 * {@link #step(String, Supplier, Object[])}.
+	 * @param <T> the result type
+	 * @param name the step name
+	 * @param type the result's class
+	 * @param body the lambda
+	 * @return the lambda's result, recorded or new
+	 */
+	static <T> T step(String name, Class<T> type, Supplier<? extends T> body) {
+		return type.cast(RunContextHolder.step(name, type, body));
+	}
+
+	/**
+	 * Runs a lambda as a step whose result is read back as the given generic type; see
+	 * {@link #step(String, Supplier, Object[])}.
+	 * @param <T> the result type
+	 * @param name the step name
+	 * @param type the result's type, such as {@code new
+	 * ParameterizedTypeReference<List<Order>>() {}}
+	 * @param body the lambda
+	 * @return the lambda's result, recorded or new
+	 */
+	@SuppressWarnings("unchecked")
+	static <T> T step(String name, ParameterizedTypeReference<T> type, Supplier<? extends T> body) {
+		return (T) RunContextHolder.step(name, type.getType(), body);
+	}
+
+	/**
+	 * Returns the current instant as a recorded value: the clock is read once, journaled
+	 * as the step {@value #NOW}, and a replay returns the same instant.
+	 * @return the instant, recorded or new
+	 */
+	static Instant now() {
+		return step(NOW, Instant.class, Instant::now);
+	}
+
+	/**
+	 * Returns a random UUID as a recorded value, journaled as the step
+	 * {@value #RANDOM_UUID}; a replay returns the same UUID.
+	 * @return the UUID, recorded or new
+	 */
+	static UUID randomUUID() {
+		return step(RANDOM_UUID, UUID.class, UUID::randomUUID);
+	}
 
 	/**
 	 * Returns the context of the run executing on this thread.

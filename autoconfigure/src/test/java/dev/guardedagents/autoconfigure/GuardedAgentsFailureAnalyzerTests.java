@@ -2,6 +2,7 @@ package dev.guardedagents.autoconfigure;
 
 import java.nio.file.Path;
 
+import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.GuardedTool;
@@ -97,6 +98,19 @@ class GuardedAgentsFailureAnalyzerTests {
 			.contains("The Guarded Agents run journal is in an in-memory H2 database (jdbc:h2:mem:reviewed)")
 			.contains("every run and review is lost when the application stops")
 			.contains("Use a file-based H2 (jdbc:h2:file:./data/app;DB_CLOSE_ON_EXIT=FALSE) for development");
+	}
+
+	@Test
+	void aPlanCallingAStepOfItsOwnBeanOnThisFailsStartupSayingHowToFixIt(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(SelfInvokingApp.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(
+				() -> application.run("--spring.datasource.url=jdbc:h2:mem:self", "--spring.main.banner-mode=off"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("@AgentRun SelfInvoking.plan calls SelfInvoking.lookup of its own bean on 'this': the call does "
+					+ "not go through the bean's proxy, so it would be neither guarded nor journaled")
+			.contains("Move lookup to another bean and inject that bean, or wrap the work in "
+					+ "RunContext.step(\"lookup\", () -> ...)");
 	}
 
 	@Test
@@ -260,6 +274,31 @@ class GuardedAgentsFailureAnalyzerTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class App {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class SelfInvokingApp {
+
+		@Bean
+		SelfInvoking selfInvoking() {
+			return new SelfInvoking();
+		}
+
+	}
+
+	static class SelfInvoking {
+
+		@AgentRun(name = "self")
+		public String plan(String order) {
+			return lookup(order);
+		}
+
+		@GuardedTool(name = "lookup")
+		public String lookup(String order) {
+			return "found " + order;
+		}
 
 	}
 

@@ -6,6 +6,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -177,7 +178,37 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 				registerCompensation(bean, targetClass, method, guardedTool);
 			}
 		}
+		scanBytecode(targetClass, methods);
 		return bean;
+	}
+
+	/**
+	 * Reads the bean's bytecode: the names its plans give {@code RunContext.step} are
+	 * known tool names; a plan that calls a step method of its own bean on {@code this}
+	 * fails start-up, since that call would be neither guarded nor journaled.
+	 */
+	private void scanBytecode(Class<?> targetClass, Set<Method> methods) {
+		Set<String> plans = new HashSet<>();
+		Set<String> steps = new HashSet<>();
+		for (Method method : methods) {
+			if (AnnotatedElementUtils.hasAnnotation(method, AgentRun.class)) {
+				plans.add(method.getName());
+			}
+			if (AnnotatedElementUtils.hasAnnotation(method, GuardedTool.class)
+					|| AnnotatedElementUtils.hasAnnotation(method, HumanCheckpoint.class)) {
+				steps.add(PlanBytecode.signature(method));
+			}
+		}
+		PlanBytecode.Scan scan = PlanBytecode.scan(targetClass, plans, steps);
+		this.toolNames.addAll(scan.stepNames());
+		if (!scan.selfCalls().isEmpty()) {
+			PlanBytecode.SelfCall call = scan.selfCalls().get(0);
+			throw new InvalidAnnotationException("@AgentRun " + targetClass.getSimpleName() + "." + call.plan(),
+					"calls " + targetClass.getSimpleName() + "." + call.step() + " of its own bean on 'this': the call "
+							+ "does not go through the bean's proxy, so it would be neither guarded nor journaled",
+					"Move " + call.step() + " to another bean and inject that bean, or wrap the work in "
+							+ "RunContext.step(\"" + call.step() + "\", () -> ...) instead of an annotated method.");
+		}
 	}
 
 	/**

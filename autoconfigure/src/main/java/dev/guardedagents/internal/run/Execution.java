@@ -1,9 +1,11 @@
 package dev.guardedagents.internal.run;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import dev.guardedagents.RunContext;
 import dev.guardedagents.StepView;
@@ -61,6 +63,8 @@ final class Execution implements RunContext {
 
 	private final Conversation conversation = new Conversation();
 
+	private @Nullable Lambdas lambdas;
+
 	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
 			@Nullable RunBudget budget) {
 		this.runId = runId;
@@ -69,6 +73,25 @@ final class Execution implements RunContext {
 		this.journal = journal;
 		this.origin = origin;
 		this.budget = budget;
+	}
+
+	/**
+	 * Sets how this execution runs the lambdas its plan journals as steps.
+	 */
+	void lambdas(Lambdas lambdas) {
+		this.lambdas = lambdas;
+	}
+
+	/**
+	 * Runs a lambda of the plan as a step.
+	 * @throws IllegalStateException if this execution runs none
+	 */
+	@Nullable Object lambdaStep(String name, Type resultType, Supplier<?> body) throws Throwable {
+		Lambdas runner = this.lambdas;
+		if (runner == null) {
+			throw new IllegalStateException("Run " + this.runId + " cannot journal RunContext.step here");
+		}
+		return runner.run(name, resultType, body);
 	}
 
 	/**
@@ -313,6 +336,16 @@ final class Execution implements RunContext {
 		 * A recorded run resumed on the run executor.
 		 */
 		RESUMED
+
+	}
+
+	/**
+	 * Runs a lambda of a plan as a step.
+	 */
+	@FunctionalInterface
+	interface Lambdas {
+
+		@Nullable Object run(String name, Type resultType, Supplier<?> body) throws Throwable;
 
 	}
 

@@ -1,6 +1,10 @@
 package dev.guardedagents.internal.run;
 
+import java.lang.reflect.Type;
+import java.util.function.Supplier;
+
 import dev.guardedagents.RunContext;
+import dev.guardedagents.StepFailedException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +24,31 @@ public final class RunContextHolder {
 	 */
 	public static @Nullable RunContext current() {
 		return current.get();
+	}
+
+	/**
+	 * Runs a lambda as a step of the run executing on this thread: journaled and guarded
+	 * by its name, replayed from the journal; outside a run, or inside another step, it
+	 * is called as it is.
+	 * @param name the step name
+	 * @param resultType the type its result is read back as
+	 * @param body the lambda
+	 * @return its result, recorded or new
+	 */
+	public static @Nullable Object step(String name, Type resultType, Supplier<?> body) {
+		Execution execution = current.get();
+		if (execution == null) {
+			return body.get();
+		}
+		try {
+			return execution.lambdaStep(name, resultType, body);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new StepFailedException(ex.getClass().getName(), String.valueOf(ex.getMessage()));
+		}
 	}
 
 	static @Nullable Execution execution() {

@@ -280,6 +280,7 @@ public final class RunEngine {
 	 */
 	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
 		Execution execution = new Execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()));
+		execution.lambdas(this::lambdaStep);
 		execution.confirmed(run.now());
 		this.active.put(run.id(), execution);
 		boolean inserted = false;
@@ -380,6 +381,7 @@ public final class RunEngine {
 		}
 		Execution execution = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
 				budget(plan, run.createdAt(), journal));
+		execution.lambdas(this::lambdaStep);
 		execution.confirmed(confirmed);
 		execution.recoveries(count);
 		Object[] args;
@@ -570,6 +572,14 @@ public final class RunEngine {
 			@Nullable String idempotencyKey, boolean transactional) throws Throwable {
 		return this.pipeline
 			.run(new StepBody.BeanMethod(invocation, name, returnType, guard, idempotencyKey, transactional));
+	}
+
+	/**
+	 * Runs a lambda of the plan as a step ({@code RunContext.step}), guarded by the
+	 * settings of its name.
+	 */
+	private @Nullable Object lambdaStep(String name, Type resultType, Supplier<?> body) throws Throwable {
+		return this.pipeline.run(new StepBody.Lambda(name, resultType, this.guards.tool(name), body));
 	}
 
 	/**

@@ -43,6 +43,12 @@ import org.jspecify.annotations.Nullable;
  * <td>no</td>
  * <td>no</td>
  * </tr>
+ * <tr>
+ * <td>{@link Lambda}</td>
+ * <td>no (the step key)</td>
+ * <td>no</td>
+ * <td>no</td>
+ * </tr>
  * </table>
  *
  * A model call has no idempotency expression of its own (nothing of it is written twice:
@@ -147,7 +153,7 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 	 *
 	 * @param <T> what the step answers its caller
 	 */
-	sealed interface External<T> extends StepBody<T> permits Model, ModelTool {
+	sealed interface External<T> extends StepBody<T> permits Model, ModelTool, Lambda {
 
 		/**
 		 * Runs the body once (one attempt of the guard) for a journaled step.
@@ -260,6 +266,51 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 		@Override
 		public @Nullable String executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage) {
 			return (String) value;
+		}
+
+	}
+
+	/**
+	 * A lambda the plan journals as a step ({@code RunContext.step}), a
+	 * {@link StepKind#TOOL TOOL} step without input whose result is what the lambda
+	 * returned.
+	 *
+	 * @param name the step name
+	 * @param resultType the type the result is read back as on replay
+	 * @param guard the step's guard, by its name
+	 * @param body the lambda
+	 */
+	record Lambda(String name, Type resultType, ToolGuard guard, Supplier<?> body) implements External<Object> {
+
+		@Override
+		public StepKind kind() {
+			return StepKind.TOOL;
+		}
+
+		@Override
+		public String input(JsonCodec codec) {
+			return "[]";
+		}
+
+		@Override
+		public Produced produce(JsonCodec codec) {
+			Object value = this.body.get();
+			return new Produced(value, codec.writeResult(value, this.resultType), null);
+		}
+
+		@Override
+		public @Nullable Object unjournaled() {
+			return this.body.get();
+		}
+
+		@Override
+		public @Nullable Object answer(JsonCodec codec, String output, @Nullable ModelUsage usage, boolean replayed) {
+			return codec.readResult(output, this.resultType);
+		}
+
+		@Override
+		public @Nullable Object executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage) {
+			return value;
 		}
 
 	}

@@ -24,7 +24,9 @@ import org.springframework.context.annotation.Import;
 				"guarded-agents.recovery.lease-duration=2h", "guarded-agents.recovery.renew-interval=1h",
 				"guarded-agents.reviews.deadline-check-interval=1h", "guarded-agents.idempotency.wait-timeout=2s",
 				"guarded-agents.journal.outage-tolerance=3s",
-				"guarded-agents.tools.send-mail-now.cancel-interrupts=true", "logging.level.root=warn" })
+				"guarded-agents.tools.send-mail-now.cancel-interrupts=true",
+				"guarded-agents.tools.flaky-lookup.max-attempts=4",
+				"guarded-agents.tools.flaky-lookup.backoff.initial=1ms", "logging.level.root=warn" })
 @Import(EngineTest.Logging.class)
 @interface EngineTest {
 

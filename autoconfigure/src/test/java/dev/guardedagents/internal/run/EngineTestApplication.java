@@ -1,9 +1,11 @@
 package dev.guardedagents.internal.run;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +21,7 @@ import dev.guardedagents.Sensitive;
 import dev.guardedagents.TimeoutOutcome;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -49,6 +52,11 @@ class EngineTestApplication {
 	@Bean
 	Saga.Plans sagaPlans(Saga saga) {
 		return new Saga.Plans(saga);
+	}
+
+	@Bean
+	Stamps stamps(Offers offers) {
+		return new Stamps(offers);
 	}
 
 	@Bean
@@ -176,6 +184,43 @@ class EngineTestApplication {
 				}
 			}
 			return "passed-by-" + this.instance;
+		}
+
+	}
+
+	/**
+	 * A plan whose non-deterministic values are steps without a bean.
+	 */
+	static class Stamps {
+
+		static final AtomicInteger lookups = new AtomicInteger();
+
+		static final AtomicInteger flaky = new AtomicInteger();
+
+		private final Offers offers;
+
+		Stamps(Offers offers) {
+			this.offers = offers;
+		}
+
+		@AgentRun(name = "stamped")
+		public String stamped(String order) {
+			Instant at = RunContext.now();
+			UUID id = RunContext.randomUUID();
+			Offer rate = RunContext.step("fetch-rate", () -> {
+				lookups.incrementAndGet();
+				return new Offer("rate-" + order, 7);
+			});
+			int tries = RunContext.step("flaky-lookup", Integer.class, () -> {
+				if (flaky.incrementAndGet() < 4) {
+					throw new IllegalStateException("not yet");
+				}
+				return flaky.get();
+			});
+			List<String> tags = RunContext.step("tags", new ParameterizedTypeReference<List<String>>() {
+			}, () -> List.of("new", order));
+			this.offers.confirm(order);
+			return at + "|" + id + "|" + rate.product() + ":" + rate.amount() + "|" + tries + "|" + tags;
 		}
 
 	}
