@@ -38,6 +38,8 @@ public record Sensitivity(Set<Integer> positions, Set<String> names, boolean res
 
 	private static final Map<Method, Sensitivity> declared = new ConcurrentHashMap<>();
 
+	private static final Map<Call, Sensitivity> calls = new ConcurrentHashMap<>();
+
 	/**
 	 * Returns what a method declares sensitive.
 	 * @param method the method
@@ -56,14 +58,17 @@ public record Sensitivity(Set<Integer> positions, Set<String> names, boolean res
 	public static Sensitivity of(MethodInvocation invocation) {
 		Method called = invocation.getMethod();
 		Object target = invocation.getThis();
-		Sensitivity sensitivity = of(called);
-		if (target != null) {
-			Method declared = AopUtils.getMostSpecificMethod(called, AopUtils.getTargetClass(target));
-			if (!declared.equals(called)) {
-				sensitivity = sensitivity.and(of(declared));
-			}
+		if (target == null) {
+			return of(called);
 		}
-		return sensitivity;
+		return called(new Call(called, AopUtils.getTargetClass(target)));
+	}
+
+	private static Sensitivity called(Call call) {
+		return calls.computeIfAbsent(call, (key) -> {
+			Method declared = AopUtils.getMostSpecificMethod(key.method(), key.targetClass());
+			return declared.equals(key.method()) ? of(key.method()) : of(key.method()).and(of(declared));
+		});
 	}
 
 	private static Sensitivity read(Method method) {
@@ -132,6 +137,15 @@ public record Sensitivity(Set<Integer> positions, Set<String> names, boolean res
 			}
 		}
 		return arguments;
+	}
+
+	/**
+	 * A method as called on a bean of a class.
+	 *
+	 * @param method the method called
+	 * @param targetClass the bean's class
+	 */
+	private record Call(Method method, Class<?> targetClass) {
 	}
 
 }
