@@ -1,0 +1,54 @@
+package dev.guardedagents.testing;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.AliasFor;
+
+/**
+ * A test of agents: starts the application without a web server, with its journal in the
+ * configured database (an in-memory H2 one when none is configured), a
+ * {@link ScriptedChatModel} as the primary {@code ChatModel} when Spring AI is on the
+ * class path, and a {@link TestRuns} bean to decide reviews and assert on runs.
+ *
+ * <pre class="code">
+ * &#64;GuardedAgentsTest
+ * class RefundAgentTests {
+ *
+ *     &#64;Autowired RefundAgent agent;
+ *     &#64;Autowired ScriptedChatModel model;
+ *     &#64;Autowired TestRuns runs;
+ *
+ *     &#64;Test
+ *     void refundsAfterApproval() {
+ *         model.callTool("lookupOrder", "{\"id\":\"7\"}").answer("Refund order 7");
+ *         String runId = runs.start(() -&gt; agent.handle("ticket-7"));
+ *         runs.approve(runId);
+ *         runs.assertThat(runId).succeeded().hasSteps("chat", "lookupOrder", "chat", "refund", "refund")
+ *             .step("refund").ranOnce().wasApproved();
+ *     }
+ * }
+ * </pre>
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@Import(GuardedAgentsTestConfiguration.class)
+public @interface GuardedAgentsTest {
+
+	/**
+	 * Properties of the test's application context, in {@code key=value} form.
+	 * @return the properties
+	 */
+	@AliasFor(annotation = SpringBootTest.class, attribute = "properties")
+	String[] properties() default {};
+
+}

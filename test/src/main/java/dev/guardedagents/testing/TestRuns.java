@@ -1,0 +1,166 @@
+package dev.guardedagents.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.ReviewDecision;
+import dev.guardedagents.ReviewQuery;
+import dev.guardedagents.ReviewView;
+import dev.guardedagents.Reviewer;
+import dev.guardedagents.Reviews;
+import dev.guardedagents.RunStatus;
+import dev.guardedagents.RunView;
+
+/**
+ * Runs as a test drives them: started, their reviews decided, awaited and asserted on.
+ * Every wait is bounded ({@value #WAIT_SECONDS} s) and fails with what it waited for.
+ */
+public final class TestRuns {
+
+	/**
+	 * How long a wait lasts before it fails, in seconds.
+	 */
+	public static final int WAIT_SECONDS = 30;
+
+	/**
+	 * The reviewer name decisions are taken under.
+	 */
+	public static final String REVIEWER = "test";
+
+	private final AgentRuns runs;
+
+	private final Reviews reviews;
+
+	/**
+	 * Creates the test's runs.
+	 * @param runs the runs
+	 * @param reviews the reviews
+	 */
+	public TestRuns(AgentRuns runs, Reviews reviews) {
+		this.runs = runs;
+		this.reviews = reviews;
+	}
+
+	/**
+	 * Starts a run of a plan, as {@link AgentRuns#start(Supplier)} does.
+	 * @param <T> the plan's result type
+	 * @param plan the call of the {@code @AgentRun} method
+	 * @return the run id
+	 */
+	public <T> String start(Supplier<T> plan) {
+		return this.runs.start(plan).runId();
+	}
+
+	/**
+	 * Waits until a run no longer runs: it finished, or it waits for a review.
+	 * @param runId the run
+	 * @return the run as recorded
+	 * @throws AssertionError if it still runs after the wait
+	 */
+	public RunView await(String runId) {
+		return waitFor(() -> this.runs.find(runId).filter((run) -> run.status() != RunStatus.RUNNING).orElse(null),
+				"run " + runId + " to finish or wait for a review");
+	}
+
+	/**
+	 * Waits for the pending review of a run.
+	 * @param runId the run
+	 * @return the review
+	 * @throws AssertionError if none is pending after the wait
+	 */
+	public ReviewView pendingReview(String runId) {
+		return waitFor(() -> {
+			List<ReviewView> pending = this.reviews.list(ReviewQuery.pending().withRunId(runId)).reviews();
+			if (!pending.isEmpty()) {
+				return pending.get(0);
+			}
+			RunView run = this.runs.find(runId).orElse(null);
+			if (run != null && run.status().isTerminal()) {
+				throw new AssertionError("Expected run " + runId + " to wait for a review but it is " + run.status()
+						+ ((run.errorType() != null) ? " with " + run.errorType() + ": " + run.errorMessage() : ""));
+			}
+			return null;
+		}, "a pending review of run " + runId);
+	}
+
+	/**
+	 * Approves the pending review of a run, as a reviewer named {@value #REVIEWER} who
+	 * holds the review's reviewer groups.
+	 * @param runId the run
+	 * @return the review as decided
+	 */
+	public ReviewView approve(String runId) {
+		return decide(runId, ReviewDecision.approve(REVIEWER));
+	}
+
+	/**
+	 * Approves the pending review of a run with changed arguments, as {@link #approve}
+	 * does.
+	 * @param runId the run
+	 * @param edits the changed arguments by parameter name
+	 * @return the review as decided
+	 */
+	public ReviewView approveWithEdits(String runId, Map<String, Object> edits) {
+		return decide(runId, ReviewDecision.approveWithEdits(REVIEWER, edits));
+	}
+
+	/**
+	 * Rejects the pending review of a run, as {@link #approve} does.
+	 * @param runId the run
+	 * @param comment why
+	 * @return the review as decided
+	 */
+	public ReviewView reject(String runId, String comment) {
+		return decide(runId, ReviewDecision.reject(REVIEWER, comment));
+	}
+
+	/**
+	 * Decides the pending review of a run as a given reviewer, to test who may decide.
+	 * @param runId the run
+	 * @param decision the decision
+	 * @param reviewer who decides
+	 * @return the review as decided
+	 */
+	public ReviewView decide(String runId, ReviewDecision decision, Reviewer reviewer) {
+		return this.reviews.decide(pendingReview(runId).id(), decision, reviewer);
+	}
+
+	private ReviewView decide(String runId, ReviewDecision decision) {
+		ReviewView review = pendingReview(runId);
+		String[] groups = (review.reviewers() != null) ? review.reviewers().split(",") : new String[0];
+		return this.reviews.decide(review.id(), decision, Reviewer.of(REVIEWER, groups));
+	}
+
+	/**
+	 * Waits until a run no longer runs, then asserts on it.
+	 * @param runId the run
+	 * @return the assertion
+	 */
+	public RunAssert assertThat(String runId) {
+		return new RunAssert(await(runId), this.runs.steps(runId));
+	}
+
+	private static <T> T waitFor(Supplier<T> condition, String what) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+		while (true) {
+			T value = condition.get();
+			if (value != null) {
+				return value;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw new AssertionError("Waited " + WAIT_SECONDS + " s for " + what);
+			}
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError("Interrupted while waiting for " + what, ex);
+			}
+		}
+	}
+
+}
