@@ -88,4 +88,15 @@ public interface AgentRuns {
 	 */
 	int purge(String runId);
 
+	/**
+	 * Exports a run with its steps as JSON, for a test that replays recorded runs against
+	 * new code ({@code guarded-agents-test}'s {@code @ReplayRuns}): the run as
+	 * {@link RunView} and its steps as {@link StepView}s, payloads as stored (decrypted,
+	 * not redacted: treat the file as the journal itself).
+	 * @param runId the run id
+	 * @return {@code {"format":"guarded-agents-run/1","run":{...},"steps":[...]}}
+	 * @throws RunNotFoundException if there is no run with that id
+	 */
+	String export(String runId);
+
 }

@@ -225,6 +225,42 @@ public class AgentRunsEndpoint {
 	}
 
 	/**
+	 * Exports a run with its steps ({@code GET /actuator/agentruns/{runId}/export}) for
+	 * an operator ({@code guarded-agents.security.operators}), to replay it against new
+	 * code in a test: payloads as stored, not redacted.
+	 * @param securityContext the security context
+	 * @param runId the run id
+	 * @param part {@code export}
+	 * @return the exported run; 401 without authentication, 403 for a principal that is
+	 * no operator, 404 if there is no such run or part
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> export(SecurityContext securityContext, @Selector String runId,
+			@Selector String part) {
+		if (!"export".equals(part)) {
+			return new WebEndpointResponse<>(
+					Map.of("error",
+							"Unknown part '" + part + "' of run " + runId
+									+ "; GET /actuator/agentruns/{runId}/export exports a run"),
+					WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
+		try {
+			this.access.authorizeOperator(caller.authenticated() ? caller : null, "export run " + runId);
+			return new WebEndpointResponse<>(this.mapper.readTree(this.runs.export(runId)));
+		}
+		catch (ReviewerNotAuthenticatedException ex) {
+			return AgentReviewsEndpoint.unauthenticated(ex);
+		}
+		catch (ReviewerNotAuthorizedException ex) {
+			return AgentReviewsEndpoint.forbidden(ex);
+		}
+		catch (RunNotFoundException ex) {
+			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+	}
+
+	/**
 	 * Cancels a run that has not finished, or with {@code purge=true} erases a finished
 	 * run with all its rows, for an operator ({@code guarded-agents.security.operators}).
 	 * @param securityContext the security context

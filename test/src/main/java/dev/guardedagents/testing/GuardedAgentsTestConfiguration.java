@@ -2,6 +2,8 @@ package dev.guardedagents.testing;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
+import dev.guardedagents.internal.run.RunEngine;
+import dev.guardedagents.spi.JournalCodec;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -17,8 +19,8 @@ import org.springframework.context.annotation.Primary;
 public class GuardedAgentsTestConfiguration {
 
 	@Bean
-	TestRuns guardedAgentsTestRuns(AgentRuns runs, Reviews reviews) {
-		return new TestRuns(runs, reviews);
+	TestRuns guardedAgentsTestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, JournalCodec codec) {
+		return new TestRuns(runs, reviews, engine, codec.mapper());
 	}
 
 	/**

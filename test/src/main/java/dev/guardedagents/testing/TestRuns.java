@@ -13,6 +13,10 @@ import dev.guardedagents.Reviewer;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
+import dev.guardedagents.internal.run.Replay;
+import dev.guardedagents.internal.run.RunEngine;
+import org.junit.jupiter.api.Assumptions;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs as a test drives them: started, their reviews decided, awaited and asserted on.
@@ -34,14 +38,22 @@ public final class TestRuns {
 
 	private final Reviews reviews;
 
+	private final RunEngine engine;
+
+	private final JsonMapper mapper;
+
 	/**
 	 * Creates the test's runs.
 	 * @param runs the runs
 	 * @param reviews the reviews
+	 * @param engine the engine, to replay recorded runs
+	 * @param mapper the journal's mapper
 	 */
-	public TestRuns(AgentRuns runs, Reviews reviews) {
+	public TestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, JsonMapper mapper) {
 		this.runs = runs;
 		this.reviews = reviews;
+		this.engine = engine;
+		this.mapper = mapper;
 	}
 
 	/**
@@ -141,6 +153,35 @@ public final class TestRuns {
 	 */
 	public RunAssert assertThat(String runId) {
 		return new RunAssert(await(runId), this.runs.steps(runId));
+	}
+
+	/**
+	 * Exports a run and reads it back, as a file exported from production would be.
+	 * @param runId the run
+	 * @return the recorded run
+	 */
+	public RecordedRun export(String runId) {
+		return RecordedRun.parse(runId, this.runs.export(runId), this.mapper);
+	}
+
+	/**
+	 * Replays a recorded run against the current code, every step answered from the
+	 * record and nothing written: passes if the code calls the recorded steps in order
+	 * and ends as the run did (or calls a new step where the record ends), fails with the
+	 * position where it departs. A run recorded under a plan version the code does not
+	 * serve (its current one, or one named in {@link RecordedRun#servedVersions()}) is
+	 * skipped as a JUnit assumption.
+	 * @param run the recorded run
+	 */
+	public void assertReplays(RecordedRun run) {
+		Replay replay = this.engine.replay(run.run(), run.steps(), run.servedVersions());
+		if (replay.outcome() == Replay.Outcome.SKIPPED) {
+			Assumptions.abort(replay.message());
+		}
+		if (replay.outcome() == Replay.Outcome.DEPARTED) {
+			throw new AssertionError("Recorded run " + run + " does not replay against this code after "
+					+ replay.replayed() + " of " + replay.recorded() + " steps: " + replay.message());
+		}
 	}
 
 	private static <T> T waitFor(Supplier<T> condition, String what) {

@@ -89,6 +89,7 @@ final class Checkpoints {
 		if (execution.poison() != null) {
 			throw execution.poison();
 		}
+		execution.stopIfOnlyReplaying(seq);
 		ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.CHECKPOINT);
 		if (review == null) {
 			if (condition != null && condition.failure() != null && this.settings.failRunOnWhenError()) {

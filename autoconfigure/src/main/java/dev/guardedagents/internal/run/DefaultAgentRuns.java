@@ -49,6 +49,11 @@ public final class DefaultAgentRuns implements AgentRuns {
 	}
 
 	@Override
+	public String export(String runId) {
+		return this.engine.export(runId);
+	}
+
+	@Override
 	public List<StepView> steps(String runId) {
 		return this.engine.store().steps(runId);
 	}

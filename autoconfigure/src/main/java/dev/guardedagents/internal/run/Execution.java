@@ -65,6 +65,10 @@ final class Execution implements RunContext {
 
 	private @Nullable Lambdas lambdas;
 
+	private boolean replayOnly;
+
+	private int poisonedAt;
+
 	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
 			@Nullable RunBudget budget) {
 		this.runId = runId;
@@ -73,6 +77,24 @@ final class Execution implements RunContext {
 		this.journal = journal;
 		this.origin = origin;
 		this.budget = budget;
+	}
+
+	/**
+	 * Makes this execution a check of its journal against the code: every step is
+	 * answered from the journal, and the first one the journal does not have ends it.
+	 */
+	void replayOnly() {
+		this.replayOnly = true;
+	}
+
+	/**
+	 * Ends a check of the journal at a step the journal does not have.
+	 * @throws ReplayEnd if this execution only replays
+	 */
+	void stopIfOnlyReplaying(int seq) {
+		if (this.replayOnly) {
+			throw new ReplayEnd(seq);
+		}
 	}
 
 	/**
@@ -311,6 +333,26 @@ final class Execution implements RunContext {
 
 	void poison(RuntimeException exception) {
 		this.poison = exception;
+	}
+
+	/**
+	 * Poisons this execution where the code departs from the journal.
+	 * @param exception the mismatch
+	 * @param seq the position where the journal and the code differ
+	 */
+	void poison(RuntimeException exception, int seq) {
+		if (this.poison == null) {
+			this.poisonedAt = seq;
+		}
+		this.poison = exception;
+	}
+
+	/**
+	 * Returns the position where the code departed from the journal.
+	 * @return the position, or 0
+	 */
+	int poisonedAt() {
+		return this.poisonedAt;
 	}
 
 	CompletableFuture<Object> done() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,6 +63,11 @@ public final class RunEngine {
 	private static final Log logger = LogFactory.getLog(RunEngine.class);
 
 	private static final ThreadLocal<Object> directive = new ThreadLocal<>();
+
+	/**
+	 * The format of an exported run.
+	 */
+	public static final String EXPORT_FORMAT = "guarded-agents-run/1";
 
 	private final JdbcRunStore store;
 
@@ -572,6 +578,115 @@ public final class RunEngine {
 			@Nullable String idempotencyKey, boolean transactional) throws Throwable {
 		return this.pipeline
 			.run(new StepBody.BeanMethod(invocation, name, returnType, guard, idempotencyKey, transactional));
+	}
+
+	/**
+	 * Exports a run and its steps as JSON.
+	 * @param runId the run id
+	 * @return the run
+	 * @throws RunNotFoundException if there is no such run
+	 */
+	public String export(String runId) {
+		RunView run = this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
+		Map<String, Object> exported = new LinkedHashMap<>();
+		exported.put("format", EXPORT_FORMAT);
+		exported.put("run", run);
+		exported.put("steps", this.store.steps(runId));
+		return this.codec.mapper().writeValueAsString(exported);
+	}
+
+	/**
+	 * Checks a recorded run against this code without writing anything: calls its plan
+	 * with the recorded arguments, answers every step from the record, and stops at the
+	 * first step the record does not have. The code departs from the record where it
+	 * calls another step than the one recorded at a position, returns before the record
+	 * ends, or ends otherwise than the record did.
+	 * @param run the recorded run
+	 * @param steps its recorded steps, in order
+	 * @param servedVersions the plan versions other than the current one that the code
+	 * says it still serves; a run recorded under another version is skipped
+	 * @return how it replays
+	 */
+	public Replay replay(RunView run, List<StepView> steps, Set<String> servedVersions) {
+		AgentRunRegistry.Plan plan = this.registry.plan(run.name());
+		if (plan == null) {
+			return Replay.departed(0, steps.size(), "This application has no @AgentRun named '" + run.name() + "'");
+		}
+		if (!plan.version().equals(run.version()) && !servedVersions.contains(run.version())) {
+			return Replay.skipped(steps.size(),
+					"Run " + run.id() + " was recorded under version " + run.version() + " of '" + run.name()
+							+ "' and the code is version " + plan.version()
+							+ "; name the versions it still serves to check it");
+		}
+		Object[] args;
+		try {
+			args = this.codec.readArguments(plan, run.arguments());
+		}
+		catch (RuntimeException ex) {
+			return Replay.departed(0, steps.size(),
+					"The recorded arguments of run " + run.id() + " no longer read as the parameters of "
+							+ plan.method().toGenericString() + ": " + ex.getMessage());
+		}
+		Execution execution = new Execution("replay:" + run.id(), plan, 0, steps, Execution.Origin.RESUMED, null);
+		execution.replayOnly();
+		execution.lambdas(this::lambdaStep);
+		Execution previous = RunContextHolder.bind(execution);
+		Object result = null;
+		Throwable thrown = null;
+		try {
+			result = plan.method().invoke(plan.bean(), args);
+		}
+		catch (InvocationTargetException ex) {
+			thrown = ex.getTargetException();
+		}
+		catch (IllegalAccessException ex) {
+			thrown = ex;
+		}
+		finally {
+			RunContextHolder.bind(previous);
+		}
+		return replayed(run, steps, plan, execution, result, thrown);
+	}
+
+	private Replay replayed(RunView run, List<StepView> steps, AgentRunRegistry.Plan plan, Execution execution,
+			@Nullable Object result, @Nullable Throwable thrown) {
+		int recorded = steps.size();
+		if (execution.poison() != null) {
+			return Replay.departed(Math.max(0, execution.poisonedAt() - 1), recorded,
+					String.valueOf(execution.poison().getMessage()));
+		}
+		if (thrown instanceof ReplayEnd end) {
+			return Replay.matched(end.seq() - 1, recorded,
+					"The code calls the " + recorded + " recorded steps in order, then a step at position " + end.seq()
+							+ " that the record (" + run.status() + ") does not have");
+		}
+		int called = Math.min(execution.stepCount(), recorded);
+		if (thrown != null) {
+			if (run.status() == RunStatus.FAILED && thrown.getClass().getName().equals(run.errorType())) {
+				return Replay.matched(called, recorded, "The code fails as recorded: " + run.errorType());
+			}
+			return Replay.departed(called, recorded, "The code throws " + thrown.getClass().getName() + " ("
+					+ thrown.getMessage() + ") after " + called + " of " + recorded + " recorded steps; the run "
+					+ ((run.status() == RunStatus.FAILED) ? "failed with " + run.errorType() : "was " + run.status()));
+		}
+		if (execution.stepCount() < recorded) {
+			StepView next = steps.get(execution.stepCount());
+			return Replay.departed(called, recorded, "The code returns after " + called + " steps, where the record "
+					+ "goes on at position " + next.seq() + " with " + next.kind() + " '" + next.name() + "'");
+		}
+		if (run.status() == RunStatus.FAILED) {
+			return Replay.departed(called, recorded,
+					"The code returns where the run failed with " + run.errorType() + ": " + run.errorMessage());
+		}
+		if (run.status() == RunStatus.SUCCEEDED) {
+			String json = this.codec.writeBestEffort(result);
+			if (!this.codec.canonical(json).equals(this.codec.canonical(String.valueOf(run.result())))) {
+				return Replay.departed(called, recorded,
+						"The code returns " + json + " where the run returned " + run.result());
+			}
+		}
+		return Replay.matched(called, recorded, "The code calls the " + recorded + " recorded steps in order and "
+				+ "ends as the run did (" + run.status() + ")");
 	}
 
 	/**

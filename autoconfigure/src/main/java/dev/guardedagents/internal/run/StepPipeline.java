@@ -110,6 +110,7 @@ final class StepPipeline {
 		if (execution.poison() != null) {
 			throw execution.poison();
 		}
+		execution.stopIfOnlyReplaying(next);
 		int seq = this.budget.admit(execution, kind, next);
 		// a model request is checked whole and journaled as the continuation of an
 		// earlier
@@ -333,7 +334,7 @@ final class StepPipeline {
 					+ recorded.seq() + " but the code now calls " + kind + " '" + name
 					+ "'; the plan changed under a recorded run. Give the changed plan a new @AgentRun(version) "
 					+ "so that runs recorded under the old one are left to instances that still have it");
-			execution.poison(mismatch);
+			execution.poison(mismatch, recorded.seq());
 			throw mismatch;
 		}
 	}

@@ -260,7 +260,7 @@ abstract class ReviewSecurityTests {
 	}
 
 	@Test
-	void onlyOperatorsPurgeAndOnlyFinishedRuns() throws Exception {
+	void onlyOperatorsExportAndPurgeAndOnlyFinishedRunsArePurged() throws Exception {
 		RunHandle<String> handle = this.runs.start(() -> this.plans.reply(16, "ann"));
 		pending(handle.runId(), ReviewKind.CHECKPOINT);
 		String run = "/actuator/agentruns/" + handle.runId();
@@ -268,6 +268,13 @@ abstract class ReviewSecurityTests {
 		assertThat(waiting.statusCode()).isEqualTo(409);
 		assertThat(waiting.body()).contains("WAITING").contains("cancel it first");
 		assertThat(delete(run, "olivia").statusCode()).isEqualTo(200);
+		assertThat(get(run + "/export", null).statusCode()).isEqualTo(401);
+		assertThat(get(run + "/export", "paul").statusCode()).isEqualTo(403);
+		HttpResponse<String> exported = get(run + "/export", "olivia");
+		assertThat(exported.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(exported.body()).get("format").asString()).isEqualTo("guarded-agents-run/1");
+		assertThat(this.json.readTree(exported.body()).get("run").get("id").asString()).isEqualTo(handle.runId());
+		assertThat(get(run + "/other", "olivia").statusCode()).isEqualTo(404);
 		assertThat(delete(run + "?purge=true", null).statusCode()).isEqualTo(401);
 		assertThat(delete(run + "?purge=true", "paul").statusCode()).isEqualTo(403);
 		assertThat(this.runs.find(handle.runId())).isPresent();
@@ -278,6 +285,7 @@ abstract class ReviewSecurityTests {
 		assertThat(this.runs.steps(handle.runId())).isEmpty();
 		assertThat(this.reviews.list(ReviewQuery.all().withRunId(handle.runId())).total()).isZero();
 		assertThat(get(run, "alice").statusCode()).isEqualTo(404);
+		assertThat(get(run + "/export", "olivia").statusCode()).isEqualTo(404);
 		assertThat(delete(run + "?purge=true", "olivia").statusCode()).isEqualTo(404);
 	}
 

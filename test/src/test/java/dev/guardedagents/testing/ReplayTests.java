@@ -1,0 +1,106 @@
+package dev.guardedagents.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import dev.guardedagents.AgentRuns;
+import dev.guardedagents.RunView;
+import dev.guardedagents.StepKind;
+import dev.guardedagents.StepView;
+import dev.guardedagents.testing.GuardedAgentsTestTests.Desk;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Recorded runs replayed against the code: an exported run replays without calling the
+ * model or any tool; a run whose plan changed fails with the position where it departs; a
+ * run recorded under another plan version is checked only when the test says the code
+ * serves it; and {@link ReplayRuns} replays the runs exported to a folder.
+ */
+@GuardedAgentsTest
+class ReplayTests {
+
+	@Autowired
+	Desk desk;
+
+	@Autowired
+	ScriptedChatModel model;
+
+	@Autowired
+	TestRuns runs;
+
+	@Autowired
+	AgentRuns agentRuns;
+
+	@BeforeEach
+	void reset() {
+		this.model.reset();
+		Desk.refunded.set(0);
+	}
+
+	@Test
+	void anExportedRunReplaysWithoutCallingTheModelOrAnyTool() throws Exception {
+		RecordedRun recorded = approvedRun();
+		int requests = this.model.requests().size();
+
+		this.runs.assertReplays(recorded);
+
+		assertThat(this.model.requests()).as("the model was not asked again").hasSize(requests);
+		assertThat(Desk.refunded).as("the refund was not made again").hasValue(1);
+		Path export = Path.of("target", "recorded-runs", "desk-approved.json");
+		Files.createDirectories(export.getParent());
+		Files.writeString(export, this.agentRuns.export(recorded.run().id()));
+	}
+
+	@Test
+	void aRunWhosePlanChangedFailsWithThePositionWhereItDeparts() {
+		RecordedRun recorded = approvedRun();
+		StepView tool = recorded.steps().get(1);
+		StepView renamed = new StepView(tool.seq(), StepKind.TOOL, "findOrder", tool.succeeded(), tool.attempts(),
+				tool.startedAt(), tool.duration(), tool.input(), tool.output(), tool.errorType(), tool.errorMessage(),
+				tool.idempotencyKey(), tool.fellBack(), tool.attemptErrors(), tool.usage());
+		RecordedRun changed = new RecordedRun("changed", recorded.run(), List.of(recorded.steps().get(0), renamed,
+				recorded.steps().get(2), recorded.steps().get(3), recorded.steps().get(4)), Set.of());
+
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.runs.assertReplays(changed))
+			.withMessageContaining("does not replay against this code after 1 of 5 steps")
+			.withMessageContaining("recorded TOOL 'findOrder' as step 2 but the code now calls TOOL 'lookupOrder'");
+	}
+
+	@Test
+	void aRunRecordedUnderAnotherVersionIsCheckedOnlyWhenTheCodeServesIt() {
+		RecordedRun recorded = approvedRun();
+		RunView run = recorded.run();
+		RunView older = new RunView(run.id(), run.name(), "0", run.status(), run.businessKey(), run.idempotencyKey(),
+				run.arguments(), run.result(), run.errorType(), run.errorMessage(), run.owner(), run.leaseUntil(),
+				run.recoveries(), run.stepCount(), run.createdAt(), run.updatedAt(), run.finishedAt(),
+				run.compensation(), run.startedBy());
+		RecordedRun old = new RecordedRun("old", older, recorded.steps(), Set.of());
+
+		assertThatExceptionOfType(TestAbortedException.class).isThrownBy(() -> this.runs.assertReplays(old))
+			.withMessageContaining("recorded under version 0 of 'desk' and the code is version 1");
+		this.runs.assertReplays(old.serving(Set.of("0")));
+	}
+
+	@ReplayRuns("classpath:recorded-runs/")
+	void replaysTheRunsExportedToAFolder(RecordedRun run) {
+		this.runs.assertReplays(run);
+	}
+
+	private RecordedRun approvedRun() {
+		this.model.callTool("lookupOrder", "{\"id\":\"7\"}").answer("Refund order 7");
+		String runId = this.runs.start(() -> this.desk.handle("ticket-7"));
+		this.runs.approve(runId);
+		this.runs.assertThat(runId).succeeded();
+		return this.runs.export(runId);
+	}
+
+}
