@@ -1,11 +1,16 @@
 package dev.guardedagents.autoconfigure;
 
+import java.time.Clock;
+
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
+import dev.guardedagents.actuate.GuardedAgentsHealthIndicator;
 import dev.guardedagents.internal.redaction.Redaction;
+import dev.guardedagents.internal.run.RunEngine;
+import dev.guardedagents.internal.store.JdbcReviewStore;
 import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.internal.store.JdbcInstanceStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
@@ -18,6 +23,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +33,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
 
 /**
  * Auto-configuration of the {@code agentruns} and {@code agentreviews} actuator
- * endpoints.
+ * endpoints, and of the {@code guardedAgents} health indicator.
  */
 @AutoConfiguration(after = { GuardedAgentsAutoConfiguration.class, GuardedAgentsReviewsAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
@@ -54,6 +61,27 @@ public final class AgentRunsEndpointAutoConfiguration {
 		return new AgentReviewsEndpoint(reviews, mapper.getIfAvailable(JsonMapper::new), show(actuator),
 				actuator.getRoles(), properties.getReviews().getMaxEditsSize().toBytes(),
 				redaction.getIfAvailable(() -> Redaction.NONE));
+	}
+
+	/**
+	 * The health of this instance's runs.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnBean({ RunEngine.class, JdbcReviewStore.class })
+	@ConditionalOnEnabledHealthIndicator("guarded-agents")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "guardedAgentsHealthIndicator")
+		GuardedAgentsHealthIndicator guardedAgentsHealthIndicator(JdbcRunStore runs, JdbcReviewStore reviews,
+				RunEngine engine, GuardedAgentsProperties properties) {
+			GuardedAgentsProperties.Health health = properties.getHealth();
+			return new GuardedAgentsHealthIndicator(runs, reviews, engine, Clock.systemUTC(),
+					new GuardedAgentsHealthIndicator.Thresholds(health.getGrace(), health.getExpiredRuns(),
+							health.getOverdueReviews(), health.getExecutorSaturation()));
+		}
+
 	}
 
 	private static Show show(GuardedAgentsProperties.Actuator actuator) {

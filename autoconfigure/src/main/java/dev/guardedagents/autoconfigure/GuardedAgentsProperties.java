@@ -123,6 +123,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	private final Redaction redaction = new Redaction();
 
+	private final Health health = new Health();
+
 	private final Runs runs = new Runs();
 
 	private final Policies policies = new Policies();
@@ -165,6 +167,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	public Runs getRuns() {
 		return this.runs;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	public Redaction getRedaction() {
@@ -247,6 +253,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 		requirePositive("guarded-agents.journal.outage-tolerance", this.journal.outageTolerance, true);
 		this.retention.validate();
 		this.redaction.validate();
+		this.health.validate();
 		this.journal.encryption.validate();
 		if (this.journal.maxPayloadSize.toKilobytes() < 1 || this.journal.maxPayloadSize.toMegabytes() > 1024) {
 			throw new InvalidPropertyException("guarded-agents.journal.max-payload-size",
@@ -1197,6 +1204,77 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		public GroupCommit getGroupCommit() {
 			return this.groupCommit;
+		}
+
+	}
+
+	/**
+	 * When the guardedAgents health indicator reports OUT_OF_SERVICE.
+	 */
+	public static class Health {
+
+		/**
+		 * How long after a lease expired, or a review's deadline passed, it counts as not
+		 * handled: recovery and deadlines run on their intervals.
+		 */
+		private Duration grace = Duration.ofMinutes(1);
+
+		/**
+		 * How many runs may have an expired lease that no instance recovered.
+		 */
+		private long expiredRuns = 0;
+
+		/**
+		 * How many pending reviews may be past their deadline without it applied.
+		 */
+		private long overdueReviews = 0;
+
+		/**
+		 * The largest share of the run executor (threads and queue) in use, between 0 and
+		 * 1.
+		 */
+		private double executorSaturation = 0.9;
+
+		public Duration getGrace() {
+			return this.grace;
+		}
+
+		public void setGrace(Duration grace) {
+			this.grace = grace;
+		}
+
+		public long getExpiredRuns() {
+			return this.expiredRuns;
+		}
+
+		public void setExpiredRuns(long expiredRuns) {
+			this.expiredRuns = expiredRuns;
+		}
+
+		public long getOverdueReviews() {
+			return this.overdueReviews;
+		}
+
+		public void setOverdueReviews(long overdueReviews) {
+			this.overdueReviews = overdueReviews;
+		}
+
+		public double getExecutorSaturation() {
+			return this.executorSaturation;
+		}
+
+		public void setExecutorSaturation(double executorSaturation) {
+			this.executorSaturation = executorSaturation;
+		}
+
+		void validate() {
+			requirePositive("guarded-agents.health.grace", this.grace, true);
+			requireAtLeast("guarded-agents.health.expired-runs", this.expiredRuns, 0);
+			requireAtLeast("guarded-agents.health.overdue-reviews", this.overdueReviews, 0);
+			if (this.executorSaturation < 0 || this.executorSaturation > 1) {
+				throw new InvalidPropertyException("guarded-agents.health.executor-saturation", this.executorSaturation,
+						"must be between 0 and 1");
+			}
 		}
 
 	}

@@ -56,6 +56,9 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
@@ -359,6 +362,39 @@ class GuardedAgentsAutoConfigurationTests {
 					.startsWith("ga:enc:v1:k1:")
 					.doesNotContain("ann");
 				assertThat(context.getBean(JournalEncryption.class).activeKey()).isEqualTo("k1");
+			});
+	}
+
+	@Test
+	void theHealthOfRunsIsUpOutOfServiceForAnUnrecoveredRunAndDownWithoutTheJournal() {
+		this.runner.withPropertyValues("management.health.guarded-agents.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("guardedAgentsHealthIndicator"));
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:health;DB_CLOSE_DELAY=-1",
+					"guarded-agents.health.grace=1s", "guarded-agents.recovery.scan-interval=1h")
+			.run((context) -> {
+				HealthIndicator indicator = context.getBean("guardedAgentsHealthIndicator", HealthIndicator.class);
+				Health up = indicator.health();
+				assertThat(up.getStatus()).isEqualTo(Status.UP);
+				assertThat(up.getDetails()).containsEntry("journal", "reachable")
+					.containsEntry("expiredRuns", 0L)
+					.containsEntry("overdueReviews", 0L)
+					.containsKey("executor");
+
+				Instant then = Instant.now().minus(Duration.ofHours(1));
+				context.getBean(JdbcRunStore.class)
+					.insertRun(new NewRun(UUID.randomUUID().toString(), "lost", "1", "[]", null, null, "gone", then,
+							then.plusSeconds(30)));
+				Health unrecovered = indicator.health();
+				assertThat(unrecovered.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+				assertThat(unrecovered.getDetails()).containsEntry("expiredRuns", 1L);
+				assertThat(unrecovered.getDetails().get("problems").toString())
+					.contains("1 runs have a lease that expired more than PT1S ago and no instance recovered them");
+
+				new JdbcTemplate(context.getBean(DataSource.class)).execute("SHUTDOWN");
+				Health down = indicator.health();
+				assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(down.getDetails()).containsEntry("journal", "unreachable");
 			});
 	}
 

@@ -581,6 +581,23 @@ public final class RunEngine {
 	}
 
 	/**
+	 * Returns how full this instance's run executor is.
+	 * @return the runs executing or queued, and how many it takes
+	 */
+	public Load load() {
+		return new Load(this.executor.capacity() - this.executor.freeSlots(), this.executor.capacity());
+	}
+
+	/**
+	 * How full the run executor is.
+	 *
+	 * @param used the runs executing or queued
+	 * @param capacity how many it takes: threads and queue
+	 */
+	public record Load(int used, int capacity) {
+	}
+
+	/**
 	 * Exports a run and its steps as JSON.
 	 * @param runId the run id
 	 * @return the run

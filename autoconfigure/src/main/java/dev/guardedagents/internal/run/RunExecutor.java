@@ -49,6 +49,10 @@ final class RunExecutor {
 		return this.slots.availablePermits();
 	}
 
+	int capacity() {
+		return this.capacity;
+	}
+
 	/**
 	 * Executes a task in a slot reserved before.
 	 */

@@ -492,6 +492,19 @@ public final class JdbcReviewStore {
 	}
 
 	/**
+	 * Counts the pending reviews whose deadline passed before an instant: deadlines not
+	 * applied yet.
+	 * @param before the instant
+	 * @return how many
+	 */
+	public long countOverdue(Instant before) {
+		return this.jdbc
+			.query("SELECT COUNT(*) FROM " + this.review + " WHERE status = 'PENDING' AND deadline < ?",
+					(rs) -> rs.getLong(1), Jdbc.time(before))
+			.get(0);
+	}
+
+	/**
 	 * Where a review goes when nobody decides in time and its outcome is to escalate.
 	 *
 	 * @param reviewers the escalation reviewer groups

@@ -555,6 +555,19 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Counts the running runs whose lease expired before an instant: runs no instance has
+	 * recovered yet.
+	 * @param before the instant
+	 * @return how many
+	 */
+	public long countExpired(Instant before) {
+		return this.jdbc
+			.query("SELECT COUNT(*) FROM " + this.run + " WHERE " + RunTransition.CLAIM.when() + " AND lease_until < ?",
+					(rs) -> rs.getLong(1), Jdbc.time(before))
+			.get(0);
+	}
+
+	/**
 	 * Claims runs of the given plans whose lease expired, oldest lease first, as many as
 	 * the limit. On PostgreSQL in one statement that skips rows another transaction holds
 	 * at the same moment ({@code FOR UPDATE SKIP LOCKED}: another instance claiming, a
