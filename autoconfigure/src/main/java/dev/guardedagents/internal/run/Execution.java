@@ -69,6 +69,8 @@ final class Execution implements RunContext {
 
 	private int poisonedAt;
 
+	private @Nullable String businessKey;
+
 	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
 			@Nullable RunBudget budget) {
 		this.runId = runId;
@@ -77,6 +79,17 @@ final class Execution implements RunContext {
 		this.journal = journal;
 		this.origin = origin;
 		this.budget = budget;
+	}
+
+	/**
+	 * Sets the run's business key, for the logging MDC.
+	 */
+	void businessKey(@Nullable String businessKey) {
+		this.businessKey = businessKey;
+	}
+
+	@Nullable String businessKey() {
+		return this.businessKey;
 	}
 
 	/**

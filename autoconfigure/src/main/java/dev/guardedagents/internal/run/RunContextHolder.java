@@ -63,6 +63,7 @@ public final class RunContextHolder {
 		else {
 			current.remove();
 		}
+		RunMdc.run(execution);
 		return previous;
 	}
 

@@ -287,6 +287,7 @@ public final class RunEngine {
 	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
 		Execution execution = new Execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()));
 		execution.lambdas(this::lambdaStep);
+		execution.businessKey(run.businessKey());
 		execution.confirmed(run.now());
 		this.active.put(run.id(), execution);
 		boolean inserted = false;
@@ -388,6 +389,7 @@ public final class RunEngine {
 		Execution execution = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
 				budget(plan, run.createdAt(), journal));
 		execution.lambdas(this::lambdaStep);
+		execution.businessKey(run.businessKey());
 		execution.confirmed(confirmed);
 		execution.recoveries(count);
 		Object[] args;

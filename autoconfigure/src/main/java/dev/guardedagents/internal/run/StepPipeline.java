@@ -213,6 +213,7 @@ final class StepPipeline {
 			throws InterruptedException {
 		boolean interruptible = body.guard().settings().cancelInterrupts();
 		this.journal.enterBody(execution, seq, interruptible);
+		RunMdc.step(body.name());
 		Attempt attempt;
 		try {
 			attempt = (body instanceof StepBody.BeanMethod method)
@@ -221,6 +222,7 @@ final class StepPipeline {
 		}
 		finally {
 			execution.exitStep();
+			RunMdc.step(null);
 		}
 		if (body instanceof StepBody.External && attempt.failure() == null) {
 			Throwable denied = checkOutput(execution, body.kind(), body.name(), seq, input, attempt.output(),

@@ -20,6 +20,8 @@ import dev.guardedagents.RunContext;
 import dev.guardedagents.Sensitive;
 import dev.guardedagents.TimeoutOutcome;
 
+import org.slf4j.MDC;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.SpringBootConfiguration;
@@ -201,6 +203,15 @@ class EngineTestApplication {
 
 		Stamps(Offers offers) {
 			this.offers = offers;
+		}
+
+		@AgentRun(name = "logged", businessKey = "'order-' + #order")
+		public String logged(String order) {
+			String inPlan = MDC.get("runId") + "|" + MDC.get("runName") + "|" + MDC.get("businessKey") + "|"
+					+ MDC.get("step");
+			String inStep = RunContext.step("read-mdc", () -> MDC.get("runId") + "|" + MDC.get("runName") + "|"
+					+ MDC.get("businessKey") + "|" + MDC.get("step"));
+			return RunContext.current().runId() + "#" + inPlan + "#" + inStep;
 		}
 
 		@AgentRun(name = "stamped")

@@ -15,6 +15,7 @@ import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -78,6 +79,16 @@ abstract class LambdaStepsTests {
 		assertThat(this.runs.steps(runId)).extracting(StepView::name)
 			.containsExactly(RunContext.NOW, RunContext.RANDOM_UUID, "fetch-rate", "flaky-lookup", "tags", "confirm",
 					"confirm");
+	}
+
+	@Test
+	void theRunAndTheStepAreInTheLoggingMdcOfTheirThread() {
+		String[] seen = this.stamps.logged("o-9").split("#");
+		String runId = seen[0];
+		assertThat(seen[1]).as("in the plan").isEqualTo(runId + "|logged|order-o-9|null");
+		assertThat(seen[2]).as("in a step body").isEqualTo(runId + "|logged|order-o-9|read-mdc");
+		assertThat(MDC.get("runId")).as("after the run, on the caller's thread").isNull();
+		assertThat(MDC.get("step")).isNull();
 	}
 
 	@Test
