@@ -63,7 +63,7 @@ public final class RunContextHolder {
 		else {
 			current.remove();
 		}
-		RunMdc.run(execution);
+		RunMdc.run(execution, previous);
 		return previous;
 	}
 

@@ -39,12 +39,15 @@ final class RunMdc {
 	}
 
 	/**
-	 * Puts a run in the MDC of this thread, or takes the run out.
+	 * Puts a run in the MDC of this thread, or takes the run out. The application's own
+	 * values under the same keys, found when a run enters a thread, are put back when it
+	 * leaves.
 	 * @param execution the run this thread executes now, or {@code null}
+	 * @param previous the run it executed before, or {@code null}
 	 */
-	static void run(@Nullable Execution execution) {
+	static void run(@Nullable Execution execution, @Nullable Execution previous) {
 		if (PRESENT) {
-			Slf4j.run(execution);
+			Slf4j.run(execution, previous);
 		}
 	}
 
@@ -63,10 +66,29 @@ final class RunMdc {
 	 */
 	private static final class Slf4j {
 
-		static void run(@Nullable Execution execution) {
-			put(RUN_ID, (execution != null) ? execution.runId() : null);
-			put(RUN_NAME, (execution != null) ? execution.runName() : null);
-			put(BUSINESS_KEY, (execution != null) ? execution.businessKey() : null);
+		private static final String[] KEYS = { RUN_ID, RUN_NAME, BUSINESS_KEY, STEP };
+
+		private static final ThreadLocal<String[]> outside = new ThreadLocal<>();
+
+		static void run(@Nullable Execution execution, @Nullable Execution previous) {
+			if (execution != null && previous == null) {
+				String[] values = new String[KEYS.length];
+				for (int i = 0; i < KEYS.length; i++) {
+					values[i] = MDC.get(KEYS[i]);
+				}
+				outside.set(values);
+			}
+			if (execution == null) {
+				String[] values = outside.get();
+				outside.remove();
+				for (int i = 0; i < KEYS.length; i++) {
+					put(KEYS[i], (values != null) ? values[i] : null);
+				}
+				return;
+			}
+			put(RUN_ID, execution.runId());
+			put(RUN_NAME, execution.runName());
+			put(BUSINESS_KEY, execution.businessKey());
 		}
 
 		static void put(String key, @Nullable String value) {

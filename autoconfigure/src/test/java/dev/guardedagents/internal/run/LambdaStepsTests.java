@@ -83,12 +83,21 @@ abstract class LambdaStepsTests {
 
 	@Test
 	void theRunAndTheStepAreInTheLoggingMdcOfTheirThread() {
-		String[] seen = this.stamps.logged("o-9").split("#");
+		MDC.put("runId", "the application's own");
+		String[] seen;
+		try {
+			seen = this.stamps.logged("o-9").split("#");
+			assertThat(MDC.get("runId")).as("the application's value, back after the run")
+				.isEqualTo("the application's own");
+		}
+		finally {
+			MDC.remove("runId");
+		}
 		String runId = seen[0];
 		assertThat(seen[1]).as("in the plan").isEqualTo(runId + "|logged|order-o-9|null");
 		assertThat(seen[2]).as("in a step body").isEqualTo(runId + "|logged|order-o-9|read-mdc");
-		assertThat(MDC.get("runId")).as("after the run, on the caller's thread").isNull();
-		assertThat(MDC.get("step")).isNull();
+		assertThat(MDC.get("step")).as("after the run, on the caller's thread").isNull();
+		assertThat(MDC.get("runName")).isNull();
 	}
 
 	@Test
