@@ -4,20 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.internal.store.JdbcIdempotencyStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
+import dev.guardedagents.internal.schedule.Periodic;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Prunes the journal as {@code guarded-agents.retention.*} says: finished runs, by
@@ -54,7 +51,7 @@ public final class JournalPruner implements SmartLifecycle {
 
 	private final AtomicLong promptsPruned = new AtomicLong();
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final Periodic periodic;
 
 	/**
 	 * Creates a new pruner.
@@ -75,6 +72,7 @@ public final class JournalPruner implements SmartLifecycle {
 		this.retention = Map.copyOf(retention);
 		this.keyRetention = keyRetention;
 		this.interval = interval;
+		this.periodic = new Periodic("guarded-pruner-", interval, this::pruneSafely);
 		this.batchSize = batchSize;
 		this.clock = clock;
 	}
@@ -164,24 +162,17 @@ public final class JournalPruner implements SmartLifecycle {
 		if (this.retention.isEmpty() && this.keyRetention == null) {
 			return;
 		}
-		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("guarded-pruner-"));
-		scheduler.scheduleWithFixedDelay(this::pruneSafely, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
-		this.scheduler = scheduler;
+		this.periodic.start();
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService scheduler = this.scheduler;
-		if (scheduler != null) {
-			scheduler.shutdownNow();
-			this.scheduler = null;
-		}
+		this.periodic.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.periodic.isRunning();
 	}
 
 }

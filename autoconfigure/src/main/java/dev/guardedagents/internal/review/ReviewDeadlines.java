@@ -5,9 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
@@ -17,12 +14,11 @@ import dev.guardedagents.internal.run.ReviewEvents;
 import dev.guardedagents.internal.run.RunRecovery;
 import dev.guardedagents.internal.store.JdbcReviewStore;
 import dev.guardedagents.internal.store.NewReview;
+import dev.guardedagents.internal.schedule.Periodic;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Applies the timeout outcome of reviews nobody decided in time. Deadlines are stored in
@@ -42,11 +38,9 @@ public final class ReviewDeadlines implements SmartLifecycle {
 
 	private final RunRecovery recovery;
 
-	private final Duration interval;
-
 	private final Clock clock;
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final Periodic periodic;
 
 	/**
 	 * Creates a new instance.
@@ -61,30 +55,23 @@ public final class ReviewDeadlines implements SmartLifecycle {
 		this.store = store;
 		this.events = events;
 		this.recovery = recovery;
-		this.interval = interval;
+		this.periodic = new Periodic("guarded-deadlines-", interval, this::fireSafely);
 		this.clock = clock;
 	}
 
 	@Override
 	public void start() {
-		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("guarded-deadlines-"));
-		scheduler.scheduleWithFixedDelay(this::fireSafely, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
-		this.scheduler = scheduler;
+		this.periodic.start();
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService scheduler = this.scheduler;
-		if (scheduler != null) {
-			scheduler.shutdownNow();
-			this.scheduler = null;
-		}
+		this.periodic.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.periodic.isRunning();
 	}
 
 	private void fireSafely() {
