@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,17 +42,13 @@ public class GuardedAgentsProperties implements InitializingBean {
 	private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9-]{1,32}");
 
 	/**
-	 * The redaction patterns on by default: card numbers (13 to 19 digits, spaces or
-	 * dashes between them; a match is masked only when its digits pass the Luhn check),
-	 * e-mail addresses, and API keys and bearer tokens of common shapes.
+	 * The redaction patterns on by default, in the order they apply after the
+	 * application's own: API keys and bearer tokens of common shapes, then e-mail
+	 * addresses, then card numbers (13 to 19 digits, spaces or dashes between them; a
+	 * match is masked only when its digits pass the Luhn check), so that the digits of a
+	 * key are not taken for a card.
 	 */
 	static final Map<String, String> BUILT_IN_PATTERNS = builtInPatterns();
-
-	/**
-	 * The order the built-in patterns apply in, after the application's own: keys, then
-	 * addresses, then card numbers, so that the digits of a key are not taken for a card.
-	 */
-	static final List<String> BUILT_IN_ORDER = List.of("api-key", "email", "card-number");
 
 	private static Map<String, String> builtInPatterns() {
 		Map<String, String> patterns = new LinkedHashMap<>();
@@ -59,7 +56,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 				+ "|\\bAKIA[0-9A-Z]{16}\\b|\\bgh[pousr]_[A-Za-z0-9]{36,}|\\bxox[abprs]-[A-Za-z0-9-]{10,}");
 		patterns.put("email", "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
 		patterns.put("card-number", "\\b(?:\\d[ -]?){12,18}\\d\\b");
-		return Map.copyOf(patterns);
+		return Collections.unmodifiableMap(patterns);
 	}
 
 	/**
@@ -1400,11 +1397,11 @@ public class GuardedAgentsProperties implements InitializingBean {
 		public Map<String, Pattern> compiledPatterns() {
 			Map<String, Pattern> compiled = new LinkedHashMap<>();
 			this.patterns.forEach((name, regex) -> {
-				if (!BUILT_IN_ORDER.contains(name) && regex != null && !regex.isEmpty()) {
+				if (!BUILT_IN_PATTERNS.containsKey(name) && regex != null && !regex.isEmpty()) {
 					compiled.put(name, Pattern.compile(regex));
 				}
 			});
-			for (String name : BUILT_IN_ORDER) {
+			for (String name : BUILT_IN_PATTERNS.keySet()) {
 				String regex = this.patterns.get(name);
 				if (regex != null && !regex.isEmpty()) {
 					compiled.put(name, Pattern.compile(regex));

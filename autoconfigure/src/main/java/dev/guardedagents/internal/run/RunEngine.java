@@ -285,9 +285,8 @@ public final class RunEngine {
 	 * @return its execution, or {@code null} if its idempotency key was used before
 	 */
 	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
-		Execution execution = new Execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()));
-		execution.lambdas(this::lambdaStep);
-		execution.businessKey(run.businessKey());
+		Execution execution = execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()),
+				run.businessKey());
 		execution.confirmed(run.now());
 		this.active.put(run.id(), execution);
 		boolean inserted = false;
@@ -386,10 +385,8 @@ public final class RunEngine {
 			compensate(compensating, journal);
 			return;
 		}
-		Execution execution = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
-				budget(plan, run.createdAt(), journal));
-		execution.lambdas(this::lambdaStep);
-		execution.businessKey(run.businessKey());
+		Execution execution = execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
+				budget(plan, run.createdAt(), journal), run.businessKey());
 		execution.confirmed(confirmed);
 		execution.recoveries(count);
 		Object[] args;
@@ -646,9 +643,9 @@ public final class RunEngine {
 					"The recorded arguments of run " + run.id() + " no longer read as the parameters of "
 							+ plan.method().toGenericString() + ": " + ex.getMessage());
 		}
-		Execution execution = new Execution("replay:" + run.id(), plan, 0, steps, Execution.Origin.RESUMED, null);
+		Execution execution = execution("replay:" + run.id(), plan, 0, steps, Execution.Origin.RESUMED, null,
+				run.businessKey());
 		execution.replayOnly();
-		execution.lambdas(this::lambdaStep);
 		Execution previous = RunContextHolder.bind(execution);
 		Object result = null;
 		Throwable thrown = null;
@@ -664,11 +661,11 @@ public final class RunEngine {
 		finally {
 			RunContextHolder.bind(previous);
 		}
-		return replayed(run, steps, plan, execution, result, thrown);
+		return replayed(run, steps, execution, result, thrown);
 	}
 
-	private Replay replayed(RunView run, List<StepView> steps, AgentRunRegistry.Plan plan, Execution execution,
-			@Nullable Object result, @Nullable Throwable thrown) {
+	private Replay replayed(RunView run, List<StepView> steps, Execution execution, @Nullable Object result,
+			@Nullable Throwable thrown) {
 		int recorded = steps.size();
 		if (execution.poison() != null) {
 			return Replay.departed(Math.max(0, execution.poisonedAt() - 1), recorded,
@@ -706,6 +703,18 @@ public final class RunEngine {
 		}
 		return Replay.matched(called, recorded, "The code calls the " + recorded + " recorded steps in order and "
 				+ "ends as the run did (" + run.status() + ")");
+	}
+
+	/**
+	 * Creates the execution of a plan: one that runs its lambda steps through this engine
+	 * and carries its business key for the logging MDC.
+	 */
+	private Execution execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal,
+			Execution.Origin origin, @Nullable RunBudget budget, @Nullable String businessKey) {
+		Execution execution = new Execution(runId, plan, epoch, journal, origin, budget);
+		execution.lambdas(this::lambdaStep);
+		execution.businessKey(businessKey);
+		return execution;
 	}
 
 	/**

@@ -112,9 +112,8 @@ final class StepPipeline {
 		}
 		execution.stopIfOnlyReplaying(next);
 		int seq = this.budget.admit(execution, kind, next);
-		// a model request is checked whole and journaled as the continuation of an
-		// earlier
-		// one of the run when it is one
+		// a model request is checked whole, and journaled as the continuation of an
+		// earlier request of the run when it is one
 		ModelRequest request = (body instanceof StepBody.Model model) ? model.request().get() : null;
 		String whole = (request != null) ? request.full() : body.input(this.codec);
 		String written = (request != null) ? execution.conversation().journaled(request) : whole;
