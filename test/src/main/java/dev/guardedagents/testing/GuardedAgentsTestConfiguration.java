@@ -3,6 +3,7 @@ package dev.guardedagents.testing;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.internal.run.RunEngine;
+import dev.guardedagents.internal.run.RunRecovery;
 import dev.guardedagents.spi.JournalCodec;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -19,8 +20,9 @@ import org.springframework.context.annotation.Primary;
 public class GuardedAgentsTestConfiguration {
 
 	@Bean
-	TestRuns guardedAgentsTestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, JournalCodec codec) {
-		return new TestRuns(runs, reviews, engine, codec.mapper());
+	TestRuns guardedAgentsTestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, RunRecovery recovery,
+			JournalCodec codec) {
+		return new TestRuns(runs, reviews, engine, recovery, codec.mapper());
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.guardedagents.testing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.guardedagents.AgentRuns;
@@ -15,6 +16,7 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
 import dev.guardedagents.internal.run.Replay;
 import dev.guardedagents.internal.run.RunEngine;
+import dev.guardedagents.internal.run.RunRecovery;
 import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,19 +42,23 @@ public final class TestRuns {
 
 	private final RunEngine engine;
 
+	private final RunRecovery recovery;
+
 	private final JsonMapper mapper;
 
 	/**
 	 * Creates the test's runs.
 	 * @param runs the runs
 	 * @param reviews the reviews
-	 * @param engine the engine, to replay recorded runs
+	 * @param engine the engine, to replay recorded runs and simulate crashes
+	 * @param recovery the recovery, to restart crashed runs
 	 * @param mapper the journal's mapper
 	 */
-	public TestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, JsonMapper mapper) {
+	public TestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, RunRecovery recovery, JsonMapper mapper) {
 		this.runs = runs;
 		this.reviews = reviews;
 		this.engine = engine;
+		this.recovery = recovery;
 		this.mapper = mapper;
 	}
 
@@ -64,6 +70,72 @@ public final class TestRuns {
 	 */
 	public <T> String start(Supplier<T> plan) {
 		return this.runs.start(plan).runId();
+	}
+
+	/**
+	 * Makes the next run that is about to execute a step of this name crash before the
+	 * step's body runs: the run stops as if its instance died there, nothing more is
+	 * recorded, and its lease stays until {@link #restart()}. Each crash point fires
+	 * once; those that did not fire are forgotten after each test.
+	 * @param step the step name
+	 * @return these runs
+	 */
+	public TestRuns crashBefore(String step) {
+		this.engine.crashes().crashBefore(step);
+		return this;
+	}
+
+	/**
+	 * Makes the next run that executes a step of this name crash after the body ran and
+	 * before the step is recorded: its side effect happened and the journal does not
+	 * know, the window where idempotency keys matter. As {@link #crashBefore(String)}
+	 * otherwise.
+	 * @param step the step name
+	 * @return these runs
+	 */
+	public TestRuns crashDuring(String step) {
+		this.engine.crashes().crashDuring(step);
+		return this;
+	}
+
+	/**
+	 * Makes the next run that records a step of this name crash right after recording it.
+	 * As {@link #crashBefore(String)} otherwise.
+	 * @param step the step name
+	 * @return these runs
+	 */
+	public TestRuns crashAfter(String step) {
+		this.engine.crashes().crashAfter(step);
+		return this;
+	}
+
+	/**
+	 * Makes the next run that is about to execute the step at this position (from 1)
+	 * crash before its body runs. As {@link #crashBefore(String)} otherwise.
+	 * @param seq the position
+	 * @return these runs
+	 */
+	public TestRuns crashAt(int seq) {
+		this.engine.crashes().crashAt(seq);
+		return this;
+	}
+
+	/**
+	 * Brings the engine back as a restarted instance would: waits until no run executes,
+	 * then resumes every run that crashed (recovery claims it, the journal replays its
+	 * recorded steps, the rest runs). A simulation in one JVM: the starter's own crash
+	 * tests kill real JVMs.
+	 * @return the ids of the runs resumed
+	 * @throws AssertionError if no run crashed
+	 */
+	public Set<String> restart() {
+		waitFor(() -> (this.engine.activeRuns() == 0) ? Boolean.TRUE : null, "the runs executing to stop or crash");
+		Set<String> crashed = Set.copyOf(this.engine.crashes().held());
+		if (crashed.isEmpty()) {
+			throw new AssertionError("No run crashed: no run reached a crash point before the restart");
+		}
+		this.recovery.restartCrashed();
+		return crashed;
 	}
 
 	/**

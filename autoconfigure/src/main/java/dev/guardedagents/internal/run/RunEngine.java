@@ -101,6 +101,8 @@ public final class RunEngine {
 
 	private final ObserverRelay observer = new ObserverRelay();
 
+	private final SimulatedCrashes crashes = new SimulatedCrashes();
+
 	/**
 	 * Creates a new engine.
 	 * @param store the run journal
@@ -136,7 +138,7 @@ public final class RunEngine {
 				settings.returnRecordedOnKeyMismatch());
 		this.pipeline = new StepPipeline(this.journal, this.codec, budget,
 				new PolicyGate(parking, this.codec, policies), parking,
-				new ToolReviews(this.journal, parking, this.codec), calls, transactions, this.observer);
+				new ToolReviews(this.journal, parking, this.codec), calls, transactions, this.observer, this.crashes);
 		this.checkpoints = new Checkpoints(this.journal, parking, budget, this.pipeline, guards, calls, this.codec,
 				access, settings);
 		this.compensations = new Compensations(this.journal, store, reviews, parking, registry, guards, this.codec,
@@ -162,6 +164,14 @@ public final class RunEngine {
 	 */
 	public void observe(RunObserver observer) {
 		this.observer.relayTo(observer);
+	}
+
+	/**
+	 * Returns the crashes tests ask for ({@code guarded-agents-test}).
+	 * @return the crash points of this engine
+	 */
+	public SimulatedCrashes crashes() {
+		return this.crashes;
 	}
 
 	/**
@@ -551,6 +561,15 @@ public final class RunEngine {
 			}
 			return null;
 		}
+		if (signal.reason() == RunSignal.Reason.CRASHED) {
+			// as a dead instance: nothing written, the lease kept; a waiting caller dies
+			// too
+			execution.done().completeExceptionally(signal);
+			if (execution.hasWaitingCaller()) {
+				throw signal;
+			}
+			return null;
+		}
 		if (signal.reason() == RunSignal.Reason.CANCELLED) {
 			this.observer.runFinished(execution.runName(), RunStatus.CANCELLED);
 			RunCancelledException cancelled = new RunCancelledException(execution.runId());
@@ -753,7 +772,7 @@ public final class RunEngine {
 	 * @return whether the run is here
 	 */
 	boolean isHere(String runId) {
-		return this.active.containsKey(runId) || this.queued.contains(runId);
+		return this.active.containsKey(runId) || this.queued.contains(runId) || this.crashes.holds(runId);
 	}
 
 	/**
@@ -763,6 +782,7 @@ public final class RunEngine {
 	Set<String> here() {
 		Set<String> here = new HashSet<>(this.active.keySet());
 		here.addAll(this.queued);
+		here.addAll(this.crashes.held());
 		return here;
 	}
 

@@ -197,6 +197,20 @@ public final class RunRecovery implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Resumes the runs of simulated crashes ({@link SimulatedCrashes}) as a restarted
+	 * instance resumes its own: their leases end as a crash leaves them, then they are
+	 * claimed at once.
+	 * @return the number of runs claimed, those included
+	 */
+	public int restartCrashed() {
+		String instanceId = this.engine.settings().instanceId();
+		for (String runId : this.engine.crashes().takeCrashed()) {
+			store().endLease(runId, instanceId, this.engine.now());
+		}
+		return recover();
+	}
+
 	private void retrySoon() {
 		ScheduledExecutorService scheduler = this.scheduler;
 		if (scheduler != null && this.retryScheduled.compareAndSet(false, true)) {

@@ -11,7 +11,7 @@ final class RunSignal extends Error {
 
 	enum Reason {
 
-		CANCELLED, LOST, JOURNAL_FAILED, SUSPENDED, FAIL_RUN
+		CANCELLED, LOST, JOURNAL_FAILED, SUSPENDED, FAIL_RUN, CRASHED
 
 	}
 
@@ -55,6 +55,15 @@ final class RunSignal extends Error {
 	 */
 	static RunSignal suspended(String runId, String reviewId) {
 		return new RunSignal(Reason.SUSPENDED, "Run " + runId + " waits for review " + reviewId, null, reviewId);
+	}
+
+	/**
+	 * A test asked for a crash here ({@link SimulatedCrashes}): the thread unwinds,
+	 * nothing more is written, the lease stays.
+	 */
+	static RunSignal crashed(String runId, String where) {
+		return new RunSignal(Reason.CRASHED, "Run " + runId + " crashed " + where + " (simulated by the test)", null,
+				null);
 	}
 
 	Reason reason() {

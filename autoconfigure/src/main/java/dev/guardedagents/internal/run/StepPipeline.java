@@ -56,6 +56,8 @@ final class StepPipeline {
 
 	private final RunObserver observer;
 
+	private final SimulatedCrashes crashes;
+
 	/**
 	 * Creates the pipeline.
 	 * @param journal the run journal
@@ -67,9 +69,11 @@ final class StepPipeline {
 	 * @param calls the calls of bean methods, once per idempotency key
 	 * @param transactions the transactions of transactional steps, looked up at the first
 	 * @param observer told of each executed step
+	 * @param crashes the crashes tests ask for
 	 */
 	StepPipeline(RunJournal journal, JsonCodec codec, BudgetGate budget, PolicyGate policies, Parking parking,
-			ToolReviews reviews, GuardedCalls calls, Supplier<TransactionTemplate> transactions, RunObserver observer) {
+			ToolReviews reviews, GuardedCalls calls, Supplier<TransactionTemplate> transactions, RunObserver observer,
+			SimulatedCrashes crashes) {
 		this.journal = journal;
 		this.codec = codec;
 		this.budget = budget;
@@ -79,6 +83,7 @@ final class StepPipeline {
 		this.calls = calls;
 		this.transactions = transactions;
 		this.observer = observer;
+		this.crashes = crashes;
 	}
 
 	/**
@@ -111,6 +116,7 @@ final class StepPipeline {
 			throw execution.poison();
 		}
 		execution.stopIfOnlyReplaying(next);
+		this.crashes.before(execution, next, name);
 		int seq = this.budget.admit(execution, kind, next);
 		// a model request is checked whole, and journaled as the continuation of an
 		// earlier request of the run when it is one
@@ -141,6 +147,7 @@ final class StepPipeline {
 					decision.output(), decision.usage(), false);
 			succeeded(execution, body, seq, input, startedAt, start, approved);
 			remember.run();
+			this.crashes.after(execution, seq, name);
 			return body.answer(this.codec, decision.output(), decision.usage(), false);
 		}
 		Throwable denied = (inputTooLarge != null) ? inputTooLarge : (decision != null) ? decision.rejection()
@@ -149,15 +156,20 @@ final class StepPipeline {
 				: attempt(execution, body, seq, input, startedAt, start);
 		// an input a policy denied is not journaled: it may be what the policy keeps out
 		String journaled = (denied instanceof PolicyViolationException) ? DENIED_INPUT : input;
+		if (denied == null) {
+			this.crashes.during(execution, seq, name);
+		}
 		if (attempt.committed()) {
 			this.observer.stepExecuted(name, kind, "success", since(start));
 			this.budget.spent(execution, kind, null);
+			this.crashes.after(execution, seq, name);
 			return body.executed(attempt.value(), null, null);
 		}
 		Throwable failure = attempt.failure();
 		if (failure == null) {
 			succeeded(execution, body, seq, input, startedAt, start, attempt);
 			remember.run();
+			this.crashes.after(execution, seq, name);
 			return body.executed(attempt.value(), attempt.output(), attempt.usage());
 		}
 		Duration duration = since(start);
@@ -175,6 +187,7 @@ final class StepPipeline {
 				remember.run();
 			}
 			this.budget.spent(execution, kind, null);
+			this.crashes.after(execution, seq, name);
 		}
 		if (onFailure == FailureMode.FAIL_RUN) {
 			throw RunSignal.failRun(execution.runId(), failure);

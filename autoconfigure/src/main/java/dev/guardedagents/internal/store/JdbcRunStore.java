@@ -505,6 +505,19 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Ends the lease of one run of this instance as a crash leaves it: still owned, lease
+	 * over, so that its claim counts as a recovery after a crash.
+	 * @param runId the run id
+	 * @param owner this instance
+	 * @param now the current time
+	 * @return {@code true} if the lease ended
+	 */
+	public boolean endLease(String runId, String owner, Instant now) {
+		return this.jdbc.update("UPDATE " + this.run + " SET lease_until = ? WHERE id = ? AND owner_id = ? AND "
+				+ RunTransition.RELEASE.when(), Jdbc.time(now.minusMillis(1)), runId, owner) == 1;
+	}
+
+	/**
 	 * Hands over a run this instance owns but does not execute (its execution was lost
 	 * between a claim and its start, say), so that it is not renewed forever.
 	 * @param runId the run id
