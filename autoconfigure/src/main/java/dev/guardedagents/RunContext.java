@@ -108,12 +108,13 @@ public interface RunContext {
 	}
 
 	/**
-	 * Returns the current instant as a recorded value: the clock is read once, journaled
-	 * as the step {@value #NOW}, and a replay returns the same instant.
+	 * Returns the current instant as a recorded value: the clock of runs (the system
+	 * clock, or a test's) is read once, journaled as the step {@value #NOW}, and a replay
+	 * returns the same instant.
 	 * @return the instant, recorded or new
 	 */
 	static Instant now() {
-		return step(NOW, Instant.class, Instant::now);
+		return RunContextHolder.now();
 	}
 
 	/**

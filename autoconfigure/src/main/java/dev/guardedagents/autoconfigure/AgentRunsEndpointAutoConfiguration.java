@@ -17,6 +17,7 @@ import dev.guardedagents.internal.store.JdbcRunStore;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -75,9 +76,10 @@ public final class AgentRunsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "guardedAgentsHealthIndicator")
 		GuardedAgentsHealthIndicator guardedAgentsHealthIndicator(JdbcRunStore runs, JdbcReviewStore reviews,
-				RunEngine engine, GuardedAgentsProperties properties) {
+				RunEngine engine, GuardedAgentsProperties properties,
+				@Qualifier(GuardedAgentsAutoConfiguration.CLOCK) ObjectProvider<Clock> clock) {
 			GuardedAgentsProperties.Health health = properties.getHealth();
-			return new GuardedAgentsHealthIndicator(runs, reviews, engine, Clock.systemUTC(),
+			return new GuardedAgentsHealthIndicator(runs, reviews, engine, GuardedAgentsAutoConfiguration.clock(clock),
 					new GuardedAgentsHealthIndicator.Thresholds(health.getGrace(), health.getExpiredRuns(),
 							health.getOverdueReviews(), health.getExecutorSaturation()));
 		}

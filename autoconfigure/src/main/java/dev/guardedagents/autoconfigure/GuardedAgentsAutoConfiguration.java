@@ -51,6 +51,7 @@ import dev.guardedagents.internal.store.PayloadCipher;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -82,6 +83,11 @@ import org.springframework.util.function.SingletonSupplier;
 @EnableConfigurationProperties(GuardedAgentsProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
 public final class GuardedAgentsAutoConfiguration {
+
+	/**
+	 * The name of the clock bean of runs, reviews and the journal.
+	 */
+	static final String CLOCK = "guardedAgentsClock";
 
 	private static final String DEFAULTS = "defaults";
 
@@ -248,14 +254,34 @@ public final class GuardedAgentsAutoConfiguration {
 				policies.orderedStream().toList());
 	}
 
+	/**
+	 * The clock of runs, reviews and the journal: a bean of this name replaces it (the
+	 * test clock of {@code guarded-agents-test} does). Not a candidate for injection by
+	 * type, so that it never competes with a {@code Clock} of the application.
+	 * @return the system clock, in UTC
+	 */
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = CLOCK)
+	static Clock guardedAgentsClock() {
+		return Clock.systemUTC();
+	}
+
+	/**
+	 * The clock named {@value #CLOCK}, or the system clock when there is none.
+	 */
+	static Clock clock(ObjectProvider<Clock> clock) {
+		return clock.getIfAvailable(Clock::systemUTC);
+	}
+
 	@Bean
 	RunEngine guardedAgentsRunEngine(JdbcRunStore store, JdbcReviewStore reviews, JdbcIdempotencyStore idempotency,
 			AgentRunRegistry registry, JournalCodec codec, ReviewEvents events, ToolGuards guards,
 			ObjectProvider<PlatformTransactionManager> transactionManager, GuardedAgentsProperties properties,
-			Environment environment, BudgetProfiles budgets, ObjectProvider<StepPolicy> policies, ReviewAccess access) {
+			Environment environment, BudgetProfiles budgets, ObjectProvider<StepPolicy> policies, ReviewAccess access,
+			@Qualifier(CLOCK) ObjectProvider<Clock> clock) {
 		return new RunEngine(store, reviews, idempotency, registry, codec.mapper(), events, guards,
 				SingletonSupplier.of(() -> transactions(transactionManager)), settings(properties, environment),
-				Clock.systemUTC(), budgets, policies(properties.getPolicies(), policies), access);
+				clock(clock), budgets, policies(properties.getPolicies(), policies), access);
 	}
 
 	private static List<StepPolicy> policies(GuardedAgentsProperties.Policies properties,
@@ -286,14 +312,14 @@ public final class GuardedAgentsAutoConfiguration {
 
 	@Bean
 	JournalPruner guardedAgentsJournalPruner(JdbcRunStore runs, JdbcIdempotencyStore keys,
-			GuardedAgentsProperties properties) {
+			GuardedAgentsProperties properties, @Qualifier(CLOCK) ObjectProvider<Clock> clock) {
 		GuardedAgentsProperties.Retention retention = properties.getRetention();
 		Map<RunStatus, Duration> kept = new EnumMap<>(RunStatus.class);
 		putIfSet(kept, RunStatus.SUCCEEDED, retention.getSucceeded());
 		putIfSet(kept, RunStatus.FAILED, retention.getFailed());
 		putIfSet(kept, RunStatus.CANCELLED, retention.getCancelled());
 		return new JournalPruner(runs, keys, kept, retention.getIdempotencyKeys(), retention.getInterval(),
-				retention.getBatchSize(), Clock.systemUTC());
+				retention.getBatchSize(), clock(clock));
 	}
 
 	private static void putIfSet(Map<RunStatus, Duration> kept, RunStatus status, @Nullable Duration retention) {

@@ -25,6 +25,7 @@ import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -84,8 +85,9 @@ public final class GuardedAgentsModelsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(Prompts.class)
-	ClasspathPrompts guardedAgentsPrompts(ResourcePatternResolver resolver, JdbcPromptStore store) {
-		return new ClasspathPrompts(resolver, store, Clock.systemUTC());
+	ClasspathPrompts guardedAgentsPrompts(ResourcePatternResolver resolver, JdbcPromptStore store,
+			@Qualifier(GuardedAgentsAutoConfiguration.CLOCK) ObjectProvider<Clock> clock) {
+		return new ClasspathPrompts(resolver, store, GuardedAgentsAutoConfiguration.clock(clock));
 	}
 
 	@Bean

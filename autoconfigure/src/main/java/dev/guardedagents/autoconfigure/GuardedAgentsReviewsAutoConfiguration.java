@@ -13,6 +13,8 @@ import dev.guardedagents.internal.store.JdbcReviewStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.spi.JournalCodec;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -29,17 +31,20 @@ public final class GuardedAgentsReviewsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(Reviews.class)
 	DefaultReviews reviews(JdbcReviewStore store, JdbcRunStore runs, AgentRunRegistry registry, JournalCodec codec,
-			ReviewEvents events, RunRecovery recovery, ReviewAccess access, GuardedAgentsProperties properties) {
+			ReviewEvents events, RunRecovery recovery, ReviewAccess access, GuardedAgentsProperties properties,
+			@Qualifier(GuardedAgentsAutoConfiguration.CLOCK) ObjectProvider<Clock> clock) {
 		GuardedAgentsProperties.Reviews reviews = properties.getReviews();
 		return new DefaultReviews(store, runs, registry, codec.mapper(), events, recovery, access,
-				reviews.getMaxCommentLength(), reviews.getMaxEditsSize().toBytes(), Clock.systemUTC());
+				reviews.getMaxCommentLength(), reviews.getMaxEditsSize().toBytes(),
+				GuardedAgentsAutoConfiguration.clock(clock));
 	}
 
 	@Bean
 	ReviewDeadlines guardedAgentsReviewDeadlines(JdbcReviewStore store, ReviewEvents events, RunRecovery recovery,
-			GuardedAgentsProperties properties) {
+			GuardedAgentsProperties properties,
+			@Qualifier(GuardedAgentsAutoConfiguration.CLOCK) ObjectProvider<Clock> clock) {
 		return new ReviewDeadlines(store, events, recovery, properties.getReviews().getDeadlineCheckInterval(),
-				Clock.systemUTC());
+				GuardedAgentsAutoConfiguration.clock(clock));
 	}
 
 }

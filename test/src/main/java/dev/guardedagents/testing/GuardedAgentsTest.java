@@ -7,15 +7,24 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.boot.test.autoconfigure.OverrideAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.filter.annotation.TypeExcludeFilters;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.AliasFor;
 
 /**
- * A test of agents: starts the application without a web server, with its journal in the
- * configured database (an in-memory H2 one when none is configured), a
- * {@link ScriptedChatModel} as the primary {@code ChatModel} when Spring AI is on the
- * class path, and a {@link TestRuns} bean to decide reviews and assert on runs.
+ * A test of agents, a slice of the application: only what runs need starts. The
+ * auto-configuration is {@link AutoConfigureGuardedAgents}'s (the starter's, a
+ * {@code DataSource} with its transactions, Jackson, Flyway or Liquibase, Spring AI's
+ * {@code ChatClient.Builder} and tool calling; no web server, security, actuator or model
+ * provider); component scanning keeps only agents and tools (classes with
+ * {@code @AgentRun}, {@code @GuardedTool}, {@code @HumanCheckpoint} or {@code @Tool}
+ * methods), beside the {@code @Bean} methods of the application class and what the test
+ * {@code @Import}s. The journal is in the configured database, an in-memory H2 one when
+ * none is configured; a {@link ScriptedChatModel} is the primary {@code ChatModel} when
+ * Spring AI is on the class path; {@link TestRuns} decides reviews, moves the
+ * {@link TestClock}, crashes and restarts runs, and asserts on them.
  *
  * <pre class="code">
  * &#64;GuardedAgentsTest
@@ -41,6 +50,9 @@ import org.springframework.core.annotation.AliasFor;
 @Documented
 @Inherited
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@OverrideAutoConfiguration(enabled = false)
+@TypeExcludeFilters(GuardedAgentsTypeExcludeFilter.class)
+@AutoConfigureGuardedAgents
 @Import(GuardedAgentsTestConfiguration.class)
 public @interface GuardedAgentsTest {
 

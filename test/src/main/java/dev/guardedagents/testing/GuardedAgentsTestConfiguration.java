@@ -3,9 +3,12 @@ package dev.guardedagents.testing;
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.internal.run.RunEngine;
+import dev.guardedagents.internal.review.ReviewDeadlines;
 import dev.guardedagents.internal.run.RunRecovery;
 import dev.guardedagents.spi.JournalCodec;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -13,16 +16,29 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 /**
- * The beans a {@link GuardedAgentsTest} adds: {@link TestRuns}, and a
- * {@link ScriptedChatModel} when Spring AI is on the class path.
+ * The beans a {@link GuardedAgentsTest} adds: {@link TestRuns}, the {@link TestClock} of
+ * runs, and a {@link ScriptedChatModel} when Spring AI is on the class path.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class GuardedAgentsTestConfiguration {
 
+	private static final String CLOCK = "guardedAgentsClock";
+
 	@Bean
 	TestRuns guardedAgentsTestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, RunRecovery recovery,
-			JournalCodec codec) {
-		return new TestRuns(runs, reviews, engine, recovery, codec.mapper());
+			ObjectProvider<ReviewDeadlines> deadlines, @Qualifier(CLOCK) TestClock clock, JournalCodec codec) {
+		return new TestRuns(runs, reviews, engine, recovery, deadlines.getIfAvailable(), clock, codec.mapper());
+	}
+
+	/**
+	 * The clock of runs, reviews and the journal, under the name the starter looks for.
+	 * Not a candidate for injection by type, so that it never competes with a
+	 * {@code Clock} of the application: tests reach it through {@link TestRuns#clock()}.
+	 * @return the test clock
+	 */
+	@Bean(name = CLOCK, defaultCandidate = false)
+	static TestClock guardedAgentsClock() {
+		return new TestClock();
 	}
 
 	/**

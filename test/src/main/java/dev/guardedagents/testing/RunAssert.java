@@ -1,9 +1,13 @@
 package dev.guardedagents.testing;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import dev.guardedagents.CompensationStatus;
+import dev.guardedagents.ModelUsage;
+import dev.guardedagents.ReviewView;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
@@ -17,9 +21,12 @@ public class RunAssert extends AbstractAssert<RunAssert, RunView> {
 
 	private final List<StepView> steps;
 
-	RunAssert(RunView run, List<StepView> steps) {
+	private final List<ReviewView> reviews;
+
+	RunAssert(RunView run, List<StepView> steps, List<ReviewView> reviews) {
 		super(run, RunAssert.class);
 		this.steps = steps;
+		this.reviews = reviews;
 	}
 
 	/**
@@ -119,6 +126,65 @@ public class RunAssert extends AbstractAssert<RunAssert, RunView> {
 			.sum();
 		if (total != tokens) {
 			failWithMessage("Expected run %s to have used %s tokens but it used %s", this.actual.id(), tokens, total);
+		}
+		return this;
+	}
+
+	/**
+	 * Verifies the cost of the run's model calls together, as priced by
+	 * {@code guarded-agents.pricing.*}.
+	 * @param cost the cost expected, compared by value ({@code "0.0125"} equals
+	 * {@code "0.01250"})
+	 * @return this
+	 */
+	public RunAssert hasTotalCost(String cost) {
+		isNotNull();
+		BigDecimal total = this.steps.stream()
+			.map(StepView::usage)
+			.filter(Objects::nonNull)
+			.map(ModelUsage::cost)
+			.filter(Objects::nonNull)
+			.reduce(BigDecimal.ZERO, BigDecimal::add);
+		if (total.compareTo(new BigDecimal(cost)) != 0) {
+			failWithMessage("Expected run %s to have cost %s but it cost %s", this.actual.id(), cost,
+					total.stripTrailingZeros().toPlainString());
+		}
+		return this;
+	}
+
+	/**
+	 * Verifies that the run was compensated: the steps whose compensations ran, in the
+	 * order they ran (newest step first), and every one of them succeeded.
+	 * @param names the names of the compensated steps
+	 * @return this
+	 */
+	public RunAssert wasCompensated(String... names) {
+		isNotNull();
+		List<String> compensated = this.steps.stream()
+			.filter((step) -> step.kind() == StepKind.COMPENSATION)
+			.map(StepView::name)
+			.toList();
+		if (this.actual.compensation() != CompensationStatus.COMPENSATED || !compensated.equals(Arrays.asList(names))) {
+			failWithMessage("Expected run %s to have been compensated with %s but its compensation is %s with %s",
+					this.actual.id(), Arrays.asList(names), this.actual.compensation(), compensated);
+		}
+		return this;
+	}
+
+	/**
+	 * Verifies how many reviews the run opened: checkpoints, failed steps, budgets,
+	 * policies and compensations a reviewer was asked to decide, whatever became of them.
+	 * @param count the reviews expected
+	 * @return this
+	 */
+	public RunAssert openedReviews(int count) {
+		isNotNull();
+		if (this.reviews.size() != count) {
+			failWithMessage("Expected run %s to have opened %s reviews but it opened %s: %s", this.actual.id(), count,
+					this.reviews.size(),
+					this.reviews.stream()
+						.map((review) -> review.kind() + " " + review.checkpoint() + " " + review.status())
+						.toList());
 		}
 		return this;
 	}

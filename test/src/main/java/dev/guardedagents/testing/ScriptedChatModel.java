@@ -7,6 +7,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
@@ -26,6 +28,8 @@ import org.springframework.ai.model.tool.ToolCallingChatOptions;
  * to script.
  */
 public class ScriptedChatModel implements ChatModel {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/**
 	 * The model name the scripted answers carry.
@@ -58,6 +62,16 @@ public class ScriptedChatModel implements ChatModel {
 		this.script.add(new Answer(AssistantMessage.builder().content(text).build(), "STOP", inputTokens, outputTokens,
 				null, Duration.ZERO));
 		return this;
+	}
+
+	/**
+	 * Queues an answer whose text is an object written as JSON, for a call that reads the
+	 * answer as an entity ({@code .call().entity(Type.class)}).
+	 * @param entity the object
+	 * @return this model
+	 */
+	public ScriptedChatModel answerEntity(Object entity) {
+		return answer(JSON.writeValueAsString(entity));
 	}
 
 	/**

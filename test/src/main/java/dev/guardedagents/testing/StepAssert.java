@@ -6,6 +6,7 @@ import java.util.Objects;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import org.assertj.core.api.AbstractAssert;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assertions on the steps of one name of a run, from {@link RunAssert#step(String)}: a
@@ -88,15 +89,25 @@ public class StepAssert extends AbstractAssert<StepAssert, List<StepView>> {
 		return verdict("REJECTED");
 	}
 
-	private StepAssert verdict(String status) {
-		StepView checkpoint = this.actual.stream()
-			.filter((step) -> step.kind() == StepKind.CHECKPOINT)
-			.findFirst()
-			.orElse(null);
-		if (checkpoint == null) {
-			failWithMessage("Expected %s to be a checkpoint but no reviewer decided it", this.name);
+	/**
+	 * Verifies that nobody decided the checkpoint of this name before its deadline: it
+	 * took its timeout outcome (rejected, approved, or escalated and then timed out).
+	 * @return this
+	 */
+	public StepAssert timedOut() {
+		StepView checkpoint = checkpoint();
+		String verdict = (checkpoint != null)
+				? String.valueOf((checkpoint.output() != null) ? checkpoint.output() : checkpoint.errorMessage()) : "";
+		if (checkpoint != null && !verdict.contains("\"status\":\"TIMED_OUT\"")
+				&& !verdict.contains("\"comment\":\"no decision before")) {
+			failWithMessage("Expected checkpoint %s to have timed out but its verdict is %s", this.name, verdict);
 		}
-		else if (!String.valueOf(checkpoint.output()).contains("\"status\":\"" + status + "\"")
+		return this;
+	}
+
+	private StepAssert verdict(String status) {
+		StepView checkpoint = checkpoint();
+		if (checkpoint != null && !String.valueOf(checkpoint.output()).contains("\"status\":\"" + status + "\"")
 				&& !String.valueOf(checkpoint.errorMessage()).contains(status.toLowerCase())) {
 			failWithMessage("Expected checkpoint %s to be %s but its verdict is %s", this.name, status,
 					(checkpoint.output() != null) ? checkpoint.output() : checkpoint.errorMessage());
@@ -104,8 +115,54 @@ public class StepAssert extends AbstractAssert<StepAssert, List<StepView>> {
 		return this;
 	}
 
+	/**
+	 * Verifies that the step was compensated: its compensating action ran and succeeded
+	 * after the run failed or was cancelled.
+	 * @return this
+	 */
+	public StepAssert wasCompensated() {
+		List<StepView> compensations = this.actual.stream()
+			.filter((step) -> step.kind() == StepKind.COMPENSATION)
+			.toList();
+		if (compensations.isEmpty()) {
+			failWithMessage("Expected step %s to have been compensated but no compensation of it is recorded",
+					this.name);
+		}
+		else if (!compensations.get(compensations.size() - 1).succeeded()) {
+			StepView failed = compensations.get(compensations.size() - 1);
+			failWithMessage("Expected step %s to have been compensated but its compensation failed with %s: %s",
+					this.name, failed.errorType(), failed.errorMessage());
+		}
+		return this;
+	}
+
+	/**
+	 * Verifies that the step was not compensated.
+	 * @return this
+	 */
+	public StepAssert wasNotCompensated() {
+		if (this.actual.stream().anyMatch((step) -> step.kind() == StepKind.COMPENSATION)) {
+			failWithMessage("Expected step %s not to have been compensated but its compensation is recorded",
+					this.name);
+		}
+		return this;
+	}
+
+	private @Nullable StepView checkpoint() {
+		StepView checkpoint = this.actual.stream()
+			.filter((step) -> step.kind() == StepKind.CHECKPOINT)
+			.findFirst()
+			.orElse(null);
+		if (checkpoint == null) {
+			failWithMessage("Expected %s to be a checkpoint but no reviewer decided it", this.name);
+		}
+		return checkpoint;
+	}
+
 	private List<StepView> executed() {
-		return this.actual.stream().filter((step) -> step.kind() != StepKind.CHECKPOINT).toList();
+		return this.actual.stream()
+			.filter((step) -> step.kind() != StepKind.CHECKPOINT && step.kind() != StepKind.COMPENSATION)
+			.toList();
 	}
 
 	private StepView last() {

@@ -14,9 +14,11 @@ import dev.guardedagents.Reviewer;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
+import dev.guardedagents.internal.review.ReviewDeadlines;
 import dev.guardedagents.internal.run.Replay;
 import dev.guardedagents.internal.run.RunEngine;
 import dev.guardedagents.internal.run.RunRecovery;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +46,10 @@ public final class TestRuns {
 
 	private final RunRecovery recovery;
 
+	private final @Nullable ReviewDeadlines deadlines;
+
+	private final TestClock clock;
+
 	private final JsonMapper mapper;
 
 	/**
@@ -52,14 +58,43 @@ public final class TestRuns {
 	 * @param reviews the reviews
 	 * @param engine the engine, to replay recorded runs and simulate crashes
 	 * @param recovery the recovery, to restart crashed runs
+	 * @param deadlines the deadlines of reviews, applied when the test moves the clock;
+	 * {@code null} without reviews
+	 * @param clock the clock of runs
 	 * @param mapper the journal's mapper
 	 */
-	public TestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, RunRecovery recovery, JsonMapper mapper) {
+	public TestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, RunRecovery recovery,
+			@Nullable ReviewDeadlines deadlines, TestClock clock, JsonMapper mapper) {
 		this.runs = runs;
 		this.reviews = reviews;
 		this.engine = engine;
 		this.recovery = recovery;
+		this.deadlines = deadlines;
+		this.clock = clock;
 		this.mapper = mapper;
+	}
+
+	/**
+	 * Returns the clock of runs, reviews and the journal.
+	 * @return the test clock
+	 */
+	public TestClock clock() {
+		return this.clock;
+	}
+
+	/**
+	 * Moves the clock of runs forward and applies what became due at once: reviews past
+	 * their deadline take their timeout outcome (approve, reject or escalate, as the
+	 * checkpoint says) and the runs they release resume. Budgets' wall time and
+	 * {@code RunContext.now()} read the moved clock.
+	 * @param duration how far
+	 * @return the number of reviews that timed out
+	 */
+	public int advanceTime(Duration duration) {
+		this.clock.advance(duration);
+		int timedOut = (this.deadlines != null) ? this.deadlines.fire() : 0;
+		this.recovery.recoverSoon();
+		return timedOut;
 	}
 
 	/**
@@ -224,7 +259,9 @@ public final class TestRuns {
 	 * @return the assertion
 	 */
 	public RunAssert assertThat(String runId) {
-		return new RunAssert(await(runId), this.runs.steps(runId));
+		RunView run = await(runId);
+		return new RunAssert(run, this.runs.steps(runId),
+				this.reviews.list(ReviewQuery.all().withRunId(runId).withPage(0, ReviewQuery.MAX_SIZE)).reviews());
 	}
 
 	/**

@@ -1,10 +1,13 @@
 package dev.guardedagents.testing;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
+import dev.guardedagents.Prompts;
+import dev.guardedagents.RenderedPrompt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +112,11 @@ class GuardedAgentsTestTests {
 			return new Desk(chat.build(), orders, refunds);
 		}
 
+		@Bean
+		Triage triage(ChatClient.Builder chat, Prompts prompts) {
+			return new Triage(chat.build(), prompts);
+		}
+
 	}
 
 	public static class Orders {
@@ -128,6 +136,25 @@ class GuardedAgentsTestTests {
 		public String refund(String order) {
 			Desk.refunded.incrementAndGet();
 			return "refunded " + order;
+		}
+
+	}
+
+	public static class Triage {
+
+		private final ChatClient chat;
+
+		private final Prompts prompts;
+
+		public Triage(ChatClient chat, Prompts prompts) {
+			this.chat = chat;
+			this.prompts = prompts;
+		}
+
+		@AgentRun(name = "triage")
+		public String classify(String ticket) {
+			RenderedPrompt prompt = this.prompts.render("triage", Map.of("ticket", ticket));
+			return this.chat.prompt().user(prompt.text()).advisors(prompt).call().content();
 		}
 
 	}

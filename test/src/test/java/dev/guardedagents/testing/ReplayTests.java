@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Set;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.testing.GuardedAgentsTestTests.Desk;
+import dev.guardedagents.testing.GuardedAgentsTestTests.Triage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
@@ -30,6 +32,9 @@ class ReplayTests {
 
 	@Autowired
 	Desk desk;
+
+	@Autowired
+	Triage triage;
 
 	@Autowired
 	ScriptedChatModel model;
@@ -88,6 +93,30 @@ class ReplayTests {
 		assertThatExceptionOfType(TestAbortedException.class).isThrownBy(() -> this.runs.assertReplays(old))
 			.withMessageContaining("recorded under version 0 of 'desk' and the code is version 1");
 		this.runs.assertReplays(old.serving(Set.of("0")));
+	}
+
+	@Test
+	void aRunRecordedUnderAnotherPromptVersionDepartsAtItsModelCall() {
+		this.model.answer("BILLING");
+		String runId = this.runs.start(() -> this.triage.classify("I was charged twice"));
+		this.runs.assertThat(runId).succeeded();
+		RecordedRun recorded = this.runs.export(runId);
+		this.runs.assertReplays(recorded);
+		StepView chat = recorded.steps().get(0);
+		ModelUsage usage = chat.usage();
+		assertThat(usage.promptName()).isEqualTo("triage");
+		assertThat(usage.promptVersion()).isEqualTo("2");
+		StepView underVersion1 = new StepView(chat.seq(), chat.kind(), chat.name(), chat.succeeded(), chat.attempts(),
+				chat.startedAt(), chat.duration(), chat.input(), chat.output(), chat.errorType(), chat.errorMessage(),
+				chat.idempotencyKey(), chat.fellBack(), chat.attemptErrors(),
+				new ModelUsage(usage.model(), "triage", "1", "0123456789ab", usage.inputTokens(), usage.outputTokens(),
+						usage.cachedTokens(), usage.reasoningTokens(), usage.cost()));
+		RecordedRun older = new RecordedRun("triage-v1", recorded.run(), List.of(underVersion1), Set.of());
+
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.runs.assertReplays(older))
+			.withMessageContaining("after 0 of 1 steps")
+			.withMessageContaining("recorded step 1 with prompt 'triage' version 1 (hash 0123456789ab) where the "
+					+ "code now sends prompt 'triage' version 2 (hash " + usage.promptHash() + ")");
 	}
 
 	@ReplayRuns("classpath:recorded-runs/")

@@ -1,6 +1,7 @@
 package dev.guardedagents.internal.llm;
 
 import java.math.BigDecimal;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,6 +108,9 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 		if (!outcome.replayed() && live.get() != null) {
 			return live.get();
 		}
+		if (outcome.replayed()) {
+			checkReplayedPrompt(outcome.usage(), prompt);
+		}
 		if (outcome.usage() != null) {
 			checkPrompt(outcome.usage());
 		}
@@ -144,6 +148,20 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 				(prompt != null) ? prompt.version() : null, (prompt != null) ? prompt.hash() : null, tokens.input(),
 				tokens.output(), cached, (tokens.reasoning() != null) ? tokens.reasoning() : 0, cost);
 		return new ExternalSteps.ModelCall.Result(this.records.write(record), usage);
+	}
+
+	/**
+	 * Compares the prompt a replayed step recorded with the one the code sends now.
+	 */
+	private void checkReplayedPrompt(@Nullable ModelUsage usage, @Nullable RenderedPrompt prompt) {
+		String recorded = (usage != null) ? usage.promptHash() : null;
+		String now = (prompt != null) ? prompt.hash() : null;
+		if (!Objects.equals(recorded, now)) {
+			this.steps.promptChanged(((recorded != null) ? "prompt '" + usage.promptName() + "' version "
+					+ usage.promptVersion() + " (hash " + recorded + ")" : "no versioned prompt")
+					+ " where the code now sends " + ((prompt != null) ? "prompt '" + prompt.name() + "' version "
+							+ prompt.version() + " (hash " + prompt.hash() + ")" : "no versioned prompt"));
+		}
 	}
 
 	/**

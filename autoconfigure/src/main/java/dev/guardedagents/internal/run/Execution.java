@@ -3,6 +3,7 @@ package dev.guardedagents.internal.run;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -65,6 +66,8 @@ final class Execution implements RunContext {
 
 	private @Nullable Lambdas lambdas;
 
+	private InstantSource clock = InstantSource.system();
+
 	private boolean replayOnly;
 
 	private int poisonedAt;
@@ -101,6 +104,13 @@ final class Execution implements RunContext {
 	}
 
 	/**
+	 * Whether this execution only checks a recorded run against the code.
+	 */
+	boolean isReplayOnly() {
+		return this.replayOnly;
+	}
+
+	/**
 	 * Ends a check of the journal at a step the journal does not have.
 	 * @throws ReplayEnd if this execution only replays
 	 */
@@ -115,6 +125,20 @@ final class Execution implements RunContext {
 	 */
 	void lambdas(Lambdas lambdas) {
 		this.lambdas = lambdas;
+	}
+
+	/**
+	 * Sets the clock this execution's plan reads through {@code RunContext.now()}.
+	 */
+	void clock(InstantSource clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Reads the clock of runs.
+	 */
+	Instant now() {
+		return this.clock.instant();
 	}
 
 	/**

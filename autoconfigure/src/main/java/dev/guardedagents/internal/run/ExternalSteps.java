@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import dev.guardedagents.ModelUsage;
+import dev.guardedagents.NonDeterministicRunException;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.internal.guard.ToolGuard;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +63,25 @@ public final class ExternalSteps {
 	public @Nullable String degradeTo() {
 		Execution execution = RunContextHolder.execution();
 		return (execution != null && !execution.inStep()) ? this.budget.degradeTo(execution) : null;
+	}
+
+	/**
+	 * Reports that the model step just answered from the journal recorded another prompt
+	 * than the one the code sends now. A check of a recorded run against the code
+	 * ({@link RunEngine#replay}) departs there; a resumed run goes on with the recorded
+	 * response.
+	 * @param what the recorded prompt and the one sent now
+	 * @throws NonDeterministicRunException when the run is only checked
+	 */
+	public void promptChanged(String what) {
+		Execution execution = RunContextHolder.execution();
+		if (execution != null && execution.isReplayOnly()) {
+			NonDeterministicRunException changed = new NonDeterministicRunException("Run " + execution.runId() + " ("
+					+ execution.runName() + ") recorded step " + execution.stepCount() + " with " + what
+					+ "; a resumed run replays the recorded response and its later model calls get the new text");
+			execution.poison(changed, execution.stepCount());
+			throw changed;
+		}
 	}
 
 	/**

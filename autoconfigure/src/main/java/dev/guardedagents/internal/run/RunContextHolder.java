@@ -1,6 +1,8 @@
 package dev.guardedagents.internal.run;
 
 import java.lang.reflect.Type;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.guardedagents.RunContext;
@@ -49,6 +51,17 @@ public final class RunContextHolder {
 		catch (Throwable ex) {
 			throw new StepFailedException(ex.getClass().getName(), String.valueOf(ex.getMessage()));
 		}
+	}
+
+	/**
+	 * Reads the clock of the run executing on this thread once, as the step
+	 * {@value RunContext#NOW}; outside a run, the system clock.
+	 * @return the instant, recorded or new
+	 */
+	public static Instant now() {
+		Execution execution = current.get();
+		return (Instant) Objects
+			.requireNonNull(step(RunContext.NOW, Instant.class, (execution != null) ? execution::now : Instant::now));
 	}
 
 	static @Nullable Execution execution() {

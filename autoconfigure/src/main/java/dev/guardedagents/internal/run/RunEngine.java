@@ -732,6 +732,7 @@ public final class RunEngine {
 			Execution.Origin origin, @Nullable RunBudget budget, @Nullable String businessKey) {
 		Execution execution = new Execution(runId, plan, epoch, journal, origin, budget);
 		execution.lambdas(this::lambdaStep);
+		execution.clock(this.journal::now);
 		execution.businessKey(businessKey);
 		return execution;
 	}

@@ -1,0 +1,142 @@
+package dev.guardedagents.testing.clock;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.guardedagents.AgentRun;
+import dev.guardedagents.GuardedTool;
+import dev.guardedagents.HumanCheckpoint;
+import dev.guardedagents.RunContext;
+import dev.guardedagents.TimeoutOutcome;
+import dev.guardedagents.testing.GuardedAgentsTest;
+import dev.guardedagents.testing.TestRuns;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The test clock: a reviewer who never answers within the checkpoint's timeout, without
+ * waiting for it, and the recorded instants of a plan.
+ */
+@GuardedAgentsTest
+class TestClockTests {
+
+	@Autowired
+	Leave leave;
+
+	@Autowired
+	TestRuns runs;
+
+	@BeforeEach
+	void reset() {
+		Leave.granted.set(0);
+	}
+
+	@Test
+	void aReviewerWhoNeverAnswersTimesOutWhenTheTestMovesTheClock() {
+		String runId = this.runs.start(() -> this.leave.request("ann", 3));
+		this.runs.pendingReview(runId);
+
+		assertThat(this.runs.advanceTime(Duration.ofMinutes(59))).as("not yet due").isZero();
+		this.runs.assertThat(runId).isWaiting();
+		assertThat(this.runs.advanceTime(Duration.ofMinutes(2))).as("timed out").isEqualTo(1);
+
+		this.runs.assertThat(runId).failed().step("grant").timedOut();
+		assertThat(Leave.granted).hasValue(0);
+	}
+
+	@Test
+	void aCheckpointThatApprovesOnTimeoutGoesOnWhenItIsDue() {
+		String runId = this.runs.start(() -> this.leave.shortLeave("bob"));
+		this.runs.pendingReview(runId);
+		this.runs.advanceTime(Duration.ofHours(2));
+		this.runs.assertThat(runId).succeeded().step("grant-short").timedOut().wasApproved().succeeded();
+		assertThat(Leave.granted).hasValue(1);
+	}
+
+	@Test
+	void runContextNowReadsTheMovedClockOnceAndReplaysIt() {
+		Instant before = this.runs.clock().advance(Duration.ofDays(30));
+		String runId = this.runs.start(() -> this.leave.stamp());
+		this.runs.assertThat(runId).succeeded();
+		Instant stamped = Instant.parse(this.runs.await(runId).result().replace("\"", ""));
+		assertThat(stamped).isAfterOrEqualTo(before).isBefore(before.plus(Duration.ofMinutes(1)));
+		assertThat(before).isAfter(Instant.now().plus(Duration.ofDays(29)));
+	}
+
+	@Test
+	void theClockOnlyMovesForward() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.runs.advanceTime(Duration.ofSeconds(-1)))
+			.withMessageContaining("only moves forward");
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class LeaveApplication {
+
+		@Bean
+		Grants grants() {
+			return new Grants();
+		}
+
+		@Bean
+		Leave leave(Grants grants) {
+			return new Leave(grants);
+		}
+
+	}
+
+	public static class Grants {
+
+		@HumanCheckpoint(name = "grant", timeout = "1h", onTimeout = TimeoutOutcome.REJECT, reviewers = "hr")
+		@GuardedTool(name = "grant")
+		public String grant(String employee, int days) {
+			Leave.granted.incrementAndGet();
+			return employee + ": " + days + " days";
+		}
+
+		@HumanCheckpoint(name = "grant-short", timeout = "1h", onTimeout = TimeoutOutcome.APPROVE, reviewers = "hr")
+		@GuardedTool(name = "grant-short")
+		public String grantShort(String employee) {
+			Leave.granted.incrementAndGet();
+			return employee + ": 1 day";
+		}
+
+	}
+
+	public static class Leave {
+
+		static final AtomicInteger granted = new AtomicInteger();
+
+		private final Grants grants;
+
+		public Leave(Grants grants) {
+			this.grants = grants;
+		}
+
+		@AgentRun(name = "leave")
+		public String request(String employee, int days) {
+			return this.grants.grant(employee, days);
+		}
+
+		@AgentRun(name = "short-leave")
+		public String shortLeave(String employee) {
+			return this.grants.grantShort(employee);
+		}
+
+		@AgentRun(name = "stamp")
+		public Instant stamp() {
+			return RunContext.now();
+		}
+
+	}
+
+}
