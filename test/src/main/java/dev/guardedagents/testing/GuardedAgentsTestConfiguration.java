@@ -2,13 +2,15 @@ package dev.guardedagents.testing;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.Reviews;
-import dev.guardedagents.internal.run.RunEngine;
 import dev.guardedagents.internal.review.ReviewDeadlines;
+import dev.guardedagents.internal.run.RunEngine;
 import dev.guardedagents.internal.run.RunRecovery;
 import dev.guardedagents.spi.JournalCodec;
 
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -48,10 +50,29 @@ public class GuardedAgentsTestConfiguration {
 	@ConditionalOnClass(name = "org.springframework.ai.chat.model.ChatModel")
 	static class ScriptedModel {
 
-		@Bean
+		private static final String SCRIPTED = "guardedAgentsScriptedChatModel";
+
+		@Bean(SCRIPTED)
 		@Primary
 		ScriptedChatModel guardedAgentsScriptedChatModel() {
 			return new ScriptedChatModel();
+		}
+
+		/**
+		 * The scripted model is the only primary one: a model the application declares
+		 * primary (an offline model for development, say) stays a bean, injectable by
+		 * name, but no longer answers the {@code ChatClient.Builder}.
+		 * @return the post-processor
+		 */
+		@Bean
+		static BeanFactoryPostProcessor guardedAgentsScriptedChatModelIsPrimary() {
+			return (beanFactory) -> {
+				for (String name : beanFactory.getBeanNamesForType(ChatModel.class, true, false)) {
+					if (!name.equals(SCRIPTED) && beanFactory.containsBeanDefinition(name)) {
+						beanFactory.getBeanDefinition(name).setPrimary(false);
+					}
+				}
+			};
 		}
 
 	}
