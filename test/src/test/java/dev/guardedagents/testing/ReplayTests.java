@@ -81,6 +81,27 @@ class ReplayTests {
 	}
 
 	@Test
+	void aToolCallInsertedBeforeARecordedStepFailsWithThePosition() {
+		// recorded by code that did not look the order up: the code now calls lookupOrder
+		// where the record has the second model call
+		RecordedRun recorded = approvedRun();
+		List<StepView> steps = recorded.steps();
+		List<StepView> without = List.of(steps.get(0), renumbered(steps.get(2), 2), renumbered(steps.get(3), 3),
+				renumbered(steps.get(4), 4));
+		RecordedRun before = new RecordedRun("before-lookup", recorded.run(), without, Set.of());
+
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.runs.assertReplays(before))
+			.withMessageContaining("after 1 of 4 steps")
+			.withMessageContaining("recorded LLM 'chat' as step 2 but the code now calls TOOL 'lookupOrder'");
+	}
+
+	private static StepView renumbered(StepView step, int seq) {
+		return new StepView(seq, step.kind(), step.name(), step.succeeded(), step.attempts(), step.startedAt(),
+				step.duration(), step.input(), step.output(), step.errorType(), step.errorMessage(),
+				step.idempotencyKey(), step.fellBack(), step.attemptErrors(), step.usage());
+	}
+
+	@Test
 	void aRunRecordedUnderAnotherVersionIsCheckedOnlyWhenTheCodeServesIt() {
 		RecordedRun recorded = approvedRun();
 		RunView run = recorded.run();

@@ -373,15 +373,17 @@ final class Execution implements RunContext {
 	}
 
 	/**
-	 * Poisons this execution where the code departs from the journal.
+	 * Poisons this execution where the code departs from the journal; the first departure
+	 * is the one reported (a later one may follow from it, when user code or Spring AI's
+	 * tool loop swallowed the first).
 	 * @param exception the mismatch
 	 * @param seq the position where the journal and the code differ
 	 */
 	void poison(RuntimeException exception, int seq) {
 		if (this.poison == null) {
 			this.poisonedAt = seq;
+			this.poison = exception;
 		}
-		this.poison = exception;
 	}
 
 	/**

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * The test clock: a reviewer who never answers within the checkpoint's timeout, without
  * waiting for it, and the recorded instants of a plan.
  */
-@GuardedAgentsTest
+@GuardedAgentsTest(
+		properties = { "guarded-agents.budgets.hour.max-wall-time=1h", "guarded-agents.budgets.hour.on-exceeded=halt" })
 class TestClockTests {
 
 	@Autowired
@@ -60,6 +61,17 @@ class TestClockTests {
 		this.runs.advanceTime(Duration.ofHours(2));
 		this.runs.assertThat(runId).succeeded().step("grant-short").timedOut().wasApproved().succeeded();
 		assertThat(Leave.granted).hasValue(1);
+	}
+
+	@Test
+	void aRunPastItsBudgetsWallTimeHaltsBeforeItsNextTool() {
+		String runId = this.runs.start(() -> this.leave.shortLeaveWithinAnHour("cy"));
+		this.runs.pendingReview(runId);
+		this.runs.advanceTime(Duration.ofMinutes(90));
+
+		this.runs.assertThat(runId).failed().step("grant-short").timedOut();
+		assertThat(this.runs.await(runId).errorMessage()).contains("maxWallTime");
+		assertThat(Leave.granted).as("the tool was not called").hasValue(0);
 	}
 
 	@Test
@@ -129,6 +141,11 @@ class TestClockTests {
 
 		@AgentRun(name = "short-leave")
 		public String shortLeave(String employee) {
+			return this.grants.grantShort(employee);
+		}
+
+		@AgentRun(name = "short-leave-within-an-hour", budget = "hour")
+		public String shortLeaveWithinAnHour(String employee) {
 			return this.grants.grantShort(employee);
 		}
 
