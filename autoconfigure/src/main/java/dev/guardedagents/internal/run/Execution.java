@@ -394,6 +394,13 @@ final class Execution implements RunContext {
 		return this.poisonedAt;
 	}
 
+	/**
+	 * Whether this execution resumes a recorded run.
+	 */
+	boolean resumed() {
+		return this.origin == Origin.RESUMED;
+	}
+
 	CompletableFuture<Object> done() {
 		return this.done;
 	}

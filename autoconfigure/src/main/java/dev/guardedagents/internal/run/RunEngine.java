@@ -7,12 +7,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -103,6 +107,8 @@ public final class RunEngine {
 
 	private final SimulatedCrashes crashes = new SimulatedCrashes();
 
+	private volatile RunTracing tracing = RunTracing.NONE;
+
 	/**
 	 * Creates a new engine.
 	 * @param store the run journal
@@ -138,7 +144,8 @@ public final class RunEngine {
 				settings.returnRecordedOnKeyMismatch());
 		this.pipeline = new StepPipeline(this.journal, this.codec, budget,
 				new PolicyGate(parking, this.codec, policies), parking,
-				new ToolReviews(this.journal, parking, this.codec), calls, transactions, this.observer, this.crashes);
+				new ToolReviews(this.journal, parking, this.codec), calls, transactions, this.observer, this.crashes,
+				() -> this.tracing);
 		this.checkpoints = new Checkpoints(this.journal, parking, budget, this.pipeline, guards, calls, this.codec,
 				access, settings);
 		this.compensations = new Compensations(this.journal, store, reviews, parking, registry, guards, this.codec,
@@ -164,6 +171,14 @@ public final class RunEngine {
 	 */
 	public void observe(RunObserver observer) {
 		this.observer.relayTo(observer);
+	}
+
+	/**
+	 * Traces runs and their executed steps, for observability.
+	 * @param tracing the tracing
+	 */
+	public void trace(RunTracing tracing) {
+		this.tracing = tracing;
 	}
 
 	/**
@@ -466,6 +481,41 @@ public final class RunEngine {
 	}
 
 	private @Nullable Object execute(Execution execution, MethodInvocation invocation) throws Throwable {
+		RunTracing.Scope traced = this.tracing.run(execution.runId(), execution.runName(), execution.businessKey(),
+				execution.resumed());
+		try {
+			return executeBound(execution, invocation);
+		}
+		finally {
+			traced(traced, execution);
+		}
+	}
+
+	/**
+	 * Closes the trace of an execution with how it ended: {@code succeeded},
+	 * {@code failed}, {@code cancelled}, {@code crashed} (a test's simulated crash), or
+	 * {@code stopped} when it left the thread without an outcome (parked for a review,
+	 * handed over, or stopped by a journal fault: the run's status tells which).
+	 */
+	private static void traced(RunTracing.Scope traced, Execution execution) {
+		CompletableFuture<Object> done = execution.done();
+		if (!done.isDone()) {
+			traced.close("stopped", null);
+			return;
+		}
+		try {
+			done.getNow(null);
+			traced.close("succeeded", null);
+		}
+		catch (CompletionException | CancellationException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			String outcome = (cause instanceof RunCancelledException) ? "cancelled"
+					: (cause instanceof RunSignal signal) ? signal.reason().name().toLowerCase(Locale.ROOT) : "failed";
+			traced.close(outcome, cause);
+		}
+	}
+
+	private @Nullable Object executeBound(Execution execution, MethodInvocation invocation) throws Throwable {
 		Execution previous = RunContextHolder.bind(execution);
 		boolean settled = false;
 		try {

@@ -58,6 +58,8 @@ final class StepPipeline {
 
 	private final SimulatedCrashes crashes;
 
+	private final Supplier<RunTracing> tracing;
+
 	/**
 	 * Creates the pipeline.
 	 * @param journal the run journal
@@ -70,10 +72,11 @@ final class StepPipeline {
 	 * @param transactions the transactions of transactional steps, looked up at the first
 	 * @param observer told of each executed step
 	 * @param crashes the crashes tests ask for
+	 * @param tracing the tracing of executed steps, looked up at each step
 	 */
 	StepPipeline(RunJournal journal, JsonCodec codec, BudgetGate budget, PolicyGate policies, Parking parking,
 			ToolReviews reviews, GuardedCalls calls, Supplier<TransactionTemplate> transactions, RunObserver observer,
-			SimulatedCrashes crashes) {
+			SimulatedCrashes crashes, Supplier<RunTracing> tracing) {
 		this.journal = journal;
 		this.codec = codec;
 		this.budget = budget;
@@ -84,6 +87,7 @@ final class StepPipeline {
 		this.transactions = transactions;
 		this.observer = observer;
 		this.crashes = crashes;
+		this.tracing = tracing;
 	}
 
 	/**
@@ -224,24 +228,43 @@ final class StepPipeline {
 	private Attempt attempt(Execution execution, StepBody<?> body, int seq, String input, Instant startedAt, long start)
 			throws InterruptedException {
 		boolean interruptible = body.guard().settings().cancelInterrupts();
-		this.journal.enterBody(execution, seq, interruptible);
-		RunMdc.step(body.name());
-		Attempt attempt;
+		RunTracing.Scope traced = this.tracing.get()
+			.step(execution.runId(), execution.runName(), body.kind(), body.name(), seq);
+		Attempt attempt = null;
 		try {
-			attempt = (body instanceof StepBody.BeanMethod method)
-					? attemptMethod(execution, method, seq, input, startedAt, start, interruptible)
-					: attemptExternal(execution, (StepBody.External<?>) body, interruptible);
+			this.journal.enterBody(execution, seq, interruptible);
+			RunMdc.step(body.name());
+			try {
+				attempt = (body instanceof StepBody.BeanMethod method)
+						? attemptMethod(execution, method, seq, input, startedAt, start, interruptible)
+						: attemptExternal(execution, (StepBody.External<?>) body, interruptible);
+			}
+			finally {
+				execution.exitStep();
+				RunMdc.step(null);
+			}
+			if (body instanceof StepBody.External && attempt.failure() == null) {
+				Throwable denied = checkOutput(execution, body.kind(), body.name(), seq, input, attempt.output(),
+						attempt.usage());
+				attempt = (denied != null) ? attempt.denied(denied) : attempt;
+			}
+			return attempt;
 		}
 		finally {
-			execution.exitStep();
-			RunMdc.step(null);
+			traced(traced, attempt);
 		}
-		if (body instanceof StepBody.External && attempt.failure() == null) {
-			Throwable denied = checkOutput(execution, body.kind(), body.name(), seq, input, attempt.output(),
-					attempt.usage());
-			return (denied != null) ? attempt.denied(denied) : attempt;
+	}
+
+	private static void traced(RunTracing.Scope traced, @Nullable Attempt attempt) {
+		if (attempt == null) {
+			traced.close("interrupted", null);
+			return;
 		}
-		return attempt;
+		if (attempt.usage() != null) {
+			traced.model(attempt.usage());
+		}
+		Throwable failure = attempt.failure();
+		traced.close((failure != null) ? "failed" : attempt.fellBack() ? "fallback" : "success", failure);
 	}
 
 	private Attempt attemptExternal(Execution execution, StepBody.External<?> body, boolean interruptible) {

@@ -132,7 +132,7 @@ class StepPipelineTests {
 				new ToolReviews(journal, parking, this.codec),
 				new GuardedCalls(new JdbcIdempotencyStore(dataSource, schema), this.codec, Duration.ofSeconds(1),
 						java.time.Clock.systemUTC(), false),
-				() -> new TransactionTemplate(), observer, new SimulatedCrashes());
+				() -> new TransactionTemplate(), observer, new SimulatedCrashes(), () -> RunTracing.NONE);
 		this.plan = new AgentRunRegistry.Plan("pipeline-" + UUID.randomUUID(), "1", this, WORK,
 				WORK.getGenericParameterTypes(), String.class, null, null, "");
 	}

@@ -1,0 +1,5 @@
+/**
+ * Micrometer Observations of runs and their executed steps, so that Micrometer Tracing
+ * turns them into spans. Internal: not API.
+ */
+package dev.guardedagents.internal.tracing;
