@@ -76,6 +76,24 @@ public interface AgentRuns {
 	boolean cancel(String runId);
 
 	/**
+	 * Retries a failed run from where it failed: it is {@code RUNNING} again and any
+	 * instance resumes it at once; the steps it completed replay from the journal, a
+	 * failed last step is set aside (kept in the run's history) and runs again, and its
+	 * recoveries count from zero, so a run stopped by the recovery limit goes on as well.
+	 * The retry is journaled with who did it. Fix the cause first: a step that fails the
+	 * same way fails the run again. The {@code agentruns} endpoint lets only operators
+	 * retry ({@code POST /actuator/agentruns/{runId}/retry}).
+	 * @param runId the run id
+	 * @param actor who retries it
+	 * @return the run as it is now
+	 * @throws RunNotFoundException if there is no run with that id
+	 * @throws RunNotRetryableException if it did not fail, or failed and was compensated
+	 */
+	default RunView retry(String runId, String actor) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not retry runs");
+	}
+
+	/**
 	 * Erases a finished run with every row that belongs to it: its steps, its reviews and
 	 * their decisions, the idempotency keys it claimed, and the run itself, in one
 	 * transaction. For requests to erase personal data: nothing of the run can be read,

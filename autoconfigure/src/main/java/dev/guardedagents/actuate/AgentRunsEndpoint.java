@@ -1,7 +1,11 @@
 package dev.guardedagents.actuate;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +20,7 @@ import dev.guardedagents.ReviewerNotAuthorizedException;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunNotCancellableException;
 import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.RunNotRetryableException;
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunStatus;
@@ -29,7 +34,9 @@ import dev.guardedagents.internal.run.Conversation;
 import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.internal.store.JdbcInstanceStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
+import dev.guardedagents.internal.store.RunAction;
 import dev.guardedagents.internal.store.RunPage;
+import dev.guardedagents.internal.store.Spend;
 import dev.guardedagents.RunNotFinishedException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -43,6 +50,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
@@ -56,6 +64,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 public class AgentRunsEndpoint {
 
 	static final int MAX_PAGE_SIZE = 200;
+
+	private static final String SPEND = "spend";
+
+	private static final Duration MAX_SPEND_RANGE = Duration.ofDays(366);
 
 	/**
 	 * Payloads of a step longer than this, in characters, are cut to a marker in the run
@@ -162,6 +174,57 @@ public class AgentRunsEndpoint {
 		}
 	}
 
+	private SpendDescriptor spend(String grouping, @Nullable String from, @Nullable String to, @Nullable Integer page,
+			@Nullable Integer size) {
+		Spend.By by = switch (grouping) {
+			case "plan" -> Spend.By.PLAN;
+			case "business-key" -> Spend.By.BUSINESS_KEY;
+			case "model" -> Spend.By.MODEL;
+			case "day" -> Spend.By.DAY;
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown grouping '" + grouping
+							+ "': use /spend/plan, /spend/business-key, /spend/model or /spend/day",
+					"unknown grouping");
+		};
+		int pageNumber = (page != null) ? page : 0;
+		int pageSize = (size != null) ? size : 50;
+		checkPaging(pageNumber, pageSize);
+		Instant end = (to != null) ? instant("to", to) : Instant.now();
+		Instant start = (from != null) ? instant("from", from) : end.minus(Duration.ofDays(7));
+		if (!start.isBefore(end)) {
+			throw new InvalidEndpointRequestException(
+					"Parameter 'from' (" + start + ") must be before 'to' (" + end + ")", "from must be before to");
+		}
+		if (Duration.between(start, end).compareTo(MAX_SPEND_RANGE) > 0) {
+			throw new InvalidEndpointRequestException("The range from " + start + " to " + end + " is longer than "
+					+ MAX_SPEND_RANGE.toDays() + " days: ask for one year at a time", "range too long");
+		}
+		Spend spend = this.store.spend(by, start, end, pageNumber, pageSize);
+		return new SpendDescriptor(grouping, start, end,
+				spend.groups().stream().map((group) -> spendGroup(by, group)).toList(), spendGroup(by, spend.total()),
+				pageNumber, pageSize, spend.groupCount());
+	}
+
+	private SpendGroupDescriptor spendGroup(Spend.By by, Spend.Group group) {
+		String key = (by == Spend.By.BUSINESS_KEY) ? this.redaction.text(group.key()) : group.key();
+		return new SpendGroupDescriptor(key, group.runs(), group.modelCalls(), group.inputTokens(),
+				group.outputTokens(), group.cost(), group.unpriced());
+	}
+
+	/**
+	 * Reads a date (UTC midnight) or an instant.
+	 */
+	private static Instant instant(String parameter, String value) {
+		try {
+			return (value.length() == 10) ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+					: Instant.parse(value);
+		}
+		catch (DateTimeParseException ex) {
+			throw new InvalidEndpointRequestException("Parameter '" + parameter + "' must be an ISO date (2026-12-01) "
+					+ "or instant (2026-12-01T08:00:00Z), was '" + value + "'", parameter + " is not a date");
+		}
+	}
+
 	private List<InstanceDescriptor> instances() {
 		if (this.instances == null) {
 			return List.of();
@@ -220,23 +283,37 @@ public class AgentRunsEndpoint {
 						.stream()
 						.map((decision) -> AgentReviewsEndpoint.DecisionDescriptor.of(decision,
 								checkpoints.getOrDefault(decision.reviewId(), ""), show, this.mapper, this.redaction))
-						.toList());
+						.toList(),
+					this.store.history(runId).stream().map((view) -> step(view, show, false, runId)).toList(),
+					this.store.actions(runId).stream().map(ActionDescriptor::of).toList());
 		}).orElse(null);
 	}
 
 	/**
 	 * Exports a run with its steps ({@code GET /actuator/agentruns/{runId}/export}) for
 	 * an operator ({@code guarded-agents.security.operators}), to replay it against new
-	 * code in a test: payloads as stored, not redacted.
+	 * code in a test: payloads as stored, not redacted. Or, as {@code GET
+	 * /actuator/agentruns/spend/{plan|business-key|model|day}}, what model calls cost
+	 * over a time range, grouped, most expensive first.
 	 * @param securityContext the security context
-	 * @param runId the run id
-	 * @param part {@code export}
-	 * @return the exported run; 401 without authentication, 403 for a principal that is
-	 * no operator, 404 if there is no such run or part
+	 * @param runId the run id, or {@code spend}
+	 * @param part {@code export}, or the grouping of a spend
+	 * @param from the start of a spend's range (an ISO date, UTC, or instant), inclusive;
+	 * 7 days before {@code to} when absent
+	 * @param to the end of a spend's range, exclusive; now when absent
+	 * @param page the page of groups, from 0
+	 * @param size the groups per page, 1 to 200, 50 when absent
+	 * @return the exported run or the spend; 400 for a bad grouping or range, 401 without
+	 * authentication, 403 for a principal that is no operator, 404 if there is no such
+	 * run or part
 	 */
 	@ReadOperation
-	public WebEndpointResponse<Object> export(SecurityContext securityContext, @Selector String runId,
-			@Selector String part) {
+	public WebEndpointResponse<Object> part(SecurityContext securityContext, @Selector String runId,
+			@Selector String part, @Nullable String from, @Nullable String to, @Nullable Integer page,
+			@Nullable Integer size) {
+		if (SPEND.equals(runId)) {
+			return new WebEndpointResponse<>(spend(part, from, to, page, size));
+		}
 		if (!"export".equals(part)) {
 			return new WebEndpointResponse<>(
 					Map.of("error",
@@ -257,6 +334,47 @@ public class AgentRunsEndpoint {
 		}
 		catch (RunNotFoundException ex) {
 			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+	}
+
+	/**
+	 * Retries a failed run from where it failed ({@code POST
+	 * /actuator/agentruns/{runId}/retry}), for an operator
+	 * ({@code guarded-agents.security.operators}), journaled with the operator's name;
+	 * see {@link AgentRuns#retry(String, String)}.
+	 * @param securityContext the security context
+	 * @param runId the run id
+	 * @param part {@code retry}
+	 * @return the run as it is now; 401 without authentication, 403 for a principal that
+	 * is no operator, 404 if there is no such run or part, 409 with its status if it did
+	 * not fail or was compensated
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> act(SecurityContext securityContext, @Selector String runId,
+			@Selector String part) {
+		if (!"retry".equals(part)) {
+			return new WebEndpointResponse<>(
+					Map.of("error",
+							"Unknown action '" + part + "' on run " + runId
+									+ "; POST /actuator/agentruns/{runId}/retry retries a failed run"),
+					WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
+		try {
+			this.access.authorizeOperator(caller.authenticated() ? caller : null, "retry run " + runId);
+			return new WebEndpointResponse<>(run(this.runs.retry(runId, caller.name()), show(securityContext)));
+		}
+		catch (ReviewerNotAuthenticatedException ex) {
+			return AgentReviewsEndpoint.unauthenticated(ex);
+		}
+		catch (ReviewerNotAuthorizedException ex) {
+			return AgentReviewsEndpoint.forbidden(ex);
+		}
+		catch (RunNotFoundException ex) {
+			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		catch (RunNotRetryableException ex) {
+			return conflict(runId, ex.getMessage(), ex.getStatus());
 		}
 	}
 
@@ -391,6 +509,40 @@ public class AgentRunsEndpoint {
 	}
 
 	/**
+	 * What model calls cost over a time range.
+	 *
+	 * @param by the grouping: {@code plan}, {@code business-key}, {@code model} or
+	 * {@code day}
+	 * @param from the start of the range, inclusive
+	 * @param to the end of the range, exclusive
+	 * @param groups the page of groups, most expensive first
+	 * @param total the whole range
+	 * @param page the page, from 0
+	 * @param size the groups per page
+	 * @param groupCount how many groups the range has
+	 */
+	public record SpendDescriptor(String by, Instant from, Instant to, List<SpendGroupDescriptor> groups,
+			SpendGroupDescriptor total, int page, int size, long groupCount) {
+
+	}
+
+	/**
+	 * The spend of one group; the total's key is {@code null}.
+	 *
+	 * @param key the plan, business key (redacted as everywhere), model or day
+	 * @param runs the runs that made calls in the group
+	 * @param modelCalls the model calls
+	 * @param inputTokens their input tokens
+	 * @param outputTokens their output tokens
+	 * @param cost their cost in USD
+	 * @param unpriced the calls recorded without a price (not in the cost)
+	 */
+	public record SpendGroupDescriptor(@Nullable String key, long runs, long modelCalls, long inputTokens,
+			long outputTokens, BigDecimal cost, long unpriced) {
+
+	}
+
+	/**
 	 * An instance that holds or held an instance id in the journal. A graceful stop gives
 	 * the id up; a crashed instance stays listed, not live, until an instance with its id
 	 * starts again.
@@ -417,10 +569,29 @@ public class AgentRunsEndpoint {
 	 * @param stepsTotal how many steps the run has
 	 * @param reviews the reviews, newest first
 	 * @param decisions the individual decisions of reviewers, in the order taken
+	 * @param history the failed step records retries set aside, in that order
+	 * @param actions what operators did to the run (retries), oldest first
 	 */
 	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps, int stepsPage, int stepsSize,
 			int stepsTotal, List<AgentReviewsEndpoint.ReviewDescriptor> reviews,
-			List<AgentReviewsEndpoint.DecisionDescriptor> decisions) {
+			List<AgentReviewsEndpoint.DecisionDescriptor> decisions, List<StepDescriptor> history,
+			List<ActionDescriptor> actions) {
+	}
+
+	/**
+	 * Something an operator did to a run.
+	 *
+	 * @param action what, such as {@code RETRY}
+	 * @param actor who
+	 * @param at when
+	 * @param detail what it changed
+	 */
+	public record ActionDescriptor(String action, String actor, Instant at, @Nullable String detail) {
+
+		static ActionDescriptor of(RunAction action) {
+			return new ActionDescriptor(action.action(), action.actor(), action.at(), action.detail());
+		}
+
 	}
 
 	/**

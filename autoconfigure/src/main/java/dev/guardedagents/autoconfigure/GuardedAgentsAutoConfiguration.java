@@ -225,6 +225,7 @@ public final class GuardedAgentsAutoConfiguration {
 			ObjectProvider<ToolCallbackNames> callbacks) {
 		return () -> {
 			registry.getObject().checkBudgets(budgets.getObject());
+			registry.getObject().checkStepNames();
 			ConfiguredNamesCheck.check(properties.getObject(), registry.getObject(),
 					callbacks.orderedStream().flatMap((names) -> names.get().stream()).toList());
 		};

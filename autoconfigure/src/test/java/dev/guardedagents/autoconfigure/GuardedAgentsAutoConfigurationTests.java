@@ -17,6 +17,7 @@ import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.Prompts;
 import dev.guardedagents.Reviews;
+import dev.guardedagents.RunContext;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.spi.JournalCodec;
 import dev.guardedagents.spi.JournalCodecCustomizer;
@@ -46,6 +47,9 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
@@ -64,6 +68,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
@@ -93,6 +98,33 @@ class GuardedAgentsAutoConfigurationTests {
 			.hasSingleBean(ReviewDeadlines.class)
 			.hasSingleBean(AgentRunsEndpoint.class)
 			.hasSingleBean(AgentReviewsEndpoint.class));
+	}
+
+	@Test
+	void theRunsEndpointAnswersSpendByGroupingAndRefusesBadRanges() {
+		this.runner.run((context) -> {
+			AgentRunsEndpoint endpoint = context.getBean(AgentRunsEndpoint.class);
+			WebEndpointResponse<Object> response = endpoint.part(SecurityContext.NONE, "spend", "model", "2026-11-01",
+					"2026-12-01T00:00:00Z", null, null);
+			assertThat(response.getStatus()).isEqualTo(200);
+			AgentRunsEndpoint.SpendDescriptor spend = (AgentRunsEndpoint.SpendDescriptor) response.getBody();
+			assertThat(spend.by()).isEqualTo("model");
+			assertThat(spend.from()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+			assertThat(spend.size()).isEqualTo(50);
+			assertThat(spend.total().key()).isNull();
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.part(SecurityContext.NONE, "spend", "tenant", null, null, null, null))
+				.withMessageContaining("use /spend/plan, /spend/business-key, /spend/model or /spend/day");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(
+					() -> endpoint.part(SecurityContext.NONE, "spend", "day", "2026-12-02", "2026-12-01", null, null))
+				.withMessageContaining("must be before 'to'");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(
+					() -> endpoint.part(SecurityContext.NONE, "spend", "day", "2020-01-01", "2026-12-01", null, null))
+				.withMessageContaining("ask for one year at a time");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.part(SecurityContext.NONE, "spend", "day", "yesterday", null, null, null))
+				.withMessageContaining("Parameter 'from' must be an ISO date");
+		});
 	}
 
 	@Test
@@ -185,6 +217,16 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
+	void aLambdaStepNamedLikeAToolFailsStartUp() {
+		this.runner.withUserConfiguration(LambdaNamedLikeATool.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("RunContext.step(\"charge\", ...) in "
+						+ GuardedAgentsAutoConfigurationTests.class.getName() + "$LambdaNamedLikeATool$Plan")
+				.hasStackTraceContaining("has the name of the @GuardedTool")
+				.hasStackTraceContaining("Give the lambda step a name of its own"));
+	}
+
+	@Test
 	void aCompensationThatNamesNoMatchingMethodFailsStartUp() {
 		this.runner.withUserConfiguration(MiscompensatedTool.class)
 			.run((context) -> assertThat(context).getFailure()
@@ -272,6 +314,41 @@ class GuardedAgentsAutoConfigurationTests {
 
 		@SuppressWarnings("unused")
 		private void cancel(int seats, int booked) {
+		}
+
+	}
+
+	static class LambdaNamedLikeATool {
+
+		@Bean
+		Tool tool() {
+			return new Tool();
+		}
+
+		@Bean
+		Plan plan() {
+			return new Plan();
+		}
+
+		public static class Tool {
+
+			@GuardedTool(name = "charge", compensation = "refund")
+			public String charge(int amount) {
+				return "charged";
+			}
+
+			public void refund(int amount) {
+			}
+
+		}
+
+		public static class Plan {
+
+			@AgentRun(name = "lambda-charge")
+			public String pay() {
+				return RunContext.step("charge", () -> "charged by hand");
+			}
+
 		}
 
 	}

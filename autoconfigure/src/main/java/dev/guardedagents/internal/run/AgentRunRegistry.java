@@ -72,6 +72,11 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	private final Map<Method, RegisteredTool> guardedTools = new ConcurrentHashMap<>();
 
+	/**
+	 * The constant names plans give {@code RunContext.step}, to the class that gives it.
+	 */
+	private final Map<String, String> lambdaSteps = new ConcurrentHashMap<>();
+
 	private final Map<String, Sensitivity> sensitiveTools = new ConcurrentHashMap<>();
 
 	private final Set<Class<?>> withoutRuns = Collections.newSetFromMap(new ConcurrentHashMap<>());
@@ -201,6 +206,7 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		}
 		PlanBytecode.Scan scan = PlanBytecode.scan(targetClass, plans, steps);
 		this.toolNames.addAll(scan.stepNames());
+		scan.stepNames().forEach((name) -> this.lambdaSteps.putIfAbsent(name, targetClass.getName()));
 		if (!scan.selfCalls().isEmpty()) {
 			PlanBytecode.SelfCall call = scan.selfCalls().get(0);
 			throw new InvalidAnnotationException("@AgentRun " + targetClass.getSimpleName() + "." + call.plan(),
@@ -593,6 +599,25 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 	 */
 	public Set<String> humanReviewTools() {
 		return Set.copyOf(this.humanReviewTools);
+	}
+
+	/**
+	 * Checks that no {@code RunContext.step} is named like a {@code @GuardedTool}: the
+	 * journal knows a step by its kind and name, so the tool's compensation, idempotency
+	 * key and checkpoint would apply to the lambda's records.
+	 * @throws InvalidAnnotationException naming the step, the tool and the fix
+	 */
+	public void checkStepNames() {
+		for (RegisteredTool tool : this.guardedTools.values()) {
+			String plan = this.lambdaSteps.get(tool.name());
+			if (plan != null) {
+				throw new InvalidAnnotationException("RunContext.step(\"" + tool.name() + "\", ...) in " + plan,
+						"has the name of the @GuardedTool " + tool.method().toGenericString()
+								+ "; the journal knows a step by its name, so that tool's compensation, idempotency "
+								+ "key and checkpoint would apply to the lambda's steps",
+						"Give the lambda step a name of its own, or call the tool.");
+			}
+		}
 	}
 
 	/**

@@ -70,6 +70,11 @@ public final class DefaultAgentRuns implements AgentRuns {
 	}
 
 	@Override
+	public RunView retry(String runId, String actor) {
+		return this.engine.retry(runId, actor);
+	}
+
+	@Override
 	public int purge(String runId) {
 		JdbcRunStore.Purge purge = this.engine.store().purge(runId);
 		if (purge.status() == null) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -30,6 +31,7 @@ import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunNotCancellableException;
 import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.RunNotRetryableException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunView;
@@ -45,6 +47,7 @@ import dev.guardedagents.internal.store.Cancellation;
 import dev.guardedagents.internal.store.JdbcIdempotencyStore;
 import dev.guardedagents.internal.store.JdbcReviewStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
+import dev.guardedagents.internal.store.Retry;
 import dev.guardedagents.internal.store.NewRun;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
@@ -108,6 +111,9 @@ public final class RunEngine {
 	private final SimulatedCrashes crashes = new SimulatedCrashes();
 
 	private volatile RunTracing tracing = RunTracing.NONE;
+
+	private volatile Runnable recoverSoon = () -> {
+	};
 
 	/**
 	 * Creates a new engine.
@@ -918,6 +924,38 @@ public final class RunEngine {
 			throw new RunCancelledException(run.id());
 		}
 		throw new RunFailedException(run.id(), run.errorType(), run.errorMessage(), null);
+	}
+
+	/**
+	 * Sets what makes recovery look for runs to resume now rather than at its next scan.
+	 * @param recoverSoon the wake-up of recovery
+	 */
+	void recoverSoon(Runnable recoverSoon) {
+		this.recoverSoon = recoverSoon;
+	}
+
+	/**
+	 * Retries a failed run: the journal hands it back (a failed last step set aside) and
+	 * recovery resumes it at once, here or on another instance.
+	 * @return the run as it is now
+	 * @throws RunNotFoundException if there is no such run
+	 * @throws RunNotRetryableException if it did not fail, or was compensated
+	 */
+	RunView retry(String runId, String actor) {
+		Retry retry = this.store.retry(runId, actor, now());
+		RunStatus status = retry.status();
+		switch (retry.result()) {
+			case NOT_FOUND -> throw new RunNotFoundException(runId);
+			case NOT_FAILED -> throw new RunNotRetryableException(runId, Objects.requireNonNull(status),
+					"Run " + runId + " is " + status + ": only a failed run is retried");
+			case COMPENSATED -> throw new RunNotRetryableException(runId, Objects.requireNonNull(status), "Run " + runId
+					+ " failed and was compensated: its completed steps were undone, so it cannot go on from them; "
+					+ "start a new run");
+			default -> logger.info("Run " + runId + " retried by " + actor
+					+ ((retry.setAside() != null) ? "; set aside " + retry.setAside() + " to run again" : ""));
+		}
+		this.recoverSoon.run();
+		return this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
 	}
 
 	/**

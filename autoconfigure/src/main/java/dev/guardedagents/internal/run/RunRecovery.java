@@ -83,6 +83,7 @@ public final class RunRecovery implements SmartLifecycle {
 	 */
 	public RunRecovery(RunEngine engine, @Nullable JdbcInstanceStore instances) {
 		this.engine = engine;
+		engine.recoverSoon(this::recoverSoon);
 		this.instances = instances;
 		this.self = new JdbcInstanceStore.Holder(hostName(), ProcessHandle.current().pid(), JVM,
 				ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH), Instant.EPOCH);

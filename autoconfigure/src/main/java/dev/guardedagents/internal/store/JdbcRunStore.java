@@ -60,6 +60,10 @@ public final class JdbcRunStore {
 
 	private final String step;
 
+	private final String history;
+
+	private final String action;
+
 	private final String review;
 
 	private final String decision;
@@ -117,6 +121,8 @@ public final class JdbcRunStore {
 		this.jdbc = new Jdbc(dataSource);
 		this.run = schema + ".guarded_run";
 		this.step = schema + ".guarded_step";
+		this.history = schema + ".guarded_step_history";
+		this.action = schema + ".guarded_run_action";
 		this.review = schema + ".guarded_review";
 		this.decision = schema + ".guarded_review_decision";
 		this.idempotency = schema + ".guarded_idempotency";
@@ -505,6 +511,97 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Hands a failed run back for any instance to resume, at an operator's request: the
+	 * run is {@code RUNNING} again without an owner, its recoveries count from zero, its
+	 * error is cleared; a failed last step is moved to the history so that it runs again,
+	 * the steps before it replay. The action is journaled with who did it. A run that was
+	 * compensated is not retried.
+	 * @param runId the run id
+	 * @param actor who retries it
+	 * @param now the current time
+	 * @return what became of it
+	 */
+	public Retry retry(String runId, String actor, Instant now) {
+		return this.jdbc.inTransaction((c) -> {
+			RunView run = null;
+			try (PreparedStatement ps = c
+				.prepareStatement("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
+				ps.setString(1, runId);
+				try (ResultSet rs = ps.executeQuery()) {
+					if (rs.next()) {
+						run = runView(rs);
+					}
+				}
+			}
+			if (run == null) {
+				return new Retry(Retry.Result.NOT_FOUND, null, null);
+			}
+			if (!RunTransition.RETRY.allows(run.status())) {
+				return new Retry(Retry.Result.NOT_FAILED, run.status(), null);
+			}
+			if (run.compensation() != null) {
+				return new Retry(Retry.Result.COMPENSATED, run.status(), null);
+			}
+			String setAside = setAsideFailedLastStep(c, runId, now);
+			Jdbc.update(c, "UPDATE " + this.run + " SET " + RunTransition.RETRY.assignment()
+					+ "owner_id = NULL, lease_until = ?, recoveries = 0, error_type = NULL, error_message = NULL, "
+					+ "finished_at = NULL, updated_at = ? WHERE id = ? AND " + RunTransition.RETRY.when(),
+					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId);
+			Jdbc.update(c,
+					"INSERT INTO " + this.action + " (run_id, action, actor, acted_at, detail) VALUES (?, ?, ?, ?, ?)",
+					runId, "RETRY", actor, Jdbc.time(now),
+					"retried after " + run.errorType() + ((setAside != null) ? "; set aside " + setAside : ""));
+			return new Retry(Retry.Result.RETRIED, run.status(), setAside);
+		});
+	}
+
+	private @Nullable String setAsideFailedLastStep(Connection c, String runId, Instant now) throws SQLException {
+		StepView last = null;
+		try (PreparedStatement ps = c.prepareStatement("SELECT " + STEP_COLUMNS + " FROM " + this.step
+				+ " WHERE run_id = ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
+			ps.setString(1, runId);
+			try (ResultSet rs = ps.executeQuery()) {
+				if (rs.next()) {
+					last = stepView(rs);
+				}
+			}
+		}
+		if (last == null || last.succeeded()) {
+			return null;
+		}
+		Jdbc.update(c,
+				"INSERT INTO " + this.history + " (run_id, set_aside_at, " + STEP_COLUMNS + ") SELECT run_id, ?, "
+						+ STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? AND seq = ?",
+				Jdbc.time(now), runId, last.seq());
+		Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id = ? AND seq = ?", runId, last.seq());
+		return "step " + last.seq() + " " + last.kind() + " '" + last.name() + "' (" + last.errorType() + ")";
+	}
+
+	/**
+	 * Returns the step records retries set aside, in the order they were set aside.
+	 * @param runId the run id
+	 * @return the records
+	 */
+	public List<StepView> history(String runId) {
+		return this.jdbc.query(
+				"SELECT " + STEP_COLUMNS + " FROM " + this.history + " WHERE run_id = ? ORDER BY set_aside_at, seq",
+				this::stepView, runId);
+	}
+
+	/**
+	 * Returns what operators did to a run, oldest first.
+	 * @param runId the run id
+	 * @return the actions
+	 */
+	public List<RunAction> actions(String runId) {
+		return this.jdbc.query(
+				"SELECT action, actor, acted_at, detail FROM " + this.action + " WHERE run_id = ? ORDER BY acted_at",
+				(rs) -> new RunAction(rs.getString("action"), rs.getString("actor"), Jdbc.instant(rs, "acted_at"),
+						rs.getString("detail")),
+				runId);
+	}
+
+	/**
 	 * Ends the lease of one run of this instance as a crash leaves it: still owned, lease
 	 * over, so that its claim counts as a recovery after a crash.
 	 * @param runId the run id
@@ -866,6 +963,8 @@ public final class JdbcRunStore {
 		int rows = Jdbc.update(c, "DELETE FROM " + this.decision + " WHERE run_id" + in, args);
 		rows += Jdbc.update(c, "DELETE FROM " + this.review + " WHERE run_id" + in, args);
 		rows += Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id" + in, args);
+		rows += Jdbc.update(c, "DELETE FROM " + this.history + " WHERE run_id" + in, args);
+		rows += Jdbc.update(c, "DELETE FROM " + this.action + " WHERE run_id" + in, args);
 		int runs = Jdbc.update(c, "DELETE FROM " + this.run + " WHERE id" + in + " AND " + RunTransition.PURGE.when(),
 				args);
 		return new Pruned(runs, rows + runs);
@@ -1080,6 +1179,43 @@ public final class JdbcRunStore {
 						+ ((long) page * size) + " ROWS FETCH NEXT " + size + " ROWS ONLY",
 				this::runView, args.toArray());
 		return new RunPage(runs, total);
+	}
+
+	/**
+	 * Sums the model calls recorded in a time range (by the time each call started),
+	 * grouped, most expensive group first.
+	 * @param by the grouping
+	 * @param from the start of the range, inclusive
+	 * @param to the end of the range, exclusive
+	 * @param page the page of groups, from 0
+	 * @param size the groups per page
+	 * @return the page and the range's total
+	 */
+	public Spend spend(Spend.By by, Instant from, Instant to, int page, int size) {
+		String calls = " FROM " + this.step + " s JOIN " + this.run + " r ON r.id = s.run_id WHERE s.kind = 'LLM'"
+				+ " AND s.started_at >= ? AND s.started_at < ?";
+		String sums = "COUNT(DISTINCT s.run_id) AS runs, COUNT(*) AS calls, COALESCE(SUM(s.input_tokens), 0) AS input, "
+				+ "COALESCE(SUM(s.output_tokens), 0) AS output, COALESCE(SUM(s.cost), 0) AS cost, "
+				+ "SUM(CASE WHEN s.cost IS NULL THEN 1 ELSE 0 END) AS unpriced";
+		Object[] range = { Jdbc.time(from), Jdbc.time(to) };
+		Spend.Group total = this.jdbc.query("SELECT NULL AS spend_key, " + sums + calls, this::spendGroup, range)
+			.get(0);
+		long groups = this.jdbc
+			.query("SELECT COUNT(*) FROM (SELECT " + by.expression() + " AS spend_key" + calls + " GROUP BY "
+					+ by.expression() + ") g", (rs) -> rs.getLong(1), range)
+			.get(0);
+		List<Spend.Group> rows = this.jdbc.query("SELECT " + by.expression() + " AS spend_key, " + sums + calls
+				+ " GROUP BY " + by.expression() + " ORDER BY cost DESC, calls DESC, spend_key OFFSET "
+				+ ((long) page * size) + " ROWS FETCH NEXT " + size + " ROWS ONLY", this::spendGroup, range);
+		return new Spend(rows, total, groups);
+	}
+
+	private Spend.Group spendGroup(ResultSet rs) throws SQLException {
+		Object key = rs.getObject("spend_key");
+		BigDecimal cost = rs.getBigDecimal("cost");
+		return new Spend.Group((key != null) ? key.toString() : null, rs.getLong("runs"), rs.getLong("calls"),
+				rs.getLong("input"), rs.getLong("output"), (cost != null) ? cost.stripTrailingZeros() : BigDecimal.ZERO,
+				rs.getLong("unpriced"));
 	}
 
 	private RunView runView(ResultSet rs) throws SQLException {

@@ -39,6 +39,8 @@ public final class JournalReencryption implements JournalEncryption {
 		this.tables = List.of(new Table(schema + ".guarded_run", List.of("id"), List.of("arguments", "result")),
 				new Table(schema + ".guarded_step", List.of("run_id", "seq"),
 						List.of("input", "output", "attempt_errors")),
+				new Table(schema + ".guarded_step_history", List.of("run_id", "seq", "set_aside_at"),
+						List.of("input", "output", "attempt_errors")),
 				new Table(schema + ".guarded_review", List.of("id"),
 						List.of("summary", "payload", "review_comment", "edits")),
 				new Table(schema + ".guarded_review_decision", List.of("review_id", "reviewer"),

@@ -87,6 +87,12 @@ enum RunTransition {
 	END_COMPENSATION(EnumSet.of(RunStatus.RUNNING), null, Fence.EPOCH, "compensated"),
 
 	/**
+	 * An operator retries a failed run: any instance resumes it, its failed last step set
+	 * aside to run again.
+	 */
+	RETRY(EnumSet.of(RunStatus.FAILED), RunStatus.RUNNING, Fence.ROW_LOCK_NEXT_EPOCH, "retry (operator)"),
+
+	/**
 	 * A finished run is erased with every row that belongs to it.
 	 */
 	PURGE(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED), null, Fence.ROW_LOCK, "purge");

@@ -199,6 +199,12 @@ class EngineTestApplication {
 
 		static final AtomicInteger flaky = new AtomicInteger();
 
+		static final AtomicInteger reserves = new AtomicInteger();
+
+		static final AtomicInteger labels = new AtomicInteger();
+
+		static volatile boolean printerOffline;
+
 		private final Offers offers;
 
 		Stamps(Offers offers) {
@@ -212,6 +218,22 @@ class EngineTestApplication {
 			String inStep = RunContext.step("read-mdc", () -> MDC.get("runId") + "|" + MDC.get("runName") + "|"
 					+ MDC.get("businessKey") + "|" + MDC.get("step"));
 			return RunContext.current().runId() + "#" + inPlan + "#" + inStep;
+		}
+
+		@AgentRun(name = "shipment")
+		public String ship(String order) {
+			String reserved = RunContext.step("hold-stock", () -> {
+				reserves.incrementAndGet();
+				return "reserved " + order;
+			});
+			String label = RunContext.step("print-label", () -> {
+				labels.incrementAndGet();
+				if (printerOffline) {
+					throw new IllegalStateException("printer offline");
+				}
+				return "label " + order;
+			});
+			return reserved + "|" + label;
 		}
 
 		@AgentRun(name = "stamped")

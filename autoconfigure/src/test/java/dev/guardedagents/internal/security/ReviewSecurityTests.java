@@ -260,7 +260,7 @@ abstract class ReviewSecurityTests {
 	}
 
 	@Test
-	void onlyOperatorsExportAndPurgeAndOnlyFinishedRunsArePurged() throws Exception {
+	void onlyOperatorsExportRetryAndPurgeAndOnlyFinishedRunsArePurged() throws Exception {
 		RunHandle<String> handle = this.runs.start(() -> this.plans.reply(16, "ann"));
 		pending(handle.runId(), ReviewKind.CHECKPOINT);
 		String run = "/actuator/agentruns/" + handle.runId();
@@ -275,6 +275,17 @@ abstract class ReviewSecurityTests {
 		assertThat(this.json.readTree(exported.body()).get("format").asString()).isEqualTo("guarded-agents-run/1");
 		assertThat(this.json.readTree(exported.body()).get("run").get("id").asString()).isEqualTo(handle.runId());
 		assertThat(get(run + "/other", "olivia").statusCode()).isEqualTo(404);
+		assertThat(post(run + "/retry", null, "{}").statusCode()).isEqualTo(401);
+		assertThat(post(run + "/retry", "paul", "{}").statusCode()).isEqualTo(403);
+		HttpResponse<String> notFailed = post(run + "/retry", "olivia", "{}");
+		assertThat(notFailed.statusCode()).isEqualTo(409);
+		assertThat(notFailed.body()).contains("CANCELLED").contains("only a failed run is retried");
+		assertThat(post(run + "/other", "olivia", "{}").statusCode()).isEqualTo(404);
+		assertThat(post("/actuator/agentruns/no-such-run/retry", "olivia", "{}").statusCode()).isEqualTo(404);
+		HttpResponse<String> spend = get("/actuator/agentruns/spend/plan", "alice");
+		assertThat(spend.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(spend.body()).get("by").asString()).isEqualTo("plan");
+		assertThat(get("/actuator/agentruns/spend/tenant", "alice").statusCode()).isEqualTo(400);
 		assertThat(delete(run + "?purge=true", null).statusCode()).isEqualTo(401);
 		assertThat(delete(run + "?purge=true", "paul").statusCode()).isEqualTo(403);
 		assertThat(this.runs.find(handle.runId())).isPresent();

@@ -49,11 +49,15 @@ class RunTransitionTests {
 		assertThat(RunTransition.CANCEL.when()).isEqualTo("status IN ('RUNNING', 'WAITING')");
 		assertThat(RunTransition.CLAIM.assignment()).isEqualTo("owner_epoch = owner_epoch + 1, ");
 		assertThat(RunTransition.finishing(RunStatus.SUCCEEDED).assignment()).isEqualTo("status = 'SUCCEEDED', ");
-		for (RunStatus finished : List.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)) {
+		for (RunStatus finished : List.of(RunStatus.SUCCEEDED, RunStatus.CANCELLED)) {
 			assertThat(RunTransition.values()).as("a finished run is only ever erased: %s", finished)
 				.filteredOn((transition) -> transition.allows(finished))
 				.containsExactly(RunTransition.PURGE);
 		}
+		assertThat(RunTransition.values()).as("a failed run is erased, or retried by an operator")
+			.filteredOn((transition) -> transition.allows(RunStatus.FAILED))
+			.containsExactly(RunTransition.RETRY, RunTransition.PURGE);
+		assertThat(RunTransition.RETRY.assignment()).isEqualTo("status = 'RUNNING', owner_epoch = owner_epoch + 1, ");
 	}
 
 	private static String read(Path path) {
