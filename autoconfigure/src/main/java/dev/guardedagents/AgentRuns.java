@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Starts, finds and cancels agent runs. An instance is available as a bean.
  *
@@ -90,6 +92,21 @@ public interface AgentRuns {
 	 * @throws RunNotRetryableException if it did not fail, or failed and was compensated
 	 */
 	default RunView retry(String runId, String actor) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not retry runs");
+	}
+
+	/**
+	 * Retries the failed runs of a plan, each as {@link #retry(String, String)} does, the
+	 * ones that failed first first; runs that were compensated are left alone.
+	 * ({@code POST /actuator/agentruns} for operators.)
+	 * @param name the plan's run name
+	 * @param errorType only runs that failed with this error type (a class name, or
+	 * {@code dev.guardedagents.RecoveryLimitExceeded}), or {@code null} for all
+	 * @param limit how many runs at most, 1 to 200
+	 * @param actor who retries them
+	 * @return the ids of the runs retried
+	 */
+	default List<String> retryFailed(String name, @Nullable String errorType, int limit, String actor) {
 		throw new UnsupportedOperationException(getClass().getName() + " does not retry runs");
 	}
 

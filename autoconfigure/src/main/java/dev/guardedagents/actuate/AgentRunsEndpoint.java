@@ -52,6 +52,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.util.StringUtils;
 
 /**
  * {@link Endpoint @Endpoint} {@code agentruns}: lists runs (filtered by status and name,
@@ -321,20 +322,30 @@ public class AgentRunsEndpoint {
 									+ "; GET /actuator/agentruns/{runId}/export exports a run"),
 					WebEndpointResponse.STATUS_NOT_FOUND);
 		}
-		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
-		try {
-			this.access.authorizeOperator(caller.authenticated() ? caller : null, "export run " + runId);
-			return new WebEndpointResponse<>(this.mapper.readTree(this.runs.export(runId)));
+		return asOperator(securityContext, "export run " + runId,
+				(caller) -> new WebEndpointResponse<>(this.mapper.readTree(this.runs.export(runId))));
+	}
+
+	/**
+	 * Retries the failed runs of a plan ({@code POST /actuator/agentruns} with
+	 * {@code {"name": ..., "errorType": ..., "limit": ...}}), for an operator, each as
+	 * {@code POST /actuator/agentruns/{runId}/retry} does.
+	 * @param securityContext the security context
+	 * @param name the plan's run name
+	 * @param errorType only runs that failed with this error type, all when absent
+	 * @param limit how many runs at most, 1 to 200, 50 when absent
+	 * @return the ids retried; 400 without a name or with a limit out of range, 401, 403
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> retryFailed(SecurityContext securityContext, String name,
+			@Nullable String errorType, @Nullable Integer limit) {
+		int count = (limit != null) ? limit : 50;
+		if (!StringUtils.hasText(name) || count < 1 || count > MAX_PAGE_SIZE) {
+			throw new InvalidEndpointRequestException("Name the plan whose failed runs to retry, and a limit of 1 to "
+					+ MAX_PAGE_SIZE + " runs (was " + count + ")", "name and limit 1.." + MAX_PAGE_SIZE);
 		}
-		catch (ReviewerNotAuthenticatedException ex) {
-			return AgentReviewsEndpoint.unauthenticated(ex);
-		}
-		catch (ReviewerNotAuthorizedException ex) {
-			return AgentReviewsEndpoint.forbidden(ex);
-		}
-		catch (RunNotFoundException ex) {
-			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
-		}
+		return asOperator(securityContext, "retry failed runs of " + name, (caller) -> new WebEndpointResponse<>(
+				Map.of("retried", this.runs.retryFailed(name, errorType, count, caller.name()))));
 	}
 
 	/**
@@ -359,23 +370,14 @@ public class AgentRunsEndpoint {
 									+ "; POST /actuator/agentruns/{runId}/retry retries a failed run"),
 					WebEndpointResponse.STATUS_NOT_FOUND);
 		}
-		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
-		try {
-			this.access.authorizeOperator(caller.authenticated() ? caller : null, "retry run " + runId);
-			return new WebEndpointResponse<>(run(this.runs.retry(runId, caller.name()), show(securityContext)));
-		}
-		catch (ReviewerNotAuthenticatedException ex) {
-			return AgentReviewsEndpoint.unauthenticated(ex);
-		}
-		catch (ReviewerNotAuthorizedException ex) {
-			return AgentReviewsEndpoint.forbidden(ex);
-		}
-		catch (RunNotFoundException ex) {
-			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
-		}
-		catch (RunNotRetryableException ex) {
-			return conflict(runId, ex.getMessage(), ex.getStatus());
-		}
+		return asOperator(securityContext, "retry run " + runId, (caller) -> {
+			try {
+				return new WebEndpointResponse<>(run(this.runs.retry(runId, caller.name()), show(securityContext)));
+			}
+			catch (RunNotRetryableException ex) {
+				return conflict(runId, ex.getMessage(), ex.getStatus());
+			}
+		});
 	}
 
 	/**
@@ -392,20 +394,42 @@ public class AgentRunsEndpoint {
 	@DeleteOperation
 	public WebEndpointResponse<Object> cancel(SecurityContext securityContext, @Selector String runId,
 			@Nullable Boolean purge) {
-		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
 		boolean purging = Boolean.TRUE.equals(purge);
+		return asOperator(securityContext, (purging ? "purge" : "cancel") + " run " + runId, (caller) -> {
+			try {
+				if (purging) {
+					return new WebEndpointResponse<>(
+							Map.of("runId", runId, "purged", true, "rows", this.runs.purge(runId)));
+				}
+				if (!this.runs.cancel(runId)) {
+					RunStatus status = this.runs.find(runId).map(RunView::status).orElse(null);
+					return conflict(runId, "Run " + runId + " has finished (" + status + ") and cannot be cancelled",
+							status);
+				}
+			}
+			catch (RunNotCancellableException ex) {
+				return conflict(runId, ex.getMessage(), ex.getStatus());
+			}
+			catch (RunNotFinishedException ex) {
+				return conflict(runId, ex.getMessage(), ex.getStatus());
+			}
+			return this.runs.find(runId)
+				.<WebEndpointResponse<Object>>map((run) -> new WebEndpointResponse<>(run(run, show(securityContext))))
+				.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
+		});
+	}
+
+	/**
+	 * Acts on a run for an operator ({@code guarded-agents.security.operators}): 401
+	 * without authentication, 403 for a principal that is no operator, 404 for a run that
+	 * does not exist.
+	 */
+	private WebEndpointResponse<Object> asOperator(SecurityContext securityContext, String action,
+			OperatorAction operation) {
+		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
 		try {
-			this.access.authorizeOperator(caller.authenticated() ? caller : null,
-					(purging ? "purge" : "cancel") + " run " + runId);
-			if (purging) {
-				return new WebEndpointResponse<>(
-						Map.of("runId", runId, "purged", true, "rows", this.runs.purge(runId)));
-			}
-			if (!this.runs.cancel(runId)) {
-				RunStatus status = this.runs.find(runId).map(RunView::status).orElse(null);
-				return conflict(runId, "Run " + runId + " has finished (" + status + ") and cannot be cancelled",
-						status);
-			}
+			this.access.authorizeOperator(caller.authenticated() ? caller : null, action);
+			return operation.act(caller);
 		}
 		catch (ReviewerNotAuthenticatedException ex) {
 			return AgentReviewsEndpoint.unauthenticated(ex);
@@ -416,15 +440,13 @@ public class AgentRunsEndpoint {
 		catch (RunNotFoundException ex) {
 			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_NOT_FOUND);
 		}
-		catch (RunNotCancellableException ex) {
-			return conflict(runId, ex.getMessage(), ex.getStatus());
-		}
-		catch (RunNotFinishedException ex) {
-			return conflict(runId, ex.getMessage(), ex.getStatus());
-		}
-		return this.runs.find(runId)
-			.<WebEndpointResponse<Object>>map((run) -> new WebEndpointResponse<>(run(run, show(securityContext))))
-			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
+	}
+
+	@FunctionalInterface
+	private interface OperatorAction {
+
+		WebEndpointResponse<Object> act(Reviewer caller);
+
 	}
 
 	private static WebEndpointResponse<Object> conflict(String runId, String error, @Nullable RunStatus status) {

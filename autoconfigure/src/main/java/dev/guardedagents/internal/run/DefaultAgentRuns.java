@@ -15,11 +15,19 @@ import dev.guardedagents.RunView;
 import dev.guardedagents.StepView;
 import dev.guardedagents.RunNotFinishedException;
 import dev.guardedagents.internal.store.JdbcRunStore;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.StringUtils;
 
 /**
  * The {@link AgentRuns} bean. Internal: inject {@link AgentRuns}.
  */
 public final class DefaultAgentRuns implements AgentRuns {
+
+	/**
+	 * The most runs one bulk retry takes.
+	 */
+	static final int MAX_RETRIES = 200;
 
 	private final RunEngine engine;
 
@@ -72,6 +80,17 @@ public final class DefaultAgentRuns implements AgentRuns {
 	@Override
 	public RunView retry(String runId, String actor) {
 		return this.engine.retry(runId, actor);
+	}
+
+	@Override
+	public List<String> retryFailed(String name, @Nullable String errorType, int limit, String actor) {
+		if (!StringUtils.hasText(name)) {
+			throw new IllegalArgumentException("Name the plan whose failed runs to retry");
+		}
+		if (limit < 1 || limit > MAX_RETRIES) {
+			throw new IllegalArgumentException("Retry between 1 and " + MAX_RETRIES + " runs at a time, not " + limit);
+		}
+		return this.engine.retryFailed(name, errorType, limit, actor);
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -956,6 +957,24 @@ public final class RunEngine {
 		}
 		this.recoverSoon.run();
 		return this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
+	}
+
+	/**
+	 * Retries the failed runs of a plan, as {@link #retry} each.
+	 * @return the ids of the runs retried
+	 */
+	List<String> retryFailed(String name, @Nullable String errorType, int limit, String actor) {
+		List<String> retried = new ArrayList<>();
+		for (String runId : this.store.retryable(name, errorType, limit)) {
+			try {
+				retry(runId, actor);
+				retried.add(runId);
+			}
+			catch (RunNotFoundException | RunNotRetryableException ex) {
+				// purged or retried by someone else since it was found
+			}
+		}
+		return retried;
 	}
 
 	/**

@@ -555,6 +555,23 @@ public final class JdbcRunStore {
 		});
 	}
 
+	/**
+	 * Finds failed runs of a plan that a retry would take (not compensated), the ones
+	 * that failed first first.
+	 * @param name the run name
+	 * @param errorType only runs that failed with this error type, or all
+	 * @param limit how many at most
+	 * @return their ids
+	 */
+	public List<String> retryable(String name, @Nullable String errorType, int limit) {
+		return this.jdbc.query(
+				"SELECT id FROM " + this.run + " WHERE " + RunTransition.RETRY.when()
+						+ " AND compensation IS NULL AND name = ?" + ((errorType != null) ? " AND error_type = ?" : "")
+						+ " ORDER BY finished_at, id FETCH FIRST " + limit + " ROWS ONLY",
+				(rs) -> rs.getString(1),
+				(errorType != null) ? new Object[] { name, errorType } : new Object[] { name });
+	}
+
 	private @Nullable String setAsideFailedLastStep(Connection c, String runId, Instant now) throws SQLException {
 		StepView last = null;
 		try (PreparedStatement ps = c.prepareStatement("SELECT " + STEP_COLUMNS + " FROM " + this.step

@@ -1,6 +1,8 @@
 package dev.guardedagents.internal.run;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.guardedagents.AgentRuns;
 import dev.guardedagents.RunNotFoundException;
@@ -17,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -44,6 +47,30 @@ abstract class RetryTests {
 		EngineTestApplication.Stamps.reserves.set(0);
 		EngineTestApplication.Stamps.labels.set(0);
 		EngineTestApplication.Stamps.printerOffline = true;
+	}
+
+	@Test
+	void theFailedRunsOfAPlanAreRetriedTogether() throws Exception {
+		List<String> failed = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			String order = "b-" + i;
+			failed.add(this.runs.start(() -> this.stamps.ship(order)).runId());
+		}
+		for (String runId : failed) {
+			await().atMost(TIMEOUT).until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.FAILED);
+		}
+		EngineTestApplication.Stamps.printerOffline = false;
+
+		assertThat(this.runs.retryFailed("shipment", "java.lang.NullPointerException", 10, "ops")).isEmpty();
+		assertThat(this.runs.retryFailed("shipment", "java.lang.IllegalStateException", 2, "ops")).hasSize(2);
+		assertThat(this.runs.retryFailed("shipment", null, 10, "ops")).hasSize(1);
+		for (String runId : failed) {
+			assertThat(this.runs.handle(runId).orElseThrow().await(TIMEOUT)).asString().startsWith("reserved b-");
+		}
+		assertThat(EngineTestApplication.Stamps.reserves).hasValue(3);
+		assertThat(this.runs.retryFailed("shipment", null, 10, "ops")).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(() -> this.runs.retryFailed("shipment", null, 201, "ops"))
+			.withMessage("Retry between 1 and 200 runs at a time, not 201");
 	}
 
 	@Test

@@ -282,6 +282,12 @@ abstract class ReviewSecurityTests {
 		assertThat(notFailed.body()).contains("CANCELLED").contains("only a failed run is retried");
 		assertThat(post(run + "/other", "olivia", "{}").statusCode()).isEqualTo(404);
 		assertThat(post("/actuator/agentruns/no-such-run/retry", "olivia", "{}").statusCode()).isEqualTo(404);
+		assertThat(post("/actuator/agentruns", "paul", "{\"name\":\"reply\"}").statusCode()).isEqualTo(403);
+		HttpResponse<String> bulk = post("/actuator/agentruns", "olivia", "{\"name\":\"reply\",\"limit\":5}");
+		assertThat(bulk.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(bulk.body()).get("retried").isArray()).isTrue();
+		assertThat(post("/actuator/agentruns", "olivia", "{\"name\":\"reply\",\"limit\":500}").statusCode())
+			.isEqualTo(400);
 		HttpResponse<String> spend = get("/actuator/agentruns/spend/plan", "alice");
 		assertThat(spend.statusCode()).isEqualTo(200);
 		assertThat(this.json.readTree(spend.body()).get("by").asString()).isEqualTo("plan");
