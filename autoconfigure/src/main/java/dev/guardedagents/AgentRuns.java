@@ -96,6 +96,26 @@ public interface AgentRuns {
 	}
 
 	/**
+	 * Forks a run from one of its steps into a new run of the same plan, arguments and
+	 * business key: the steps before {@code fromStep} are copied and replay, the rest
+	 * runs with the current code (a changed prompt, a fixed tool), and any instance
+	 * resumes it at once. The source run is left as it is; the fork is journaled on both
+	 * runs with who did it. Side effects of copied steps are not made again; those of the
+	 * steps that run again are (idempotency keys of the new run's own). ({@code POST
+	 * /actuator/agentruns/{runId}/fork} with {@code {"fromStep": n}} for operators.)
+	 * @param runId the run to fork
+	 * @param fromStep the first step the fork executes, from 1 to the run's step count
+	 * plus one
+	 * @param actor who forks it
+	 * @return the new run
+	 * @throws RunNotFoundException if there is no run with that id
+	 * @throws IllegalArgumentException if the step is out of range
+	 */
+	default RunView fork(String runId, int fromStep, String actor) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not fork runs");
+	}
+
+	/**
 	 * Retries the failed runs of a plan, each as {@link #retry(String, String)} does, the
 	 * ones that failed first first; runs that were compensated are left alone.
 	 * ({@code POST /actuator/agentruns} for operators.)

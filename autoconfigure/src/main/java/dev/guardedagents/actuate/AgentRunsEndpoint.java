@@ -350,24 +350,41 @@ public class AgentRunsEndpoint {
 
 	/**
 	 * Retries a failed run from where it failed ({@code POST
-	 * /actuator/agentruns/{runId}/retry}), for an operator
+	 * /actuator/agentruns/{runId}/retry}), or forks a run from a step into a new run
+	 * ({@code .../fork} with {@code {"fromStep": n}}), for an operator
 	 * ({@code guarded-agents.security.operators}), journaled with the operator's name;
 	 * see {@link AgentRuns#retry(String, String)}.
 	 * @param securityContext the security context
 	 * @param runId the run id
-	 * @param part {@code retry}
-	 * @return the run as it is now; 401 without authentication, 403 for a principal that
-	 * is no operator, 404 if there is no such run or part, 409 with its status if it did
-	 * not fail or was compensated
+	 * @param part {@code retry} or {@code fork}
+	 * @param fromStep where a fork starts
+	 * @return the run as it is now (the new run of a fork); 401 without authentication,
+	 * 403 for a principal that is no operator, 404 if there is no such run or part, 409
+	 * with its status if it did not fail or was compensated
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> act(SecurityContext securityContext, @Selector String runId,
-			@Selector String part) {
+			@Selector String part, @Nullable Integer fromStep) {
+		if ("fork".equals(part)) {
+			if (fromStep == null) {
+				throw new InvalidEndpointRequestException("Say where the fork starts: {\"fromStep\": n}",
+						"fromStep missing");
+			}
+			return asOperator(securityContext, "fork run " + runId, (caller) -> {
+				try {
+					return new WebEndpointResponse<>(
+							run(this.runs.fork(runId, fromStep, caller.name()), show(securityContext)));
+				}
+				catch (IllegalArgumentException ex) {
+					return new WebEndpointResponse<>(Map.of("error", String.valueOf(ex.getMessage())),
+							WebEndpointResponse.STATUS_BAD_REQUEST);
+				}
+			});
+		}
 		if (!"retry".equals(part)) {
 			return new WebEndpointResponse<>(
-					Map.of("error",
-							"Unknown action '" + part + "' on run " + runId
-									+ "; POST /actuator/agentruns/{runId}/retry retries a failed run"),
+					Map.of("error", "Unknown action '" + part + "' on run " + runId
+							+ "; POST /actuator/agentruns/{runId}/retry retries a failed run, .../fork forks one"),
 					WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		return asOperator(securityContext, "retry run " + runId, (caller) -> {

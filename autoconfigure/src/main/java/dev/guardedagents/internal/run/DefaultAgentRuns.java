@@ -83,6 +83,11 @@ public final class DefaultAgentRuns implements AgentRuns {
 	}
 
 	@Override
+	public RunView fork(String runId, int fromStep, String actor) {
+		return this.engine.fork(runId, fromStep, actor);
+	}
+
+	@Override
 	public List<String> retryFailed(String name, @Nullable String errorType, int limit, String actor) {
 		if (!StringUtils.hasText(name)) {
 			throw new IllegalArgumentException("Name the plan whose failed runs to retry");

@@ -960,6 +960,24 @@ public final class RunEngine {
 	}
 
 	/**
+	 * Forks a run from a step into a new run that recovery resumes at once: the steps
+	 * before it replay, the rest runs with the current code.
+	 * @return the new run
+	 * @throws RunNotFoundException if there is no such run
+	 * @throws IllegalArgumentException if the step is out of range
+	 */
+	RunView fork(String runId, int fromStep, String actor) {
+		String forkId = UUID.randomUUID().toString();
+		int copied = this.store.fork(runId, fromStep, forkId, actor, now());
+		if (copied < 0) {
+			throw new RunNotFoundException(runId);
+		}
+		logger.info("Run " + runId + " forked by " + actor + " into run " + forkId + " from step " + fromStep);
+		this.recoverSoon.run();
+		return this.store.findRun(forkId).orElseThrow(() -> new RunNotFoundException(forkId));
+	}
+
+	/**
 	 * Retries the failed runs of a plan, as {@link #retry} each.
 	 * @return the ids of the runs retried
 	 */

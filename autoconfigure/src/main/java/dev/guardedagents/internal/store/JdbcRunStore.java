@@ -556,6 +556,63 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Forks a run at an operator's request: a new run of the same plan, version,
+	 * arguments and business key, whose steps before {@code fromSeq} are copies of the
+	 * source's (with step keys of the new run), {@code RUNNING} without an owner so that
+	 * any instance resumes it at once: it replays the copies and executes the rest with
+	 * the current code. The fork is journaled on both runs with who did it.
+	 * @param sourceId the run forked
+	 * @param fromSeq the first position the fork executes, from 1 to the source's step
+	 * count plus one
+	 * @param forkId the new run's id
+	 * @param actor who forks it
+	 * @param now the current time
+	 * @return the number of steps copied, or -1 if there is no such run
+	 * @throws IllegalArgumentException if {@code fromSeq} is out of range
+	 */
+	public int fork(String sourceId, int fromSeq, String forkId, String actor, Instant now) {
+		return this.jdbc.inTransaction((c) -> {
+			List<Integer> counts = new ArrayList<>();
+			try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT COUNT(*) FROM " + this.step
+					+ " s WHERE s.run_id = r.id) FROM " + this.run + " r WHERE r.id = ?")) {
+				ps.setString(1, sourceId);
+				try (ResultSet rs = ps.executeQuery()) {
+					if (rs.next()) {
+						counts.add(rs.getInt(1));
+					}
+				}
+			}
+			if (counts.isEmpty()) {
+				return -1;
+			}
+			int steps = counts.get(0);
+			if (fromSeq < 1 || fromSeq > steps + 1) {
+				throw new IllegalArgumentException("Run " + sourceId + " has " + steps
+						+ " steps: fork it from step 1 to " + (steps + 1) + ", not " + fromSeq);
+			}
+			Jdbc.update(c, "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, arguments, "
+					+ "owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at, started_by) "
+					+ "SELECT ?, name, plan_version, '" + RunTransition.START.to()
+					+ "', business_key, arguments, NULL, 1, " + "?, 0, 0, ?, ?, ? FROM " + this.run + " WHERE id = ?",
+					forkId, Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now), actor, sourceId);
+			int copied = Jdbc.update(c,
+					"INSERT INTO " + this.step + " (run_id, " + STEP_COLUMNS + ") SELECT ?, "
+							+ STEP_COLUMNS.replace("idempotency_key",
+									"CAST(? AS VARCHAR(36)) || '/' || CAST(seq AS VARCHAR(10))")
+							+ " FROM " + this.step + " WHERE run_id = ? AND seq < ?",
+					forkId, forkId, sourceId, fromSeq);
+			Jdbc.update(c, "UPDATE " + this.run + " SET step_count = ? WHERE id = ?", copied, forkId);
+			String action = "INSERT INTO " + this.action
+					+ " (run_id, action, actor, acted_at, detail) VALUES (?, ?, ?, ?, ?)";
+			Jdbc.update(c, action, sourceId, "FORK", actor, Jdbc.time(now),
+					"forked into run " + forkId + " from step " + fromSeq);
+			Jdbc.update(c, action, forkId, "FORKED", actor, Jdbc.time(now),
+					"forked from run " + sourceId + " at step " + fromSeq + "; " + copied + " steps copied");
+			return copied;
+		});
+	}
+
+	/**
 	 * Finds failed runs of a plan that a retry would take (not compensated), the ones
 	 * that failed first first.
 	 * @param name the run name

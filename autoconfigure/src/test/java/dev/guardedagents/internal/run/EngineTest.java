@@ -27,7 +27,8 @@ import org.springframework.context.annotation.Import;
 				"guarded-agents.tools.send-mail-now.cancel-interrupts=true",
 				"guarded-agents.tools.flaky-lookup.max-attempts=4",
 				"guarded-agents.tools.flaky-lookup.backoff.initial=1ms",
-				"guarded-agents.tools.print-label.max-attempts=1", "logging.level.root=warn" })
+				"guarded-agents.tools.print-label.max-attempts=1",
+				"guarded-agents.tools.print-label.circuit-breaker.enabled=false", "logging.level.root=warn" })
 @Import(EngineTest.Logging.class)
 @interface EngineTest {
 

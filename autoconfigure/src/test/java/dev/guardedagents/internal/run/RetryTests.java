@@ -74,6 +74,40 @@ abstract class RetryTests {
 	}
 
 	@Test
+	void aRunIsForkedFromAStepIntoANewRunThatExecutesOnlyTheRest() throws Exception {
+		String source = this.runs.start(() -> this.stamps.ship("f-1")).runId();
+		await().atMost(TIMEOUT).until(() -> this.runs.find(source).orElseThrow().status() == RunStatus.FAILED);
+		EngineTestApplication.Stamps.printerOffline = false;
+
+		RunView fork = this.runs.fork(source, 2, "ops");
+
+		assertThat(fork.id()).isNotEqualTo(source);
+		assertThat(fork.name()).isEqualTo("shipment");
+		assertThat(this.runs.handle(fork.id()).orElseThrow().await(TIMEOUT)).isEqualTo("reserved f-1|label f-1");
+		assertThat(EngineTestApplication.Stamps.reserves).as("copied, replayed").hasValue(1);
+		assertThat(EngineTestApplication.Stamps.labels).as("executed by the fork").hasValue(2);
+		assertThat(this.runs.steps(fork.id())).extracting(StepView::name, StepView::succeeded, StepView::idempotencyKey)
+			.containsExactly(tuple("hold-stock", true, fork.id() + "/1"), tuple("print-label", true, fork.id() + "/2"));
+		assertThat(this.runs.find(source).orElseThrow().status()).as("the source is left as it was")
+			.isEqualTo(RunStatus.FAILED);
+		assertThat(this.store.actions(source)).extracting(RunAction::action, RunAction::detail)
+			.containsExactly(tuple("FORK", "forked into run " + fork.id() + " from step 2"));
+		assertThat(this.store.actions(fork.id())).extracting(RunAction::action, RunAction::actor)
+			.containsExactly(tuple("FORKED", "ops"));
+
+		RunView fromTheStart = this.runs.fork(source, 1, "ops");
+		assertThat(this.runs.handle(fromTheStart.id()).orElseThrow().await(TIMEOUT))
+			.isEqualTo("reserved f-1|label f-1");
+		assertThat(EngineTestApplication.Stamps.reserves).as("nothing copied: executed again").hasValue(2);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.runs.fork(source, 4, "ops"))
+			.withMessage("Run " + source + " has 2 steps: fork it from step 1 to 3, not 4");
+		assertThatExceptionOfType(RunNotFoundException.class).isThrownBy(() -> this.runs.fork("no-such", 1, "ops"));
+		this.runs.retry(source, "ops");
+		assertThat(this.runs.handle(source).orElseThrow().await(TIMEOUT)).as("no failed run left for the other tests")
+			.isEqualTo("reserved f-1|label f-1");
+	}
+
+	@Test
 	void aFailedRunIsRetriedFromItsFailedStep() throws Exception {
 		String runId = this.runs.start(() -> this.stamps.ship("o-9")).runId();
 		await().atMost(TIMEOUT).until(() -> this.runs.find(runId).orElseThrow().status() != RunStatus.RUNNING);

@@ -281,6 +281,14 @@ abstract class ReviewSecurityTests {
 		assertThat(notFailed.statusCode()).isEqualTo(409);
 		assertThat(notFailed.body()).contains("CANCELLED").contains("only a failed run is retried");
 		assertThat(post(run + "/other", "olivia", "{}").statusCode()).isEqualTo(404);
+		assertThat(post(run + "/fork", "paul", "{\"fromStep\":1}").statusCode()).isEqualTo(403);
+		assertThat(post(run + "/fork", "olivia", "{\"fromStep\":99}").statusCode()).isEqualTo(400);
+		assertThat(post(run + "/fork", "olivia", "{}").statusCode()).isEqualTo(400);
+		HttpResponse<String> forked = post(run + "/fork", "olivia", "{\"fromStep\":1}");
+		assertThat(forked.statusCode()).isEqualTo(200);
+		String fork = this.json.readTree(forked.body()).get("id").asString();
+		assertThat(fork).isNotEqualTo(handle.runId());
+		this.runs.cancel(fork);
 		assertThat(post("/actuator/agentruns/no-such-run/retry", "olivia", "{}").statusCode()).isEqualTo(404);
 		assertThat(post("/actuator/agentruns", "paul", "{\"name\":\"reply\"}").statusCode()).isEqualTo(403);
 		HttpResponse<String> bulk = post("/actuator/agentruns", "olivia", "{\"name\":\"reply\",\"limit\":5}");
