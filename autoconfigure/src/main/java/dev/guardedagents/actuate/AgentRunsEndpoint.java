@@ -146,18 +146,19 @@ public class AgentRunsEndpoint {
 	 * @param securityContext the security context
 	 * @param status the status to match, all when absent
 	 * @param name the run name to match, all when absent
+	 * @param businessKey the business key to match, all when absent
 	 * @param page the page, from 0
 	 * @param size the page size, 1 to 200, 20 when absent
 	 * @return the page of runs
 	 */
 	@ReadOperation
 	public RunsDescriptor runs(SecurityContext securityContext, @Nullable RunStatus status, @Nullable String name,
-			@Nullable Integer page, @Nullable Integer size) {
+			@Nullable String businessKey, @Nullable Integer page, @Nullable Integer size) {
 		int pageNumber = (page != null) ? page : 0;
 		int pageSize = (size != null) ? size : 20;
 		checkPaging(pageNumber, pageSize);
 		boolean show = show(securityContext);
-		RunPage result = this.store.list(status, name, pageNumber, pageSize);
+		RunPage result = this.store.list(status, name, businessKey, pageNumber, pageSize);
 		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunView::id).toList());
 		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, totals.get(run.id()), show)).toList(),
 				pageNumber, pageSize, result.total(), instances());

@@ -130,6 +130,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	private final Security security = new Security();
 
+	private final Console console = new Console();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -218,6 +220,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 		return this.security;
 	}
 
+	public Console getConsole() {
+		return this.console;
+	}
+
 	/**
 	 * Checks the bound values once, when the properties bean is initialized.
 	 */
@@ -251,6 +257,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 		this.retention.validate();
 		this.redaction.validate();
 		this.health.validate();
+		this.console.validate();
 		this.journal.encryption.validate();
 		if (this.journal.maxPayloadSize.toKilobytes() < 1 || this.journal.maxPayloadSize.toMegabytes() > 1024) {
 			throw new InvalidPropertyException("guarded-agents.journal.max-payload-size",
@@ -1932,6 +1939,51 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		public void setAllowAnonymousOperators(boolean allowAnonymousOperators) {
 			this.allowAnonymousOperators = allowAnonymousOperators;
+		}
+
+	}
+
+	/**
+	 * The console: a web page for operators and reviewers, served by the application.
+	 */
+	public static class Console {
+
+		private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+
+		/**
+		 * Whether to serve the console (runs, steps, reviews, actions, spend), a page
+		 * that reads and acts through the agentruns and agentreviews endpoints with the
+		 * caller's own authorization.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Path of the console, relative to the servlet context.
+		 */
+		private String path = "/guarded-agents";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		void validate() {
+			if (!PATH.matcher(this.path).matches()) {
+				throw new InvalidPropertyException("guarded-agents.console.path", this.path,
+						"must start with '/', not end with one, and hold only letters, digits and . _ ~ - between "
+								+ "slashes, for example /guarded-agents or /ops/agents");
+			}
 		}
 
 	}

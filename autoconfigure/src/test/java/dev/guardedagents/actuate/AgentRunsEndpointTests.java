@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunDetailDescriptor;
+import dev.guardedagents.actuate.AgentRunsEndpoint.RunDescriptor;
 import dev.guardedagents.actuate.AgentRunsEndpoint.RunsDescriptor;
 import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.run.AgentRunRegistry;
@@ -104,14 +105,17 @@ class AgentRunsEndpointTests {
 	@Test
 	void listsRunsNewestFirstFilteredAndPaged() {
 		AgentRunsEndpoint endpoint = endpoint(Show.NEVER);
-		RunsDescriptor all = endpoint.runs(SecurityContext.NONE, null, null, null, null);
+		RunsDescriptor all = endpoint.runs(SecurityContext.NONE, null, null, null, null, null);
 		assertThat(all.total()).isEqualTo(3);
 		assertThat(all.runs().get(0).id()).isEqualTo(this.runId);
-		RunsDescriptor refunds = endpoint.runs(SecurityContext.NONE, RunStatus.RUNNING, "refund", 1, 1);
+		RunsDescriptor refunds = endpoint.runs(SecurityContext.NONE, RunStatus.RUNNING, "refund", null, 1, 1);
 		assertThat(refunds.total()).isEqualTo(2);
 		assertThat(refunds.runs()).singleElement()
 			.satisfies((run) -> assertThat(run.businessKey()).isEqualTo("order-1"));
-		assertThat(endpoint.runs(SecurityContext.NONE, RunStatus.SUCCEEDED, null, null, null).runs()).isEmpty();
+		assertThat(endpoint.runs(SecurityContext.NONE, RunStatus.SUCCEEDED, null, null, null, null).runs()).isEmpty();
+		assertThat(endpoint.runs(SecurityContext.NONE, null, null, "order-2", null, null).runs())
+			.extracting(RunDescriptor::id)
+			.containsExactly(this.runId);
 	}
 
 	@Test
@@ -209,7 +213,7 @@ class AgentRunsEndpointTests {
 				new JdbcInstanceStore.Holder("there", 7, "p2", now.minusSeconds(900), now.minusSeconds(300)), null);
 		AgentRunsEndpoint endpoint = new AgentRunsEndpoint(this.runs, this.reviews, this.store, new JsonMapper(),
 				Show.NEVER, Set.of(), OPEN, this.instances, Duration.ofMinutes(1), Redaction.NONE);
-		assertThat(endpoint.runs(SecurityContext.NONE, null, null, null, null).instances())
+		assertThat(endpoint.runs(SecurityContext.NONE, null, null, null, null, null).instances())
 			.satisfiesExactly((crashed) -> {
 				assertThat(crashed.id()).isEqualTo("crashed");
 				assertThat(crashed.live()).isFalse();
@@ -221,16 +225,16 @@ class AgentRunsEndpointTests {
 				assertThat(live.live()).isTrue();
 				assertThat(live.runningRuns()).isEqualTo(3);
 			});
-		assertThat(endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, null, null).instances()).isEmpty();
+		assertThat(endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, null, null, null).instances()).isEmpty();
 	}
 
 	@Test
 	void rejectsBadPaging() {
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, -1, null))
+			.isThrownBy(() -> endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, null, -1, null))
 			.withMessageContaining("'page'");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, 0, 1000))
+			.isThrownBy(() -> endpoint(Show.NEVER).runs(SecurityContext.NONE, null, null, null, 0, 1000))
 			.withMessageContaining("'size' must be between 1 and 200");
 	}
 

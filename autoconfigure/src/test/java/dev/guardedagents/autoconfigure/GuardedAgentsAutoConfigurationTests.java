@@ -499,6 +499,21 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
+	void theConsoleIsServedOnlyWhenEnabledAndItsPathIsChecked() {
+		WebApplicationContextRunner console = this.runner
+			.withConfiguration(AutoConfigurations.of(GuardedAgentsConsoleAutoConfiguration.class));
+		console.run((context) -> assertThat(context).doesNotHaveBean("guardedAgentsConsoleRoutes"));
+		console.withPropertyValues("guarded-agents.console.enabled=true")
+			.run((context) -> assertThat(context).hasBean("guardedAgentsConsoleRoutes"));
+		console.withPropertyValues("guarded-agents.console.enabled=true", "guarded-agents.console.path=ops/")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidPropertyException.class)
+				.hasMessageContaining("'guarded-agents.console.path'")
+				.hasMessageContaining("must start with '/'"));
+	}
+
+	@Test
 	void invalidPropertyFailsStartupNamingIt() {
 		this.runner
 			.withPropertyValues("guarded-agents.recovery.lease-duration=10s",

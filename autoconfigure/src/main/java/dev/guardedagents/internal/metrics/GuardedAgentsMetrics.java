@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * The metrics of Guarded Agents, bound to each meter registry: {@code guarded.steps}
  * (timer by tool, kind and outcome), {@code guarded.runs.started},
  * {@code guarded.runs.finished} (by name and status), {@code guarded.runs.recovered},
- * {@code guarded.runs.active}, {@code guarded.model.cost} (USD, by model and run name),
+ * {@code guarded.runs.active}, {@code guarded.cost} (USD, by model and plan),
  * {@code guarded.budget.warnings} (by run name and profile),
  * {@code guarded.journal.pruned} (runs, rows, prompt versions and idempotency keys past
  * their retention), and the guards' Resilience4j circuit breaker, retry and bulkhead
@@ -124,11 +124,11 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 			return;
 		}
 		for (MeterRegistry registry : this.registries) {
-			Counter.builder("guarded.model.cost")
+			Counter.builder("guarded.cost")
 				.description("Cost in USD of the model calls of runs, from the pricing table")
 				.baseUnit("usd")
 				.tag("model", String.valueOf(usage.model()))
-				.tag("run", runName)
+				.tag("plan", runName)
 				.register(registry)
 				.increment(usage.cost().doubleValue());
 		}

@@ -1231,11 +1231,13 @@ public final class JdbcRunStore {
 	 * Lists runs, newest first.
 	 * @param status the status to match, or {@code null} for all
 	 * @param name the run name to match, or {@code null} for all
+	 * @param businessKey the business key to match, or {@code null} for all
 	 * @param page the page, from 0
 	 * @param size the page size
 	 * @return the page
 	 */
-	public RunPage list(@Nullable RunStatus status, @Nullable String name, int page, int size) {
+	public RunPage list(@Nullable RunStatus status, @Nullable String name, @Nullable String businessKey, int page,
+			int size) {
 		StringBuilder where = new StringBuilder(" WHERE 1 = 1");
 		List<Object> args = new ArrayList<>();
 		if (status != null) {
@@ -1245,6 +1247,10 @@ public final class JdbcRunStore {
 		if (name != null) {
 			where.append(" AND name = ?");
 			args.add(name);
+		}
+		if (businessKey != null) {
+			where.append(" AND business_key = ?");
+			args.add(businessKey);
 		}
 		long total = this.jdbc.query("SELECT COUNT(*) FROM " + this.run + where, (rs) -> rs.getLong(1), args.toArray())
 			.get(0);

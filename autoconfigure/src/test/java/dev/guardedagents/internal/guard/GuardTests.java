@@ -285,7 +285,7 @@ class GuardTests {
 	}
 
 	private RunView latest(String name) {
-		List<RunView> runs = this.store.list(null, name, 0, 1).runs();
+		List<RunView> runs = this.store.list(null, name, null, 0, 1).runs();
 		return runs.get(0);
 	}
 

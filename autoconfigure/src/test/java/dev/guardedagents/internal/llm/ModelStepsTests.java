@@ -195,8 +195,7 @@ class ModelStepsTests extends ModelTestSupport {
 
 		this.desk.ask("metered question");
 
-		assertThat(
-				this.meters.get("guarded.model.cost").tag("model", "gpt-lab-2026").tag("run", "ask").counter().count())
+		assertThat(this.meters.get("guarded.cost").tag("model", "gpt-lab-2026").tag("plan", "ask").counter().count())
 			.isGreaterThanOrEqualTo(1.0);
 	}
 
@@ -210,7 +209,7 @@ class ModelStepsTests extends ModelTestSupport {
 	}
 
 	private String latestRun(String name) {
-		return this.store.list(null, name, 0, 1).runs().get(0).id();
+		return this.store.list(null, name, null, 0, 1).runs().get(0).id();
 	}
 
 }

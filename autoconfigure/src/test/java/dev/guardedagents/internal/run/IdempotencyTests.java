@@ -81,7 +81,7 @@ abstract class IdempotencyTests {
 		String second = this.plans.checkout(order);
 		assertThat(second).isEqualTo(first).startsWith("receipt-");
 		assertThat(EngineTestApplication.calls("engine:charge")).hasSize(1);
-		assertThat(this.store.list(RunStatus.SUCCEEDED, "checkout", 0, 10).total()).isGreaterThanOrEqualTo(2);
+		assertThat(this.store.list(RunStatus.SUCCEEDED, "checkout", null, 0, 10).total()).isGreaterThanOrEqualTo(2);
 	}
 
 	@Test

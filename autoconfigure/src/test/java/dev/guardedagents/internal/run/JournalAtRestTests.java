@@ -161,7 +161,7 @@ abstract class JournalAtRestTests {
 				Show.ALWAYS, Set.of(), 65536, redaction);
 		JsonMapper mapper = new JsonMapper();
 		StringBuilder shown = new StringBuilder(
-				mapper.writeValueAsString(runs.runs(SecurityContext.NONE, null, null, null, null)));
+				mapper.writeValueAsString(runs.runs(SecurityContext.NONE, null, null, null, null, null)));
 		for (String runId : runIds) {
 			shown.append(mapper.writeValueAsString(runs.run(SecurityContext.NONE, runId, null, null, null, null)));
 		}

@@ -158,9 +158,9 @@ abstract class RunEngineTests {
 
 	@Test
 	void toolOutsideARunIsAPlainCall() {
-		long before = this.store.list(null, null, 0, 1).total();
+		long before = this.store.list(null, null, null, 0, 1).total();
 		assertThat(this.tools.fetch("plain")).isEqualTo("data-plain");
-		assertThat(this.store.list(null, null, 0, 1).total()).isEqualTo(before);
+		assertThat(this.store.list(null, null, null, 0, 1).total()).isEqualTo(before);
 	}
 
 	@Test
@@ -403,7 +403,7 @@ abstract class RunEngineTests {
 		assertThatExceptionOfType(RunArgumentException.class)
 			.isThrownBy(() -> this.plans.streaming(new ByteArrayInputStream(new byte[1])))
 			.withMessageContaining("argument 'input' (parameter 1 of Plans.streaming, type java.io.InputStream)");
-		assertThat(this.store.list(null, "streaming", 0, 1).total()).isZero();
+		assertThat(this.store.list(null, "streaming", null, 0, 1).total()).isZero();
 	}
 
 	@Test
@@ -431,7 +431,7 @@ abstract class RunEngineTests {
 	}
 
 	private RunView latest(String name) {
-		return this.store.list(null, name, 0, 1).runs().get(0);
+		return this.store.list(null, name, null, 0, 1).runs().get(0);
 	}
 
 	/**
