@@ -74,6 +74,8 @@ final class Execution implements RunContext {
 
 	private @Nullable String businessKey;
 
+	private @Nullable String trace;
+
 	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
 			@Nullable RunBudget budget) {
 		this.runId = runId;
@@ -93,6 +95,18 @@ final class Execution implements RunContext {
 
 	@Nullable String businessKey() {
 		return this.businessKey;
+	}
+
+	/**
+	 * Keeps the propagation fields of the run's start, known to the execution that
+	 * recorded it; a resuming execution reads them from the journal.
+	 */
+	void trace(@Nullable String trace) {
+		this.trace = trace;
+	}
+
+	@Nullable String trace() {
+		return this.trace;
 	}
 
 	/**

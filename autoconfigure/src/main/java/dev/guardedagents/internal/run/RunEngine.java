@@ -320,6 +320,7 @@ public final class RunEngine {
 		Execution execution = execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()),
 				run.businessKey());
 		execution.confirmed(run.now());
+		execution.trace(run.trace());
 		this.active.put(run.id(), execution);
 		boolean inserted = false;
 		try {
@@ -350,9 +351,11 @@ public final class RunEngine {
 	private NewRun newRun(AgentRunRegistry.Plan plan, Object[] args) {
 		String arguments = this.codec.writeArguments(plan, args);
 		Instant now = now();
-		return new NewRun(UUID.randomUUID().toString(), plan.name(), plan.version(), arguments, plan.businessKey(args),
-				plan.idempotencyKey(args), this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()),
-				Principals.currentName());
+		String id = UUID.randomUUID().toString();
+		String businessKey = plan.businessKey(args);
+		return new NewRun(id, plan.name(), plan.version(), arguments, businessKey, plan.idempotencyKey(args),
+				this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()), Principals.currentName(),
+				this.tracing.started(id, plan.name(), businessKey));
 	}
 
 	/**
@@ -489,12 +492,26 @@ public final class RunEngine {
 
 	private @Nullable Object execute(Execution execution, MethodInvocation invocation) throws Throwable {
 		RunTracing.Scope traced = this.tracing.run(execution.runId(), execution.runName(), execution.businessKey(),
-				execution.resumed());
+				execution.resumed(), () -> execution.resumed() ? trace(execution.runId()) : execution.trace());
 		try {
 			return executeBound(execution, invocation);
 		}
 		finally {
 			traced(traced, execution);
+		}
+	}
+
+	/**
+	 * Reads the propagation fields of a run's start for an execution that resumes it; a
+	 * journal that cannot say leaves the execution in a trace of its own.
+	 */
+	private @Nullable String trace(String runId) {
+		try {
+			return this.store.trace(runId).orElse(null);
+		}
+		catch (DataAccessException ex) {
+			logger.debug("Could not read the trace of run " + runId + ": " + ex.getMessage());
+			return null;
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.guardedagents.internal.run;
 
+import java.util.function.Supplier;
+
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.StepKind;
 import org.jspecify.annotations.Nullable;
@@ -20,14 +22,30 @@ public interface RunTracing {
 	};
 
 	/**
+	 * Marks the start of a new run, on the thread of the caller who starts it, and
+	 * returns what every execution of the run needs to join the same trace; it is
+	 * journaled with the run.
+	 * @param runId the run id
+	 * @param plan the plan name
+	 * @param businessKey the business key, if any
+	 * @return the propagation fields of the start, or {@code null} for none
+	 */
+	default @Nullable String started(String runId, String plan, @Nullable String businessKey) {
+		return null;
+	}
+
+	/**
 	 * Opens the scope of a run executing on this thread.
 	 * @param runId the run id
 	 * @param plan the plan name
 	 * @param businessKey the business key, if any
 	 * @param resumed whether this execution resumes a recorded run
+	 * @param started the propagation fields {@link #started} returned for the run, read
+	 * from the journal when asked for by an execution that resumes it
 	 * @return the scope, to close on this thread
 	 */
-	default Scope run(String runId, String plan, @Nullable String businessKey, boolean resumed) {
+	default Scope run(String runId, String plan, @Nullable String businessKey, boolean resumed,
+			Supplier<@Nullable String> started) {
 		return Scope.NONE;
 	}
 

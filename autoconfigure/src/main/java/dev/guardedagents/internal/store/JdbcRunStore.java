@@ -139,7 +139,8 @@ public final class JdbcRunStore {
 	public boolean insertRun(NewRun run) {
 		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
 				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at, "
-				+ "started_by) VALUES (?, ?, ?, '" + RunTransition.START.to() + "', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?)";
+				+ "started_by, trace_context) VALUES (?, ?, ?, '" + RunTransition.START.to()
+				+ "', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?)";
 		return this.jdbc.write((c) -> {
 			try (PreparedStatement ps = c.prepareStatement(sql)) {
 				ps.setString(1, run.id());
@@ -153,6 +154,7 @@ public final class JdbcRunStore {
 				ps.setObject(9, Jdbc.time(run.now()));
 				ps.setObject(10, Jdbc.time(run.now()));
 				ps.setString(11, run.startedBy());
+				ps.setString(12, run.trace());
 				ps.executeUpdate();
 				return true;
 			}
@@ -553,6 +555,20 @@ public final class JdbcRunStore {
 					"retried after " + run.errorType() + ((setAside != null) ? "; set aside " + setAside : ""));
 			return new Retry(Retry.Result.RETRIED, run.status(), setAside);
 		});
+	}
+
+	/**
+	 * Reads the propagation fields of the span that marked a run's start, for an
+	 * execution that resumes it to join its trace.
+	 * @param runId the run id
+	 * @return the fields as recorded, or empty if the run was not traced
+	 */
+	public Optional<String> trace(String runId) {
+		return this.jdbc
+			.query("SELECT trace_context FROM " + this.run + " WHERE id = ?", (rs) -> rs.getString(1), runId)
+			.stream()
+			.filter(Objects::nonNull)
+			.findFirst();
 	}
 
 	/**

@@ -17,9 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param now the start time
  * @param leaseUntil the end of the owner's first lease
  * @param startedBy the authenticated principal that started the run, if any
+ * @param trace the propagation fields of the span that marks the run's start, so that
+ * every execution of the run (the first, and each resumption) joins its trace; if traced
  */
 public record NewRun(String id, String name, String version, String arguments, @Nullable String businessKey,
-		@Nullable String idempotencyKey, String owner, Instant now, Instant leaseUntil, @Nullable String startedBy) {
+		@Nullable String idempotencyKey, String owner, Instant now, Instant leaseUntil, @Nullable String startedBy,
+		@Nullable String trace) {
 
 	/**
 	 * Creates a run started without an authenticated principal.
@@ -35,7 +38,7 @@ public record NewRun(String id, String name, String version, String arguments, @
 	 */
 	public NewRun(String id, String name, String version, String arguments, @Nullable String businessKey,
 			@Nullable String idempotencyKey, String owner, Instant now, Instant leaseUntil) {
-		this(id, name, version, arguments, businessKey, idempotencyKey, owner, now, leaseUntil, null);
+		this(id, name, version, arguments, businessKey, idempotencyKey, owner, now, leaseUntil, null, null);
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.guardedagents.internal.tracing;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.StepKind;
@@ -10,14 +13,24 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.observation.transport.SenderContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One {@link Observation} per execution of a run ({@value #RUN}) and one per executed
  * step inside it ({@value #STEP}), opened on the executing thread so that a step is the
  * child of its run, and what a step's body calls (Spring AI's model observations, an HTTP
- * client) the child of its step. With Micrometer Tracing these are spans of one trace per
- * execution.
+ * client) the child of its step. With Micrometer Tracing these are spans.
+ * <p>
+ * A run's start is marked by a {@code guarded.run.start} observation (a producer) on the
+ * thread that starts it, whose propagation fields are journaled with the run; every
+ * execution of the run (the first, and each resumption after a checkpoint, a crash or a
+ * deploy, on any instance) is a consumer continuing from them, so all executions of a run
+ * are one trace under the span of the request that started it. This needs the
+ * application's tracer to propagate (Spring Boot registers Micrometer Tracing's
+ * propagating handlers); without them each execution is a trace of its own.
  * <p>
  * Low-cardinality keys: {@code guarded.plan}, {@code guarded.step.kind},
  * {@code guarded.step.name}, {@code guarded.outcome}, {@code guarded.resumed}, and for a
@@ -39,6 +52,11 @@ public final class RunObservations implements RunTracing {
 	 */
 	public static final String STEP = "guarded.step";
 
+	/**
+	 * The name of the observation that marks a run's start.
+	 */
+	public static final String START = "guarded.run.start";
+
 	private final ObservationRegistry registry;
 
 	/**
@@ -51,10 +69,34 @@ public final class RunObservations implements RunTracing {
 		engine.trace(this);
 	}
 
+	/**
+	 * Marks the start with a {@value #START} observation, a producer whose propagation
+	 * fields (as the application's tracer writes them) every execution of the run
+	 * continues from.
+	 */
 	@Override
-	public Scope run(String runId, String plan, @Nullable String businessKey, boolean resumed) {
-		Observation observation = Observation.createNotStarted(RUN, this.registry)
-			.contextualName("run " + plan)
+	public @Nullable String started(String runId, String plan, @Nullable String businessKey) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		SenderContext<Map<String, String>> context = new SenderContext<>(Map::put, Kind.PRODUCER);
+		context.setCarrier(fields);
+		Observation observation = Observation.createNotStarted(START, () -> context, this.registry)
+			.contextualName("start " + plan)
+			.lowCardinalityKeyValue("guarded.plan", plan)
+			.highCardinalityKeyValue("guarded.run.id", runId);
+		if (businessKey != null) {
+			observation.highCardinalityKeyValue("guarded.business.key", businessKey);
+		}
+		observation.start().stop();
+		return TraceFields.write(fields);
+	}
+
+	@Override
+	public Scope run(String runId, String plan, @Nullable String businessKey, boolean resumed,
+			Supplier<@Nullable String> started) {
+		Map<String, String> fields = (this.registry.isNoop()) ? Map.of() : TraceFields.read(started.get());
+		Observation observation = fields.isEmpty() ? Observation.createNotStarted(RUN, this.registry)
+				: Observation.createNotStarted(RUN, () -> receiver(fields), this.registry);
+		observation.contextualName("run " + plan)
 			.lowCardinalityKeyValue("guarded.plan", plan)
 			.lowCardinalityKeyValue("guarded.resumed", Boolean.toString(resumed))
 			.highCardinalityKeyValue("guarded.run.id", runId);
@@ -62,6 +104,12 @@ public final class RunObservations implements RunTracing {
 			observation.highCardinalityKeyValue("guarded.business.key", businessKey);
 		}
 		return new Opened(observation.start());
+	}
+
+	private static ReceiverContext<Map<String, String>> receiver(Map<String, String> fields) {
+		ReceiverContext<Map<String, String>> context = new ReceiverContext<>(Map::get, Kind.CONSUMER);
+		context.setCarrier(fields);
+		return context;
 	}
 
 	@Override

@@ -20,8 +20,15 @@ import dev.guardedagents.autoconfigure.GuardedAgentsModelsAutoConfiguration;
 import dev.guardedagents.autoconfigure.GuardedAgentsObservationAutoConfiguration;
 import dev.guardedagents.autoconfigure.GuardedAgentsReviewsAutoConfiguration;
 import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
+import io.micrometer.tracing.propagation.Propagator;
 import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.Test;
@@ -48,9 +55,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Observations of runs and steps, exported as spans by Micrometer Tracing's in-memory
- * tracer: one trace per execution, each executed step a child of its run, the model step
- * with the GenAI attributes; after a checkpoint the resumed execution traces only what it
- * executes.
+ * tracer with a propagator, as Spring Boot sets it up: one trace per run, whose start
+ * span is the parent of every execution, each executed step a child of its execution, the
+ * model step with the GenAI attributes; after a checkpoint the resumed execution joins
+ * the same trace and traces only what it executes.
  */
 class RunObservationsTests {
 
@@ -77,7 +85,12 @@ class RunObservationsTests {
 				.get(0);
 			await().atMost(Duration.ofSeconds(10)).until(() -> span(tracer, "run traced-desk") != null);
 
+			SimpleSpan start = span(tracer, "start traced-desk");
+			assertThat(start.getTags()).containsEntry("guarded.run.id", runId);
 			SimpleSpan firstRun = span(tracer, "run traced-desk");
+			assertThat(firstRun.getTraceId()).as("the first execution continues the start's trace")
+				.isEqualTo(start.getTraceId());
+			assertThat(firstRun.getParentId()).isEqualTo(start.getSpanId());
 			assertThat(firstRun.getTags()).containsEntry("guarded.plan", "traced-desk")
 				.containsEntry("guarded.run.id", runId)
 				.containsEntry("guarded.resumed", "false")
@@ -112,6 +125,10 @@ class RunObservationsTests {
 				.findFirst()
 				.orElseThrow();
 			assertThat(resumed.getTags()).containsEntry("guarded.outcome", "succeeded");
+			assertThat(resumed.getTraceId()).as("the resumed execution joins the run's trace")
+				.isEqualTo(start.getTraceId());
+			assertThat(resumed.getParentId()).isEqualTo(start.getSpanId());
+			assertThat(spans(tracer, "start traced-desk")).as("one start per run").hasSize(1);
 			SimpleSpan refund = span(tracer, "tool refund");
 			assertThat(refund.getParentId()).isEqualTo(resumed.getSpanId());
 			assertThat(refund.getTraceId()).isEqualTo(resumed.getTraceId());
@@ -155,7 +172,12 @@ class RunObservationsTests {
 		@Bean
 		ObservationRegistry observationRegistry(SimpleTracer tracer, ObjectProvider<ObservationPredicate> predicates) {
 			ObservationRegistry registry = ObservationRegistry.create();
-			registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
+			Propagator propagator = new TraceparentPropagator(tracer);
+			registry.observationConfig()
+				.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
+						new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
+						new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),
+						new DefaultTracingObservationHandler(tracer)));
 			predicates.orderedStream().forEach(registry.observationConfig()::observationPredicate);
 			return registry;
 		}
@@ -221,6 +243,41 @@ class RunObservationsTests {
 				.generations(List.of(new Generation(AssistantMessage.builder().content("yes").build())))
 				.metadata(ChatResponseMetadata.builder().model("fixed").usage(new DefaultUsage(12, 3)).build())
 				.build();
+		}
+
+	}
+
+	/**
+	 * Propagates a W3C {@code traceparent} with the in-memory tracer, as the
+	 * OpenTelemetry and Brave bridges do with theirs.
+	 */
+	static final class TraceparentPropagator implements Propagator {
+
+		private final Tracer tracer;
+
+		TraceparentPropagator(Tracer tracer) {
+			this.tracer = tracer;
+		}
+
+		@Override
+		public List<String> fields() {
+			return List.of("traceparent");
+		}
+
+		@Override
+		public <C> void inject(TraceContext context, C carrier, Setter<C> setter) {
+			setter.set(carrier, "traceparent", "00-" + context.traceId() + "-" + context.spanId() + "-01");
+		}
+
+		@Override
+		public <C> Span.Builder extract(C carrier, Getter<C> getter) {
+			String traceparent = getter.get(carrier, "traceparent");
+			if (traceparent == null) {
+				return this.tracer.spanBuilder();
+			}
+			String[] parts = traceparent.split("-");
+			return this.tracer.spanBuilder()
+				.setParent(this.tracer.traceContextBuilder().traceId(parts[1]).spanId(parts[2]).sampled(true).build());
 		}
 
 	}
