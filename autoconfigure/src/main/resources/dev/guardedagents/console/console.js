@@ -251,14 +251,16 @@
   }
 
   function loadRun(id) {
-    api('GET', '/agentruns/' + encodeURIComponent(id) + '?size=200').then(function (detail) {
+    Promise.all([api('GET', '/agentruns/' + encodeURIComponent(id) + '?size=200'),
+      decidableIds({ runId: id })]).then(function (loaded) {
+      var detail = loaded[0];
       if (!detail) {
         throw new Error('No run ' + id);
       }
       if (location.hash !== '#/run/' + encodeURIComponent(id)) {
         return;
       }
-      renderRun(detail);
+      renderRun(detail, loaded[1]);
       clearTimeout(refreshTimer);
       if (FINISHED.indexOf(detail.run.status) < 0) {
         refreshTimer = setTimeout(function () { loadRun(id); }, 2000);
@@ -266,7 +268,14 @@
     }).catch(failed);
   }
 
-  function renderRun(detail) {
+  // the ids of the pending reviews the signed-in user may decide, as the endpoint says
+  function decidableIds(filter) {
+    return api('GET', '/agentreviews' + query(Object.assign({ size: 200 }, filter))).then(function (data) {
+      return data.reviews.map(function (review) { return review.id; });
+    });
+  }
+
+  function renderRun(detail, decidable) {
     var run = detail.run;
     var totals = run.totals || {};
     var summary = el('dl', { 'class': 'summary', id: 'run-summary' }, [
@@ -301,7 +310,8 @@
     var pending = detail.reviews.filter(function (review) { return review.status === 'PENDING'; });
     nodes.push(el('h2', { text: 'Reviews' }));
     nodes.push(detail.reviews.length ? el('div', { id: 'run-reviews' }, detail.reviews.map(function (review) {
-      return review.status === 'PENDING' ? reviewCard(review, function () { loadRun(run.id); })
+      return review.status === 'PENDING' ? reviewCard(review, decidable.indexOf(review.id) >= 0,
+        function () { loadRun(run.id); })
         : el('div', { 'class': 'card' }, [status(review.status), ' ' + review.checkpoint + ' at step ' + review.seq
           + (review.reviewer ? ' by ' + review.reviewer : '') + (review.comment ? ': ' + review.comment : '')]);
     })) : el('p', { 'class': 'muted', text: pending.length ? '' : 'None.' }));
@@ -384,12 +394,15 @@
     var toggle = el('a', { href: all ? '#/reviews' : '#/reviews?all=true', id: 'reviews-scope',
       text: all ? 'show only reviews I may decide' : 'show every pending review' });
     show([el('h2', { text: 'Pending reviews' }), toggle, el('p', { 'class': 'muted', text: 'Loading…' })]);
-    api('GET', '/agentreviews' + query({ decidable: all ? 'false' : '', size: 50 })).then(function (data) {
+    Promise.all([api('GET', '/agentreviews' + query({ decidable: all ? 'false' : '', size: 50 })),
+      all ? decidableIds({}) : null]).then(function (loaded) {
+      var data = loaded[0];
+      var decidable = loaded[1];
       var heading = all ? 'Every pending review' : 'Pending reviews'
         + (data.decidableBy ? ' for ' + data.decidableBy : '');
       show([el('h2', { text: heading }), el('p', {}, [toggle]),
         data.reviews.length ? el('div', { id: 'reviews' }, data.reviews.map(function (review) {
-          return reviewCard(review, function () {
+          return reviewCard(review, !decidable || decidable.indexOf(review.id) >= 0, function () {
             keepMessage = true;
             route();
           });
@@ -397,7 +410,7 @@
     }).catch(failed);
   }
 
-  function reviewCard(review, after) {
+  function reviewCard(review, mayDecide, after) {
     var comment = el('input', { 'class': 'comment', placeholder: 'comment', 'aria-label': 'comment' });
     var edits = review.editable.length ? el('textarea', { 'class': 'edits', 'aria-label': 'edits',
       placeholder: 'edits as JSON, for example {"' + review.editable[0] + '": …}' }) : null;
@@ -429,12 +442,14 @@
       review.summary ? el('p', { text: review.summary }) : null,
       json(review.payload),
       review.editable.length ? el('div', { 'class': 'muted', text: 'editable: ' + review.editable.join(', ') }) : null,
-      edits,
-      el('div', { 'class': 'actions' }, [comment,
+      mayDecide ? edits : null,
+      mayDecide ? el('div', { 'class': 'actions' }, [comment,
         el('button', { 'class': 'approve', text: 'Approve', onclick: decide('APPROVE', false) }),
         edits ? el('button', { 'class': 'approve-edits secondary', text: 'Approve with edits',
           onclick: decide('APPROVE', true) }) : null,
         el('button', { 'class': 'reject danger', text: 'Reject', onclick: decide('REJECT', false) })])
+        : el('p', { 'class': 'muted not-yours', text: 'You may not decide this review (reviewers: '
+          + (review.reviewers || 'anyone') + '), or you have already approved it.' })
     ]);
   }
 

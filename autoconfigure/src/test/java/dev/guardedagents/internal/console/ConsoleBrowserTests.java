@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -37,9 +40,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The console in a real headless Chromium, against an application with form login and
- * CSRF protection: runs listed and searched, a run's steps, a review refused to a user
- * who is not a reviewer and approved with edits by one who is, a failed run retried and
- * forked by an operator, the spend view. Chromium and ChromeDriver are Debian's
+ * CSRF protection: runs listed and searched, a run's steps, a review shown without
+ * decision buttons to a user who is not a reviewer (and his direct POST refused) and
+ * approved with edits by one who is, a failed run retried and forked by an operator, the
+ * spend view. The run page, once approved, is saved as
+ * {@code target/console/run-page.png}. Chromium and ChromeDriver are Debian's
  * ({@code /usr/bin/chromium}, {@code /usr/bin/chromedriver}, or the paths in
  * {@code GUARDED_AGENTS_TEST_CHROMIUM} and {@code GUARDED_AGENTS_TEST_CHROMEDRIVER});
  * without them the tests are skipped, unless {@code GUARDED_AGENTS_TEST_BROWSER_REQUIRED}
@@ -107,7 +112,7 @@ class ConsoleBrowserTests {
 	}
 
 	@Test
-	void aReviewIsRefusedToANonReviewerAndApprovedWithEditsByAReviewer() throws Exception {
+	void aNonReviewerSeesNoDecisionButtonsAndIsRefusedAndAReviewerApprovesWithEdits() throws Exception {
 		RunHandle<String> handle = this.runs.start(() -> this.plans.refund("T-100", 40));
 		String runId = handle.runId();
 		await().atMost(WAIT).until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.WAITING);
@@ -116,9 +121,21 @@ class ConsoleBrowserTests {
 		click(By.cssSelector("a.run-link[href='#/run/" + runId + "']"));
 		waitForText(By.id("run-status"), "WAITING");
 		assertThat(texts(By.cssSelector("#steps tbody tr[data-seq] td:nth-child(3)"))).containsExactly("look-up");
-		click(By.cssSelector(".review .approve"));
-		waitForText(By.id("message"), "Not allowed (403)");
-		assertThat(browser.findElement(By.id("message")).getText()).contains("paul");
+		visible(By.cssSelector(".review .not-yours"));
+		assertThat(browser.findElements(By.cssSelector(".review button"))).as("no decision buttons for paul").isEmpty();
+		click(By.id("nav-reviews"));
+		waitForText(By.id("reviews"), "Nothing waits for you.");
+		click(By.id("reviews-scope"));
+		visible(By.cssSelector(".review[data-review] .not-yours"));
+		String reviewId = browser.findElement(By.cssSelector(".review[data-review]")).getAttribute("data-review");
+		assertThat(browser.findElements(By.cssSelector(".review button"))).isEmpty();
+		Object refused = browser.executeAsyncScript("var done = arguments[arguments.length - 1];"
+				+ "var header = document.querySelector('meta[name=\"guarded-agents-csrf-header\"]').content;"
+				+ "var headers = {'Content-Type': 'application/json'};"
+				+ "headers[header] = document.querySelector('meta[name=\"guarded-agents-csrf-token\"]').content;"
+				+ "fetch('/actuator/agentreviews/' + arguments[0], {method: 'POST', headers: headers,"
+				+ " body: JSON.stringify({decision: 'APPROVE'})}).then(function (r) { done(r.status); });", reviewId);
+		assertThat(refused).as("a direct POST by paul, with his session and CSRF token").isEqualTo(403L);
 		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.WAITING);
 
 		signOut();
@@ -143,6 +160,9 @@ class ConsoleBrowserTests {
 		assertThat(browser.findElement(By.id("run-result")).getText())
 			.contains("customer of T-100, refunded 30 on T-100");
 		assertThat(browser.findElement(By.id("decisions")).getText()).contains("alice").contains("partial refund");
+		Path screenshot = Path.of("target", "console", "run-page.png");
+		Files.createDirectories(screenshot.getParent());
+		Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
 		assertThat(handle.await(WAIT)).isEqualTo("customer of T-100, refunded 30 on T-100");
 	}
 

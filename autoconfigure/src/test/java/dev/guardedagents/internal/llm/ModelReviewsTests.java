@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * {@code on-failure: human-review} for model calls and for tools the model picked,
  * through Spring AI's real OpenAI client against a local stub: the failed call parks the
- * run; an approval retries it (one more request to the model), a supplied result answers
- * without calling, a rejection fails the run.
+ * run; an approval retries it (one more request to the model, or the tool runs again), a
+ * supplied result answers without calling, a rejection fails the run.
  */
 class ModelReviewsTests extends ModelTestSupport {
 
@@ -102,6 +102,46 @@ class ModelReviewsTests extends ModelTestSupport {
 			.containsExactly(tuple(StepKind.LLM, this.runs.steps(suspended.getRunId()).get(0).output()),
 					tuple(StepKind.TOOL, "\"12 lamps\""),
 					tuple(StepKind.LLM, this.runs.steps(suspended.getRunId()).get(2).output()));
+	}
+
+	@Test
+	void aFailedToolTheModelPickedIsRetriedOnApproval() {
+		openAi.toolRound("stock of chairs", "lookupStock", "{\"item\":\"chair\"}", "There are 12 chairs.");
+		int lookups = ModelTestApplication.Stock.calls.get();
+		RunSuspendedException suspended = assertThrows(RunSuspendedException.class,
+				() -> this.agent.stock("What is the stock of chairs?"));
+		ModelTestApplication.Stock.down = false;
+		try {
+			this.reviews.decide(suspended.getReviewId(), ReviewDecision.approve("lead"));
+
+			assertThat(succeeded(suspended.getRunId()).result()).isEqualTo("\"There are 12 chairs.\"");
+		}
+		finally {
+			ModelTestApplication.Stock.down = true;
+		}
+		assertThat(ModelTestApplication.Stock.calls.get()).as("failed once, then ran again on approval")
+			.isEqualTo(lookups + 2);
+		assertThat(openAi.requests("stock of chairs")).as("the model asked once for the tool, once to answer")
+			.isEqualTo(2);
+		assertThat(this.runs.steps(suspended.getRunId())).extracting(StepView::kind, StepView::output)
+			.contains(tuple(StepKind.TOOL, "\"12 chairs\""));
+	}
+
+	@Test
+	void aReviewerWhoRejectsAFailedToolTheModelPickedFailsTheRun() {
+		openAi.toolRound("stock of desks", "lookupStock", "{\"item\":\"desk\"}", "There are 12 desks.");
+		int lookups = ModelTestApplication.Stock.calls.get();
+		RunSuspendedException suspended = assertThrows(RunSuspendedException.class,
+				() -> this.agent.stock("What is the stock of desks?"));
+
+		this.reviews.decide(suspended.getReviewId(), ReviewDecision.reject("lead", "ask the warehouse"));
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.runs.find(suspended.getRunId()).orElseThrow().status() == RunStatus.FAILED);
+		assertThat(this.runs.find(suspended.getRunId()).orElseThrow().errorType())
+			.isEqualTo(CheckpointRejectedException.class.getName());
+		assertThat(ModelTestApplication.Stock.calls.get()).as("not run again").isEqualTo(lookups + 1);
+		assertThat(openAi.requests("stock of desks")).as("the model is not asked to answer").isEqualTo(1);
 	}
 
 	private RunSuspendedException parked(String marker) {

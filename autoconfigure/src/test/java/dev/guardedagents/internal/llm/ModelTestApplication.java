@@ -86,10 +86,15 @@ class ModelTestApplication {
 
 		static final AtomicInteger calls = new AtomicInteger();
 
+		static volatile boolean down = true;
+
 		@Tool(description = "Items in stock")
 		public String lookupStock(String item) {
 			calls.incrementAndGet();
-			throw new IllegalStateException("stock service down");
+			if (down) {
+				throw new IllegalStateException("stock service down");
+			}
+			return "12 " + item + "s";
 		}
 
 	}

@@ -328,7 +328,7 @@ abstract class RunEngineTests {
 	}
 
 	@Test
-	void runThatKeepsCrashingItsExecutorIsFailed() {
+	void runThatKeepsCrashingItsExecutorIsFailedAndAnOperatorCanRetryIt() throws Exception {
 		String id = crashedRun("three-steps", "1", "[\"z\"]");
 		new JdbcTemplate(this.dataSource).update("UPDATE guarded_agents.guarded_run SET recoveries = 10 WHERE id = ?",
 				id);
@@ -337,6 +337,11 @@ abstract class RunEngineTests {
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
 		assertThat(run.errorType()).isEqualTo(RunRecovery.RECOVERY_LIMIT);
 		assertThat(EngineTestApplication.calls).isEmpty();
+
+		this.runs.retry(id, "ops");
+		assertThat(handle(id).await(TIMEOUT)).as("an operator resumes a run the recovery limit stopped")
+			.isEqualTo("data-data-z-3/three-steps");
+		assertThat(this.runs.find(id).orElseThrow().recoveries()).isZero();
 	}
 
 	@Test
