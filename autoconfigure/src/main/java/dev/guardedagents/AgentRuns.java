@@ -78,6 +78,21 @@ public interface AgentRuns {
 	boolean cancel(String runId);
 
 	/**
+	 * Cancels a run that has not finished, as {@link #cancel(String)} does, and journals
+	 * the cancellation with who did it (shown under {@code actions} in the run's detail).
+	 * The {@code agentruns} endpoint cancels with the operator's name.
+	 * @param runId the run id
+	 * @param actor who cancels it
+	 * @return {@code true} if the run was cancelled, {@code false} if it had already
+	 * finished
+	 * @throws RunNotFoundException if there is no run with that id
+	 * @throws RunNotCancellableException as for {@link #cancel(String)}
+	 */
+	default boolean cancel(String runId, String actor) {
+		return cancel(runId);
+	}
+
+	/**
 	 * Retries a failed run from where it failed: it is {@code RUNNING} again and any
 	 * instance resumes it at once; the steps it completed replay from the journal, a
 	 * failed last step is set aside (kept in the run's history) and runs again, and its

@@ -419,7 +419,7 @@ public class AgentRunsEndpoint {
 					return new WebEndpointResponse<>(
 							Map.of("runId", runId, "purged", true, "rows", this.runs.purge(runId)));
 				}
-				if (!this.runs.cancel(runId)) {
+				if (!this.runs.cancel(runId, caller.name())) {
 					RunStatus status = this.runs.find(runId).map(RunView::status).orElse(null);
 					return conflict(runId, "Run " + runId + " has finished (" + status + ") and cannot be cancelled",
 							status);

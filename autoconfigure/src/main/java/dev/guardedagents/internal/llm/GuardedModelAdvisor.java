@@ -92,7 +92,7 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 		AtomicReference<ChatClientResponse> live = new AtomicReference<>();
 		ExternalSteps.Outcome outcome;
 		try {
-			outcome = this.steps.model(STEP_NAME, () -> this.records.writeRequest(asked.prompt(), model),
+			outcome = this.steps.model(STEP_NAME, model, () -> this.records.writeRequest(asked.prompt(), model),
 					this.guards.model(String.valueOf(model)), () -> {
 						ChatClientResponse response = chain.copy(this).nextCall(asked);
 						live.set(response);

@@ -14,6 +14,7 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepView;
 import dev.guardedagents.RunNotFinishedException;
+import dev.guardedagents.internal.security.Principals;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import org.jspecify.annotations.Nullable;
 
@@ -74,7 +75,13 @@ public final class DefaultAgentRuns implements AgentRuns {
 
 	@Override
 	public boolean cancel(String runId) {
-		return this.engine.cancel(runId);
+		String principal = Principals.currentName();
+		return this.engine.cancel(runId, (principal != null) ? principal : "application");
+	}
+
+	@Override
+	public boolean cancel(String runId, String actor) {
+		return this.engine.cancel(runId, actor);
 	}
 
 	@Override

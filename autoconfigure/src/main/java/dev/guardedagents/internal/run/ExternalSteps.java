@@ -28,6 +28,7 @@ public final class ExternalSteps {
 	/**
 	 * Calls a model as an {@link StepKind#LLM LLM} step.
 	 * @param name the step name
+	 * @param requested the model asked for, if the request names one
 	 * @param input writes the request, only when the call is journaled (not when it is
 	 * replayed or outside a run)
 	 * @param guard the guard of the model
@@ -37,9 +38,9 @@ public final class ExternalSteps {
 	 * @return the response: recorded, or from the call
 	 * @throws Throwable the failure of the call, or recorded
 	 */
-	public Outcome model(String name, Supplier<ModelRequest> input, ToolGuard guard, ModelCall body,
-			UnaryOperator<String> supplied) throws Throwable {
-		return this.pipeline.run(new StepBody.Model(name, input, guard, body, supplied));
+	public Outcome model(String name, @Nullable String requested, Supplier<ModelRequest> input, ToolGuard guard,
+			ModelCall body, UnaryOperator<String> supplied) throws Throwable {
+		return this.pipeline.run(new StepBody.Model(name, requested, input, guard, body, supplied));
 	}
 
 	/**

@@ -1020,11 +1020,11 @@ public final class RunEngine {
 	 * @throws RunNotCancellableException if it resumes to act on an approval, or is
 	 * compensated already
 	 */
-	boolean cancel(String runId) {
+	boolean cancel(String runId, String actor) {
 		Instant now = now();
 		Cancellation cancellation = this.store.cancel(runId, now, this.registry.compensatedTools(),
 				this.settings.instanceId(), now.plus(this.settings.leaseDuration()),
-				now.minus(this.settings.leaseDuration()));
+				now.minus(this.settings.leaseDuration()), actor);
 		switch (cancellation.result()) {
 			case NOT_FOUND -> throw new RunNotFoundException(runId);
 			case FINISHED -> {

@@ -74,6 +74,13 @@ public interface RunTracing {
 		};
 
 		/**
+		 * Records the model a model step asks for, when its scope opens.
+		 * @param model the model the request names, if any
+		 */
+		default void requested(@Nullable String model) {
+		}
+
+		/**
 		 * Records what a model call used.
 		 * @param usage the model, tokens, cost and prompt of the call
 		 */

@@ -176,13 +176,14 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 	 * A call of a model, an {@link StepKind#LLM LLM} step.
 	 *
 	 * @param name the step name
+	 * @param requested the model asked for, if the request names one
 	 * @param request writes the request
 	 * @param guard the model's guard
 	 * @param call the call
 	 * @param asOutput turns a reviewer's supplied text (JSON) into a recorded response
 	 */
-	record Model(String name, Supplier<ModelRequest> request, ToolGuard guard, ExternalSteps.ModelCall call,
-			UnaryOperator<String> asOutput) implements External<ExternalSteps.Outcome> {
+	record Model(String name, @Nullable String requested, Supplier<ModelRequest> request, ToolGuard guard,
+			ExternalSteps.ModelCall call, UnaryOperator<String> asOutput) implements External<ExternalSteps.Outcome> {
 
 		@Override
 		public StepKind kind() {

@@ -230,6 +230,9 @@ final class StepPipeline {
 		boolean interruptible = body.guard().settings().cancelInterrupts();
 		RunTracing.Scope traced = this.tracing.get()
 			.step(execution.runId(), execution.runName(), body.kind(), body.name(), seq);
+		if (body instanceof StepBody.Model model) {
+			traced.requested(model.requested());
+		}
 		Attempt attempt = null;
 		try {
 			this.journal.enterBody(execution, seq, interruptible);

@@ -933,10 +933,11 @@ public final class JdbcRunStore {
 	 * @param owner the instance that compensates the run, if it has steps to compensate
 	 * @param leaseUntil the end of the compensating instance's lease
 	 * @param approvedSince approvals older than this do not hold a cancellation back
+	 * @param actor who cancels it, journaled as a CANCEL action
 	 * @return what happened
 	 */
 	public Cancellation cancel(String runId, Instant now, Collection<String> compensatedTools, String owner,
-			Instant leaseUntil, Instant approvedSince) {
+			Instant leaseUntil, Instant approvedSince, String actor) {
 		return this.jdbc.inTransaction((c) -> {
 			RunView run = null;
 			long epoch = 0;
@@ -979,6 +980,10 @@ public final class JdbcRunStore {
 				result = Cancellation.Result.CANCELLED;
 			}
 			JdbcReviewStore.closePending(c, this.review, runId, "the run was cancelled", now);
+			Jdbc.update(c,
+					"INSERT INTO " + this.action + " (run_id, action, actor, acted_at, detail) VALUES (?, ?, ?, ?, ?)",
+					runId, "CANCEL", actor, Jdbc.time(now), "cancelled while " + run.status()
+							+ ((result == Cancellation.Result.COMPENSATING_NOW) ? "; compensating its steps" : ""));
 			return new Cancellation(result, run.status(), epoch + 1, null);
 		});
 	}

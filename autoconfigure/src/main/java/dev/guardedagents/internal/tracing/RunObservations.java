@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Low-cardinality keys: {@code guarded.plan}, {@code guarded.step.kind},
  * {@code guarded.step.name}, {@code guarded.outcome}, {@code guarded.resumed}, and for a
- * model step {@code gen_ai.operation.name} and {@code gen_ai.response.model}.
+ * model step {@code gen_ai.operation.name}, {@code gen_ai.request.model} and
+ * {@code gen_ai.response.model} (the provider, {@code gen_ai.system}, is on Spring AI's
+ * own {@code gen_ai.client.operation} observation, a child of the step's).
  * High-cardinality: {@code guarded.run.id}, {@code guarded.business.key},
  * {@code guarded.step.seq}, and for a model step {@code gen_ai.usage.input_tokens},
  * {@code gen_ai.usage.output_tokens}, {@code guarded.cost}, {@code guarded.prompt.name},
@@ -133,6 +135,14 @@ public final class RunObservations implements RunTracing {
 		Opened(Observation observation) {
 			this.observation = observation;
 			this.scope = observation.openScope();
+		}
+
+		@Override
+		public void requested(@Nullable String model) {
+			this.observation.lowCardinalityKeyValue("gen_ai.operation.name", "chat");
+			if (model != null) {
+				this.observation.lowCardinalityKeyValue("gen_ai.request.model", model);
+			}
 		}
 
 		@Override

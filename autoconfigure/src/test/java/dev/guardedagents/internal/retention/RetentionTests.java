@@ -1,5 +1,6 @@
 package dev.guardedagents.internal.retention;
 
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +102,8 @@ abstract class RetentionTests {
 		String waiting = waiting(LONG_AGO);
 		String running = running(LONG_AGO);
 		this.keys.claim("refund", "kept-key-" + UUID.randomUUID(), oldSucceeded, "f", LONG_AGO);
+		this.jdbc.update("INSERT INTO " + this.schema + ".guarded_run_action (run_id, action, actor, acted_at, detail) "
+				+ "VALUES (?, 'RETRY', 'ops', ?, 'retried')", oldSucceeded, Timestamp.from(LONG_AGO));
 		Map<String, Map<String, Integer>> before = new LinkedHashMap<>();
 		for (String run : List.of(oldSucceeded, newSucceeded, oldFailed, oldCancelled, waiting, running)) {
 			before.put(run, rows(run));
@@ -216,7 +219,8 @@ abstract class RetentionTests {
 				+ "lease_until = ? WHERE id = ?", java.sql.Timestamp.from(at.plusSeconds(60)), id);
 		step(id, 2, at);
 		if (status == RunStatus.CANCELLED) {
-			assertThat(this.runs.cancel(id, at, Set.of(), "here", at.plusSeconds(60), at.plusSeconds(1)).result())
+			assertThat(
+					this.runs.cancel(id, at, Set.of(), "here", at.plusSeconds(60), at.plusSeconds(1), "ops").result())
 				.isEqualTo(Cancellation.Result.CANCELLED);
 		}
 		else {
@@ -267,7 +271,7 @@ abstract class RetentionTests {
 		Map<String, Integer> rows = new LinkedHashMap<>();
 		for (String[] table : new String[][] { { "guarded_run", "id" }, { "guarded_step", "run_id" },
 				{ "guarded_review", "run_id" }, { "guarded_review_decision", "run_id" },
-				{ "guarded_idempotency", "owner_id" } }) {
+				{ "guarded_idempotency", "owner_id" }, { "guarded_run_action", "run_id" } }) {
 			rows.put(table[0],
 					this.jdbc.queryForObject(
 							"SELECT COUNT(*) FROM " + this.schema + "." + table[0] + " WHERE " + table[1] + " = ?",

@@ -198,7 +198,7 @@ class StepPipelineTests {
 	private void model(Execution execution, List<String> messages) throws Throwable {
 		Execution previous = RunContextHolder.bind(execution);
 		try {
-			this.pipeline.run(new StepBody.Model("chat",
+			this.pipeline.run(new StepBody.Model("chat", "gpt-test",
 					() -> new ModelRequest("{\"model\":\"gpt-test\"", List.copyOf(messages)), guard(FailureMode.THROW),
 					() -> new ExternalSteps.ModelCall.Result("\"ok\"", null), UnaryOperator.identity()));
 		}
@@ -421,7 +421,7 @@ class StepPipelineTests {
 		Instant now = Instant.now();
 		// as the engine cancels: the run row first (its epoch moves on), then the
 		// execution
-		this.store.cancel(execution.runId(), now, Set.of(), "here", now.plusSeconds(30), now.minusSeconds(30));
+		this.store.cancel(execution.runId(), now, Set.of(), "here", now.plusSeconds(30), now.minusSeconds(30), "ops");
 		execution.cancel();
 		Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
 		assertThat(interrupted).isTrue();
@@ -576,7 +576,7 @@ class StepPipelineTests {
 
 			@Override
 			StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
-				return new StepBody.Model(name,
+				return new StepBody.Model(name, "gpt-test",
 						() -> new ModelRequest("{\"model\":\"gpt-test\"",
 								List.of("{\"role\":\"user\",\"text\":\"refund " + tests.argument + "\"}")),
 						guard,

@@ -256,6 +256,12 @@ abstract class ReviewSecurityTests {
 		assertThat(again.statusCode()).isEqualTo(409);
 		assertThat(again.body()).contains("CANCELLED");
 		assertThat(this.reviews.list(ReviewQuery.pending().withRunId(handle.runId())).total()).isZero();
+		JsonNode actions = this.json.readTree(get(path, "olivia").body()).get("actions");
+		assertThat(actions).singleElement().satisfies((action) -> {
+			assertThat(action.get("action").asString()).isEqualTo("CANCEL");
+			assertThat(action.get("actor").asString()).as("journaled with who cancelled").isEqualTo("olivia");
+			assertThat(action.get("detail").asString()).isEqualTo("cancelled while WAITING");
+		});
 		assertThat(delete("/actuator/agentruns/no-such-run", "olivia").statusCode()).isEqualTo(404);
 	}
 

@@ -40,6 +40,7 @@ import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -107,6 +108,7 @@ class RunObservationsTests {
 				.containsEntry("guarded.step.seq", "1");
 			assertThat(chat.getTags()).containsEntry("guarded.step.kind", "LLM")
 				.containsEntry("gen_ai.operation.name", "chat")
+				.containsEntry("gen_ai.request.model", "fixed-latest")
 				.containsEntry("gen_ai.response.model", "fixed")
 				.containsEntry("gen_ai.usage.input_tokens", "12")
 				.containsEntry("gen_ai.usage.output_tokens", "3")
@@ -224,7 +226,11 @@ class RunObservationsTests {
 		@AgentRun(name = "traced-desk")
 		public String handle(String order) {
 			String found = this.tools.lookup(order);
-			this.chat.prompt().user("Refund " + found + "?").call().content();
+			this.chat.prompt()
+				.user("Refund " + found + "?")
+				.options(ChatOptions.builder().model("fixed-latest"))
+				.call()
+				.content();
 			return this.tools.refund(order);
 		}
 
