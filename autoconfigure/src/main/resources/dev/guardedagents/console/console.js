@@ -224,7 +224,7 @@
           cell(money(totals.cost), true), cell(time(run.createdAt))
         ]);
       });
-      show([el('h2', { text: 'Runs' }), filters,
+      show([el('h2', { text: 'Runs' }), filters, bulkRetry(params, data.total),
         rows.length ? table(['Run', 'Plan', 'Status', 'Business key', 'Steps', 'Tokens', 'Cost', 'Created'], rows,
           'runs') : el('p', { 'class': 'muted', id: 'runs', text: 'No runs match.' }),
         pager(page, data.size, data.total, function (to) {
@@ -232,6 +232,29 @@
             page: to });
         })]);
     }).catch(failed);
+  }
+
+  // the failed runs of one plan, retried together (POST agentruns), for operators
+  function bulkRetry(params, total) {
+    if (params.status !== 'FAILED' || !params.name || total === 0) {
+      return null;
+    }
+    var errorType = el('input', { id: 'retry-error-type', placeholder: 'any error type',
+      'aria-label': 'only runs that failed with this exception class' });
+    return el('div', { 'class': 'actions' }, [
+      el('label', {}, ['Failed with (exception class)', errorType]),
+      el('button', { id: 'retry-failed', text: 'Retry the failed runs of ' + params.name, onclick: function () {
+        var body = { name: params.name, limit: 200 };
+        if (errorType.value.trim()) {
+          body.errorType = errorType.value.trim();
+        }
+        api('POST', '/agentruns', body).then(function (result) {
+          say('Retried ' + result.retried.length + ' failed runs of ' + params.name, 'info');
+          keepMessage = true;
+          route();
+        }).catch(failed);
+      } })
+    ]);
   }
 
   function pager(page, size, total, link) {

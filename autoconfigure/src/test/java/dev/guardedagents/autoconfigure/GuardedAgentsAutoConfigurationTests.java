@@ -499,6 +499,23 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
+	void cancelInterruptsForRunsIsTheDefaultOfEveryToolAndModelUnlessOneSaysOtherwise() {
+		this.runner
+			.withPropertyValues("guarded-agents.runs.cancel-interrupts=true",
+					"guarded-agents.tools.ledger.cancel-interrupts=false")
+			.run((context) -> {
+				ToolGuards guards = context.getBean(ToolGuards.class);
+				assertThat(guards.tool("send-mail").settings().cancelInterrupts()).isTrue();
+				assertThat(guards.model("gpt-lab").settings().cancelInterrupts()).isTrue();
+				assertThat(guards.tool("ledger").settings().cancelInterrupts()).as("its own setting").isFalse();
+			});
+		this.runner.run((context) -> assertThat(
+				context.getBean(ToolGuards.class).tool("send-mail").settings().cancelInterrupts())
+			.as("off by default")
+			.isFalse());
+	}
+
+	@Test
 	void theConsoleIsServedOnlyWhenEnabledAndItsPathIsChecked() {
 		WebApplicationContextRunner console = this.runner
 			.withConfiguration(AutoConfigurations.of(GuardedAgentsConsoleAutoConfiguration.class));

@@ -28,6 +28,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -193,6 +194,27 @@ class ConsoleBrowserTests {
 		waitForText(By.id("run-status"), "SUCCEEDED");
 		assertThat(browser.findElement(By.id("actions")).getText()).contains("FORKED").contains("olivia");
 		assertThat(this.runs.handle(fork).orElseThrow().await(WAIT)).isEqualTo("customer of T-200, printed T-200");
+	}
+
+	@Test
+	void anOperatorRetriesTheFailedRunsOfAPlanTogether() throws Exception {
+		List<String> failed = List.of(this.runs.start(() -> this.plans.letter("T-300")).runId(),
+				this.runs.start(() -> this.plans.letter("T-301")).runId());
+		for (String runId : failed) {
+			await().atMost(WAIT).until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.FAILED);
+		}
+		Desk.printerOffline = false;
+
+		signIn("olivia");
+		new Select(visible(By.id("filter-status"))).selectByValue("FAILED");
+		browser.findElement(By.id("filter-name")).sendKeys("letter");
+		click(By.id("search"));
+		click(By.id("retry-failed"));
+		waitForText(By.id("message"), "Retried 2 failed runs of letter");
+		for (String runId : failed) {
+			await().atMost(WAIT).until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.SUCCEEDED);
+		}
+		waitForText(By.id("runs"), "No runs match.");
 	}
 
 	@Test
