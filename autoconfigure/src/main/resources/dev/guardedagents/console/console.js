@@ -20,6 +20,7 @@
   var message = document.getElementById('message');
   var refreshTimer = null;
   var keepMessage = false;
+  var shownRun = null;
 
   // ---- DOM helpers -------------------------------------------------------------------
 
@@ -158,6 +159,7 @@
       say('');
     }
     keepMessage = false;
+    shownRun = null;
     if (refreshTimer) {
       clearTimeout(refreshTimer);
       refreshTimer = null;
@@ -175,7 +177,7 @@
       link.classList.toggle('active', link.id === 'nav-' + (section === 'run' ? 'runs' : section));
     });
     if (section === 'run' && parts[1]) {
-      return runView(decodeURIComponent(parts[1]));
+      return runView(decodeURIComponent(parts[1]), Number(params.steps || 0));
     }
     if (section === 'reviews') {
       return reviewsView(params);
@@ -260,27 +262,29 @@
   function pager(page, size, total, link) {
     var last = Math.max(0, Math.ceil(total / size) - 1);
     return el('div', { 'class': 'pager' }, [
-      page > 0 ? el('a', { href: link(page - 1), text: '‹ newer' }) : null,
+      page > 0 ? el('a', { href: link(page - 1), text: '‹ previous' }) : null,
       el('span', { 'class': 'muted', text: 'page ' + (page + 1) + ' of ' + (last + 1) + ' (' + total + ')' }),
-      page < last ? el('a', { href: link(page + 1), text: 'older ›' }) : null
+      page < last ? el('a', { href: link(page + 1), text: 'next ›' }) : null
     ]);
   }
 
   // ---- one run -----------------------------------------------------------------------
 
-  function runView(id) {
+  function runView(id, stepsPage) {
     show([el('p', { 'class': 'muted', text: 'Loading run ' + id + '…' })]);
+    shownRun = { id: id, stepsPage: stepsPage };
     loadRun(id);
   }
 
   function loadRun(id) {
-    Promise.all([api('GET', '/agentruns/' + encodeURIComponent(id) + '?size=200'),
+    var stepsPage = (shownRun && shownRun.id === id) ? shownRun.stepsPage : 0;
+    Promise.all([api('GET', '/agentruns/' + encodeURIComponent(id) + query({ size: 200, page: stepsPage })),
       decidableIds({ runId: id })]).then(function (loaded) {
       var detail = loaded[0];
       if (!detail) {
         throw new Error('No run ' + id);
       }
-      if (location.hash !== '#/run/' + encodeURIComponent(id)) {
+      if (!shownRun || shownRun.id !== id || shownRun.stepsPage !== stepsPage) {
         return;
       }
       renderRun(detail, loaded[1]);
@@ -330,6 +334,11 @@
       nodes.push(el('h2', { text: 'Result' }), el('div', { id: 'run-result' }, [json(run.result)]));
     }
     nodes.push(el('h2', { text: 'Steps (' + detail.stepsTotal + ')' }), steps(detail.steps, 'steps'));
+    if (detail.stepsTotal > detail.stepsSize) {
+      nodes.push(pager(detail.stepsPage, detail.stepsSize, detail.stepsTotal, function (to) {
+        return '#/run/' + encodeURIComponent(run.id) + query({ steps: to });
+      }));
+    }
     var pending = detail.reviews.filter(function (review) { return review.status === 'PENDING'; });
     nodes.push(el('h2', { text: 'Reviews' }));
     nodes.push(detail.reviews.length ? el('div', { id: 'run-reviews' }, detail.reviews.map(function (review) {

@@ -3,6 +3,7 @@ package dev.guardedagents.internal.console;
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
+import dev.guardedagents.RunContext;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -84,8 +85,8 @@ class ConsoleApplication {
 	}
 
 	/**
-	 * A refund that waits for billing, and a letter that fails while the printer is
-	 * offline.
+	 * A refund that waits for billing, a long run of lambda steps, and a letter that
+	 * fails while the printer is offline.
 	 */
 	static class Plans {
 
@@ -98,6 +99,16 @@ class ConsoleApplication {
 		@AgentRun(name = "refund", businessKey = "#ticket")
 		public String refund(String ticket, int amount) {
 			return this.desk.lookUp(ticket) + ", " + this.desk.refund(ticket, amount);
+		}
+
+		@AgentRun(name = "count", businessKey = "#to")
+		public int count(int to) {
+			int sum = 0;
+			for (int i = 1; i <= to; i++) {
+				int n = i;
+				sum += RunContext.step("count", Integer.class, () -> n);
+			}
+			return sum;
 		}
 
 		@AgentRun(name = "letter", businessKey = "#ticket")

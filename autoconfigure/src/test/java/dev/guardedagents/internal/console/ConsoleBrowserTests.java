@@ -218,6 +218,22 @@ class ConsoleBrowserTests {
 	}
 
 	@Test
+	void aLongRunShowsItsStepsPageByPage() throws Exception {
+		String runId = this.runs.start(() -> this.plans.count(205)).runId();
+		assertThat(this.runs.handle(runId).orElseThrow().await(WAIT)).isEqualTo(205 * 206 / 2);
+
+		signIn("paul");
+		browser.get(url("/guarded-agents/#/run/" + runId));
+		waitForText(By.id("run-status"), "SUCCEEDED");
+		assertThat(browser.findElements(By.cssSelector("#steps tbody tr[data-seq]"))).hasSize(200);
+		waitForText(By.cssSelector(".pager"), "page 1 of 2 (205)");
+		click(By.linkText("next ›"));
+		waitForText(By.cssSelector(".pager"), "page 2 of 2 (205)");
+		assertThat(texts(By.cssSelector("#steps tbody tr[data-seq] td:first-child"))).containsExactly("201", "202",
+				"203", "204", "205");
+	}
+
+	@Test
 	void theSpendViewShowsTotalsAndThePageIsSecuredByTheApplication() throws Exception {
 		signIn("paul");
 		click(By.id("nav-spend"));

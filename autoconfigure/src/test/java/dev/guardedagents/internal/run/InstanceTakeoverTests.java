@@ -56,7 +56,9 @@ abstract class InstanceTakeoverTests {
 			new JdbcTemplate(a.getBean(DataSource.class)).update(
 					"UPDATE guarded_agents.guarded_run SET lease_until = ? WHERE id = ?",
 					Timestamp.from(Instant.now().minusSeconds(1)), handle.runId());
-			assertThat(b.getBean(RunRecovery.class).recover()).isEqualTo(1);
+			// b claims it now, or its first scan did, when a busy machine ran that scan
+			// only after the lease ended: either way b finishes the run
+			b.getBean(RunRecovery.class).recover();
 			AgentRuns runsOfB = b.getBean(AgentRuns.class);
 			assertThat(runsOfB.handle(handle.runId()).orElseThrow().await(TIMEOUT)).isEqualTo("passed-by-instance-b");
 
