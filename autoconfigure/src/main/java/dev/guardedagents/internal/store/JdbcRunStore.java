@@ -911,9 +911,7 @@ public final class JdbcRunStore {
 	 */
 	public boolean failExpired(ExpiredRun expired, String errorType, String message, Instant now) {
 		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.FAIL_EXPIRED.assignment()
-				+ "error_type = ?, error_message = ?, "
-				+ "compensation = CASE WHEN compensation = 'COMPENSATING' THEN 'PARTIALLY_COMPENSATED' "
-				+ "ELSE compensation END, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
+				+ "error_type = ?, error_message = ?, owner_id = NULL, lease_until = NULL, updated_at = ?, finished_at = ? "
 				+ "WHERE id = ? AND owner_epoch = ? AND " + RunTransition.FAIL_EXPIRED.when() + " AND lease_until < ?",
 				errorType, message, Jdbc.time(now), Jdbc.time(now), expired.id(), expired.epoch(), Jdbc.time(now)) == 1;
 	}

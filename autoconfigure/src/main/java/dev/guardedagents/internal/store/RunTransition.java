@@ -49,7 +49,8 @@ enum RunTransition {
 	FAIL(EnumSet.of(RunStatus.RUNNING), RunStatus.FAILED, Fence.EPOCH, "fail"),
 
 	/**
-	 * A run that kept stopping its executors is failed without resuming it.
+	 * A run that kept stopping its executors is failed without resuming it; a
+	 * compensation it was running is marked partial.
 	 */
 	FAIL_EXPIRED(EnumSet.of(RunStatus.RUNNING), RunStatus.FAILED, Fence.NEXT_EPOCH, "fail (recovery limit)"),
 
@@ -144,8 +145,9 @@ enum RunTransition {
 	}
 
 	/**
-	 * The SQL assignments of the run's status and epoch this transition writes; empty
-	 * when it writes neither.
+	 * The SQL assignments of the run's status and epoch this transition writes, with the
+	 * compensation state it moves along (started, or marked partial when a compensating
+	 * run is failed); empty when it writes none of them.
 	 * @return the assignments, each followed by a comma
 	 */
 	String assignment() {
@@ -155,6 +157,8 @@ enum RunTransition {
 			case CANCEL_COMPENSATING ->
 				set.append("status = 'RUNNING', compensation = 'COMPENSATING', compensation_ending = 'CANCELLED', ");
 			case START_COMPENSATION -> set.append("compensation = 'COMPENSATING', compensation_ending = 'FAILED', ");
+			case FAIL_EXPIRED -> set.append("status = '" + RunStatus.FAILED + "', compensation = CASE WHEN "
+					+ "compensation = 'COMPENSATING' THEN 'PARTIALLY_COMPENSATED' ELSE compensation END, ");
 			default -> {
 				if (this.to != null && !this.from.contains(this.to)) {
 					set.append("status = '").append(this.to).append("', ");

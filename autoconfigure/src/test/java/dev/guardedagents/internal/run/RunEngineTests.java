@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.RunArgumentException;
 import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
@@ -342,6 +343,18 @@ abstract class RunEngineTests {
 		assertThat(handle(id).await(TIMEOUT)).as("an operator resumes a run the recovery limit stopped")
 			.isEqualTo("data-data-z-3/three-steps");
 		assertThat(this.runs.find(id).orElseThrow().recoveries()).isZero();
+	}
+
+	@Test
+	void aCompensationThatKeepsCrashingItsExecutorIsFailedAsPartial() {
+		String id = crashedRun("three-steps", "1", "[\"c\"]");
+		new JdbcTemplate(this.dataSource).update("UPDATE guarded_agents.guarded_run SET recoveries = 10, "
+				+ "compensation = 'COMPENSATING', compensation_ending = 'FAILED' WHERE id = ?", id);
+		this.recovery.recover();
+		RunView run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.errorType()).isEqualTo(RunRecovery.RECOVERY_LIMIT);
+		assertThat(run.compensation()).isEqualTo(CompensationStatus.PARTIALLY_COMPENSATED);
 	}
 
 	@Test
