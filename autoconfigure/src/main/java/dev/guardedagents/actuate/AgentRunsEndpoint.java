@@ -161,7 +161,7 @@ public class AgentRunsEndpoint {
 		RunPage result = this.store.list(status, name, businessKey, pageNumber, pageSize);
 		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunView::id).toList());
 		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, totals.get(run.id()), show)).toList(),
-				pageNumber, pageSize, result.total(), instances());
+				pageNumber, pageSize, result.total(), instances(), mayAct(securityContext));
 	}
 
 	private static void checkPaging(int page, int size) {
@@ -287,8 +287,23 @@ public class AgentRunsEndpoint {
 								checkpoints.getOrDefault(decision.reviewId(), ""), show, this.mapper, this.redaction))
 						.toList(),
 					this.store.history(runId).stream().map((view) -> step(view, show, false, runId)).toList(),
-					this.store.actions(runId).stream().map(ActionDescriptor::of).toList());
+					this.store.actions(runId).stream().map(ActionDescriptor::of).toList(), mayAct(securityContext));
 		}).orElse(null);
+	}
+
+	/**
+	 * Whether the caller may act on runs (cancel, retry, fork), for a client such as the
+	 * console to offer only what the write operations allow.
+	 */
+	private boolean mayAct(SecurityContext securityContext) {
+		Reviewer caller = AgentReviewsEndpoint.reviewer(securityContext);
+		try {
+			this.access.authorizeOperator(caller.authenticated() ? caller : null, "act on runs");
+			return true;
+		}
+		catch (ReviewerNotAuthenticatedException | ReviewerNotAuthorizedException ex) {
+			return false;
+		}
 	}
 
 	/**
@@ -543,9 +558,11 @@ public class AgentRunsEndpoint {
 	 * @param size the page size
 	 * @param total the number of runs matching the filter
 	 * @param instances the instances sharing the journal
+	 * @param mayAct whether the caller may act on runs (cancel, retry, fork), as an
+	 * operator
 	 */
 	public record RunsDescriptor(List<RunDescriptor> runs, int page, int size, long total,
-			List<InstanceDescriptor> instances) {
+			List<InstanceDescriptor> instances, boolean mayAct) {
 	}
 
 	/**
@@ -610,12 +627,15 @@ public class AgentRunsEndpoint {
 	 * @param reviews the reviews, newest first
 	 * @param decisions the individual decisions of reviewers, in the order taken
 	 * @param history the failed step records retries set aside, in that order
-	 * @param actions what operators did to the run (retries), oldest first
+	 * @param actions what operators did to the run (cancels, retries, forks), oldest
+	 * first
+	 * @param mayAct whether the caller may act on runs (cancel, retry, fork), as an
+	 * operator
 	 */
 	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps, int stepsPage, int stepsSize,
 			int stepsTotal, List<AgentReviewsEndpoint.ReviewDescriptor> reviews,
 			List<AgentReviewsEndpoint.DecisionDescriptor> decisions, List<StepDescriptor> history,
-			List<ActionDescriptor> actions) {
+			List<ActionDescriptor> actions, boolean mayAct) {
 	}
 
 	/**

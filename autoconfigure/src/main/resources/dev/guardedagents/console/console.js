@@ -226,7 +226,7 @@
           cell(money(totals.cost), true), cell(time(run.createdAt))
         ]);
       });
-      show([el('h2', { text: 'Runs' }), filters, bulkRetry(params, data.total),
+      show([el('h2', { text: 'Runs' }), filters, data.mayAct ? bulkRetry(params, data.total) : null,
         rows.length ? table(['Run', 'Plan', 'Status', 'Business key', 'Steps', 'Tokens', 'Cost', 'Created'], rows,
           'runs') : el('p', { 'class': 'muted', id: 'runs', text: 'No runs match.' }),
         pager(page, data.size, data.total, function (to) {
@@ -326,7 +326,8 @@
         .filter(Boolean).join(': ') })
     ]);
     var nodes = [el('p', {}, [el('a', { href: '#/runs', text: '‹ all runs' })]),
-      el('h2', { text: 'Run ' + run.name }), summary, runActions(run, detail.stepsTotal)];
+      el('h2', { text: 'Run ' + run.name }), summary, detail.mayAct ? runActions(run, detail.stepsTotal)
+        : el('p', { 'class': 'muted', id: 'no-actions', text: 'Only operators may retry, cancel or fork runs.' })];
     if (run.arguments !== null && run.arguments !== undefined) {
       nodes.push(el('h2', { text: 'Arguments' }), json(run.arguments));
     }

@@ -123,6 +123,8 @@ class ConsoleBrowserTests {
 		waitForText(By.id("run-status"), "WAITING");
 		assertThat(texts(By.cssSelector("#steps tbody tr[data-seq] td:nth-child(3)"))).containsExactly("look-up");
 		visible(By.cssSelector(".review .not-yours"));
+		assertThat(browser.findElement(By.id("no-actions")).getText()).contains("Only operators");
+		assertThat(browser.findElements(By.id("fork"))).as("no run actions for paul").isEmpty();
 		assertThat(browser.findElements(By.cssSelector(".review button"))).as("no decision buttons for paul").isEmpty();
 		click(By.id("nav-reviews"));
 		waitForText(By.id("reviews"), "Nothing waits for you.");

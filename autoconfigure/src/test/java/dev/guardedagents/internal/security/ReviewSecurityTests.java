@@ -256,7 +256,11 @@ abstract class ReviewSecurityTests {
 		assertThat(again.statusCode()).isEqualTo(409);
 		assertThat(again.body()).contains("CANCELLED");
 		assertThat(this.reviews.list(ReviewQuery.pending().withRunId(handle.runId())).total()).isZero();
-		JsonNode actions = this.json.readTree(get(path, "olivia").body()).get("actions");
+		JsonNode detail = this.json.readTree(get(path, "olivia").body());
+		assertThat(detail.get("mayAct").asBoolean()).as("olivia is an operator").isTrue();
+		assertThat(this.json.readTree(get(path, "paul").body()).get("mayAct").asBoolean()).isFalse();
+		assertThat(this.json.readTree(get("/actuator/agentruns", "paul").body()).get("mayAct").asBoolean()).isFalse();
+		JsonNode actions = detail.get("actions");
 		assertThat(actions).singleElement().satisfies((action) -> {
 			assertThat(action.get("action").asString()).isEqualTo("CANCEL");
 			assertThat(action.get("actor").asString()).as("journaled with who cancelled").isEqualTo("olivia");
