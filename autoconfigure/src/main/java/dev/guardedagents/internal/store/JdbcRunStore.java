@@ -549,9 +549,7 @@ public final class JdbcRunStore {
 					+ "owner_id = NULL, lease_until = ?, recoveries = 0, error_type = NULL, error_message = NULL, "
 					+ "finished_at = NULL, updated_at = ? WHERE id = ? AND " + RunTransition.RETRY.when(),
 					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId);
-			Jdbc.update(c,
-					"INSERT INTO " + this.action + " (run_id, action, actor, acted_at, detail) VALUES (?, ?, ?, ?, ?)",
-					runId, "RETRY", actor, Jdbc.time(now),
+			journalAction(c, runId, "RETRY", actor, now,
 					"retried after " + run.errorType() + ((setAside != null) ? "; set aside " + setAside : ""));
 			return new Retry(Retry.Result.RETRIED, run.status(), setAside);
 		});
@@ -588,20 +586,17 @@ public final class JdbcRunStore {
 	 */
 	public int fork(String sourceId, int fromSeq, String forkId, String actor, Instant now) {
 		return this.jdbc.inTransaction((c) -> {
-			List<Integer> counts = new ArrayList<>();
+			int steps;
 			try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT COUNT(*) FROM " + this.step
 					+ " s WHERE s.run_id = r.id) FROM " + this.run + " r WHERE r.id = ?")) {
 				ps.setString(1, sourceId);
 				try (ResultSet rs = ps.executeQuery()) {
-					if (rs.next()) {
-						counts.add(rs.getInt(1));
+					if (!rs.next()) {
+						return -1;
 					}
+					steps = rs.getInt(1);
 				}
 			}
-			if (counts.isEmpty()) {
-				return -1;
-			}
-			int steps = counts.get(0);
 			if (fromSeq < 1 || fromSeq > steps + 1) {
 				throw new IllegalArgumentException("Run " + sourceId + " has " + steps
 						+ " steps: fork it from step 1 to " + (steps + 1) + ", not " + fromSeq);
@@ -618,14 +613,21 @@ public final class JdbcRunStore {
 							+ " FROM " + this.step + " WHERE run_id = ? AND seq < ?",
 					forkId, forkId, sourceId, fromSeq);
 			Jdbc.update(c, "UPDATE " + this.run + " SET step_count = ? WHERE id = ?", copied, forkId);
-			String action = "INSERT INTO " + this.action
-					+ " (run_id, action, actor, acted_at, detail) VALUES (?, ?, ?, ?, ?)";
-			Jdbc.update(c, action, sourceId, "FORK", actor, Jdbc.time(now),
-					"forked into run " + forkId + " from step " + fromSeq);
-			Jdbc.update(c, action, forkId, "FORKED", actor, Jdbc.time(now),
+			journalAction(c, sourceId, "FORK", actor, now, "forked into run " + forkId + " from step " + fromSeq);
+			journalAction(c, forkId, "FORKED", actor, now,
 					"forked from run " + sourceId + " at step " + fromSeq + "; " + copied + " steps copied");
 			return copied;
 		});
+	}
+
+	/**
+	 * Journals what an operator did to a run, in the transaction that did it.
+	 */
+	private void journalAction(Connection c, String runId, String action, String actor, Instant now, String detail)
+			throws SQLException {
+		Jdbc.update(c,
+				"INSERT INTO " + this.action + " (run_id, action, actor, acted_at, detail) VALUES (?, ?, ?, ?, ?)",
+				runId, action, actor, Jdbc.time(now), detail);
 	}
 
 	/**
@@ -978,10 +980,8 @@ public final class JdbcRunStore {
 				result = Cancellation.Result.CANCELLED;
 			}
 			JdbcReviewStore.closePending(c, this.review, runId, "the run was cancelled", now);
-			Jdbc.update(c,
-					"INSERT INTO " + this.action + " (run_id, action, actor, acted_at, detail) VALUES (?, ?, ?, ?, ?)",
-					runId, "CANCEL", actor, Jdbc.time(now), "cancelled while " + run.status()
-							+ ((result == Cancellation.Result.COMPENSATING_NOW) ? "; compensating its steps" : ""));
+			journalAction(c, runId, "CANCEL", actor, now, "cancelled while " + run.status()
+					+ ((result == Cancellation.Result.COMPENSATING_NOW) ? "; compensating its steps" : ""));
 			return new Cancellation(result, run.status(), epoch + 1, null);
 		});
 	}

@@ -84,10 +84,8 @@ class ModelReviewsTests extends ModelTestSupport {
 
 	@Test
 	void aFailedToolTheModelPickedWaitsForAReviewerWhoSuppliesItsAnswer() {
-		openAi.toolRound("stock of lamps", "lookupStock", "{\"item\":\"lamp\"}", "There are 12 lamps.");
 		int lookups = ModelTestApplication.Stock.calls.get();
-		RunSuspendedException suspended = assertThrows(RunSuspendedException.class,
-				() -> this.agent.stock("What is the stock of lamps?"));
+		RunSuspendedException suspended = parkedOnStock("lamp");
 		assertThat(this.reviews.find(suspended.getReviewId()).orElseThrow().summary())
 			.startsWith("Tool 'lookupStock' failed after 1 attempts: stock service down");
 
@@ -106,10 +104,8 @@ class ModelReviewsTests extends ModelTestSupport {
 
 	@Test
 	void aFailedToolTheModelPickedIsRetriedOnApproval() {
-		openAi.toolRound("stock of chairs", "lookupStock", "{\"item\":\"chair\"}", "There are 12 chairs.");
 		int lookups = ModelTestApplication.Stock.calls.get();
-		RunSuspendedException suspended = assertThrows(RunSuspendedException.class,
-				() -> this.agent.stock("What is the stock of chairs?"));
+		RunSuspendedException suspended = parkedOnStock("chair");
 		ModelTestApplication.Stock.down = false;
 		try {
 			this.reviews.decide(suspended.getReviewId(), ReviewDecision.approve("lead"));
@@ -129,10 +125,8 @@ class ModelReviewsTests extends ModelTestSupport {
 
 	@Test
 	void aReviewerWhoRejectsAFailedToolTheModelPickedFailsTheRun() {
-		openAi.toolRound("stock of desks", "lookupStock", "{\"item\":\"desk\"}", "There are 12 desks.");
 		int lookups = ModelTestApplication.Stock.calls.get();
-		RunSuspendedException suspended = assertThrows(RunSuspendedException.class,
-				() -> this.agent.stock("What is the stock of desks?"));
+		RunSuspendedException suspended = parkedOnStock("desk");
 
 		this.reviews.decide(suspended.getReviewId(), ReviewDecision.reject("lead", "ask the warehouse"));
 
@@ -142,6 +136,17 @@ class ModelReviewsTests extends ModelTestSupport {
 			.isEqualTo(CheckpointRejectedException.class.getName());
 		assertThat(ModelTestApplication.Stock.calls.get()).as("not run again").isEqualTo(lookups + 1);
 		assertThat(openAi.requests("stock of desks")).as("the model is not asked to answer").isEqualTo(1);
+	}
+
+	/**
+	 * Asks the agent for the stock of an item: the model picks the stock tool, which
+	 * fails, and the run parks for a reviewer; the model then answers "There are 12
+	 * {item}s."
+	 */
+	private RunSuspendedException parkedOnStock(String item) {
+		openAi.toolRound("stock of " + item + "s", "lookupStock", "{\"item\":\"" + item + "\"}",
+				"There are 12 " + item + "s.");
+		return assertThrows(RunSuspendedException.class, () -> this.agent.stock("What is the stock of " + item + "s?"));
 	}
 
 	private RunSuspendedException parked(String marker) {
