@@ -2,6 +2,8 @@ package dev.guardedagents.internal.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
@@ -45,6 +47,12 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	/**
+	 * The step timers by tool, kind and outcome, one per registry: a step looks its timer
+	 * up once instead of building its id and finding it in each registry per step.
+	 */
+	private final Map<StepMeter, List<Timer>> stepTimers = new ConcurrentHashMap<>();
+
+	/**
 	 * Creates the metrics and starts observing the engine.
 	 * @param engine the run engine
 	 * @param guards the tool guards
@@ -60,6 +68,7 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registries.add(registry);
+		this.stepTimers.clear();
 		Gauge.builder("guarded.runs.active", this.engine, RunEngine::activeRuns)
 			.description("Runs executing on this instance")
 			.register(registry);
@@ -108,14 +117,19 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 
 	@Override
 	public void stepExecuted(String name, StepKind kind, String outcome, Duration duration) {
-		for (MeterRegistry registry : this.registries) {
-			Timer.builder("guarded.steps")
-				.tag("tool", name)
-				.tag("kind", kind.name())
-				.tag("outcome", outcome)
-				.register(registry)
-				.record(duration);
+		for (Timer timer : this.stepTimers.computeIfAbsent(new StepMeter(name, kind, outcome), this::stepTimers)) {
+			timer.record(duration);
 		}
+	}
+
+	private List<Timer> stepTimers(StepMeter meter) {
+		return this.registries.stream()
+			.map((registry) -> Timer.builder("guarded.steps")
+				.tag("tool", meter.name())
+				.tag("kind", meter.kind().name())
+				.tag("outcome", meter.outcome())
+				.register(registry))
+			.toList();
 	}
 
 	@Override
@@ -144,6 +158,9 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 				.register(registry)
 				.increment();
 		}
+	}
+
+	private record StepMeter(String name, StepKind kind, String outcome) {
 	}
 
 }
