@@ -50,10 +50,13 @@ final class Compensations {
 
 	private final JsonCodec codec;
 
+	private final StepPipeline pipeline;
+
 	private final RunObserver observer;
 
 	Compensations(RunJournal journal, JdbcRunStore store, JdbcReviewStore reviews, Parking parking,
-			AgentRunRegistry registry, ToolGuards guards, JsonCodec codec, RunObserver observer) {
+			AgentRunRegistry registry, ToolGuards guards, JsonCodec codec, StepPipeline pipeline,
+			RunObserver observer) {
 		this.journal = journal;
 		this.store = store;
 		this.reviews = reviews;
@@ -61,6 +64,7 @@ final class Compensations {
 		this.registry = registry;
 		this.guards = guards;
 		this.codec = codec;
+		this.pipeline = pipeline;
 		this.observer = observer;
 	}
 
@@ -154,28 +158,13 @@ final class Compensations {
 		if (decided != null) {
 			return decided;
 		}
-		Instant startedAt = this.journal.now();
-		long start = System.nanoTime();
-		Guarded outcome;
-		this.journal.enterBody(execution, seq, false);
-		execution.enterCompensation(seq, step.seq());
-		try {
-			outcome = this.guards.compensation(compensation.tool(), compensation.name())
-				.call(() -> invoke(compensation, step));
-		}
-		finally {
-			execution.exitStep();
-		}
-		Duration duration = StepPipeline.since(start);
+		Guarded outcome = this.pipeline.compensate(execution,
+				new StepBody.Compensation(step.name(), step.seq(), step.input(),
+						this.guards.compensation(compensation.tool(), compensation.name()),
+						() -> invoke(compensation, step)),
+				seq);
 		Throwable failure = outcome.failure();
-		this.observer.stepExecuted(step.name(), StepKind.COMPENSATION, (failure != null) ? "failed" : "success",
-				duration);
 		if (failure == null) {
-			this.journal.record(execution,
-					NewStep
-						.succeeded(seq, StepKind.COMPENSATION, step.name(), execution.compensationKey(step.seq()),
-								startedAt, duration, step.input(), this.codec.writeBestEffort(outcome.result()))
-						.withAttempts(outcome.attempts()));
 			return true;
 		}
 		if (this.journal.isStopping()) {

@@ -156,7 +156,7 @@ public final class RunEngine {
 		this.checkpoints = new Checkpoints(this.journal, parking, budget, this.pipeline, guards, calls, this.codec,
 				access, settings);
 		this.compensations = new Compensations(this.journal, store, reviews, parking, registry, guards, this.codec,
-				this.observer);
+				this.pipeline, this.observer);
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
 	}
 

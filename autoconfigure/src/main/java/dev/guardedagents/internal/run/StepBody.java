@@ -8,58 +8,71 @@ import dev.guardedagents.ModelUsage;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.internal.guard.ToolGuard;
 import dev.guardedagents.internal.redaction.Sensitivity;
+import io.github.resilience4j.core.functions.CheckedSupplier;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a step runs, as the {@link StepPipeline} sees it. Every kind gets the same
- * protocol (cancel check, replay, poison check, budget, human review of a failure,
- * policies, ownership check, guard, journal, spend, metrics); what differs is declared
- * here:
+ * protocol around its body (ownership check before it starts, guard, trace, journal,
+ * metrics); what differs is declared here:
  *
  * <table>
- * <caption>What each kind of body supports beyond the common protocol</caption>
+ * <caption>What each kind of body gets</caption>
  * <tr>
  * <th>body</th>
+ * <th>replay, cancel check, budget, policies, {@code on-failure}</th>
  * <th>idempotency key</th>
  * <th>transactional</th>
  * <th>fallback</th>
  * </tr>
  * <tr>
- * <td>{@link BeanMethod}</td>
+ * <td>{@link BeanMethod} (also a checkpoint's approved action)</td>
+ * <td>yes</td>
  * <td>yes</td>
  * <td>yes</td>
  * <td>yes</td>
  * </tr>
  * <tr>
  * <td>{@link Model}</td>
+ * <td>yes</td>
  * <td>no (the step key)</td>
  * <td>no</td>
  * <td>no</td>
  * </tr>
  * <tr>
  * <td>{@link ModelTool}</td>
+ * <td>yes</td>
  * <td>no (the step key)</td>
  * <td>no</td>
  * <td>no</td>
  * </tr>
  * <tr>
  * <td>{@link Lambda}</td>
+ * <td>yes</td>
  * <td>no (the step key)</td>
+ * <td>no</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
+ * <td>{@link Compensation}</td>
+ * <td>no: see below</td>
+ * <td>no (a key of its own)</td>
  * <td>no</td>
  * <td>no</td>
  * </tr>
  * </table>
  *
  * A model call has no idempotency expression of its own (nothing of it is written twice:
- * a replay returns the recorded response), and nothing to commit with the journal.
- * Compensations and checkpoint decisions are not step bodies: a checkpoint's approved
- * action runs as a {@link BeanMethod}, and a compensation is journaled at a position the
- * run's plan never reaches, by {@link Compensations}.
+ * a replay returns the recorded response), and nothing to commit with the journal. A
+ * compensation runs after the plan stopped, at a position the plan never reaches: the
+ * journal says how far compensating got, a budget or a policy that refused it would leave
+ * the side effect it undoes in place, and its failure always goes to a reviewer
+ * ({@link Compensations}).
  *
  * @param <T> what the step answers its caller
  */
-sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
+sealed interface StepBody<T> permits StepBody.Planned, StepBody.Compensation {
 
 	StepKind kind();
 
@@ -68,42 +81,52 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 	ToolGuard guard();
 
 	/**
-	 * The type of the step's result, for the payload of a review of its failure.
+	 * A step the plan calls: it takes the plan's next position, replays from the journal,
+	 * and answers its caller.
+	 *
+	 * @param <T> what the step answers its caller
 	 */
-	Type resultType();
+	sealed interface Planned<T> extends StepBody<T> permits BeanMethod, External {
 
-	/**
-	 * Writes the step's input as JSON, only when the step is journaled.
-	 */
-	String input(JsonCodec codec);
+		/**
+		 * The type of the step's result, for the payload of a review of its failure.
+		 */
+		Type resultType();
 
-	/**
-	 * Answers the caller from a recorded output: replayed, supplied by a reviewer, or
-	 * approved by a policy reviewer.
-	 */
-	@Nullable T answer(JsonCodec codec, String output, @Nullable ModelUsage usage, boolean replayed);
+		/**
+		 * Writes the step's input as JSON, only when the step is journaled.
+		 */
+		String input(JsonCodec codec);
 
-	/**
-	 * Answers the caller from the body's own result.
-	 * @param value what the body returned
-	 * @param output its result as JSON
-	 * @param usage what a model call used
-	 */
-	@Nullable T executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage);
+		/**
+		 * Answers the caller from a recorded output: replayed, supplied by a reviewer, or
+		 * approved by a policy reviewer.
+		 */
+		@Nullable T answer(JsonCodec codec, String output, @Nullable ModelUsage usage, boolean replayed);
 
-	/**
-	 * Recreates a recorded failure for a replay.
-	 */
-	default Throwable recreate(String errorType, @Nullable String message) {
-		return JsonCodec.recreate(errorType, message);
-	}
+		/**
+		 * Answers the caller from the body's own result.
+		 * @param value what the body returned
+		 * @param output its result as JSON
+		 * @param usage what a model call used
+		 */
+		@Nullable T executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage);
 
-	/**
-	 * Turns the result a reviewer supplied for a failed step (JSON) into its recorded
-	 * output.
-	 */
-	default String supplied(String result) {
-		return result;
+		/**
+		 * Recreates a recorded failure for a replay.
+		 */
+		default Throwable recreate(String errorType, @Nullable String message) {
+			return JsonCodec.recreate(errorType, message);
+		}
+
+		/**
+		 * Turns the result a reviewer supplied for a failed step (JSON) into its recorded
+		 * output.
+		 */
+		default String supplied(String result) {
+			return result;
+		}
+
 	}
 
 	/**
@@ -119,7 +142,7 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 	 * @param transactional whether the body and its journal row commit together
 	 */
 	record BeanMethod(MethodInvocation invocation, String name, Type resultType, ToolGuard guard,
-			@Nullable String idempotencyKey, boolean transactional) implements StepBody<Object> {
+			@Nullable String idempotencyKey, boolean transactional) implements Planned<Object> {
 
 		@Override
 		public StepKind kind() {
@@ -153,7 +176,7 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 	 *
 	 * @param <T> what the step answers its caller
 	 */
-	sealed interface External<T> extends StepBody<T> permits Model, ModelTool, Lambda {
+	sealed interface External<T> extends Planned<T> permits Model, ModelTool, Lambda {
 
 		/**
 		 * Runs the body once (one attempt of the guard) for a journaled step.
@@ -312,6 +335,27 @@ sealed interface StepBody<T> permits StepBody.BeanMethod, StepBody.External {
 		@Override
 		public @Nullable Object executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage) {
 			return value;
+		}
+
+	}
+
+	/**
+	 * The compensation of a completed step, a {@link StepKind#COMPENSATION COMPENSATION}
+	 * step named after the step it undoes, journaled with that step's input under a key
+	 * of its own.
+	 *
+	 * @param name the name of the step it undoes
+	 * @param undoes the position of the step it undoes
+	 * @param input the input of the step it undoes, as journaled
+	 * @param guard the compensation's guard
+	 * @param undo the call of the compensating method
+	 */
+	record Compensation(String name, int undoes, @Nullable String input, ToolGuard guard,
+			CheckedSupplier<Object> undo) implements StepBody<Object> {
+
+		@Override
+		public StepKind kind() {
+			return StepKind.COMPENSATION;
 		}
 
 	}

@@ -96,7 +96,7 @@ final class StepPipeline {
 	 * @return its answer: recorded, decided or from the body
 	 * @throws Throwable the failure of the body, or recorded
 	 */
-	<T> @Nullable T run(StepBody<T> body) throws Throwable {
+	<T> @Nullable T run(StepBody.Planned<T> body) throws Throwable {
 		Execution execution = RunContextHolder.execution();
 		if (execution == null || execution.inStep()) {
 			return unjournaled(body);
@@ -202,8 +202,8 @@ final class StepPipeline {
 	/**
 	 * Records a step that answered, and counts it.
 	 */
-	private void succeeded(Execution execution, StepBody<?> body, int seq, String input, Instant startedAt, long start,
-			Attempt attempt) {
+	private void succeeded(Execution execution, StepBody.Planned<?> body, int seq, String input, Instant startedAt,
+			long start, Attempt attempt) {
 		Duration duration = since(start);
 		this.observer.stepExecuted(body.name(), body.kind(), attempt.fellBack() ? "fallback" : "success", duration);
 		ModelUsage usage = attempt.usage();
@@ -225,8 +225,8 @@ final class StepPipeline {
 	 * output is checked by the policies before it is recorded (and, for a bean method,
 	 * before it completes an idempotency key).
 	 */
-	private Attempt attempt(Execution execution, StepBody<?> body, int seq, String input, Instant startedAt, long start)
-			throws InterruptedException {
+	private Attempt attempt(Execution execution, StepBody.Planned<?> body, int seq, String input, Instant startedAt,
+			long start) throws InterruptedException {
 		boolean interruptible = body.guard().settings().cancelInterrupts();
 		RunTracing.Scope traced = this.tracing.get()
 			.step(execution.runId(), execution.runName(), body.kind(), body.name(), seq);
@@ -256,6 +256,53 @@ final class StepPipeline {
 		finally {
 			traced(traced, attempt);
 		}
+	}
+
+	/**
+	 * Runs the compensation of a completed step at a position past the plan's, once this
+	 * execution is known to own the run: through the compensation's guard, traced,
+	 * journaled under a key of its own when it succeeds, reported to the metrics. Neither
+	 * the budget nor the policies stop it, and no cancel interrupts it (see
+	 * {@link StepBody}).
+	 * @param execution the execution compensating its run
+	 * @param body the compensation
+	 * @param seq its position
+	 * @return the guarded call: its failure is the caller's to hand to a reviewer
+	 */
+	Guarded compensate(Execution execution, StepBody.Compensation body, int seq) {
+		Instant startedAt = this.journal.now();
+		long start = System.nanoTime();
+		RunTracing.Scope traced = this.tracing.get()
+			.step(execution.runId(), execution.runName(), StepKind.COMPENSATION, body.name(), seq);
+		Attempt attempt = null;
+		try {
+			this.journal.enterBody(execution, seq, false);
+			execution.enterCompensation(seq, body.undoes());
+			RunMdc.step(body.name());
+			try {
+				Guarded outcome = body.guard().call(body.undo());
+				attempt = new Attempt(outcome, outcome.failure(), outcome.result(), null, null, false);
+			}
+			finally {
+				execution.exitStep();
+				RunMdc.step(null);
+			}
+		}
+		finally {
+			traced(traced, attempt);
+		}
+		Duration duration = since(start);
+		Guarded outcome = attempt.outcome();
+		this.observer.stepExecuted(body.name(), StepKind.COMPENSATION,
+				(outcome.failure() != null) ? "failed" : "success", duration);
+		if (outcome.failure() == null) {
+			this.journal.record(execution,
+					NewStep
+						.succeeded(seq, StepKind.COMPENSATION, body.name(), execution.compensationKey(body.undoes()),
+								startedAt, duration, body.input(), this.codec.writeBestEffort(outcome.result()))
+						.withAttempts(outcome.attempts()));
+		}
+		return outcome;
 	}
 
 	private static void traced(RunTracing.Scope traced, @Nullable Attempt attempt) {
@@ -343,7 +390,7 @@ final class StepPipeline {
 	 * Calls a body outside a run, or inside another step: guarded, not journaled. A bean
 	 * method still claims its idempotency key.
 	 */
-	private <T> @Nullable T unjournaled(StepBody<T> body) throws Throwable {
+	private <T> @Nullable T unjournaled(StepBody.Planned<T> body) throws Throwable {
 		if (body instanceof StepBody.BeanMethod method) {
 			GuardedCalls.Called called = this.calls.call(method.guard(), method.invocation(), method.name(),
 					method.idempotencyKey(), null, method.resultType(), false, null, null);

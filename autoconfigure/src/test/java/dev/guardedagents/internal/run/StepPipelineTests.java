@@ -565,7 +565,7 @@ class StepPipelineTests {
 		BEAN_METHOD(StepKind.TOOL) {
 
 			@Override
-			StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
+			StepBody.Planned<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
 				return new StepBody.BeanMethod(invocation(tests.argument, work), name, String.class, guard, null,
 						false);
 			}
@@ -575,7 +575,7 @@ class StepPipelineTests {
 		MODEL(StepKind.LLM) {
 
 			@Override
-			StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
+			StepBody.Planned<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
 				return new StepBody.Model(name, "gpt-test",
 						() -> new ModelRequest("{\"model\":\"gpt-test\"",
 								List.of("{\"role\":\"user\",\"text\":\"refund " + tests.argument + "\"}")),
@@ -595,7 +595,7 @@ class StepPipelineTests {
 		MODEL_TOOL(StepKind.TOOL) {
 
 			@Override
-			StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
+			StepBody.Planned<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work) {
 				return new StepBody.ModelTool(name, "{\"order\":\"" + tests.argument + "\"}", guard, work::call);
 			}
 
@@ -607,7 +607,8 @@ class StepPipelineTests {
 			this.kind = kind;
 		}
 
-		abstract StepBody<?> create(StepPipelineTests tests, String name, ToolGuard guard, Callable<String> work);
+		abstract StepBody.Planned<?> create(StepPipelineTests tests, String name, ToolGuard guard,
+				Callable<String> work);
 
 		@Nullable String answer(StepPipelineTests tests, @Nullable Object answer) {
 			return (String) answer;

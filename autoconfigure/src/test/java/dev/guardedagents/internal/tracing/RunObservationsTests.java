@@ -2,10 +2,12 @@ package dev.guardedagents.internal.tracing;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.GuardedChatAdvisors;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
@@ -67,7 +69,8 @@ class RunObservationsTests {
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:observations;DB_CLOSE_DELAY=-1",
 				"spring.datasource.username=sa", "guarded-agents.instance-id=observations",
 				"guarded-agents.pricing.fixed.input-per-million=1.00",
-				"guarded-agents.pricing.fixed.output-per-million=4.00")
+				"guarded-agents.pricing.fixed.output-per-million=4.00",
+				"guarded-agents.reviews.kinds.compensation.reviewers=desk")
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
 				AopAutoConfiguration.class, GuardedAgentsAutoConfiguration.class,
 				GuardedAgentsReviewsAutoConfiguration.class, GuardedAgentsModelsAutoConfiguration.class,
@@ -140,6 +143,32 @@ class RunObservationsTests {
 	}
 
 	@Test
+	void aCompensationIsAStepOfTheExecutionThatUndoes() {
+		this.runner.run((context) -> {
+			SimpleTracer tracer = context.getBean(SimpleTracer.class);
+			Desk desk = context.getBean(Desk.class);
+			AgentRuns runs = context.getBean(AgentRuns.class);
+			String runId = runs.start(() -> desk.reserveThenFail("9")).runId();
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> runs.find(runId).orElseThrow().compensation() == CompensationStatus.COMPENSATED);
+			await().atMost(Duration.ofSeconds(10)).until(() -> span(tracer, "run traced-undo") != null);
+
+			SimpleSpan run = span(tracer, "run traced-undo");
+			assertThat(run.getTags()).containsEntry("guarded.outcome", "failed");
+			SimpleSpan undo = span(tracer, "compensation reserve");
+			assertThat(undo.getTraceId()).isEqualTo(run.getTraceId());
+			assertThat(undo.getParentId()).as("compensating is part of the execution that failed")
+				.isEqualTo(run.getSpanId());
+			assertThat(undo.getTags()).containsEntry("guarded.step.kind", "COMPENSATION")
+				.containsEntry("guarded.step.name", "reserve")
+				.containsEntry("guarded.step.seq", "2")
+				.containsEntry("guarded.outcome", "success")
+				.containsEntry("guarded.run.id", runId);
+			assertThat(context.getBean(Tools.class).released()).containsExactly("9");
+		});
+	}
+
+	@Test
 	void observationsCanBeTurnedOffByTheRegistry() {
 		this.runner
 			.withBean("offPredicate", ObservationPredicate.class, () -> (name, context) -> !name.startsWith("guarded."))
@@ -204,6 +233,21 @@ class RunObservationsTests {
 			return "order " + order;
 		}
 
+		private final List<String> released = new CopyOnWriteArrayList<>();
+
+		public List<String> released() {
+			return this.released;
+		}
+
+		@GuardedTool(name = "reserve", compensation = "release")
+		public String reserve(String order) {
+			return "reserved " + order;
+		}
+
+		public void release(String order) {
+			this.released.add(order);
+		}
+
 		@HumanCheckpoint(name = "refund", reviewers = "desk", timeout = "1h")
 		@GuardedTool(name = "refund")
 		public String refund(String order) {
@@ -232,6 +276,12 @@ class RunObservationsTests {
 				.call()
 				.content();
 			return this.tools.refund(order);
+		}
+
+		@AgentRun(name = "traced-undo")
+		public String reserveThenFail(String order) {
+			this.tools.reserve(order);
+			throw new IllegalStateException("No stock for order " + order);
 		}
 
 		@AgentRun(name = "traced-lookup")
