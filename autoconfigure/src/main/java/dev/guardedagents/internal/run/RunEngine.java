@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +89,7 @@ public final class RunEngine {
 
 	private final RunSettings settings;
 
-	private volatile RunExecutor executor;
+	private final LocalRuns runs;
 
 	private final BudgetProfiles budgets;
 
@@ -102,10 +100,6 @@ public final class RunEngine {
 	private final Checkpoints checkpoints;
 
 	private final ExternalSteps externalSteps;
-
-	private final Map<String, Execution> active = new ConcurrentHashMap<>();
-
-	private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
 	private final ObserverRelay observer = new ObserverRelay();
 
@@ -144,7 +138,7 @@ public final class RunEngine {
 		this.codec = new JsonCodec(mapper, settings.hashSensitiveInputs());
 		this.settings = settings;
 		this.journal = new RunJournal(store, settings, clock);
-		this.executor = new RunExecutor(settings.poolSize(), settings.queueCapacity());
+		this.runs = new LocalRuns(this.journal, settings, this.crashes);
 		Parking parking = new Parking(this.journal, reviews, access, settings.reviewTimeout(), this.observer, events);
 		BudgetGate budget = new BudgetGate(this.journal, parking, this.codec, events, this.observer);
 		GuardedCalls calls = new GuardedCalls(idempotency, this.codec, settings.idempotencyWait(), clock,
@@ -210,7 +204,7 @@ public final class RunEngine {
 	 * @return the number of active runs
 	 */
 	public int activeRuns() {
-		return this.active.size();
+		return this.runs.activeCount();
 	}
 
 	RunObserver observer() {
@@ -221,8 +215,8 @@ public final class RunEngine {
 		return this.guards;
 	}
 
-	RunExecutor executor() {
-		return this.executor;
+	LocalRuns runs() {
+		return this.runs;
 	}
 
 	Instant now() {
@@ -231,10 +225,6 @@ public final class RunEngine {
 
 	RunJournal journal() {
 		return this.journal;
-	}
-
-	@Nullable Execution active(String runId) {
-		return this.active.get(runId);
 	}
 
 	// ---- runs
@@ -285,27 +275,27 @@ public final class RunEngine {
 	 */
 	StartedRun start(AgentRunRegistry.Plan plan, Object[] args) {
 		NewRun run = newRun(plan, args);
-		this.executor.reserve();
+		this.runs.executor().reserve();
 		Execution execution;
 		try {
 			execution = record(run, plan, Execution.Origin.EXECUTOR);
 		}
 		catch (RuntimeException ex) {
-			this.executor.release();
+			this.runs.executor().release();
 			throw ex;
 		}
 		if (execution == null) {
-			this.executor.release();
+			this.runs.executor().release();
 			return new StartedRun(existing(plan, run).id(), plan.returnType());
 		}
 		try {
-			this.executor.execute(() -> executeThroughProxy(execution, args));
+			this.runs.executor().execute(() -> executeThroughProxy(execution, args));
 		}
 		catch (RejectedExecutionException ex) {
 			// this instance is stopping: the run is recorded, and handed over at once so
 			// that another instance (or this one, restarted) runs it
-			this.executor.release();
-			this.active.remove(run.id());
+			this.runs.executor().release();
+			this.runs.notExecuted(run.id());
 			this.journal.handOver(run.id(), 1);
 		}
 		return new StartedRun(run.id(), plan.returnType());
@@ -321,7 +311,7 @@ public final class RunEngine {
 				run.businessKey());
 		execution.confirmed(run.now());
 		execution.trace(run.trace());
-		this.active.put(run.id(), execution);
+		this.runs.executing(execution);
 		boolean inserted = false;
 		try {
 			inserted = this.store.insertRun(run);
@@ -332,7 +322,7 @@ public final class RunEngine {
 		}
 		finally {
 			if (!inserted) {
-				this.active.remove(run.id());
+				this.runs.notExecuted(run.id());
 			}
 		}
 	}
@@ -366,7 +356,7 @@ public final class RunEngine {
 			resumeQueued(runId, epoch, afterCrash, recoveries);
 		}
 		finally {
-			this.queued.remove(runId);
+			this.runs.unqueue(runId);
 		}
 	}
 
@@ -435,7 +425,7 @@ public final class RunEngine {
 		}
 		logger.info("Resuming run " + runId + " (" + run.name() + ") after " + execution.stepsRecorded()
 				+ " recorded steps");
-		this.active.put(runId, execution);
+		this.runs.executing(execution);
 		executeThroughProxy(execution, args);
 	}
 
@@ -445,7 +435,7 @@ public final class RunEngine {
 	 */
 	private void compensate(Execution execution, List<StepView> journal) {
 		logger.info("Compensating run " + execution.runId() + " (" + execution.runName() + ")");
-		this.active.put(execution.runId(), execution);
+		this.runs.executing(execution);
 		try {
 			this.compensations.compensate(execution, journal);
 		}
@@ -463,7 +453,7 @@ public final class RunEngine {
 			this.journal.abandon(execution);
 		}
 		finally {
-			this.active.remove(execution.runId(), execution);
+			this.runs.left(execution);
 		}
 	}
 
@@ -486,7 +476,7 @@ public final class RunEngine {
 		}
 		finally {
 			directive.remove();
-			this.active.remove(execution.runId(), execution);
+			this.runs.left(execution);
 		}
 	}
 
@@ -602,7 +592,7 @@ public final class RunEngine {
 		}
 		finally {
 			RunContextHolder.bind(previous);
-			this.active.remove(execution.runId(), execution);
+			this.runs.left(execution);
 			if (!settled) {
 				this.journal.abandon(execution);
 			}
@@ -677,7 +667,8 @@ public final class RunEngine {
 	 * @return the runs executing or queued, and how many it takes
 	 */
 	public Load load() {
-		return new Load(this.executor.capacity() - this.executor.freeSlots(), this.executor.capacity());
+		return new Load(this.runs.executor().capacity() - this.runs.executor().freeSlots(),
+				this.runs.executor().capacity());
 	}
 
 	/**
@@ -827,56 +818,6 @@ public final class RunEngine {
 		return this.checkpoints.invoke(invocation, checkpoint);
 	}
 
-	/**
-	 * Notes the runs a lease renewal found still owned by this instance.
-	 * @param owned the run ids
-	 * @param at when the renewed leases start
-	 */
-	void leasesConfirmed(Set<String> owned, Instant at) {
-		for (String runId : owned) {
-			Execution execution = this.active.get(runId);
-			if (execution != null) {
-				execution.confirmed(at);
-			}
-		}
-	}
-
-	/**
-	 * Whether this instance executes a run now, or holds it queued to resume.
-	 * @param runId the run id
-	 * @return whether the run is here
-	 */
-	boolean isHere(String runId) {
-		return this.active.containsKey(runId) || this.queued.contains(runId) || this.crashes.holds(runId);
-	}
-
-	/**
-	 * The runs this instance executes now or holds queued to resume.
-	 * @return a snapshot of their ids
-	 */
-	Set<String> here() {
-		Set<String> here = new HashSet<>(this.active.keySet());
-		here.addAll(this.queued);
-		here.addAll(this.crashes.held());
-		return here;
-	}
-
-	/**
-	 * Notes a run about to be queued for {@link #resume}, which forgets it when done.
-	 * @param runId the run id
-	 */
-	void queue(String runId) {
-		this.queued.add(runId);
-	}
-
-	/**
-	 * Forgets a run that was not queued after all.
-	 * @param runId the run id
-	 */
-	void unqueue(String runId) {
-		this.queued.remove(runId);
-	}
-
 	// ---- waiting for results
 
 	/**
@@ -909,7 +850,7 @@ public final class RunEngine {
 				throw new TimeoutException("Run " + runId + " is still " + run.status() + " after " + timeout);
 			}
 			long wait = Math.min(remaining, pause);
-			Execution local = this.active.get(runId);
+			Execution local = this.runs.active(runId);
 			if (local != null) {
 				try {
 					local.done().get(wait, TimeUnit.MILLISECONDS);
@@ -1037,14 +978,14 @@ public final class RunEngine {
 							+ " and the run is resuming to act on it; cancel it once it has (its compensations undo "
 							+ "what it did), or after " + this.settings.leaseDuration() + " if it does not resume");
 			default -> {
-				Execution execution = this.active.get(runId);
+				Execution execution = this.runs.active(runId);
 				if (execution != null) {
 					execution.cancel();
 				}
 				if (cancellation.result() == Cancellation.Result.COMPENSATING_NOW) {
-					if (this.executor.tryReserve()) {
-						this.queued.add(runId);
-						this.executor.execute(() -> resume(runId, cancellation.epoch(), false, 0));
+					if (this.runs.executor().tryReserve()) {
+						this.runs.queue(runId);
+						this.runs.executor().execute(() -> resume(runId, cancellation.epoch(), false, 0));
 					}
 					else {
 						this.store.releaseLease(runId, cancellation.epoch(), now);
@@ -1078,26 +1019,6 @@ public final class RunEngine {
 					+ "bean (not through 'this', and not inside a running run); the call made none");
 		}
 		return request.started;
-	}
-
-	/**
-	 * Opens the engine for work again after it was stopped (a context may be stopped and
-	 * started again).
-	 */
-	void open() {
-		if (this.journal.isStopping()) {
-			this.executor = new RunExecutor(this.settings.poolSize(), this.settings.queueCapacity());
-			this.journal.reopened();
-		}
-	}
-
-	void shutdown() throws InterruptedException {
-		this.journal.stopping();
-		if (!this.executor.shutdown(this.settings.shutdownGracePeriod())) {
-			logger.warn("Runs still executing after " + this.settings.shutdownGracePeriod()
-					+ " were interrupted; their leases are released so another instance resumes them");
-		}
-		this.journal.handedOver();
 	}
 
 	private static @Nullable Object defaultValue(Class<?> type) {

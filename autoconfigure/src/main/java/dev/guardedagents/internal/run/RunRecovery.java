@@ -48,7 +48,21 @@ public final class RunRecovery implements SmartLifecycle {
 	 */
 	static final String RECOVERY_LIMIT = "dev.guardedagents.RecoveryLimitExceeded";
 
-	private final RunEngine engine;
+	private final JdbcRunStore store;
+
+	private final RunSettings settings;
+
+	private final RunJournal journal;
+
+	private final AgentRunRegistry registry;
+
+	private final RunObserver observer;
+
+	private final SimulatedCrashes crashes;
+
+	private final LocalRuns runs;
+
+	private final Resumption resumption;
 
 	private final @Nullable JdbcInstanceStore instances;
 
@@ -82,8 +96,22 @@ public final class RunRecovery implements SmartLifecycle {
 	 * @param instances the live instances, or {@code null} not to check
 	 */
 	public RunRecovery(RunEngine engine, @Nullable JdbcInstanceStore instances) {
-		this.engine = engine;
+		this(engine.store(), engine.settings(), engine.journal(), engine.registry(), engine.observer(),
+				engine.crashes(), engine.runs(), engine::resume, instances);
 		engine.recoverSoon(this::recoverSoon);
+	}
+
+	private RunRecovery(JdbcRunStore store, RunSettings settings, RunJournal journal, AgentRunRegistry registry,
+			RunObserver observer, SimulatedCrashes crashes, LocalRuns runs, Resumption resumption,
+			@Nullable JdbcInstanceStore instances) {
+		this.store = store;
+		this.settings = settings;
+		this.journal = journal;
+		this.registry = registry;
+		this.observer = observer;
+		this.crashes = crashes;
+		this.runs = runs;
+		this.resumption = resumption;
 		this.instances = instances;
 		this.self = new JdbcInstanceStore.Holder(hostName(), ProcessHandle.current().pid(), JVM,
 				ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH), Instant.EPOCH);
@@ -91,10 +119,10 @@ public final class RunRecovery implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		RunSettings settings = this.engine.settings();
+		RunSettings settings = this.settings;
 		holdInstanceId(settings);
-		this.engine.open();
-		int released = store().releaseLeases(settings.instanceId(), this.engine.now(), false);
+		this.runs.open();
+		int released = this.store.releaseLeases(settings.instanceId(), this.journal.now(), false);
 		if (released > 0) {
 			logger.info("Instance " + settings.instanceId() + " restarted with " + released
 					+ " unfinished runs of its own; resuming them");
@@ -116,14 +144,14 @@ public final class RunRecovery implements SmartLifecycle {
 		scheduler.shutdownNow();
 		this.scheduler = null;
 		try {
-			this.engine.shutdown();
+			this.runs.shutdown();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		store().releaseLeases(this.engine.settings().instanceId(), this.engine.now(), true);
+		this.store.releaseLeases(this.settings.instanceId(), this.journal.now(), true);
 		if (this.instances != null) {
-			this.instances.release(this.engine.settings().instanceId(), this.self.process());
+			this.instances.release(this.settings.instanceId(), this.self.process());
 		}
 	}
 
@@ -138,7 +166,7 @@ public final class RunRecovery implements SmartLifecycle {
 		}
 		String id = settings.instanceId();
 		JdbcInstanceStore.Holder me = new JdbcInstanceStore.Holder(this.self.host(), this.self.pid(),
-				this.self.process(), this.self.startedAt(), this.engine.now());
+				this.self.process(), this.self.startedAt(), this.journal.now());
 		for (int attempt = 0; attempt < 3; attempt++) {
 			JdbcInstanceStore.Holder previous = this.instances.find(id).orElse(null);
 			if (previous != null && !previous.process().equals(me.process()) && alive(previous, settings)) {
@@ -157,7 +185,7 @@ public final class RunRecovery implements SmartLifecycle {
 	}
 
 	private boolean alive(JdbcInstanceStore.Holder holder, RunSettings settings) {
-		if (holder.heartbeatAt().isBefore(this.engine.now().minus(settings.leaseDuration()))) {
+		if (holder.heartbeatAt().isBefore(this.journal.now().minus(settings.leaseDuration()))) {
 			return false;
 		}
 		if (holder.host().equals(this.self.host())) {
@@ -205,9 +233,9 @@ public final class RunRecovery implements SmartLifecycle {
 	 * @return the number of runs claimed, those included
 	 */
 	public int restartCrashed() {
-		String instanceId = this.engine.settings().instanceId();
-		for (String runId : this.engine.crashes().takeCrashed()) {
-			store().endLease(runId, instanceId, this.engine.now());
+		String instanceId = this.settings.instanceId();
+		for (String runId : this.crashes.takeCrashed()) {
+			this.store.endLease(runId, instanceId, this.journal.now());
 		}
 		return recover();
 	}
@@ -238,26 +266,27 @@ public final class RunRecovery implements SmartLifecycle {
 			if (this.idLost.get()) {
 				return;
 			}
-			String instanceId = this.engine.settings().instanceId();
-			JdbcRunStore.Renewal renewal = store().renewLeases(instanceId, this.engine::now,
-					this.engine.settings().leaseDuration());
-			this.engine.leasesConfirmed(renewal.owned(), renewal.start());
+			String instanceId = this.settings.instanceId();
+			JdbcRunStore.Renewal renewal = this.store.renewLeases(instanceId, this.journal::now,
+					this.settings.leaseDuration());
+			this.runs.leasesConfirmed(renewal.owned(), renewal.start());
 			for (String runId : renewal.owned()) {
-				if (!this.engine.isHere(runId) && store().releaseOwned(runId, instanceId, this.engine.now())) {
+				if (!this.runs.isHere(runId) && this.store.releaseOwned(runId, instanceId, this.journal.now())) {
 					logger.warn("Run " + runId + " was owned by this instance but not executed here; released "
 							+ "for recovery");
 				}
 			}
-			if (this.instances != null && !this.instances.heartbeat(this.engine.settings().instanceId(),
-					this.self.process(), renewal.start()) && this.idLost.compareAndSet(false, true)) {
-				logger.error("Instance id '" + this.engine.settings().instanceId() + "' is now held by another "
+			if (this.instances != null
+					&& !this.instances.heartbeat(this.settings.instanceId(), this.self.process(), renewal.start())
+					&& this.idLost.compareAndSet(false, true)) {
+				logger.error("Instance id '" + this.settings.instanceId() + "' is now held by another "
 						+ "process; this instance stops claiming runs and renewing leases. Give each instance an "
 						+ "id of its own (guarded-agents.instance-id)");
 			}
-			this.engine.journal().releaseAbandoned();
+			this.journal.releaseAbandoned();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not renew the leases of instance " + this.engine.settings().instanceId(), ex);
+			logger.warn("Could not renew the leases of instance " + this.settings.instanceId(), ex);
 		}
 	}
 
@@ -288,8 +317,8 @@ public final class RunRecovery implements SmartLifecycle {
 	}
 
 	private int claimExpired() {
-		RunExecutor executor = this.engine.executor();
-		RunSettings settings = this.engine.settings();
+		RunExecutor executor = this.runs.executor();
+		RunSettings settings = this.settings;
 		int reserved = 0;
 		while (reserved < BATCH && executor.tryReserve()) {
 			reserved++;
@@ -300,8 +329,8 @@ public final class RunRecovery implements SmartLifecycle {
 		JdbcRunStore.Claims claims;
 		try {
 			failRunsAtTheLimit(settings, reserved);
-			claims = store().claimExpired(this.engine.registry().versions(), settings.maxRecoveries(),
-					this.engine.here(), settings.instanceId(), this.engine::now, settings.leaseDuration(), reserved);
+			claims = this.store.claimExpired(this.registry.versions(), settings.maxRecoveries(), this.runs.here(),
+					settings.instanceId(), this.journal::now, settings.leaseDuration(), reserved);
 		}
 		catch (RuntimeException ex) {
 			releaseSlots(executor, reserved);
@@ -315,14 +344,15 @@ public final class RunRecovery implements SmartLifecycle {
 			retrySoon();
 		}
 		for (ExpiredRun run : claimed) {
-			this.engine.observer().runRecovered(run.name());
-			this.engine.queue(run.id());
+			this.observer.runRecovered(run.name());
+			this.runs.queue(run.id());
 			try {
-				executor.execute(() -> this.engine.resume(run.id(), run.epoch() + 1, run.crashed(), run.recoveries()));
+				executor
+					.execute(() -> this.resumption.resume(run.id(), run.epoch() + 1, run.crashed(), run.recoveries()));
 			}
 			catch (RuntimeException ex) {
 				// not resumed here: the next lease renewal hands it over
-				this.engine.unqueue(run.id());
+				this.runs.unqueue(run.id());
 				executor.release();
 				logger.warn("Could not queue run " + run.id() + " to resume it: " + ex.getMessage());
 			}
@@ -341,10 +371,10 @@ public final class RunRecovery implements SmartLifecycle {
 	 * got a step done: a poison run, which kills whichever instance executes it.
 	 */
 	private void failRunsAtTheLimit(RunSettings settings, int limit) {
-		Instant now = this.engine.now();
-		for (ExpiredRun run : store().findExpired(now, this.engine.registry().versions(), true,
-				settings.maxRecoveries(), limit)) {
-			if (!this.engine.isHere(run.id()) && store().failExpired(run, RECOVERY_LIMIT,
+		Instant now = this.journal.now();
+		for (ExpiredRun run : this.store.findExpired(now, this.registry.versions(), true, settings.maxRecoveries(),
+				limit)) {
+			if (!this.runs.isHere(run.id()) && this.store.failExpired(run, RECOVERY_LIMIT,
 					"Run was resumed " + run.recoveries()
 							+ " times in a row after a crash without completing a step, the limit set by "
 							+ "guarded-agents.recovery.max-recoveries",
@@ -356,8 +386,8 @@ public final class RunRecovery implements SmartLifecycle {
 	}
 
 	private void reportUnknownPlans() {
-		Map<String, String> versions = this.engine.registry().versions();
-		for (ExpiredRun run : store().findExpired(this.engine.now(), versions, false, 0, 20)) {
+		Map<String, String> versions = this.registry.versions();
+		for (ExpiredRun run : this.store.findExpired(this.journal.now(), versions, false, 0, 20)) {
 			if (this.reported.size() < 10_000 && this.reported.add(run.id())) {
 				String here = versions.get(run.name());
 				logger.warn("Run " + run.id() + " (" + run.name() + " version " + run.version()
@@ -368,8 +398,14 @@ public final class RunRecovery implements SmartLifecycle {
 		}
 	}
 
-	private JdbcRunStore store() {
-		return this.engine.store();
+	/**
+	 * Resumes a run this instance claimed, in the calling (executor) thread.
+	 */
+	@FunctionalInterface
+	interface Resumption {
+
+		void resume(String runId, long epoch, boolean afterCrash, int recoveries);
+
 	}
 
 }

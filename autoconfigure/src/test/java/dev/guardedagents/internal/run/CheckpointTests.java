@@ -87,7 +87,7 @@ abstract class CheckpointTests {
 			.actual();
 		String runId = suspended.getRunId();
 		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.WAITING);
-		assertThat(this.engine.active(runId)).isNull();
+		assertThat(this.engine.runs().active(runId)).isNull();
 		ReviewView review = this.reviews.find(suspended.getReviewId()).orElseThrow();
 		assertThat(review.status()).isEqualTo(ReviewStatus.PENDING);
 		assertThat(review.checkpoint()).isEqualTo("send-offer");

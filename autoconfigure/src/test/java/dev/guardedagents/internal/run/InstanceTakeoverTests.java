@@ -63,7 +63,7 @@ abstract class InstanceTakeoverTests {
 			assertThat(runsOfB.handle(handle.runId()).orElseThrow().await(TIMEOUT)).isEqualTo("passed-by-instance-b");
 
 			staleStep.countDown();
-			await().atMost(TIMEOUT).until(() -> a.getBean(RunEngine.class).active(handle.runId()) == null);
+			await().atMost(TIMEOUT).until(() -> a.getBean(RunEngine.class).runs().active(handle.runId()) == null);
 
 			RunView run = runsOfB.find(handle.runId()).orElseThrow();
 			assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);

@@ -62,7 +62,7 @@ abstract class ManyWaitingRunsTests {
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.store.count(List.of(RunStatus.WAITING)) == RUNS);
 		List<ReviewView> pending = this.reviews.list(ReviewQuery.pending().withPage(0, ReviewQuery.MAX_SIZE)).reviews();
 		assertThat(pending).hasSize(RUNS);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.engine.executor().freeSlots() == 4 + 300);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.engine.runs().executor().freeSlots() == 4 + 300);
 		assertThat(this.store.count(List.of(RunStatus.RUNNING))).isZero();
 
 		for (ReviewView review : pending) {

@@ -303,7 +303,7 @@ abstract class RunEngineTests {
 		assertThat(this.store.insertStep(handle.runId(), 1, step(2, "Tools.await", "[\"dup\"]", "\"written-earlier\"")))
 			.isTrue();
 		gate.countDown();
-		await().atMost(TIMEOUT).until(() -> this.engine.active(handle.runId()) == null);
+		await().atMost(TIMEOUT).until(() -> this.engine.runs().active(handle.runId()) == null);
 		assertThat(this.runs.find(handle.runId()).orElseThrow().leaseUntil()).as("released, not kept")
 			.isBefore(Instant.now());
 		assertThat(this.recovery.recover()).isEqualTo(1);
