@@ -529,74 +529,102 @@ public final class RunEngine {
 		}
 	}
 
+	/**
+	 * Executes a run's plan on this thread and settles the run with how the plan ended.
+	 */
 	private @Nullable Object executeBound(Execution execution, MethodInvocation invocation) throws Throwable {
 		Execution previous = RunContextHolder.bind(execution);
-		boolean settled = false;
 		try {
-			Object result;
-			try {
-				execution.stopIfCancelled();
-				result = invocation.proceed();
-			}
-			catch (RunSignal signal) {
-				throw signal;
-			}
-			catch (Throwable ex) {
-				if (!this.journal.isStopping()) {
-					fail(execution, (execution.poison() != null) ? execution.poison() : ex);
-					settled = true;
-				}
-				throw ex;
-			}
-			if (execution.poison() != null) {
-				fail(execution, execution.poison());
-				settled = true;
-				throw execution.poison();
-			}
-			String json;
-			try {
-				json = this.codec.writeResult(result, execution.plan().returnType());
-			}
-			catch (JacksonException ex) {
-				IllegalStateException failure = new IllegalStateException(
-						"The result of run '" + execution.plan().name() + "' cannot be written as JSON and read back: "
-								+ ex.getOriginalMessage(),
-						ex);
-				fail(execution, failure);
-				settled = true;
-				throw failure;
-			}
-			if (!this.journal.write(execution.runId(), () -> this.store.finish(execution.runId(), execution.epoch(),
-					RunStatus.SUCCEEDED, json, null, null, execution.stepCount(), now()))) {
-				throw this.journal.signal(execution);
-			}
-			settled = true;
-			this.observer.runFinished(execution.runName(), RunStatus.SUCCEEDED);
-			execution.done().complete(result);
-			return result;
-		}
-		catch (RunSignal signal) {
-			if (signal.reason() == RunSignal.Reason.JOURNAL_FAILED) {
-				throw signal.journalFailure();
-			}
-			if (signal.reason() == RunSignal.Reason.FAIL_RUN) {
-				fail(execution, signal.getCause());
-				settled = true;
-				if (execution.hasWaitingCaller()) {
-					throw signal.getCause();
-				}
-				return null;
-			}
-			settled = true;
-			return signalled(execution, signal);
+			return settle(execution, ended(execution, invocation)).answer();
 		}
 		finally {
 			RunContextHolder.bind(previous);
 			this.runs.left(execution);
-			if (!settled) {
-				this.journal.abandon(execution);
-			}
 		}
+	}
+
+	/**
+	 * Runs the plan.
+	 */
+	private static Ending ended(Execution execution, MethodInvocation invocation) {
+		try {
+			execution.stopIfCancelled();
+			return new Ending.Returned(invocation.proceed());
+		}
+		catch (RunSignal signal) {
+			return new Ending.Signalled(signal);
+		}
+		catch (Throwable ex) {
+			return new Ending.Threw(ex);
+		}
+	}
+
+	/**
+	 * Settles a run with how its plan ended: records its outcome, or leaves it to
+	 * recovery when the outcome cannot be recorded here. A signal that refuses the
+	 * recording (the journal failed, the run was cancelled or moved on) settles it as
+	 * that signal says; anything else that goes wrong while settling abandons the run.
+	 * @return what the plan's caller gets
+	 */
+	private Settled settle(Execution execution, Ending ending) {
+		try {
+			if (ending instanceof Ending.Returned returned) {
+				return succeeded(execution, returned.result());
+			}
+			if (ending instanceof Ending.Threw threw) {
+				return threw(execution, threw.failure());
+			}
+			return signalled(execution, ((Ending.Signalled) ending).signal());
+		}
+		catch (RunSignal refused) {
+			if (ending instanceof Ending.Signalled) {
+				this.journal.abandon(execution);
+				return Settled
+					.thrown((refused.reason() == RunSignal.Reason.JOURNAL_FAILED) ? refused.journalFailure() : refused);
+			}
+			return settle(execution, new Ending.Signalled(refused));
+		}
+		catch (RuntimeException | Error ex) {
+			this.journal.abandon(execution);
+			return Settled.thrown(ex);
+		}
+	}
+
+	private Settled succeeded(Execution execution, @Nullable Object result) {
+		if (execution.poison() != null) {
+			fail(execution, execution.poison());
+			return Settled.thrown(execution.poison());
+		}
+		String json;
+		try {
+			json = this.codec.writeResult(result, execution.plan().returnType());
+		}
+		catch (JacksonException ex) {
+			IllegalStateException failure = new IllegalStateException("The result of run '" + execution.plan().name()
+					+ "' cannot be written as JSON and read back: " + ex.getOriginalMessage(), ex);
+			fail(execution, failure);
+			return Settled.thrown(failure);
+		}
+		if (!this.journal.write(execution.runId(), () -> this.store.finish(execution.runId(), execution.epoch(),
+				RunStatus.SUCCEEDED, json, null, null, execution.stepCount(), now()))) {
+			throw this.journal.signal(execution);
+		}
+		this.observer.runFinished(execution.runName(), RunStatus.SUCCEEDED);
+		execution.done().complete(result);
+		return Settled.returned(result);
+	}
+
+	/**
+	 * The plan threw: the run fails (a step that poisoned it fails it with its own
+	 * failure), unless this instance is stopping, which leaves it to recovery.
+	 */
+	private Settled threw(Execution execution, Throwable failure) {
+		if (this.journal.isStopping()) {
+			this.journal.abandon(execution);
+			return Settled.thrown(failure);
+		}
+		fail(execution, (execution.poison() != null) ? execution.poison() : failure);
+		return Settled.thrown(failure);
 	}
 
 	private void fail(Execution execution, Throwable failure) {
@@ -618,36 +646,92 @@ public final class RunEngine {
 		this.observer.runFinished(execution.runName(), RunStatus.FAILED);
 	}
 
-	private @Nullable Object signalled(Execution execution, RunSignal signal) throws InterruptedException {
-		if (signal.reason() == RunSignal.Reason.SUSPENDED) {
-			if (execution.hasWaitingCaller()) {
-				throw new RunSuspendedException(execution.runId(), signal.reviewId());
+	/**
+	 * Settles a run that a signal stopped, one row per reason.
+	 */
+	private Settled signalled(Execution execution, RunSignal signal) {
+		return switch (signal.reason()) {
+			case JOURNAL_FAILED -> {
+				// no outcome recorded: recovery resumes the run, the caller gets the
+				// journal's failure
+				this.journal.abandon(execution);
+				yield Settled.thrown(signal.journalFailure());
 			}
-			return null;
-		}
-		if (signal.reason() == RunSignal.Reason.CRASHED) {
-			// as a dead instance: nothing written, the lease kept; a waiting caller dies
-			// too
-			execution.done().completeExceptionally(signal);
-			if (execution.hasWaitingCaller()) {
-				throw signal;
+			case FAIL_RUN -> {
+				fail(execution, signal.getCause());
+				yield execution.hasWaitingCaller() ? Settled.thrown(signal.getCause()) : Settled.returned(null);
 			}
-			return null;
-		}
-		if (signal.reason() == RunSignal.Reason.CANCELLED) {
-			this.observer.runFinished(execution.runName(), RunStatus.CANCELLED);
-			RunCancelledException cancelled = new RunCancelledException(execution.runId());
-			execution.done().completeExceptionally(cancelled);
-			throw cancelled;
-		}
+			case SUSPENDED -> execution.hasWaitingCaller()
+					? Settled.thrown(new RunSuspendedException(execution.runId(), signal.reviewId()))
+					: Settled.returned(null);
+			case CRASHED -> {
+				// as a dead instance: nothing written, the lease kept; a waiting caller
+				// dies too
+				execution.done().completeExceptionally(signal);
+				yield execution.hasWaitingCaller() ? Settled.thrown(signal) : Settled.returned(null);
+			}
+			case CANCELLED -> {
+				this.observer.runFinished(execution.runName(), RunStatus.CANCELLED);
+				RunCancelledException cancelled = new RunCancelledException(execution.runId());
+				execution.done().completeExceptionally(cancelled);
+				yield Settled.thrown(cancelled);
+			}
+			case LOST -> takenOver(execution, signal);
+		};
+	}
+
+	private Settled takenOver(Execution execution, RunSignal signal) {
 		execution.done().completeExceptionally(signal);
 		if (!execution.hasWaitingCaller()) {
 			logger.warn("Run " + execution.runId() + " was taken over by another instance; this execution stopped");
-			return null;
+			return Settled.returned(null);
 		}
 		logger.warn("Run " + execution.runId() + " was taken over by another instance; this execution stopped "
 				+ "and its caller waits for the result");
-		return awaitUnchecked(execution.runId(), execution.plan().returnType());
+		try {
+			return Settled.returned(awaitUnchecked(execution.runId(), execution.plan().returnType()));
+		}
+		catch (RuntimeException | InterruptedException ex) {
+			return Settled.thrown(ex);
+		}
+	}
+
+	/**
+	 * How a run's plan ended on this thread.
+	 */
+	private sealed interface Ending {
+
+		record Returned(@Nullable Object result) implements Ending {
+		}
+
+		record Threw(Throwable failure) implements Ending {
+		}
+
+		record Signalled(RunSignal signal) implements Ending {
+		}
+
+	}
+
+	/**
+	 * What the caller of a settled run's plan gets: its result, or what it throws.
+	 */
+	private record Settled(@Nullable Object result, @Nullable Throwable thrown) {
+
+		static Settled returned(@Nullable Object result) {
+			return new Settled(result, null);
+		}
+
+		static Settled thrown(Throwable thrown) {
+			return new Settled(null, thrown);
+		}
+
+		@Nullable Object answer() throws Throwable {
+			if (this.thrown != null) {
+				throw this.thrown;
+			}
+			return this.result;
+		}
+
 	}
 
 	// ---- steps
