@@ -38,6 +38,7 @@ import dev.guardedagents.internal.run.RunRecovery;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.internal.store.NewRun;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.ai.chat.client.ChatClient;
@@ -353,6 +354,18 @@ class GuardedAgentsAutoConfigurationTests {
 
 	}
 
+	static class CompensatedTool {
+
+		@GuardedTool(compensation = "release", timeout = "4s")
+		public String reserve(String order) {
+			return order;
+		}
+
+		public void release(String order) {
+		}
+
+	}
+
 	static class MiscompensatedTool {
 
 		@GuardedTool(name = "charge", compensation = "undo")
@@ -496,6 +509,21 @@ class GuardedAgentsAutoConfigurationTests {
 	void enabledDefaultsToTrueInPropertiesAndCondition() {
 		assertThat(new GuardedAgentsProperties().isEnabled()).isTrue();
 		this.runner.run((context) -> assertThat(context).hasSingleBean(AgentRuns.class));
+	}
+
+	@Test
+	void everyToolAndCompensationIsGuardedFromStartUpBeforeItsFirstCall() {
+		this.runner.withUserConfiguration(CompensatedTool.class)
+			.withPropertyValues("guarded-agents.reviews.kinds.compensation.reviewers=ops")
+			.run((context) -> {
+				ToolGuards guards = context.getBean(ToolGuards.class);
+				assertThat(guards.circuitBreakers().getAllCircuitBreakers()).extracting(CircuitBreaker::getName)
+					.as("resolved at start-up, under the name the tool is journaled and compensated by")
+					.contains("CompensatedTool.reserve", "CompensatedTool.reserve:compensation");
+				Method reserve = CompensatedTool.class.getMethod("reserve", String.class);
+				assertThat(guards.guard(reserve, "CompensatedTool.reserve").settings().timeout())
+					.isEqualTo(Duration.ofSeconds(4));
+			});
 	}
 
 	@Test

@@ -262,6 +262,24 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 		return this.guardedTools.get(method);
 	}
 
+	/**
+	 * Returns every registered {@code @GuardedTool} method and every compensation, for
+	 * resolving their guards at start-up.
+	 * @return the tools and compensations
+	 */
+	Tools tools() {
+		return new Tools(List.copyOf(this.guardedTools.values()), List.copyOf(this.compensations.values()));
+	}
+
+	/**
+	 * The tools and compensations the registry found.
+	 *
+	 * @param tools the {@code @GuardedTool} methods
+	 * @param compensations the compensations of tools that have one
+	 */
+	record Tools(List<RegisteredTool> tools, List<Compensation> compensations) {
+	}
+
 	private static @Nullable String springAiToolName(Method method) {
 		MergedAnnotation<?> tool = MergedAnnotations.from(method).get(SPRING_AI_TOOL);
 		if (!tool.isPresent()) {

@@ -56,6 +56,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -64,7 +65,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * run of S steps costs S + 2 single-statement commits and no reads; a resumed run reads
  * its journal once. Internal: not API.
  */
-public final class RunEngine {
+public final class RunEngine implements SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(RunEngine.class);
 
@@ -152,6 +153,24 @@ public final class RunEngine {
 		this.compensations = new Compensations(this.journal, store, reviews, parking, registry, guards, this.codec,
 				this.pipeline, this.observer);
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
+	}
+
+	/**
+	 * Resolves the guard of every tool and compensation the registry found, once all
+	 * singletons exist: a tool's settings are resolved once, at start-up, and its circuit
+	 * breaker, retry and bulkhead (with their metrics) exist before its first call. A
+	 * tool of a bean the registry did not see (not a singleton) is resolved at its first
+	 * call.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		AgentRunRegistry.Tools tools = this.registry.tools();
+		for (AgentRunRegistry.RegisteredTool tool : tools.tools()) {
+			this.guards.guard(tool.method(), tool.name());
+		}
+		for (AgentRunRegistry.Compensation compensation : tools.compensations()) {
+			this.guards.compensation(compensation.tool(), compensation.name());
+		}
 	}
 
 	JdbcRunStore store() {
