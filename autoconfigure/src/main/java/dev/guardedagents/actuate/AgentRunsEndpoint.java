@@ -27,7 +27,7 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunTotals;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
+import dev.guardedagents.internal.store.StepRow;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.run.Conversation;
@@ -36,6 +36,7 @@ import dev.guardedagents.internal.store.JdbcInstanceStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.internal.store.RunAction;
 import dev.guardedagents.internal.store.RunPage;
+import dev.guardedagents.internal.store.RunRow;
 import dev.guardedagents.internal.store.Spend;
 import dev.guardedagents.RunNotFinishedException;
 import org.jspecify.annotations.Nullable;
@@ -159,9 +160,10 @@ public class AgentRunsEndpoint {
 		checkPaging(pageNumber, pageSize);
 		boolean show = show(securityContext);
 		RunPage result = this.store.list(status, name, businessKey, pageNumber, pageSize);
-		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunView::id).toList());
-		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, totals.get(run.id()), show)).toList(),
-				pageNumber, pageSize, result.total(), instances(), mayAct(securityContext));
+		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunRow::id).toList());
+		return new RunsDescriptor(
+				result.runs().stream().map((run) -> run(run.view(), totals.get(run.id()), show)).toList(), pageNumber,
+				pageSize, result.total(), instances(), mayAct(securityContext));
 	}
 
 	private static void checkPaging(int page, int size) {
@@ -507,7 +509,7 @@ public class AgentRunsEndpoint {
 				(result != null) ? this.redaction.runResult(run.name(), result) : null);
 	}
 
-	private StepDescriptor step(StepView step, boolean show, boolean whole, String runId) {
+	private StepDescriptor step(StepRow step, boolean show, boolean whole, String runId) {
 		// a model request asked for whole is rebuilt from the requests it continues
 		String request = (show && whole && step.kind() == StepKind.LLM)
 				? Conversation.rebuild(this.store.steps(runId, 1, step.seq()), step.seq(), this.mapper) : null;

@@ -28,7 +28,7 @@ import dev.guardedagents.ReviewerDecision;
 import dev.guardedagents.ReviewerNotAuthorizedException;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunNotWaitingException;
-import dev.guardedagents.RunView;
+import dev.guardedagents.internal.store.RunRow;
 import dev.guardedagents.internal.budget.BudgetProfile;
 import dev.guardedagents.internal.run.AgentRunRegistry;
 import dev.guardedagents.internal.run.ReviewEvents;
@@ -160,7 +160,7 @@ public final class DefaultReviews implements Reviews {
 		if (review.status() != ReviewStatus.PENDING) {
 			throw new ReviewAlreadyDecidedException(review);
 		}
-		String startedBy = this.runs.findRun(review.runId()).map(RunView::startedBy).orElse(null);
+		String startedBy = this.runs.findRun(review.runId()).map(RunRow::startedBy).orElse(null);
 		Set<String> used = this.access.authorize(signer, reviewId, required(review), review.runId(), startedBy,
 				approve);
 		String editsJson = null;

@@ -10,8 +10,8 @@ import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import dev.guardedagents.internal.store.NewStep;
+import dev.guardedagents.internal.store.StepRow;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +49,7 @@ final class BudgetGate {
 	 */
 	int nextSeq(Execution execution) {
 		int seq = execution.nextSeq();
-		StepView recorded = execution.recorded(seq);
+		StepRow recorded = execution.recorded(seq);
 		while (isGrant(recorded)) {
 			if (recorded.succeeded() && execution.budget() != null) {
 				execution.budget()
@@ -65,7 +65,7 @@ final class BudgetGate {
 	 * Whether a recorded step is a reviewer's budget grant, journaled before the call it
 	 * admitted.
 	 */
-	private static boolean isGrant(@Nullable StepView recorded) {
+	private static boolean isGrant(@Nullable StepRow recorded) {
 		return recorded != null && recorded.kind() == StepKind.CHECKPOINT && BUDGET.equals(recorded.name());
 	}
 
@@ -74,9 +74,9 @@ final class BudgetGate {
 	 * before it, without taking its position; {@code null} when the run is past its
 	 * journal.
 	 */
-	@Nullable StepView peek(Execution execution) {
+	@Nullable StepRow peek(Execution execution) {
 		int seq = execution.stepCount() + 1;
-		StepView recorded = execution.recorded(seq);
+		StepRow recorded = execution.recorded(seq);
 		while (isGrant(recorded)) {
 			seq++;
 			recorded = execution.recorded(seq);

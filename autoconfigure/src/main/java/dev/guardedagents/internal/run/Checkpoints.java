@@ -9,13 +9,13 @@ import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.internal.store.NewReview;
 import dev.guardedagents.internal.store.NewStep;
 import dev.guardedagents.internal.redaction.Sensitivity;
+import dev.guardedagents.internal.store.StepRow;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -72,7 +72,7 @@ final class Checkpoints {
 		if (execution == null || execution.inStep()) {
 			return invocation.proceed();
 		}
-		StepView ahead = this.budget.peek(execution);
+		StepRow ahead = this.budget.peek(execution);
 		AgentRunRegistry.Condition condition = (ahead != null) ? null : checkpoint.condition(invocation.getArguments());
 		boolean asked = (ahead != null) ? ahead.kind() == StepKind.CHECKPOINT && ahead.name().equals(checkpoint.name())
 				: condition.applies() && !alreadyDone(execution, checkpoint, invocation.getArguments());
@@ -81,7 +81,7 @@ final class Checkpoints {
 		}
 		execution.stopIfCancelled();
 		int seq = execution.nextSeq();
-		StepView recorded = execution.recorded(seq);
+		StepRow recorded = execution.recorded(seq);
 		if (recorded != null) {
 			StepPipeline.checkReplay(execution, recorded, StepKind.CHECKPOINT, checkpoint.name());
 			return act(invocation, checkpoint, this.codec.readVerdict(recorded.output()));

@@ -14,12 +14,12 @@ import dev.guardedagents.ReviewStatus;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import dev.guardedagents.internal.guard.Guarded;
 import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.internal.store.JdbcReviewStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.internal.store.NewStep;
+import dev.guardedagents.internal.store.StepRow;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,7 +71,7 @@ final class Compensations {
 	/**
 	 * Whether a journal has completed steps to compensate.
 	 */
-	private boolean hasWork(List<StepView> journal) {
+	private boolean hasWork(List<StepRow> journal) {
 		return !toUndo(journal).isEmpty();
 	}
 
@@ -84,7 +84,7 @@ final class Compensations {
 		if (!this.registry.hasCompensations()) {
 			return false;
 		}
-		List<StepView> journal = this.store.steps(execution.runId());
+		List<StepRow> journal = this.store.steps(execution.runId());
 		if (!hasWork(journal)) {
 			return false;
 		}
@@ -107,11 +107,11 @@ final class Compensations {
 	 * Compensates, from where its journal stops, a run that was compensating when it was
 	 * resumed.
 	 */
-	void compensate(Execution execution, List<StepView> journal) {
+	void compensate(Execution execution, List<StepRow> journal) {
 		Execution previous = RunContextHolder.bind(execution);
 		try {
-			List<StepView> toUndo = toUndo(journal);
-			List<StepView> done = journal.stream().filter((step) -> step.kind() == StepKind.COMPENSATION).toList();
+			List<StepRow> toUndo = toUndo(journal);
+			List<StepRow> done = journal.stream().filter((step) -> step.kind() == StepKind.COMPENSATION).toList();
 			boolean partial = done.stream().anyMatch((step) -> GIVEN_UP.equals(step.errorType()));
 			int seq = journal.isEmpty() ? 0 : journal.get(journal.size() - 1).seq();
 			for (int i = done.size(); i < toUndo.size(); i++) {
@@ -131,10 +131,10 @@ final class Compensations {
 		}
 	}
 
-	private List<StepView> toUndo(List<StepView> journal) {
+	private List<StepRow> toUndo(List<StepRow> journal) {
 		return journal.stream()
 			.filter((step) -> compensable(step) && this.registry.compensation(step.name()) != null)
-			.sorted(Comparator.comparingInt(StepView::seq).reversed())
+			.sorted(Comparator.comparingInt(StepRow::seq).reversed())
 			.toList();
 	}
 
@@ -144,7 +144,7 @@ final class Compensations {
 	 * result a reviewer supplied, nor a fallback's answer (recorded with no attempt of
 	 * the tool that succeeded).
 	 */
-	static boolean compensable(StepView step) {
+	static boolean compensable(StepRow step) {
 		return step.kind() == StepKind.TOOL && step.succeeded() && step.attempts() > 0 && !step.fellBack();
 	}
 
@@ -152,7 +152,7 @@ final class Compensations {
 	 * Compensates one step.
 	 * @return {@code false} if a reviewer gave it up
 	 */
-	private boolean undo(Execution execution, StepView step, int seq) {
+	private boolean undo(Execution execution, StepRow step, int seq) {
 		AgentRunRegistry.Compensation compensation = this.registry.compensation(step.name());
 		Boolean decided = decided(execution, step, seq);
 		if (decided != null) {
@@ -173,7 +173,7 @@ final class Compensations {
 		throw open(execution, step, seq, failure, outcome.attempts());
 	}
 
-	private @Nullable Object invoke(AgentRunRegistry.Compensation compensation, StepView step) throws Throwable {
+	private @Nullable Object invoke(AgentRunRegistry.Compensation compensation, StepRow step) throws Throwable {
 		Object[] toolArgs = this.codec.readArguments(compensation.tool().getGenericParameterTypes(),
 				String.valueOf(step.input()));
 		Object[] args = toolArgs;
@@ -194,7 +194,7 @@ final class Compensations {
 	 * @return {@code true} marked done, {@code false} given up, {@code null} run it
 	 * (again)
 	 */
-	private @Nullable Boolean decided(Execution execution, StepView step, int seq) {
+	private @Nullable Boolean decided(Execution execution, StepRow step, int seq) {
 		ReviewView review = this.reviews.findLatest(execution.runId(), seq, ReviewKind.COMPENSATION).orElse(null);
 		if (review == null) {
 			return null;
@@ -231,7 +231,7 @@ final class Compensations {
 		return (comment != null) ? ": " + comment : "";
 	}
 
-	private RunSignal open(Execution execution, StepView step, int seq, Throwable failure, int attempts) {
+	private RunSignal open(Execution execution, StepRow step, int seq, Throwable failure, int attempts) {
 		return this.parking.open(execution, seq, ReviewKind.COMPENSATION, REVIEW,
 				"Compensation of step " + step.seq() + " '" + step.name() + "' failed after " + attempts + " attempts: "
 						+ failure.getMessage() + ". Approve to retry, approve with edits "

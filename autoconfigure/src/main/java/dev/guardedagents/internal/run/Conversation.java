@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
+import dev.guardedagents.internal.store.StepRow;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -102,9 +102,9 @@ public final class Conversation {
 	 * @param mapper reads and writes the journal's JSON
 	 * @return the request as JSON, or {@code null} if it cannot be rebuilt
 	 */
-	public static @Nullable String rebuild(List<StepView> steps, int seq, JsonMapper mapper) {
+	public static @Nullable String rebuild(List<StepRow> steps, int seq, JsonMapper mapper) {
 		Map<Integer, List<String>> known = new HashMap<>();
-		for (StepView step : steps) {
+		for (StepRow step : steps) {
 			if (step.kind() != StepKind.LLM || step.seq() > seq) {
 				continue;
 			}

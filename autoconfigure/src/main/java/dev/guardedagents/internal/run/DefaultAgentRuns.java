@@ -11,11 +11,13 @@ import dev.guardedagents.AgentRuns;
 import dev.guardedagents.RunHandle;
 import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.RunStatus;
+import dev.guardedagents.internal.store.RunRow;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepView;
 import dev.guardedagents.RunNotFinishedException;
 import dev.guardedagents.internal.security.Principals;
 import dev.guardedagents.internal.store.JdbcRunStore;
+import dev.guardedagents.internal.store.StepRow;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
@@ -54,7 +56,7 @@ public final class DefaultAgentRuns implements AgentRuns {
 
 	@Override
 	public Optional<RunView> find(String runId) {
-		return this.engine.store().findRun(runId);
+		return this.engine.store().findRun(runId).map(RunRow::view);
 	}
 
 	@Override
@@ -64,7 +66,7 @@ public final class DefaultAgentRuns implements AgentRuns {
 
 	@Override
 	public List<StepView> steps(String runId) {
-		return this.engine.store().steps(runId);
+		return this.engine.store().steps(runId).stream().map(StepRow::view).toList();
 	}
 
 	@Override
@@ -86,12 +88,12 @@ public final class DefaultAgentRuns implements AgentRuns {
 
 	@Override
 	public RunView retry(String runId, String actor) {
-		return this.engine.retry(runId, actor);
+		return this.engine.retry(runId, actor).view();
 	}
 
 	@Override
 	public RunView fork(String runId, int fromStep, String actor) {
-		return this.engine.fork(runId, fromStep, actor);
+		return this.engine.fork(runId, fromStep, actor).view();
 	}
 
 	@Override

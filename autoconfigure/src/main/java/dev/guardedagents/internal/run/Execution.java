@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import dev.guardedagents.RunContext;
-import dev.guardedagents.StepView;
+import dev.guardedagents.internal.store.StepRow;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +25,7 @@ final class Execution implements RunContext {
 
 	private final long epoch;
 
-	private final List<StepView> journal;
+	private final List<StepRow> journal;
 
 	private final CompletableFuture<Object> done = new CompletableFuture<>();
 
@@ -76,7 +76,7 @@ final class Execution implements RunContext {
 
 	private @Nullable String trace;
 
-	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal, Origin origin,
+	Execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepRow> journal, Origin origin,
 			@Nullable RunBudget budget) {
 		this.runId = runId;
 		this.plan = plan;
@@ -292,7 +292,7 @@ final class Execution implements RunContext {
 		return this.seq;
 	}
 
-	@Nullable StepView recorded(int seq) {
+	@Nullable StepRow recorded(int seq) {
 		return (seq <= this.journal.size()) ? this.journal.get(seq - 1) : null;
 	}
 

@@ -11,8 +11,8 @@ import java.util.Map;
 import dev.guardedagents.BudgetAction;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import dev.guardedagents.internal.budget.BudgetProfile;
+import dev.guardedagents.internal.store.StepRow;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,7 +44,7 @@ final class RunBudget {
 
 	private boolean degraded;
 
-	RunBudget(BudgetProfile profile, Instant startedAt, List<StepView> journal, Instant now) {
+	RunBudget(BudgetProfile profile, Instant startedAt, List<StepRow> journal, Instant now) {
 		this.profile = profile;
 		this.caps = profile;
 		this.startedAt = startedAt;

@@ -33,6 +33,7 @@ import dev.guardedagents.RunNotFoundException;
 import dev.guardedagents.RunNotRetryableException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
+import dev.guardedagents.internal.store.RunRow;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepView;
 import dev.guardedagents.internal.budget.BudgetProfile;
@@ -48,6 +49,7 @@ import dev.guardedagents.internal.store.JdbcReviewStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.internal.store.Retry;
 import dev.guardedagents.internal.store.NewRun;
+import dev.guardedagents.internal.store.StepRow;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -346,13 +348,13 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 	}
 
-	private @Nullable RunBudget budget(AgentRunRegistry.Plan plan, Instant startedAt, List<StepView> journal) {
+	private @Nullable RunBudget budget(AgentRunRegistry.Plan plan, Instant startedAt, List<StepRow> journal) {
 		BudgetProfile profile = this.budgets.forRun(plan.budget());
 		return (profile != null) ? new RunBudget(profile, startedAt, journal, now()) : null;
 	}
 
-	private RunView existing(AgentRunRegistry.Plan plan, NewRun run) {
-		RunView existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
+	private RunRow existing(AgentRunRegistry.Plan plan, NewRun run) {
+		RunRow existing = this.store.findByIdempotencyKey(plan.name(), run.idempotencyKey()).orElseThrow();
 		logger.debug("Run '" + plan.name() + "' with this idempotency key exists already as " + existing.id());
 		return existing;
 	}
@@ -381,8 +383,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 
 	private void resumeQueued(String runId, long epoch, boolean afterCrash, int recoveries) {
 		Instant confirmed;
-		RunView run;
-		List<StepView> journal;
+		RunRow run;
+		List<StepRow> journal;
 		try {
 			confirmed = this.journal.write(runId,
 					() -> this.store.renewLease(runId, epoch, this::now, this.settings.leaseDuration()));
@@ -452,7 +454,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * Goes on compensating a run that was compensating when it stopped, or that was
 	 * cancelled with steps to compensate.
 	 */
-	private void compensate(Execution execution, List<StepView> journal) {
+	private void compensate(Execution execution, List<StepRow> journal) {
 		logger.info("Compensating run " + execution.runId() + " (" + execution.runName() + ")");
 		this.runs.executing(execution);
 		try {
@@ -790,11 +792,11 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * @throws RunNotFoundException if there is no such run
 	 */
 	public String export(String runId) {
-		RunView run = this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
+		RunRow run = this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
 		Map<String, Object> exported = new LinkedHashMap<>();
 		exported.put("format", EXPORT_FORMAT);
-		exported.put("run", run);
-		exported.put("steps", this.store.steps(runId));
+		exported.put("run", run.view());
+		exported.put("steps", this.store.steps(runId).stream().map(StepRow::view).toList());
 		return this.codec.mapper().writeValueAsString(exported);
 	}
 
@@ -805,12 +807,13 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * calls another step than the one recorded at a position, returns before the record
 	 * ends, or ends otherwise than the record did.
 	 * @param run the recorded run
-	 * @param steps its recorded steps, in order
+	 * @param recorded its recorded steps, in order
 	 * @param servedVersions the plan versions other than the current one that the code
 	 * says it still serves; a run recorded under another version is skipped
 	 * @return how it replays
 	 */
-	public Replay replay(RunView run, List<StepView> steps, Set<String> servedVersions) {
+	public Replay replay(RunView run, List<StepView> recorded, Set<String> servedVersions) {
+		List<StepRow> steps = recorded.stream().map(StepRow::of).toList();
 		AgentRunRegistry.Plan plan = this.registry.plan(run.name());
 		if (plan == null) {
 			return Replay.departed(0, steps.size(), "This application has no @AgentRun named '" + run.name() + "'");
@@ -851,7 +854,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		return replayed(run, steps, execution, result, thrown);
 	}
 
-	private Replay replayed(RunView run, List<StepView> steps, Execution execution, @Nullable Object result,
+	private Replay replayed(RunView run, List<StepRow> steps, Execution execution, @Nullable Object result,
 			@Nullable Throwable thrown) {
 		int recorded = steps.size();
 		if (execution.poison() != null) {
@@ -873,7 +876,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 					+ ((run.status() == RunStatus.FAILED) ? "failed with " + run.errorType() : "was " + run.status()));
 		}
 		if (execution.stepCount() < recorded) {
-			StepView next = steps.get(execution.stepCount());
+			StepRow next = steps.get(execution.stepCount());
 			return Replay.departed(called, recorded, "The code returns after " + called + " steps, where the record "
 					+ "goes on at position " + next.seq() + " with " + next.kind() + " '" + next.name() + "'");
 		}
@@ -896,7 +899,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * Creates the execution of a plan: one that runs its lambda steps through this engine
 	 * and carries its business key for the logging MDC.
 	 */
-	private Execution execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepView> journal,
+	private Execution execution(String runId, AgentRunRegistry.Plan plan, long epoch, List<StepRow> journal,
 			Execution.Origin origin, @Nullable RunBudget budget, @Nullable String businessKey) {
 		Execution execution = new Execution(runId, plan, epoch, journal, origin, budget);
 		execution.lambdas(this::lambdaStep);
@@ -940,7 +943,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		long deadline = (timeout != null) ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
 		long pause = 5;
 		while (true) {
-			RunView run = this.store.findRun(runId).orElseThrow();
+			RunRow run = this.store.findRun(runId).orElseThrow();
 			if (run.status().isTerminal()) {
 				return result(run, returnType);
 			}
@@ -978,7 +981,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 	}
 
-	private @Nullable Object result(RunView run, Type returnType) {
+	private @Nullable Object result(RunRow run, Type returnType) {
 		if (run.status() == RunStatus.SUCCEEDED) {
 			return this.codec.readResult(run.result(), returnType);
 		}
@@ -1003,7 +1006,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * @throws RunNotFoundException if there is no such run
 	 * @throws RunNotRetryableException if it did not fail, or was compensated
 	 */
-	RunView retry(String runId, String actor) {
+	RunRow retry(String runId, String actor) {
 		Retry retry = this.store.retry(runId, actor, now());
 		RunStatus status = retry.status();
 		switch (retry.result()) {
@@ -1027,7 +1030,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * @throws RunNotFoundException if there is no such run
 	 * @throws IllegalArgumentException if the step is out of range
 	 */
-	RunView fork(String runId, int fromStep, String actor) {
+	RunRow fork(String runId, int fromStep, String actor) {
 		String forkId = UUID.randomUUID().toString();
 		int copied = this.store.fork(runId, fromStep, forkId, actor, now());
 		if (copied < 0) {

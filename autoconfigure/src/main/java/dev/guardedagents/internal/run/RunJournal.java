@@ -10,11 +10,11 @@ import java.util.function.Supplier;
 
 import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.RunStatus;
-import dev.guardedagents.RunView;
-import dev.guardedagents.StepView;
+import dev.guardedagents.internal.store.RunRow;
 import dev.guardedagents.internal.store.DuplicateStepException;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.internal.store.NewStep;
+import dev.guardedagents.internal.store.StepRow;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -149,8 +149,8 @@ final class RunJournal {
 	 */
 	private boolean landedEarlier(Execution execution, NewStep step) {
 		try {
-			List<StepView> journal = this.store.steps(execution.runId());
-			StepView found = (step.seq() <= journal.size()) ? journal.get(step.seq() - 1) : null;
+			List<StepRow> journal = this.store.steps(execution.runId());
+			StepRow found = (step.seq() <= journal.size()) ? journal.get(step.seq() - 1) : null;
 			return found != null && found.kind() == step.kind() && found.name().equals(step.name())
 					&& found.succeeded() == step.succeeded() && Objects.equals(found.output(), step.output())
 					&& Objects.equals(found.idempotencyKey(), step.idempotencyKey())
@@ -261,7 +261,7 @@ final class RunJournal {
 	 * @return the signal to throw: cancelled, or lost to another owner
 	 */
 	RunSignal signal(Execution execution) {
-		RunView run = this.store.findRun(execution.runId()).orElse(null);
+		RunRow run = this.store.findRun(execution.runId()).orElse(null);
 		if (run != null && run.status() == RunStatus.CANCELLED) {
 			return RunSignal.cancelled(execution.runId());
 		}

@@ -13,9 +13,9 @@ import dev.guardedagents.PolicyViolationException;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import dev.guardedagents.internal.guard.Guarded;
 import dev.guardedagents.internal.store.NewStep;
+import dev.guardedagents.internal.store.StepRow;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -105,7 +105,7 @@ final class StepPipeline {
 		StepKind kind = body.kind();
 		String name = body.name();
 		int next = this.budget.nextSeq(execution);
-		StepView recorded = execution.recorded(next);
+		StepRow recorded = execution.recorded(next);
 		if (recorded != null) {
 			checkReplay(execution, recorded, kind, name);
 			if (kind == StepKind.LLM) {
@@ -414,7 +414,7 @@ final class StepPipeline {
 	 * mismatch poisons the run.
 	 * @throws NonDeterministicRunException if it is not
 	 */
-	static void checkReplay(Execution execution, StepView recorded, StepKind kind, String name) {
+	static void checkReplay(Execution execution, StepRow recorded, StepKind kind, String name) {
 		if (recorded.kind() != kind || !recorded.name().equals(name)) {
 			NonDeterministicRunException mismatch = new NonDeterministicRunException("Run " + execution.runId() + " ("
 					+ execution.runName() + ") recorded " + recorded.kind() + " '" + recorded.name() + "' as step "

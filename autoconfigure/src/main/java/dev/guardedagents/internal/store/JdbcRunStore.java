@@ -28,9 +28,7 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RunTotals;
-import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -525,7 +523,7 @@ public final class JdbcRunStore {
 	 */
 	public Retry retry(String runId, String actor, Instant now) {
 		return this.jdbc.inTransaction((c) -> {
-			RunView run = null;
+			RunRow run = null;
 			try (PreparedStatement ps = c
 				.prepareStatement("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
 				ps.setString(1, runId);
@@ -648,7 +646,7 @@ public final class JdbcRunStore {
 	}
 
 	private @Nullable String setAsideFailedLastStep(Connection c, String runId, Instant now) throws SQLException {
-		StepView last = null;
+		StepRow last = null;
 		try (PreparedStatement ps = c.prepareStatement("SELECT " + STEP_COLUMNS + " FROM " + this.step
 				+ " WHERE run_id = ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
 			ps.setString(1, runId);
@@ -674,7 +672,7 @@ public final class JdbcRunStore {
 	 * @param runId the run id
 	 * @return the records
 	 */
-	public List<StepView> history(String runId) {
+	public List<StepRow> history(String runId) {
 		return this.jdbc.query(
 				"SELECT " + STEP_COLUMNS + " FROM " + this.history + " WHERE run_id = ? ORDER BY set_aside_at, seq",
 				this::stepView, runId);
@@ -939,7 +937,7 @@ public final class JdbcRunStore {
 	public Cancellation cancel(String runId, Instant now, Collection<String> compensatedTools, String owner,
 			Instant leaseUntil, Instant approvedSince, String actor) {
 		return this.jdbc.inTransaction((c) -> {
-			RunView run = null;
+			RunRow run = null;
 			long epoch = 0;
 			try (PreparedStatement ps = c.prepareStatement(
 					"SELECT " + RUN_COLUMNS + ", owner_epoch FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
@@ -1194,7 +1192,7 @@ public final class JdbcRunStore {
 	 * @param runId the run id
 	 * @return the run
 	 */
-	public Optional<RunView> findRun(String runId) {
+	public Optional<RunRow> findRun(String runId) {
 		return this.jdbc.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE id = ?", this::runView, runId)
 			.stream()
 			.findFirst();
@@ -1206,7 +1204,7 @@ public final class JdbcRunStore {
 	 * @param idempotencyKey the idempotency key
 	 * @return the run
 	 */
-	public Optional<RunView> findByIdempotencyKey(String name, String idempotencyKey) {
+	public Optional<RunRow> findByIdempotencyKey(String name, String idempotencyKey) {
 		return this.jdbc
 			.query("SELECT " + RUN_COLUMNS + " FROM " + this.run + " WHERE name = ? AND idempotency_key = ?",
 					this::runView, name, idempotencyKey)
@@ -1219,7 +1217,7 @@ public final class JdbcRunStore {
 	 * @param runId the run id
 	 * @return the steps
 	 */
-	public List<StepView> steps(String runId) {
+	public List<StepRow> steps(String runId) {
 		return this.jdbc.query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? ORDER BY seq",
 				this::stepView, runId);
 	}
@@ -1231,7 +1229,7 @@ public final class JdbcRunStore {
 	 * @param limit the most steps
 	 * @return the steps
 	 */
-	public List<StepView> steps(String runId, int fromSeq, int limit) {
+	public List<StepRow> steps(String runId, int fromSeq, int limit) {
 		return this.jdbc.query("SELECT " + STEP_COLUMNS + " FROM " + this.step + " WHERE run_id = ? AND seq >= ? "
 				+ "ORDER BY seq FETCH FIRST " + limit + " ROWS ONLY", this::stepView, runId, fromSeq);
 	}
@@ -1273,7 +1271,7 @@ public final class JdbcRunStore {
 		}
 		long total = this.jdbc.query("SELECT COUNT(*) FROM " + this.run + where, (rs) -> rs.getLong(1), args.toArray())
 			.get(0);
-		List<RunView> runs = this.jdbc.query(
+		List<RunRow> runs = this.jdbc.query(
 				"SELECT " + RUN_COLUMNS + " FROM " + this.run + where + " ORDER BY created_at DESC, id DESC OFFSET "
 						+ ((long) page * size) + " ROWS FETCH NEXT " + size + " ROWS ONLY",
 				this::runView, args.toArray());
@@ -1317,8 +1315,8 @@ public final class JdbcRunStore {
 				rs.getLong("unpriced"));
 	}
 
-	private RunView runView(ResultSet rs) throws SQLException {
-		return new RunView(rs.getString("id"), rs.getString("name"), rs.getString("plan_version"),
+	private RunRow runView(ResultSet rs) throws SQLException {
+		return new RunRow(rs.getString("id"), rs.getString("name"), rs.getString("plan_version"),
 				RunStatus.valueOf(rs.getString("status")), rs.getString("business_key"),
 				rs.getString("idempotency_key"), this.cipher.open(rs.getString("arguments")),
 				this.cipher.open(rs.getString("result")), rs.getString("error_type"), rs.getString("error_message"),
@@ -1329,8 +1327,8 @@ public final class JdbcRunStore {
 				rs.getString("started_by"));
 	}
 
-	private StepView stepView(ResultSet rs) throws SQLException {
-		return new StepView(rs.getInt("seq"), StepKind.valueOf(rs.getString("kind")), rs.getString("name"),
+	private StepRow stepView(ResultSet rs) throws SQLException {
+		return new StepRow(rs.getInt("seq"), StepKind.valueOf(rs.getString("kind")), rs.getString("name"),
 				rs.getBoolean("succeeded"), rs.getInt("attempts"), Jdbc.instant(rs, "started_at"),
 				Duration.ofNanos(rs.getLong("duration_micros") * 1000), this.cipher.open(rs.getString("input")),
 				this.cipher.open(rs.getString("output")), rs.getString("error_type"), rs.getString("error_message"),

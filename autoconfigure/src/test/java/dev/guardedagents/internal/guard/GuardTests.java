@@ -21,7 +21,8 @@ import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunView;
-import dev.guardedagents.StepView;
+import dev.guardedagents.internal.store.RunRow;
+import dev.guardedagents.internal.store.StepRow;
 import dev.guardedagents.ToolTimeoutException;
 import dev.guardedagents.internal.guard.GuardTestApplication.Plans;
 import dev.guardedagents.internal.guard.GuardTestApplication.Tools;
@@ -92,7 +93,7 @@ class GuardTests {
 	void attemptsAndTheirErrorsAreJournaledAndTheRunContextIsSeenByEachAttempt() {
 		assertThat(this.plans.flaky("inside")).isEqualTo("ok after 3");
 		RunView run = latest("guarded-flaky");
-		StepView step = this.store.steps(run.id()).get(0);
+		StepRow step = this.store.steps(run.id()).get(0);
 		assertThat(step.succeeded()).isTrue();
 		assertThat(step.attempts()).isEqualTo(3);
 		assertThat(step.attemptErrors()).contains("\"type\":\"java.lang.IllegalStateException\"")
@@ -149,7 +150,7 @@ class GuardTests {
 	void fallbackAnswersAfterTheLastAttemptAndTheStepSaysSo() {
 		assertThat(this.plans.fallback("k")).isEqualTo("cached k after lookup service down");
 		assertThat(Tools.count("k")).isEqualTo(2);
-		StepView step = this.store.steps(latest("guarded-fallback").id()).get(0);
+		StepRow step = this.store.steps(latest("guarded-fallback").id()).get(0);
 		assertThat(step.succeeded()).isTrue();
 		assertThat(step.fellBack()).isTrue();
 		assertThat(step.attempts()).isEqualTo(2);
@@ -171,7 +172,7 @@ class GuardTests {
 		assertThat(Tools.count("x")).as("no retry for IllegalArgumentException").isEqualTo(1);
 		RunView run = latest("guarded-throw");
 		assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
-		StepView step = this.store.steps(run.id()).get(0);
+		StepRow step = this.store.steps(run.id()).get(0);
 		assertThat(step.succeeded()).isFalse();
 		assertThat(step.errorType()).isEqualTo(IllegalArgumentException.class.getName());
 		assertThatIllegalArgumentException().isThrownBy(() -> this.tools.invalid("y"));
@@ -285,7 +286,7 @@ class GuardTests {
 	}
 
 	private RunView latest(String name) {
-		List<RunView> runs = this.store.list(null, name, null, 0, 1).runs();
+		List<RunView> runs = this.store.list(null, name, null, 0, 1).runs().stream().map(RunRow::view).toList();
 		return runs.get(0);
 	}
 

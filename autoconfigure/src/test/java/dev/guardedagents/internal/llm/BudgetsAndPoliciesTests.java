@@ -177,7 +177,7 @@ class BudgetsAndPoliciesTests extends ModelTestSupport {
 	}
 
 	private RunView latestRun(String name) {
-		return this.store.list(null, name, null, 0, 1).runs().get(0);
+		return this.store.list(null, name, null, 0, 1).runs().get(0).view();
 	}
 
 }

@@ -16,6 +16,7 @@ import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.RunTotals;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
+import dev.guardedagents.internal.store.StepRow;
 import dev.guardedagents.internal.run.Conversation;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -113,10 +114,11 @@ class ModelStepsTests extends ModelTestSupport {
 			.sum();
 		JsonMapper mapper = new JsonMapper();
 		long wholeRequests = 0;
+		List<StepRow> rows = steps.stream().map(StepRow::of).toList();
 		for (StepView call : modelCalls) {
-			wholeRequests += Conversation.rebuild(steps, call.seq(), mapper).length();
+			wholeRequests += Conversation.rebuild(rows, call.seq(), mapper).length();
 		}
-		String last = Conversation.rebuild(steps, modelCalls.get(30).seq(), mapper);
+		String last = Conversation.rebuild(rows, modelCalls.get(30).seq(), mapper);
 		long distinct = length(last.substring(last.indexOf("\"messages\":") + 11))
 				+ length(modelCalls.get(30).output());
 		assertThat(mapper.readTree(last).get("messages")).as("the question, then 30 tool calls and answers")

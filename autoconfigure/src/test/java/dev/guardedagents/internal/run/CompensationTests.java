@@ -299,7 +299,7 @@ abstract class CompensationTests {
 	}
 
 	private RunView latest(String name) {
-		return this.store.list(null, name, null, 0, 1).runs().get(0);
+		return this.store.list(null, name, null, 0, 1).runs().get(0).view();
 	}
 
 	private ReviewView pending(String runId) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import dev.guardedagents.BudgetAction;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
+import dev.guardedagents.internal.store.StepRow;
 import dev.guardedagents.internal.budget.BudgetProfile;
 import org.junit.jupiter.api.Test;
 
@@ -72,8 +72,8 @@ class RunBudgetTests {
 		assertThat(budget.after()).isNull();
 	}
 
-	private static StepView modelCall(int seq, String cost) {
-		return new StepView(seq, StepKind.LLM, "chat", true, 1, START, Duration.ZERO, "{}", "{}", null, null,
+	private static StepRow modelCall(int seq, String cost) {
+		return new StepRow(seq, StepKind.LLM, "chat", true, 1, START, Duration.ZERO, "{}", "{}", null, null,
 				"run/" + seq, false, null, usage(cost));
 	}
 

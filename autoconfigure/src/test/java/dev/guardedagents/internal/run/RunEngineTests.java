@@ -449,7 +449,7 @@ abstract class RunEngineTests {
 	}
 
 	private RunView latest(String name) {
-		return this.store.list(null, name, null, 0, 1).runs().get(0);
+		return this.store.list(null, name, null, 0, 1).runs().get(0).view();
 	}
 
 	/**

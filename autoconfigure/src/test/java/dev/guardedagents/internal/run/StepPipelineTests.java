@@ -32,7 +32,7 @@ import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviewer;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
+import dev.guardedagents.internal.store.StepRow;
 import dev.guardedagents.internal.guard.GuardSettings;
 import dev.guardedagents.internal.guard.ToolGuard;
 import dev.guardedagents.internal.guard.ToolGuards;
@@ -142,7 +142,7 @@ class StepPipelineTests {
 	void aStepIsRecordedOnceAndReplayedWithoutItsBody(Body body) throws Throwable {
 		Execution execution = start();
 		assertThat(run(execution, body, "refund", FailureMode.THROW, () -> "refunded")).isEqualTo("refunded");
-		StepView step = this.store.steps(execution.runId()).get(0);
+		StepRow step = this.store.steps(execution.runId()).get(0);
 		assertThat(step.kind()).isEqualTo(body.kind);
 		assertThat(step.name()).isEqualTo("refund");
 		assertThat(step.succeeded()).isTrue();
@@ -169,8 +169,8 @@ class StepPipelineTests {
 		conversation.add("{\"role\":\"user\",\"text\":\"thanks\"}");
 		model(execution, conversation);
 
-		List<StepView> steps = this.store.steps(execution.runId());
-		assertThat(steps).extracting(StepView::input)
+		List<StepRow> steps = this.store.steps(execution.runId());
+		assertThat(steps).extracting(StepRow::input)
 			.containsExactly(
 					"{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"system\",\"text\":\"be brief\"},"
 							+ "{\"role\":\"user\",\"text\":\"refund 7\"}]}",
@@ -214,7 +214,7 @@ class StepPipelineTests {
 		assertThatIllegalStateException().isThrownBy(() -> run(execution, body, "refund", FailureMode.THROW, () -> {
 			throw new IllegalStateException("provider down");
 		})).withMessage("provider down");
-		StepView step = this.store.steps(execution.runId()).get(0);
+		StepRow step = this.store.steps(execution.runId()).get(0);
 		assertThat(step.succeeded()).isFalse();
 		assertThat(step.errorType()).isEqualTo(IllegalStateException.class.getName());
 
@@ -251,7 +251,7 @@ class StepPipelineTests {
 		assertThat(run(resumed, body, "refund", FailureMode.HUMAN_REVIEW, () -> "not called"))
 			.isEqualTo("refunded by hand");
 		assertThat(this.calls).hasValue(1);
-		StepView step = this.store.steps(execution.runId()).get(0);
+		StepRow step = this.store.steps(execution.runId()).get(0);
 		assertThat(step.succeeded()).isTrue();
 		assertThat(step.attempts()).isZero();
 	}
@@ -363,7 +363,7 @@ class StepPipelineTests {
 		assertThat(tooLarge.getSize()).isGreaterThan(LIMIT);
 		assertThat(tooLarge.getLimit()).isEqualTo(LIMIT);
 		assertThat(tooLarge).hasMessageContaining("guarded-agents.journal.max-payload-size");
-		StepView step = this.store.steps(execution.runId()).get(0);
+		StepRow step = this.store.steps(execution.runId()).get(0);
 		assertThat(step.succeeded()).isFalse();
 		assertThat(step.output()).isNull();
 		assertThat(step.errorType()).isEqualTo(PayloadTooLargeException.class.getName());
@@ -385,7 +385,7 @@ class StepPipelineTests {
 		assertThat(tooLarge.getPart()).isEqualTo("input");
 		assertThat(tooLarge.getSize()).as("counted in bytes of UTF-8").isGreaterThan(LIMIT);
 		assertThat(this.calls).hasValue(0);
-		StepView step = this.store.steps(execution.runId()).get(0);
+		StepRow step = this.store.steps(execution.runId()).get(0);
 		assertThat(step.errorType()).isEqualTo(PayloadTooLargeException.class.getName());
 		assertThat(step.input()).startsWith("\"(input of ").doesNotContain("éé");
 	}

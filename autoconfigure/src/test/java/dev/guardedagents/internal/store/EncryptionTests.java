@@ -16,7 +16,6 @@ import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviewer;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
-import dev.guardedagents.StepView;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.autoconfigure.GuardedAgentsSchemaInitializer;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +72,7 @@ abstract class EncryptionTests {
 
 		assertThat(journal.runs.findRun(runId).orElseThrow().arguments()).isEqualTo("[\"" + SECRET + "\"]");
 		assertThat(journal.runs.findRun(runId).orElseThrow().result()).isEqualTo("\"sent to " + SECRET + "\"");
-		StepView step = journal.runs.steps(runId).get(0);
+		StepRow step = journal.runs.steps(runId).get(0);
 		assertThat(step.input()).isEqualTo("[\"" + SECRET + "\"]");
 		assertThat(step.output()).isEqualTo("\"mailed " + SECRET + "\"");
 		ReviewView review = journal.reviews.ofRun(runId).get(0);
