@@ -22,6 +22,7 @@ import dev.guardedagents.ReviewNotFoundException;
 import dev.guardedagents.ReviewPage;
 import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.ReviewStatus;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviewer;
 import dev.guardedagents.ReviewerDecision;
@@ -127,7 +128,7 @@ public final class DefaultReviews implements Reviews {
 
 	@Override
 	public Optional<ReviewView> find(String reviewId) {
-		return this.store.find(reviewId);
+		return this.store.find(reviewId).map(ReviewRow::view);
 	}
 
 	@Override
@@ -156,9 +157,9 @@ public final class DefaultReviews implements Reviews {
 		if (!edits.isEmpty() && !approve) {
 			throw new InvalidReviewDecisionException("edits", "only an approval may edit the arguments");
 		}
-		ReviewView review = this.store.find(reviewId).orElseThrow(() -> new ReviewNotFoundException(reviewId));
+		ReviewRow review = this.store.find(reviewId).orElseThrow(() -> new ReviewNotFoundException(reviewId));
 		if (review.status() != ReviewStatus.PENDING) {
-			throw new ReviewAlreadyDecidedException(review);
+			throw new ReviewAlreadyDecidedException(review.view());
 		}
 		String startedBy = this.runs.findRun(review.runId()).map(RunRow::startedBy).orElse(null);
 		Set<String> used = this.access.authorize(signer, reviewId, required(review), review.runId(), startedBy,
@@ -175,16 +176,17 @@ public final class DefaultReviews implements Reviews {
 		switch (outcome.result()) {
 			case NOT_FOUND -> throw new ReviewNotFoundException(reviewId);
 			case RUN_NOT_WAITING -> throw new RunNotWaitingException(reviewId, review.runId(), outcome.runStatus());
-			case ALREADY_DECIDED -> throw new ReviewAlreadyDecidedException(this.store.find(reviewId).orElseThrow());
+			case ALREADY_DECIDED ->
+				throw new ReviewAlreadyDecidedException(this.store.find(reviewId).orElseThrow().view());
 			case LATE_EDITS -> throw lateEdits(this.store.find(reviewId).orElseThrow());
 			case REPEATED -> throw new ReviewerNotAuthorizedException(signer.name(), Set.of(),
 					"'" + signer.name() + "' decided review " + reviewId + " already; its " + review.requiredApprovals()
 							+ " approvals must come from different reviewers");
 			case COUNTED -> {
-				return this.store.find(reviewId).orElseThrow();
+				return this.store.find(reviewId).orElseThrow().view();
 			}
 			default -> {
-				ReviewView decided = this.store.find(reviewId).orElseThrow();
+				ReviewView decided = this.store.find(reviewId).orElseThrow().view();
 				this.events.publish(new ReviewEvent(ReviewEvent.Type.DECIDED, decided));
 				this.recovery.recoverSoon();
 				return decided;
@@ -192,7 +194,7 @@ public final class DefaultReviews implements Reviews {
 		}
 	}
 
-	private static InvalidReviewDecisionException lateEdits(ReviewView review) {
+	private static InvalidReviewDecisionException lateEdits(ReviewRow review) {
 		return new InvalidReviewDecisionException("edits",
 				"review " + review.id() + " has " + review.approvals() + " of its " + review.requiredApprovals()
 						+ " approvals already; only the first approval may edit, the others approve the arguments "
@@ -203,7 +205,7 @@ public final class DefaultReviews implements Reviews {
 	 * Returns the reviewer groups of a review: those it names, or for a review that names
 	 * none (opened before reviewers were configured), those configured for its kind.
 	 */
-	private List<String> required(ReviewView review) {
+	private List<String> required(ReviewRow review) {
 		List<String> named = ReviewAccess.parse(review.reviewers());
 		return named.isEmpty() ? this.access.reviewers(review.kind()) : named;
 	}
@@ -213,7 +215,7 @@ public final class DefaultReviews implements Reviews {
 	 * strictly to what they edit.
 	 * @return the edits as a JSON object
 	 */
-	private String checkEdits(ReviewView review, Map<String, Object> edits) {
+	private String checkEdits(ReviewRow review, Map<String, Object> edits) {
 		String json;
 		try {
 			json = this.mapper.writeValueAsString(edits);
@@ -236,7 +238,7 @@ public final class DefaultReviews implements Reviews {
 		};
 	}
 
-	private String checkArguments(ReviewView review, Map<String, Object> edits, String json) {
+	private String checkArguments(ReviewRow review, Map<String, Object> edits, String json) {
 		AgentRunRegistry.Checkpoint checkpoint = this.registry.checkpoint(review.checkpoint());
 		if (checkpoint == null) {
 			throw new InvalidReviewDecisionException("edits", "checkpoint '" + review.checkpoint()

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewStatus;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.internal.run.ReviewEvents;
 import dev.guardedagents.internal.run.RunRecovery;
@@ -96,7 +96,7 @@ public final class ReviewDeadlines implements SmartLifecycle {
 			var overdue = this.store.overdue(now, BATCH);
 			found = overdue.size();
 			firedInBatch = 0;
-			for (ReviewView review : overdue) {
+			for (ReviewRow review : overdue) {
 				if (timeOut(review, now)) {
 					firedInBatch++;
 				}
@@ -110,7 +110,7 @@ public final class ReviewDeadlines implements SmartLifecycle {
 		return fired;
 	}
 
-	private boolean timeOut(ReviewView review, Instant now) {
+	private boolean timeOut(ReviewRow review, Instant now) {
 		TimeoutOutcome outcome = review.onTimeout();
 		JdbcReviewStore.Escalation escalation = (outcome == TimeoutOutcome.ESCALATE)
 				? this.store.escalation(review.id()) : null;
@@ -130,8 +130,8 @@ public final class ReviewDeadlines implements SmartLifecycle {
 				(outcome == TimeoutOutcome.APPROVE) ? ReviewStatus.APPROVED : ReviewStatus.TIMED_OUT,
 				"no decision before " + review.deadline(), now);
 		if (applied) {
-			this.events
-				.publish(new ReviewEvent(ReviewEvent.Type.TIMED_OUT, this.store.find(review.id()).orElseThrow()));
+			this.events.publish(
+					new ReviewEvent(ReviewEvent.Type.TIMED_OUT, this.store.find(review.id()).orElseThrow().view()));
 		}
 		return applied;
 	}

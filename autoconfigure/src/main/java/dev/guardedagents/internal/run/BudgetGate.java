@@ -8,7 +8,7 @@ import dev.guardedagents.BudgetWarningEvent;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.internal.store.NewStep;
 import dev.guardedagents.internal.store.StepRow;
@@ -148,7 +148,7 @@ final class BudgetGate {
 	}
 
 	private int escalate(Execution execution, StepKind kind, int seq, RunBudget.Exceeded exceeded, String message) {
-		ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.BUDGET);
+		ReviewRow review = this.parking.reviewAt(execution, seq, ReviewKind.BUDGET);
 		if (review == null) {
 			throw open(execution, seq, message);
 		}

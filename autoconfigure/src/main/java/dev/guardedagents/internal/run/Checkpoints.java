@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.internal.guard.ToolGuards;
@@ -90,7 +90,7 @@ final class Checkpoints {
 			throw execution.poison();
 		}
 		execution.stopIfOnlyReplaying(seq);
-		ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.CHECKPOINT);
+		ReviewRow review = this.parking.reviewAt(execution, seq, ReviewKind.CHECKPOINT);
 		if (review == null) {
 			if (condition != null && condition.failure() != null && this.settings.failRunOnWhenError()) {
 				throw RunSignal.failRun(execution.runId(), new IllegalStateException("@HumanCheckpoint '"

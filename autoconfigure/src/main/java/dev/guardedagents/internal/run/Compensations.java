@@ -11,7 +11,7 @@ import java.util.Optional;
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.internal.guard.Guarded;
@@ -195,7 +195,7 @@ final class Compensations {
 	 * (again)
 	 */
 	private @Nullable Boolean decided(Execution execution, StepRow step, int seq) {
-		ReviewView review = this.reviews.findLatest(execution.runId(), seq, ReviewKind.COMPENSATION).orElse(null);
+		ReviewRow review = this.reviews.findLatest(execution.runId(), seq, ReviewKind.COMPENSATION).orElse(null);
 		if (review == null) {
 			return null;
 		}

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import dev.guardedagents.ReviewEvent;
 import dev.guardedagents.ReviewKind;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.TimeoutOutcome;
 import dev.guardedagents.internal.security.ReviewAccess;
@@ -107,7 +107,7 @@ final class Parking {
 	 * Parks again a resumed run whose review is still pending.
 	 * @return the signal to throw
 	 */
-	RunSignal waitFor(Execution execution, ReviewView review) {
+	RunSignal waitFor(Execution execution, ReviewRow review) {
 		try {
 			if (!this.journal.write(execution.runId(),
 					() -> this.reviews.park(execution.runId(), execution.epoch(), this.journal.now()))) {
@@ -124,7 +124,7 @@ final class Parking {
 	 * Finds the review of a kind a resumed run parked for at a position.
 	 * @return the review, or {@code null} when none was opened there
 	 */
-	@Nullable ReviewView reviewAt(Execution execution, int seq, ReviewKind kind) {
+	@Nullable ReviewRow reviewAt(Execution execution, int seq, ReviewKind kind) {
 		return execution.mayHoldDecision(seq) ? this.reviews.findLatest(execution.runId(), seq, kind).orElse(null)
 				: null;
 	}

@@ -6,7 +6,7 @@ import dev.guardedagents.ModelUsage;
 import dev.guardedagents.PolicyViolationException;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.spi.PolicyAction;
 import dev.guardedagents.spi.StepPolicy;
@@ -43,7 +43,7 @@ final class PolicyGate {
 		if (this.policies.isEmpty()) {
 			return null;
 		}
-		ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.POLICY);
+		ReviewRow review = this.parking.reviewAt(execution, seq, ReviewKind.POLICY);
 		if (review == null) {
 			return null;
 		}

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.guardedagents.CompensationStatus;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.RunCancelledException;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunNotCancellableException;
@@ -948,8 +948,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 				return result(run, returnType);
 			}
 			if (caller && run.status() == RunStatus.WAITING) {
-				throw new RunSuspendedException(runId,
-						this.reviews.pendingOf(runId).map(ReviewView::id).orElse("none"));
+				throw new RunSuspendedException(runId, this.reviews.pendingOf(runId).map(ReviewRow::id).orElse("none"));
 			}
 			long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 			if (remaining <= 0) {

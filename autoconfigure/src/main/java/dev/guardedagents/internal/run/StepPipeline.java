@@ -11,7 +11,7 @@ import dev.guardedagents.NonDeterministicRunException;
 import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.PolicyViolationException;
 import dev.guardedagents.ReviewKind;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.internal.guard.Guarded;
 import dev.guardedagents.internal.store.NewStep;
@@ -134,7 +134,7 @@ final class StepPipeline {
 				};
 		FailureMode onFailure = body.guard().settings().onFailure();
 		if (onFailure == FailureMode.HUMAN_REVIEW) {
-			ReviewView review = this.parking.reviewAt(execution, seq, ReviewKind.TOOL_FAILURE);
+			ReviewRow review = this.parking.reviewAt(execution, seq, ReviewKind.TOOL_FAILURE);
 			if (review != null) {
 				String output = this.reviews.decide(execution, seq, kind, name, input, review, body::supplied);
 				if (output != null) {

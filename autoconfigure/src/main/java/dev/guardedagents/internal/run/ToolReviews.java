@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
 import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewStatus;
-import dev.guardedagents.ReviewView;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.internal.store.NewStep;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +37,7 @@ final class ToolReviews {
 	 * @param asOutput turns the supplied result (JSON) into the step's recorded output
 	 * @return the recorded output, or {@code null} to run the step again
 	 */
-	@Nullable String decide(Execution execution, int seq, StepKind kind, String name, String input, ReviewView review,
+	@Nullable String decide(Execution execution, int seq, StepKind kind, String name, String input, ReviewRow review,
 			UnaryOperator<String> asOutput) {
 		if (review.status() == ReviewStatus.PENDING) {
 			throw this.parking.waitFor(execution, review);

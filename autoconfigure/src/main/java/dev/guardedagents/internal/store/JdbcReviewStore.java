@@ -18,7 +18,6 @@ import dev.guardedagents.ReviewKind;
 import dev.guardedagents.ReviewPage;
 import dev.guardedagents.ReviewQuery;
 import dev.guardedagents.ReviewStatus;
-import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviewer;
 import dev.guardedagents.ReviewerDecision;
 import dev.guardedagents.RunStatus;
@@ -139,9 +138,9 @@ public final class JdbcReviewStore {
 	public Outcome decide(String reviewId, Reviewer reviewer, Set<String> authorities, ReviewDecision.Decision verdict,
 			@Nullable String comment, @Nullable String edits, Instant now) {
 		return this.jdbc.inTransaction((c) -> {
-			ReviewView unlocked = find(c, reviewId);
+			ReviewRow unlocked = find(c, reviewId);
 			RunStatus status = (unlocked != null) ? lockRun(c, unlocked.runId()) : null;
-			ReviewView review = (status != null) ? find(c, reviewId, true) : null;
+			ReviewRow review = (status != null) ? find(c, reviewId, true) : null;
 			if (review == null || status == null) {
 				return Outcome.NOT_FOUND;
 			}
@@ -190,9 +189,9 @@ public final class JdbcReviewStore {
 	 */
 	public boolean timeOut(String reviewId, ReviewStatus status, String comment, Instant now) {
 		return this.jdbc.inTransaction((c) -> {
-			ReviewView unlocked = find(c, reviewId);
+			ReviewRow unlocked = find(c, reviewId);
 			RunStatus run = (unlocked != null) ? lockRun(c, unlocked.runId()) : null;
-			ReviewView review = (run != null) ? find(c, reviewId, true) : null;
+			ReviewRow review = (run != null) ? find(c, reviewId, true) : null;
 			if (review == null || review.status() != ReviewStatus.PENDING || run == null) {
 				return false;
 			}
@@ -218,7 +217,7 @@ public final class JdbcReviewStore {
 	 * @param now the current time
 	 * @return {@code false} if the review was not pending any more or its run not waiting
 	 */
-	public boolean escalate(ReviewView escalated, NewReview next, Instant now) {
+	public boolean escalate(ReviewRow escalated, NewReview next, Instant now) {
 		return this.jdbc.inTransaction((c) -> {
 			// escalating keeps the run waiting: it may, as long as a decision could hand
 			// it
@@ -249,7 +248,7 @@ public final class JdbcReviewStore {
 				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId);
 	}
 
-	private void insertDecision(Connection c, ReviewView review, Reviewer reviewer, Set<String> authorities,
+	private void insertDecision(Connection c, ReviewRow review, Reviewer reviewer, Set<String> authorities,
 			ReviewDecision.Decision verdict, @Nullable String comment, @Nullable String edits, Instant now)
 			throws SQLException {
 		Jdbc.update(c,
@@ -306,7 +305,7 @@ public final class JdbcReviewStore {
 	 * @param kind the kind
 	 * @return the review of that kind with the highest round
 	 */
-	public Optional<ReviewView> findLatest(String runId, int seq, ReviewKind kind) {
+	public Optional<ReviewRow> findLatest(String runId, int seq, ReviewKind kind) {
 		return this.jdbc
 			.query("SELECT " + COLUMNS + " FROM " + this.review
 					+ " WHERE run_id = ? AND seq = ? AND kind = ? ORDER BY round DESC FETCH FIRST 1 ROWS ONLY",
@@ -320,13 +319,13 @@ public final class JdbcReviewStore {
 	 * @param reviewId the review id
 	 * @return the review
 	 */
-	public Optional<ReviewView> find(String reviewId) {
+	public Optional<ReviewRow> find(String reviewId) {
 		return this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.review + " WHERE id = ?", this::view, reviewId)
 			.stream()
 			.findFirst();
 	}
 
-	private @Nullable ReviewView find(Connection c, String reviewId) throws SQLException {
+	private @Nullable ReviewRow find(Connection c, String reviewId) throws SQLException {
 		return find(c, reviewId, false);
 	}
 
@@ -335,7 +334,7 @@ public final class JdbcReviewStore {
 	 * committed row on every database (H2 may answer a plain read in the same transaction
 	 * from an older snapshot).
 	 */
-	private @Nullable ReviewView find(Connection c, String reviewId, boolean lock) throws SQLException {
+	private @Nullable ReviewRow find(Connection c, String reviewId, boolean lock) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement(
 				"SELECT " + COLUMNS + " FROM " + this.review + " WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
 			ps.setString(1, reviewId);
@@ -411,11 +410,11 @@ public final class JdbcReviewStore {
 			.get(0);
 		String order = (query.status() == ReviewStatus.PENDING) ? " ORDER BY deadline, created_at, id"
 				: " ORDER BY created_at DESC, id";
-		List<ReviewView> reviews = this.jdbc.query(
+		List<ReviewRow> reviews = this.jdbc.query(
 				"SELECT " + COLUMNS + " FROM " + this.review + " r" + where + order + " OFFSET "
 						+ ((long) query.page() * query.size()) + " ROWS FETCH NEXT " + query.size() + " ROWS ONLY",
 				this::view, args.toArray());
-		return new ReviewPage(reviews, query.page(), query.size(), total);
+		return new ReviewPage(reviews.stream().map(ReviewRow::view).toList(), query.page(), query.size(), total);
 	}
 
 	/**
@@ -430,7 +429,7 @@ public final class JdbcReviewStore {
 	 * @param runId the run
 	 * @return its reviews
 	 */
-	public List<ReviewView> ofRun(String runId) {
+	public List<ReviewRow> ofRun(String runId) {
 		return this.jdbc.query(
 				"SELECT " + COLUMNS + " FROM " + this.review + " WHERE run_id = ? ORDER BY created_at DESC, round DESC",
 				this::view, runId);
@@ -441,7 +440,7 @@ public final class JdbcReviewStore {
 	 * @param runId the run
 	 * @return the pending review
 	 */
-	public Optional<ReviewView> pendingOf(String runId) {
+	public Optional<ReviewRow> pendingOf(String runId) {
 		return this.jdbc
 			.query("SELECT " + COLUMNS + " FROM " + this.review + " WHERE run_id = ? AND status = 'PENDING' "
 					+ "ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY", this::view, runId)
@@ -465,14 +464,14 @@ public final class JdbcReviewStore {
 	 * @param limit the maximum number of reviews
 	 * @return the reviews
 	 */
-	public List<ReviewView> overdue(Instant now, int limit) {
+	public List<ReviewRow> overdue(Instant now, int limit) {
 		return this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.review
 				+ " WHERE status = 'PENDING' AND deadline < ? ORDER BY deadline FETCH FIRST " + limit + " ROWS ONLY",
 				this::view, Jdbc.time(now));
 	}
 
-	private ReviewView view(ResultSet rs) throws SQLException {
-		return new ReviewView(rs.getString("id"), rs.getString("run_id"), rs.getInt("seq"), rs.getInt("round"),
+	private ReviewRow view(ResultSet rs) throws SQLException {
+		return new ReviewRow(rs.getString("id"), rs.getString("run_id"), rs.getInt("seq"), rs.getInt("round"),
 				ReviewKind.valueOf(rs.getString("kind")), rs.getString("checkpoint"),
 				ReviewStatus.valueOf(rs.getString("status")), rs.getString("reviewers"),
 				this.cipher.open(rs.getString("summary")), this.cipher.open(rs.getString("payload")),

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
-
 import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.ModelUsage;
@@ -28,10 +27,10 @@ import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.PolicyViolationException;
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewKind;
-import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviewer;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
+import dev.guardedagents.internal.store.ReviewRow;
 import dev.guardedagents.internal.store.StepRow;
 import dev.guardedagents.internal.guard.GuardSettings;
 import dev.guardedagents.internal.guard.ToolGuard;
@@ -244,7 +243,7 @@ class StepPipelineTests {
 	@EnumSource(Body.class)
 	void humanReviewParksTheRunAndASuppliedResultAnswersWithoutTheBody(Body body) throws Throwable {
 		Execution execution = start();
-		ReviewView review = park(execution, body);
+		ReviewRow review = park(execution, body);
 		decide(review, ReviewDecision.Decision.APPROVE, "{\"result\": \"refunded by hand\"}");
 
 		Execution resumed = claim(execution.runId());
@@ -260,7 +259,7 @@ class StepPipelineTests {
 	@EnumSource(Body.class)
 	void humanReviewApprovedRunsTheBodyAgain(Body body) throws Throwable {
 		Execution execution = start();
-		ReviewView review = park(execution, body);
+		ReviewRow review = park(execution, body);
 		decide(review, ReviewDecision.Decision.APPROVE, null);
 
 		Execution resumed = claim(execution.runId());
@@ -272,7 +271,7 @@ class StepPipelineTests {
 	@EnumSource(Body.class)
 	void humanReviewRejectedFailsTheRun(Body body) throws Throwable {
 		Execution execution = start();
-		ReviewView review = park(execution, body);
+		ReviewRow review = park(execution, body);
 		decide(review, ReviewDecision.Decision.REJECT, null);
 
 		Execution resumed = claim(execution.runId());
@@ -458,7 +457,7 @@ class StepPipelineTests {
 	/**
 	 * Parks the run on a failed step under {@code HUMAN_REVIEW}.
 	 */
-	private ReviewView park(Execution execution, Body body) {
+	private ReviewRow park(Execution execution, Body body) {
 		RunSignal signal = catchThrowableOfType(RunSignal.class,
 				() -> run(execution, body, "refund", FailureMode.HUMAN_REVIEW, () -> {
 					throw new IllegalStateException("provider down");
@@ -466,12 +465,12 @@ class StepPipelineTests {
 		assertThat(signal.reason()).isEqualTo(RunSignal.Reason.SUSPENDED);
 		assertThat(this.store.findRun(execution.runId()).orElseThrow().status()).isEqualTo(RunStatus.WAITING);
 		assertThat(this.store.steps(execution.runId())).isEmpty();
-		ReviewView review = this.reviews.findLatest(execution.runId(), 1, ReviewKind.TOOL_FAILURE).orElseThrow();
+		ReviewRow review = this.reviews.findLatest(execution.runId(), 1, ReviewKind.TOOL_FAILURE).orElseThrow();
 		assertThat(review.summary()).contains("provider down");
 		return review;
 	}
 
-	private void decide(ReviewView review, ReviewDecision.Decision decision, @Nullable String edits) {
+	private void decide(ReviewRow review, ReviewDecision.Decision decision, @Nullable String edits) {
 		assertThat(this.reviews
 			.decide(review.id(), Reviewer.of("ann"), Set.of("user:ann"), decision, null, edits, Instant.now())
 			.result()).isEqualTo(JdbcReviewStore.Result.DECIDED);

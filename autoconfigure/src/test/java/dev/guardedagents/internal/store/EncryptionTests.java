@@ -9,10 +9,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
-
 import dev.guardedagents.ReviewDecision;
 import dev.guardedagents.ReviewKind;
-import dev.guardedagents.ReviewView;
 import dev.guardedagents.Reviewer;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
@@ -75,7 +73,7 @@ abstract class EncryptionTests {
 		StepRow step = journal.runs.steps(runId).get(0);
 		assertThat(step.input()).isEqualTo("[\"" + SECRET + "\"]");
 		assertThat(step.output()).isEqualTo("\"mailed " + SECRET + "\"");
-		ReviewView review = journal.reviews.ofRun(runId).get(0);
+		ReviewRow review = journal.reviews.ofRun(runId).get(0);
 		assertThat(review.summary()).isEqualTo("Mail " + SECRET + "?");
 		assertThat(review.payload()).isEqualTo("{\"to\":\"" + SECRET + "\"}");
 		assertThat(review.comment()).isEqualTo("ok for " + SECRET);
