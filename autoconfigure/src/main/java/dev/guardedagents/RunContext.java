@@ -1,5 +1,6 @@
 package dev.guardedagents;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,6 +27,11 @@ public interface RunContext {
 	 * The step name of {@link #randomUUID()}.
 	 */
 	String RANDOM_UUID = "RunContext.randomUUID";
+
+	/**
+	 * The step name of {@link #sleep(Duration)}, whose output is the wake time.
+	 */
+	String SLEEP = "RunContext.sleep";
 
 	/**
 	 * Returns the id of the run.
@@ -124,6 +130,27 @@ public interface RunContext {
 	 */
 	static UUID randomUUID() {
 		return step(RANDOM_UUID, UUID.class, UUID::randomUUID);
+	}
+
+	/**
+	 * Lets the run sleep for a while without holding a thread: the wake time is journaled
+	 * as the step {@value #SLEEP}, the run waits in the database ({@code WAITING}, owned
+	 * by no instance), and once the time has passed the recovery of any instance resumes
+	 * it, replaying the steps before and going on after the sleep. It survives restarts
+	 * and deploys; it wakes on time while the instance that put it to sleep lives, and
+	 * otherwise at the next recovery scan of any instance after the time
+	 * ({@code guarded-agents.recovery.scan-interval}). A cancel ends a sleeping run.
+	 * <p>
+	 * The sleep is measured on the clock of runs (a test's clock in tests). A synchronous
+	 * caller of the plan gets {@link RunSuspendedException}; the result comes through
+	 * {@link AgentRuns#handle(String)}. Outside a run, or inside a step's body, the
+	 * thread sleeps as {@link Thread#sleep(long)} does (an interrupt ends the sleep early
+	 * and leaves the thread's interrupt flag set).
+	 * @param duration how long to sleep, not negative
+	 * @throws IllegalArgumentException if the duration is negative
+	 */
+	static void sleep(Duration duration) {
+		RunContextHolder.sleep(duration);
 	}
 
 	/**

@@ -1,18 +1,27 @@
 package dev.guardedagents;
 
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
 /**
- * Thrown to the synchronous caller of an {@link AgentRun} method whose run parked at a
- * {@link HumanCheckpoint}: the run waits for the review, holding no thread, and resumes
- * on its own once decided.
+ * Thrown to the synchronous caller of an {@link AgentRun} method whose run parked: at a
+ * {@link HumanCheckpoint} (it waits for the review and resumes on its own once decided),
+ * or asleep ({@link RunContext#sleep(Duration)}: it resumes on its own once the time has
+ * passed, on any instance). Either way it holds no thread; its result comes through
+ * {@link AgentRuns#handle(String)}.
  */
 public class RunSuspendedException extends RuntimeException {
 
 	private final String runId;
 
-	private final String reviewId;
+	private final @Nullable String reviewId;
+
+	private final @Nullable Instant wakeAt;
 
 	/**
-	 * Creates a new instance.
+	 * Creates a new instance for a run that waits for a review.
 	 * @param runId the run that waits
 	 * @param reviewId the review it waits for
 	 */
@@ -20,6 +29,19 @@ public class RunSuspendedException extends RuntimeException {
 		super("Run " + runId + " waits for review " + reviewId);
 		this.runId = runId;
 		this.reviewId = reviewId;
+		this.wakeAt = null;
+	}
+
+	/**
+	 * Creates a new instance for a run that sleeps.
+	 * @param runId the run that sleeps
+	 * @param wakeAt when it wakes
+	 */
+	public RunSuspendedException(String runId, Instant wakeAt) {
+		super("Run " + runId + " sleeps until " + wakeAt);
+		this.runId = runId;
+		this.reviewId = null;
+		this.wakeAt = wakeAt;
 	}
 
 	/**
@@ -32,10 +54,18 @@ public class RunSuspendedException extends RuntimeException {
 
 	/**
 	 * Returns the id of the review the run waits for.
-	 * @return the review id
+	 * @return the review id, or {@code null} for a run that sleeps
 	 */
-	public String getReviewId() {
+	public @Nullable String getReviewId() {
 		return this.reviewId;
+	}
+
+	/**
+	 * Returns when a sleeping run wakes.
+	 * @return the wake time, or {@code null} for a run that waits for a review
+	 */
+	public @Nullable Instant getWakeAt() {
+		return this.wakeAt;
 	}
 
 }

@@ -85,14 +85,16 @@ public final class TestRuns {
 	/**
 	 * Moves the clock of runs forward and applies what became due at once: reviews past
 	 * their deadline take their timeout outcome (approve, reject or escalate, as the
-	 * checkpoint says) and the runs they release resume. Budgets' wall time and
-	 * {@code RunContext.now()} read the moved clock.
+	 * checkpoint says), runs whose {@code RunContext.sleep} is over wake, and the runs
+	 * they release resume. Budgets' wall time and {@code RunContext.now()} read the moved
+	 * clock.
 	 * @param duration how far
 	 * @return the number of reviews that timed out
 	 */
 	public int advanceTime(Duration duration) {
 		this.clock.advance(duration);
 		int timedOut = (this.deadlines != null) ? this.deadlines.fire() : 0;
+		this.recovery.wake();
 		this.recovery.recoverSoon();
 		return timedOut;
 	}

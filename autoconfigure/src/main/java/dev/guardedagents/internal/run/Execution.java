@@ -2,6 +2,7 @@ package dev.guardedagents.internal.run;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -65,6 +66,8 @@ final class Execution implements RunContext {
 	private final Conversation conversation = new Conversation();
 
 	private @Nullable Lambdas lambdas;
+
+	private @Nullable Sleeper sleeper;
 
 	private InstantSource clock = InstantSource.system();
 
@@ -139,6 +142,25 @@ final class Execution implements RunContext {
 	 */
 	void lambdas(Lambdas lambdas) {
 		this.lambdas = lambdas;
+	}
+
+	/**
+	 * Sets how this execution's plan sleeps ({@code RunContext.sleep}).
+	 */
+	void sleeper(Sleeper sleeper) {
+		this.sleeper = sleeper;
+	}
+
+	/**
+	 * Puts the run to sleep, or goes on when its sleep is over.
+	 * @throws IllegalStateException if this execution cannot sleep
+	 */
+	void sleep(Duration duration) throws Throwable {
+		Sleeper sleeper = this.sleeper;
+		if (sleeper == null) {
+			throw new IllegalStateException("Run " + this.runId + " cannot sleep here");
+		}
+		sleeper.sleep(this, duration);
 	}
 
 	/**
@@ -438,6 +460,16 @@ final class Execution implements RunContext {
 		 * A recorded run resumed on the run executor.
 		 */
 		RESUMED
+
+	}
+
+	/**
+	 * How an execution's plan sleeps.
+	 */
+	@FunctionalInterface
+	interface Sleeper {
+
+		void sleep(Execution execution, Duration duration) throws Throwable;
 
 	}
 

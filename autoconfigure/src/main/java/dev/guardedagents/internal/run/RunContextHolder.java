@@ -1,6 +1,7 @@
 package dev.guardedagents.internal.run;
 
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -62,6 +63,36 @@ public final class RunContextHolder {
 		Execution execution = current.get();
 		return (Instant) Objects
 			.requireNonNull(step(RunContext.NOW, Instant.class, (execution != null) ? execution::now : Instant::now));
+	}
+
+	/**
+	 * Lets the run executing on this thread sleep without holding the thread; outside a
+	 * run, or inside a step, the thread sleeps.
+	 * @param duration how long
+	 */
+	public static void sleep(Duration duration) {
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException("RunContext.sleep needs a duration of zero or more, was " + duration);
+		}
+		Execution execution = current.get();
+		if (execution == null || execution.inStep()) {
+			try {
+				Thread.sleep(duration.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return;
+		}
+		try {
+			execution.sleep(duration);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new StepFailedException(ex.getClass().getName(), String.valueOf(ex.getMessage()));
+		}
 	}
 
 	static @Nullable Execution execution() {

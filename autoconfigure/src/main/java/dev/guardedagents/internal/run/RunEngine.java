@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.guardedagents.CompensationStatus;
@@ -113,6 +114,11 @@ public final class RunEngine implements SmartInitializingSingleton {
 	private volatile Runnable recoverSoon = () -> {
 	};
 
+	private volatile Consumer<Instant> wakeUp = (at) -> {
+	};
+
+	private final Sleeps sleeps;
+
 	/**
 	 * Creates a new engine.
 	 * @param store the run journal
@@ -155,6 +161,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		this.compensations = new Compensations(this.journal, store, reviews, parking, registry, guards, this.codec,
 				this.pipeline, this.observer);
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
+		this.sleeps = new Sleeps(this.journal, store, (at) -> this.wakeUp.accept(at));
 	}
 
 	/**
@@ -685,6 +692,9 @@ public final class RunEngine implements SmartInitializingSingleton {
 			case SUSPENDED -> execution.hasWaitingCaller()
 					? Settled.thrown(new RunSuspendedException(execution.runId(), signal.reviewId()))
 					: Settled.returned(null);
+			case SLEEPING -> execution.hasWaitingCaller()
+					? Settled.thrown(new RunSuspendedException(execution.runId(), signal.wakeAt()))
+					: Settled.returned(null);
 			case CRASHED -> {
 				// as a dead instance: nothing written, the lease kept; a waiting caller
 				// dies too
@@ -903,6 +913,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 			Execution.Origin origin, @Nullable RunBudget budget, @Nullable String businessKey) {
 		Execution execution = new Execution(runId, plan, epoch, journal, origin, budget);
 		execution.lambdas(this::lambdaStep);
+		execution.sleeper(this.sleeps::sleep);
 		execution.clock(this.journal::now);
 		execution.businessKey(businessKey);
 		return execution;
@@ -996,6 +1007,14 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 */
 	void recoverSoon(Runnable recoverSoon) {
 		this.recoverSoon = recoverSoon;
+	}
+
+	/**
+	 * Sets what wakes the runs that sleep until a time, on this instance while it lives.
+	 * @param wakeUp told of each wake time
+	 */
+	void wakeUp(Consumer<Instant> wakeUp) {
+		this.wakeUp = wakeUp;
 	}
 
 	/**

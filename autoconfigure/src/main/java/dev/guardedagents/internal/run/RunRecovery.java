@@ -99,6 +99,7 @@ public final class RunRecovery implements SmartLifecycle {
 		this(engine.store(), engine.settings(), engine.journal(), engine.registry(), engine.observer(),
 				engine.crashes(), engine.runs(), engine::resume, instances);
 		engine.recoverSoon(this::recoverSoon);
+		engine.wakeUp(this::wakeUpAt);
 	}
 
 	private RunRecovery(JdbcRunStore store, RunSettings settings, RunJournal journal, AgentRunRegistry registry,
@@ -240,6 +241,33 @@ public final class RunRecovery implements SmartLifecycle {
 		return recover();
 	}
 
+	/**
+	 * Wakes the sleeping runs whose time has come, on any instance's behalf: they are
+	 * handed back, and this or another instance's recovery resumes them.
+	 * @return how many woke
+	 */
+	public int wake() {
+		return this.store.wake(this.journal.now());
+	}
+
+	/**
+	 * Wakes, at its time, a run this instance put to sleep, while this instance lives;
+	 * the recovery scan of any instance wakes it otherwise.
+	 */
+	void wakeUpAt(Instant at) {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler == null) {
+			return;
+		}
+		long delay = Math.max(0, Duration.between(this.journal.now(), at).toMillis()) + 1;
+		try {
+			scheduler.schedule(this::recover, delay, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping: another instance's scan wakes it
+		}
+	}
+
 	private void retrySoon() {
 		ScheduledExecutorService scheduler = this.scheduler;
 		if (scheduler != null && this.retryScheduled.compareAndSet(false, true)) {
@@ -300,6 +328,7 @@ public final class RunRecovery implements SmartLifecycle {
 			return 0;
 		}
 		try {
+			wake();
 			reportUnknownPlans();
 			int claimed = 0;
 			int batch;

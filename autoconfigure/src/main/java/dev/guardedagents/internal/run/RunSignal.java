@@ -1,17 +1,19 @@
 package dev.guardedagents.internal.run;
 
+import java.time.Instant;
+
 import org.jspecify.annotations.Nullable;
 
 /**
  * Unwinds a run that must stop executing here: it was cancelled, another instance took it
- * over, the journal failed, or it parked for a review. An {@link Error} so that user
- * code's {@code catch (Exception e)} does not swallow it.
+ * over, the journal failed, or it parked for a review or to sleep. An {@link Error} so
+ * that user code's {@code catch (Exception e)} does not swallow it.
  */
 final class RunSignal extends Error {
 
 	enum Reason {
 
-		CANCELLED, LOST, JOURNAL_FAILED, SUSPENDED, FAIL_RUN, CRASHED
+		CANCELLED, LOST, JOURNAL_FAILED, SUSPENDED, SLEEPING, FAIL_RUN, CRASHED
 
 	}
 
@@ -19,10 +21,18 @@ final class RunSignal extends Error {
 
 	private final @Nullable String reviewId;
 
+	private final @Nullable Instant wakeAt;
+
 	private RunSignal(Reason reason, String message, @Nullable Throwable cause, @Nullable String reviewId) {
+		this(reason, message, cause, reviewId, null);
+	}
+
+	private RunSignal(Reason reason, String message, @Nullable Throwable cause, @Nullable String reviewId,
+			@Nullable Instant wakeAt) {
 		super(message, cause, false, false);
 		this.reason = reason;
 		this.reviewId = reviewId;
+		this.wakeAt = wakeAt;
 	}
 
 	static RunSignal cancelled(String runId) {
@@ -58,6 +68,14 @@ final class RunSignal extends Error {
 	}
 
 	/**
+	 * The run sleeps until a time ({@code RunContext.sleep}): the thread unwinds, the run
+	 * waits in the database.
+	 */
+	static RunSignal sleeping(String runId, Instant wakeAt) {
+		return new RunSignal(Reason.SLEEPING, "Run " + runId + " sleeps until " + wakeAt, null, null, wakeAt);
+	}
+
+	/**
 	 * A test asked for a crash here ({@link SimulatedCrashes}): the thread unwinds,
 	 * nothing more is written, the lease stays.
 	 */
@@ -72,6 +90,10 @@ final class RunSignal extends Error {
 
 	@Nullable String reviewId() {
 		return this.reviewId;
+	}
+
+	@Nullable Instant wakeAt() {
+		return this.wakeAt;
 	}
 
 	RuntimeException journalFailure() {

@@ -705,6 +705,34 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Puts a run to sleep until a time ({@code RunContext.sleep}): it waits without an
+	 * owner, its executor fenced out, until a scan wakes it.
+	 * @param runId the run id
+	 * @param epoch the ownership epoch of the writer
+	 * @param wakeAt when it is to be woken
+	 * @param now the current time
+	 * @return {@code false} if the writer no longer owns the run
+	 */
+	public boolean sleep(String runId, long epoch, Instant wakeAt, Instant now) {
+		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.SLEEP.assignment()
+				+ "wake_at = ?, owner_id = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND owner_epoch = ? AND "
+				+ RunTransition.SLEEP.when(), Jdbc.time(wakeAt), Jdbc.time(now), runId, epoch) == 1;
+	}
+
+	/**
+	 * Wakes the sleeping runs whose time has come: each is handed back with its lease
+	 * ended, for the recovery of any instance to claim, once.
+	 * @param now the current time
+	 * @return how many woke
+	 */
+	public int wake(Instant now) {
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
+						+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.WAKE.when() + " AND wake_at <= ?",
+				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now));
+	}
+
+	/**
 	 * Hands over a run this instance owns but does not execute (its execution was lost
 	 * between a claim and its start, say), so that it is not renewed forever.
 	 * @param runId the run id

@@ -65,6 +65,17 @@ enum RunTransition {
 	HAND_BACK(EnumSet.of(RunStatus.WAITING), RunStatus.RUNNING, Fence.ROW_LOCK, "decide, time out"),
 
 	/**
+	 * The run sleeps ({@code RunContext.sleep}): it waits without an owner until its wake
+	 * time.
+	 */
+	SLEEP(EnumSet.of(RunStatus.RUNNING), RunStatus.WAITING, Fence.NEXT_EPOCH, "sleep"),
+
+	/**
+	 * A sleeping run's wake time passed: it is handed back for any instance to resume.
+	 */
+	WAKE(EnumSet.of(RunStatus.WAITING), RunStatus.RUNNING, Fence.WAKE_TIME, "wake"),
+
+	/**
 	 * A run with nothing to compensate is cancelled.
 	 */
 	CANCEL(EnumSet.of(RunStatus.RUNNING, RunStatus.WAITING), RunStatus.CANCELLED, Fence.ROW_LOCK_NEXT_EPOCH, "cancel"),
@@ -157,6 +168,8 @@ enum RunTransition {
 			case CANCEL_COMPENSATING ->
 				set.append("status = 'RUNNING', compensation = 'COMPENSATING', compensation_ending = 'CANCELLED', ");
 			case START_COMPENSATION -> set.append("compensation = 'COMPENSATING', compensation_ending = 'FAILED', ");
+			case PARK -> set.append("status = '" + RunStatus.WAITING + "', wake_at = NULL, ");
+			case WAKE -> set.append("status = '" + RunStatus.RUNNING + "', wake_at = NULL, ");
 			case FAIL_EXPIRED -> set.append("status = '" + RunStatus.FAILED + "', compensation = CASE WHEN "
 					+ "compensation = 'COMPENSATING' THEN 'PARTIALLY_COMPENSATED' ELSE compensation END, ");
 			default -> {
@@ -253,7 +266,13 @@ enum RunTransition {
 		/**
 		 * The run's row lock, and the epoch moved on: the run's executor is fenced out.
 		 */
-		ROW_LOCK_NEXT_EPOCH("row lock, epoch + 1", true);
+		ROW_LOCK_NEXT_EPOCH("row lock, epoch + 1", true),
+
+		/**
+		 * The run's wake time passed: whichever instance's scan sees it first hands it
+		 * back, once.
+		 */
+		WAKE_TIME("wake time passed", false);
 
 		private final String label;
 

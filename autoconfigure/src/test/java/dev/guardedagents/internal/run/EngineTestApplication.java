@@ -1,6 +1,7 @@
 package dev.guardedagents.internal.run;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +204,10 @@ class EngineTestApplication {
 
 		static final AtomicInteger labels = new AtomicInteger();
 
+		static final AtomicInteger packs = new AtomicInteger();
+
+		static final AtomicInteger sends = new AtomicInteger();
+
 		static volatile boolean printerOffline;
 
 		private final Offers offers;
@@ -218,6 +223,20 @@ class EngineTestApplication {
 			String inStep = RunContext.step("read-mdc", () -> MDC.get("runId") + "|" + MDC.get("runName") + "|"
 					+ MDC.get("businessKey") + "|" + MDC.get("step"));
 			return RunContext.current().runId() + "#" + inPlan + "#" + inStep;
+		}
+
+		@AgentRun(name = "nap")
+		public String nap(String order, long millis) {
+			String packed = RunContext.step("pack", () -> {
+				packs.incrementAndGet();
+				return "packed " + order;
+			});
+			RunContext.sleep(Duration.ofMillis(millis));
+			String sent = RunContext.step("send", () -> {
+				sends.incrementAndGet();
+				return "sent " + order;
+			});
+			return packed + "|" + sent;
 		}
 
 		@AgentRun(name = "shipment")

@@ -39,6 +39,7 @@ class TestClockTests {
 	@BeforeEach
 	void reset() {
 		Leave.granted.set(0);
+		Leave.reminded.set(0);
 	}
 
 	@Test
@@ -85,6 +86,21 @@ class TestClockTests {
 	}
 
 	@Test
+	void aSleepingRunWakesWhenTheTestMovesTheClockPastItsWakeTime() {
+		String runId = this.runs.start(() -> this.leave.remindInThreeDays("dan"));
+		this.runs.assertThat(runId).isWaiting();
+		this.runs.advanceTime(Duration.ofDays(2));
+		this.runs.assertThat(runId).isWaiting();
+		assertThat(Leave.reminded).as("still asleep").hasValue(0);
+
+		this.runs.advanceTime(Duration.ofDays(1).plusMinutes(1));
+
+		this.runs.assertThat(runId).succeeded();
+		assertThat(Leave.reminded).hasValue(1);
+		assertThat(this.runs.await(runId).result()).isEqualTo("\"reminded dan\"");
+	}
+
+	@Test
 	void theClockOnlyMovesForward() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.runs.advanceTime(Duration.ofSeconds(-1)))
 			.withMessageContaining("only moves forward");
@@ -128,6 +144,8 @@ class TestClockTests {
 
 		static final AtomicInteger granted = new AtomicInteger();
 
+		static final AtomicInteger reminded = new AtomicInteger();
+
 		private final Grants grants;
 
 		public Leave(Grants grants) {
@@ -147,6 +165,15 @@ class TestClockTests {
 		@AgentRun(name = "short-leave-within-an-hour", budget = "hour")
 		public String shortLeaveWithinAnHour(String employee) {
 			return this.grants.grantShort(employee);
+		}
+
+		@AgentRun(name = "reminder")
+		public String remindInThreeDays(String employee) {
+			RunContext.sleep(Duration.ofDays(3));
+			return RunContext.step("remind", () -> {
+				reminded.incrementAndGet();
+				return "reminded " + employee;
+			});
 		}
 
 		@AgentRun(name = "stamp")

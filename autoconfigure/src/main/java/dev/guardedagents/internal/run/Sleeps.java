@@ -1,0 +1,52 @@
+package dev.guardedagents.internal.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+import dev.guardedagents.RunContext;
+import dev.guardedagents.internal.store.JdbcRunStore;
+
+/**
+ * Puts runs to sleep ({@code RunContext.sleep}): the wake time is journaled as a step
+ * ({@value RunContext#SLEEP}, read back on replay), and the run waits in the database
+ * without an owner and without a thread until it has passed; then the recovery of any
+ * instance wakes it and resumes it past the sleep. A run whose journal goes on after the
+ * sleep, or whose wake time has passed, goes on at once.
+ */
+final class Sleeps {
+
+	private final RunJournal journal;
+
+	private final JdbcRunStore store;
+
+	private final Consumer<Instant> wakeUp;
+
+	/**
+	 * Creates the sleeps.
+	 * @param journal the run journal
+	 * @param store the run store
+	 * @param wakeUp told of each wake time, so that this instance wakes the run on time
+	 * while it lives (its recovery scan wakes it otherwise)
+	 */
+	Sleeps(RunJournal journal, JdbcRunStore store, Consumer<Instant> wakeUp) {
+		this.journal = journal;
+		this.store = store;
+		this.wakeUp = wakeUp;
+	}
+
+	void sleep(Execution execution, Duration duration) throws Throwable {
+		Instant wakeAt = (Instant) execution.lambdaStep(RunContext.SLEEP, Instant.class,
+				() -> execution.now().plus(duration));
+		if (!execution.now().isBefore(wakeAt) || execution.recorded(execution.stepCount() + 1) != null) {
+			return;
+		}
+		if (!this.journal.write(execution.runId(),
+				() -> this.store.sleep(execution.runId(), execution.epoch(), wakeAt, this.journal.now()))) {
+			throw this.journal.signal(execution);
+		}
+		this.wakeUp.accept(wakeAt);
+		throw RunSignal.sleeping(execution.runId(), wakeAt);
+	}
+
+}
