@@ -12,7 +12,8 @@ import dev.guardedagents.internal.store.JdbcRunStore;
  * ({@value RunContext#SLEEP}, read back on replay), and the run waits in the database
  * without an owner and without a thread until it has passed; then the recovery of any
  * instance wakes it and resumes it past the sleep. A run whose journal goes on after the
- * sleep, or whose wake time has passed, goes on at once.
+ * sleep, or whose wake time has passed, goes on at once, as does a check of a recorded
+ * run against the code (it writes nothing).
  */
 final class Sleeps {
 
@@ -38,7 +39,9 @@ final class Sleeps {
 	void sleep(Execution execution, Duration duration) throws Throwable {
 		Instant wakeAt = (Instant) execution.lambdaStep(RunContext.SLEEP, Instant.class,
 				() -> execution.now().plus(duration));
-		if (!execution.now().isBefore(wakeAt) || execution.recorded(execution.stepCount() + 1) != null) {
+		if (execution.isReplayOnly() || !execution.now().isBefore(wakeAt)
+				|| execution.recorded(execution.stepCount() + 1) != null) {
+			// a check of a recorded run goes on to where its record ends
 			return;
 		}
 		if (!this.journal.write(execution.runId(),

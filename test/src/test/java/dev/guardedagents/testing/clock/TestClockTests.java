@@ -92,12 +92,14 @@ class TestClockTests {
 		this.runs.advanceTime(Duration.ofDays(2));
 		this.runs.assertThat(runId).isWaiting();
 		assertThat(Leave.reminded).as("still asleep").hasValue(0);
+		this.runs.assertReplays(this.runs.export(runId));
 
 		this.runs.advanceTime(Duration.ofDays(1).plusMinutes(1));
 
 		this.runs.assertThat(runId).succeeded();
 		assertThat(Leave.reminded).hasValue(1);
 		assertThat(this.runs.await(runId).result()).isEqualTo("\"reminded dan\"");
+		this.runs.assertReplays(this.runs.export(runId));
 	}
 
 	@Test
