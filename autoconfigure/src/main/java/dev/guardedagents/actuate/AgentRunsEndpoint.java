@@ -161,9 +161,8 @@ public class AgentRunsEndpoint {
 		boolean show = show(securityContext);
 		RunPage result = this.store.list(status, name, businessKey, pageNumber, pageSize);
 		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunRow::id).toList());
-		return new RunsDescriptor(
-				result.runs().stream().map((run) -> run(run.view(), totals.get(run.id()), show)).toList(), pageNumber,
-				pageSize, result.total(), instances(), mayAct(securityContext));
+		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, totals.get(run.id()), show)).toList(),
+				pageNumber, pageSize, result.total(), instances(), mayAct(securityContext));
 	}
 
 	private static void checkPaging(int page, int size) {
@@ -265,7 +264,7 @@ public class AgentRunsEndpoint {
 					"full needs step");
 		}
 		boolean show = show(securityContext);
-		return this.runs.find(runId).map((run) -> {
+		return this.store.findRun(runId).map((run) -> {
 			List<ReviewView> reviews = this.reviews
 				.list(ReviewQuery.all().withRunId(runId).withPage(0, ReviewQuery.MAX_SIZE))
 				.reviews();
@@ -391,7 +390,7 @@ public class AgentRunsEndpoint {
 			return asOperator(securityContext, "fork run " + runId, (caller) -> {
 				try {
 					return new WebEndpointResponse<>(
-							run(this.runs.fork(runId, fromStep, caller.name()), show(securityContext)));
+							run(row(this.runs.fork(runId, fromStep, caller.name())), show(securityContext)));
 				}
 				catch (IllegalArgumentException ex) {
 					return new WebEndpointResponse<>(Map.of("error", String.valueOf(ex.getMessage())),
@@ -407,7 +406,8 @@ public class AgentRunsEndpoint {
 		}
 		return asOperator(securityContext, "retry run " + runId, (caller) -> {
 			try {
-				return new WebEndpointResponse<>(run(this.runs.retry(runId, caller.name()), show(securityContext)));
+				return new WebEndpointResponse<>(
+						run(row(this.runs.retry(runId, caller.name())), show(securityContext)));
 			}
 			catch (RunNotRetryableException ex) {
 				return conflict(runId, ex.getMessage(), ex.getStatus());
@@ -448,7 +448,7 @@ public class AgentRunsEndpoint {
 			catch (RunNotFinishedException ex) {
 				return conflict(runId, ex.getMessage(), ex.getStatus());
 			}
-			return this.runs.find(runId)
+			return this.store.findRun(runId)
 				.<WebEndpointResponse<Object>>map((run) -> new WebEndpointResponse<>(run(run, show(securityContext))))
 				.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
 		});
@@ -493,17 +493,24 @@ public class AgentRunsEndpoint {
 		return this.showPayloads.isShown(securityContext, this.roles);
 	}
 
-	private RunDescriptor run(RunView run, boolean show) {
+	/**
+	 * Reads back, as the journal holds it, a run an operator action returned.
+	 */
+	private RunRow row(RunView run) {
+		return this.store.findRun(run.id()).orElseThrow(() -> new RunNotFoundException(run.id()));
+	}
+
+	private RunDescriptor run(RunRow run, boolean show) {
 		return run(run, this.store.totals(List.of(run.id())).get(run.id()), show);
 	}
 
-	private RunDescriptor run(RunView run, @Nullable RunTotals totals, boolean show) {
+	private RunDescriptor run(RunRow run, @Nullable RunTotals totals, boolean show) {
 		JsonNode arguments = show ? json(run.arguments()) : null;
 		JsonNode result = show ? json(run.result()) : null;
 		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(),
 				this.redaction.text(run.businessKey()), this.redaction.text(run.idempotencyKey()), run.startedBy(),
 				run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), totals, run.createdAt(),
-				run.updatedAt(), run.finishedAt(), run.compensation(), run.errorType(),
+				run.updatedAt(), run.finishedAt(), run.wakeAt(), run.compensation(), run.errorType(),
 				show ? this.redaction.text(run.errorMessage()) : null,
 				(arguments != null) ? this.redaction.runArguments(run.name(), arguments) : null,
 				(result != null) ? this.redaction.runResult(run.name(), result) : null);
@@ -675,6 +682,7 @@ public class AgentRunsEndpoint {
 	 * @param createdAt when the run started
 	 * @param updatedAt when the run last changed
 	 * @param finishedAt when the run finished
+	 * @param wakeAt when a run that sleeps ({@code RunContext.sleep}) wakes
 	 * @param compensation where the compensation of a failed or cancelled run stands
 	 * @param errorType the error class, once failed
 	 * @param errorMessage the error message, when payloads are shown
@@ -684,9 +692,9 @@ public class AgentRunsEndpoint {
 	public record RunDescriptor(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 			@Nullable String idempotencyKey, @Nullable String startedBy, @Nullable String owner,
 			@Nullable Instant leaseUntil, int recoveries, int stepCount, @Nullable RunTotals totals, Instant createdAt,
-			Instant updatedAt, @Nullable Instant finishedAt, @Nullable CompensationStatus compensation,
-			@Nullable String errorType, @Nullable String errorMessage, @Nullable JsonNode arguments,
-			@Nullable JsonNode result) {
+			Instant updatedAt, @Nullable Instant finishedAt, @Nullable Instant wakeAt,
+			@Nullable CompensationStatus compensation, @Nullable String errorType, @Nullable String errorMessage,
+			@Nullable JsonNode arguments, @Nullable JsonNode result) {
 	}
 
 	/**

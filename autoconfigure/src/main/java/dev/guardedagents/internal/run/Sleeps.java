@@ -2,6 +2,7 @@ package dev.guardedagents.internal.run;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
 
 import dev.guardedagents.RunContext;
@@ -38,7 +39,8 @@ final class Sleeps {
 
 	void sleep(Execution execution, Duration duration) throws Throwable {
 		Instant wakeAt = (Instant) execution.lambdaStep(RunContext.SLEEP, Instant.class,
-				() -> execution.now().plus(duration));
+				// to the microsecond, as the database keeps it
+				() -> execution.now().plus(duration).truncatedTo(ChronoUnit.MICROS));
 		if (execution.isReplayOnly() || !execution.now().isBefore(wakeAt)
 				|| execution.recorded(execution.stepCount() + 1) != null) {
 			// a check of a recorded run goes on to where its record ends

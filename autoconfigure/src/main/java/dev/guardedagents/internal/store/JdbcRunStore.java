@@ -44,7 +44,7 @@ public final class JdbcRunStore {
 
 	private static final String RUN_COLUMNS = "id, name, plan_version, status, business_key, idempotency_key, arguments, result, "
 			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at, "
-			+ "compensation, started_by";
+			+ "compensation, started_by, wake_at";
 
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
 			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors, model, prompt_name, prompt_version, "
@@ -1352,7 +1352,7 @@ public final class JdbcRunStore {
 				rs.getInt("step_count"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
 				Jdbc.instant(rs, "finished_at"), (rs.getString("compensation") != null)
 						? CompensationStatus.valueOf(rs.getString("compensation")) : null,
-				rs.getString("started_by"));
+				rs.getString("started_by"), Jdbc.instant(rs, "wake_at"));
 	}
 
 	private StepRow stepView(ResultSet rs) throws SQLException {

@@ -31,15 +31,17 @@ import org.jspecify.annotations.Nullable;
  * @param finishedAt when the run finished
  * @param compensation where the compensation of the run stands, if it has one
  * @param startedBy the authenticated principal that started the run, if any
+ * @param wakeAt when a run that sleeps ({@code RunContext.sleep}) wakes
  */
 public record RunRow(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 		@Nullable String idempotencyKey, String arguments, @Nullable String result, @Nullable String errorType,
 		@Nullable String errorMessage, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
 		int stepCount, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt,
-		@Nullable CompensationStatus compensation, @Nullable String startedBy) {
+		@Nullable CompensationStatus compensation, @Nullable String startedBy, @Nullable Instant wakeAt) {
 
 	/**
-	 * Reads an exported run, for a replay of it.
+	 * Reads an exported run, for a replay of it (an export does not say when a sleeping
+	 * run wakes: its {@code RunContext.sleep} step does).
 	 * @param run the run as exported
 	 * @return the run as the engine reads it
 	 */
@@ -47,7 +49,7 @@ public record RunRow(String id, String name, String version, RunStatus status, @
 		return new RunRow(run.id(), run.name(), run.version(), run.status(), run.businessKey(), run.idempotencyKey(),
 				run.arguments(), run.result(), run.errorType(), run.errorMessage(), run.owner(), run.leaseUntil(),
 				run.recoveries(), run.stepCount(), run.createdAt(), run.updatedAt(), run.finishedAt(),
-				run.compensation(), run.startedBy());
+				run.compensation(), run.startedBy(), null);
 	}
 
 	/**

@@ -10,12 +10,14 @@ import dev.guardedagents.RunHandle;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.StepView;
+import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.internal.run.EngineTestApplication.Stamps;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -57,6 +59,10 @@ abstract class SleepTests {
 			assertThat(a.getBean(RunEngine.class).runs().isHere(runId)).as("no thread, no queue").isFalse();
 			assertThat(runs.find(runId).orElseThrow().owner()).as("no owner").isNull();
 			assertThat(runs.steps(runId)).extracting(StepView::name).containsExactly("pack", RunContext.SLEEP);
+			Instant sleepsUntil = new JsonMapper().readValue(runs.steps(runId).get(1).output(), Instant.class);
+			AgentRunsEndpoint.RunDetailDescriptor detail = a.getBean(AgentRunsEndpoint.class)
+				.run(SecurityContext.NONE, runId, null, null, null, null);
+			assertThat(detail.run().wakeAt()).as("operators see when it wakes").isEqualTo(sleepsUntil);
 		}
 		try (ConfigurableApplicationContext b = start(database, "sleeper-b", "200ms")) {
 			AgentRuns runs = b.getBean(AgentRuns.class);
@@ -117,7 +123,8 @@ abstract class SleepTests {
 					"--spring.datasource.password=" + database[2], "--guarded-agents.instance-id=" + instanceId,
 					"--guarded-agents.recovery.scan-interval=" + scanInterval,
 					"--guarded-agents.recovery.lease-duration=2h", "--guarded-agents.recovery.renew-interval=1h",
-					"--spring.main.banner-mode=off", "--logging.level.root=warn");
+					"--management.endpoints.web.exposure.include=agentruns", "--spring.main.banner-mode=off",
+					"--logging.level.root=warn");
 	}
 
 }
