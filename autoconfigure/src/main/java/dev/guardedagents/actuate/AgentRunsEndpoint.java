@@ -390,7 +390,7 @@ public class AgentRunsEndpoint {
 			return asOperator(securityContext, "fork run " + runId, (caller) -> {
 				try {
 					return new WebEndpointResponse<>(
-							run(row(this.runs.fork(runId, fromStep, caller.name())), show(securityContext)));
+							run(RunRow.of(this.runs.fork(runId, fromStep, caller.name())), show(securityContext)));
 				}
 				catch (IllegalArgumentException ex) {
 					return new WebEndpointResponse<>(Map.of("error", String.valueOf(ex.getMessage())),
@@ -407,7 +407,7 @@ public class AgentRunsEndpoint {
 		return asOperator(securityContext, "retry run " + runId, (caller) -> {
 			try {
 				return new WebEndpointResponse<>(
-						run(row(this.runs.retry(runId, caller.name())), show(securityContext)));
+						run(RunRow.of(this.runs.retry(runId, caller.name())), show(securityContext)));
 			}
 			catch (RunNotRetryableException ex) {
 				return conflict(runId, ex.getMessage(), ex.getStatus());
@@ -491,13 +491,6 @@ public class AgentRunsEndpoint {
 
 	private boolean show(SecurityContext securityContext) {
 		return this.showPayloads.isShown(securityContext, this.roles);
-	}
-
-	/**
-	 * Reads back, as the journal holds it, a run an operator action returned.
-	 */
-	private RunRow row(RunView run) {
-		return this.store.findRun(run.id()).orElseThrow(() -> new RunNotFoundException(run.id()));
 	}
 
 	private RunDescriptor run(RunRow run, boolean show) {

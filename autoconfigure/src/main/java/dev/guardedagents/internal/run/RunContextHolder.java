@@ -46,11 +46,8 @@ public final class RunContextHolder {
 		try {
 			return execution.lambdaStep(name, resultType, body);
 		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
 		catch (Throwable ex) {
-			throw new StepFailedException(ex.getClass().getName(), String.valueOf(ex.getMessage()));
+			throw unchecked(ex);
 		}
 	}
 
@@ -87,12 +84,21 @@ public final class RunContextHolder {
 		try {
 			execution.sleep(duration);
 		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
 		catch (Throwable ex) {
-			throw new StepFailedException(ex.getClass().getName(), String.valueOf(ex.getMessage()));
+			throw unchecked(ex);
 		}
+	}
+
+	/**
+	 * Rethrows what the engine threw to a plan's {@code RunContext} call: unchecked as it
+	 * is, a checked exception as {@link StepFailedException} (those calls declare none).
+	 */
+	private static RuntimeException unchecked(Throwable thrown) {
+		if (thrown instanceof Error error) {
+			throw error;
+		}
+		return (thrown instanceof RuntimeException runtime) ? runtime
+				: new StepFailedException(thrown.getClass().getName(), String.valueOf(thrown.getMessage()));
 	}
 
 	static @Nullable Execution execution() {

@@ -40,10 +40,10 @@ public record RunRow(String id, String name, String version, RunStatus status, @
 		@Nullable CompensationStatus compensation, @Nullable String startedBy, @Nullable Instant wakeAt) {
 
 	/**
-	 * Reads an exported run, for a replay of it (an export does not say when a sleeping
-	 * run wakes: its {@code RunContext.sleep} step does).
-	 * @param run the run as exported
-	 * @return the run as the engine reads it
+	 * Takes a run the API returned as a row, without reading it again: one an operator
+	 * retried or forked, which runs and so has no wake time.
+	 * @param run the run as the API returned it
+	 * @return the row, without a wake time
 	 */
 	public static RunRow of(RunView run) {
 		return new RunRow(run.id(), run.name(), run.version(), run.status(), run.businessKey(), run.idempotencyKey(),
