@@ -146,8 +146,8 @@ public interface RunContext {
 	 * {@link AgentRuns#handle(String)}. Outside a run, or inside a step's body, the
 	 * thread sleeps as {@link Thread#sleep(long)} does (an interrupt ends the sleep early
 	 * and leaves the thread's interrupt flag set).
-	 * @param duration how long to sleep, not negative
-	 * @throws IllegalArgumentException if the duration is negative
+	 * @param duration how long to sleep, from zero to 36,500 days
+	 * @throws IllegalArgumentException if the duration is negative or longer
 	 */
 	static void sleep(Duration duration) {
 		RunContextHolder.sleep(duration);

@@ -18,6 +18,11 @@ public final class RunContextHolder {
 
 	private static final ThreadLocal<Execution> current = new ThreadLocal<>();
 
+	/**
+	 * The longest sleep: its wake time stays far inside what the databases can store.
+	 */
+	static final Duration LONGEST_SLEEP = Duration.ofDays(36_500);
+
 	private RunContextHolder() {
 	}
 
@@ -68,8 +73,10 @@ public final class RunContextHolder {
 	 * @param duration how long
 	 */
 	public static void sleep(Duration duration) {
-		if (duration.isNegative()) {
-			throw new IllegalArgumentException("RunContext.sleep needs a duration of zero or more, was " + duration);
+		if (duration.isNegative() || duration.compareTo(LONGEST_SLEEP) > 0) {
+			throw new IllegalArgumentException(
+					"RunContext.sleep takes a duration from zero to " + LONGEST_SLEEP.toDays() + " days, was "
+							+ duration + "; for longer waits, sleep in a loop of shorter ones");
 		}
 		Execution execution = current.get();
 		if (execution == null || execution.inStep()) {

@@ -23,6 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -115,6 +116,14 @@ abstract class SleepTests {
 		long start = System.nanoTime();
 		RunContext.sleep(Duration.ofMillis(30));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(30));
+	}
+
+	@Test
+	void aSleepIsFromZeroToAHundredYears() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RunContext.sleep(Duration.ofMillis(-1)))
+			.withMessageContaining("from zero to 36500 days");
+		assertThatIllegalArgumentException().isThrownBy(() -> RunContext.sleep(Duration.ofDays(36_501)))
+			.withMessageContaining("sleep in a loop of shorter ones");
 	}
 
 	private static ConfigurableApplicationContext start(String[] database, String instanceId, String scanInterval) {
