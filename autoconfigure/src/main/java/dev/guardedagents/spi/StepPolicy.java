@@ -19,6 +19,19 @@ public interface StepPolicy {
 	Verdict check(Check check);
 
 	/**
+	 * Whether this policy may deny or send to review the output of a model call. A
+	 * streamed model call ({@code ChatClient.stream()}) in a run reaches its caller chunk
+	 * by chunk as it comes, unless a policy may judge its output: then the chunks are
+	 * held until the completed output passed the policies, so the caller never sees what
+	 * a policy stops. Return {@code false} from a policy that only checks inputs or
+	 * tools.
+	 * @return {@code true} (the default) when streams must wait for this policy
+	 */
+	default boolean checksModelOutputs() {
+		return true;
+	}
+
+	/**
 	 * A payload to check.
 	 *
 	 * @param runId the run id

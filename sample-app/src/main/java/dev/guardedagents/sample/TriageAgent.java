@@ -1,5 +1,6 @@
 package dev.guardedagents.sample;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,10 +25,13 @@ public class TriageAgent {
 
 	private final Prompts prompts;
 
-	TriageAgent(TicketTools tools, ChatClient chat, Prompts prompts) {
+	private final LiveReplies replies;
+
+	TriageAgent(TicketTools tools, ChatClient chat, Prompts prompts, LiveReplies replies) {
 		this.tools = tools;
 		this.chat = chat;
 		this.prompts = prompts;
+		this.replies = replies;
 	}
 
 	/**
@@ -45,6 +49,30 @@ public class TriageAgent {
 		}
 		catch (CheckpointRejectedException ex) {
 			return new Outcome(ticketId, category, "not sent: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Drafts an answer to a ticket, streamed to its reader as the model writes it: the
+	 * streamed model call is one journaled step, and a resumed run replays it.
+	 * @param ticketId the ticket id
+	 * @return the answer
+	 */
+	@AgentRun(name = "ticket-answer")
+	public String answer(long ticketId) {
+		String text = this.tools.load(ticketId);
+		try {
+			List<String> chunks = this.chat.prompt()
+				.user("Write a short reply to this customer ticket: " + text)
+				.stream()
+				.content()
+				.doOnNext((chunk) -> this.replies.send(ticketId, chunk))
+				.collectList()
+				.block();
+			return String.join("", chunks);
+		}
+		finally {
+			this.replies.end(ticketId);
 		}
 	}
 

@@ -93,6 +93,39 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void anAnswerToATicketStreamsToTheReaderFromAJournaledRun() throws Exception {
+		JsonNode filed = post("/tickets", "{\"text\":\"The app shows an error at login\"}");
+		long ticketId = filed.get("ticketId").asLong();
+
+		HttpResponse<java.util.stream.Stream<String>> answer = this.http.send(
+				HttpRequest.newBuilder(uri("/tickets/" + ticketId + "/answer")).GET().build(),
+				HttpResponse.BodyHandlers.ofLines());
+
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
+		List<String> chunks = answer.body()
+			.filter((line) -> line.startsWith("data:"))
+			.map((line) -> line.substring("data:".length()))
+			.toList();
+		assertThat(chunks).hasSizeGreaterThan(5);
+		String reply = String.join("", chunks);
+		assertThat(reply).isEqualTo(
+				"Thank you for writing to us. We have filed your technical ticket and will get back to you today.");
+		String runId = get("/actuator/agentruns?name=ticket-answer", 200).get("runs").get(0).get("id").asString();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.SUCCEEDED);
+		JsonNode detail = get("/actuator/agentruns/" + runId, 200);
+		assertThat(detail.get("run").get("result").asString()).isEqualTo(reply);
+		JsonNode steps = detail.get("steps");
+		assertThat(steps).hasSize(2);
+		assertThat(steps.get(1).get("kind").asString()).isEqualTo("LLM");
+		assertThat(steps.get(1).get("output").get("generations").get(0).get("text").asString()).isEqualTo(reply);
+		assertThat(steps.get(1).get("usage").get("outputTokens").asInt()).isEqualTo(chunks.size());
+		assertThat(raw("/tickets/999999/answer", null).statusCode()).isEqualTo(404);
+	}
+
+	@Test
 	void billingReplyWaitsForAnApprovalGivenAtTheEndpoint() throws Exception {
 		JsonNode filed = post("/tickets", "{\"text\":\"Please refund the double charge\"}");
 		String runId = filed.get("runId").asString();

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -25,7 +26,8 @@ import org.springframework.ai.model.tool.ToolCallingChatOptions;
  * the requests it received: text, a call of a tool with its arguments (Spring AI's tool
  * loop then calls the tool and asks again), usage, failures and delays. A call with no
  * answer left fails with a message that shows the request, so a test says what it forgot
- * to script.
+ * to script. Streamed calls ({@code ChatClient.stream()}) get the same answers, word by
+ * word.
  */
 public class ScriptedChatModel implements ChatModel {
 
@@ -173,6 +175,42 @@ public class ScriptedChatModel implements ChatModel {
 						answer.inputTokens() + answer.outputTokens()))
 				.build())
 			.build();
+	}
+
+	/**
+	 * Streams the next scripted answer: its text word by word, each word a chunk, the
+	 * last chunk with the finish reason and the usage; a tool call or a failure as one
+	 * chunk or error, as {@link #call(Prompt)} answers it.
+	 * @param prompt the request
+	 * @return the chunks
+	 */
+	@Override
+	public Flux<ChatResponse> stream(Prompt prompt) {
+		return Flux.defer(() -> {
+			ChatResponse whole = call(prompt);
+			AssistantMessage message = whole.getResult().getOutput();
+			String text = message.getText();
+			if (message.hasToolCalls() || text == null || text.isEmpty()) {
+				return Flux.just(whole);
+			}
+			String[] words = text.split("(?<= )");
+			List<ChatResponse> chunks = new ArrayList<>();
+			for (int i = 0; i < words.length - 1; i++) {
+				chunks.add(ChatResponse.builder()
+					.generations(List.of(new Generation(AssistantMessage.builder().content(words[i]).build())))
+					.metadata(ChatResponseMetadata.builder()
+						.id(whole.getMetadata().getId())
+						.model(whole.getMetadata().getModel())
+						.build())
+					.build());
+			}
+			chunks.add(ChatResponse.builder()
+				.from(whole)
+				.generations(List.of(new Generation(AssistantMessage.builder().content(words[words.length - 1]).build(),
+						whole.getResult().getMetadata())))
+				.build());
+			return Flux.fromIterable(chunks);
+		});
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package dev.guardedagents.internal.llm;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
+import org.springframework.ai.chat.client.ChatClientMessageAggregator;
 import org.springframework.ai.chat.client.ChatClientRequest;
 import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
@@ -30,8 +33,9 @@ import org.springframework.ai.chat.prompt.ChatOptions;
 /**
  * Makes each model call of a run a journaled {@code LLM} step: guarded with the model's
  * settings, recorded with the request, our record of the response, its tokens, cost and
- * prompt version, and answered from the journal when the run resumes. Ordered after
- * Spring AI's tool loop, so it sees one call per tool round. Internal: not API.
+ * prompt version, and answered from the journal when the run resumes; streamed calls too.
+ * Ordered after Spring AI's tool loop, so it sees one call per tool round. Internal: not
+ * API.
  */
 public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 
@@ -41,6 +45,14 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 	public static final int ORDER = ToolCallingAdvisor.DEFAULT_ORDER + 100;
 
 	static final String STEP_NAME = "chat";
+
+	/**
+	 * The key, in a streamed request's context, of the run the request belongs to
+	 * ({@link GuardedToolsAdvisor} puts it there on the run's thread).
+	 */
+	static final String CARRIED_RUN = GuardedModelAdvisor.class.getName() + ".run";
+
+	private static final ChatClientMessageAggregator AGGREGATOR = new ChatClientMessageAggregator();
 
 	private static final Log logger = LogFactory.getLog(GuardedModelAdvisor.class);
 
@@ -77,6 +89,55 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+		return journaled(request, (asked) -> chain.copy(this).nextCall(asked)).response();
+	}
+
+	/**
+	 * Streams a model call. Inside a run the call is a journaled step as a call is: its
+	 * chunks reach the caller as they come (or, when a policy may stop model outputs,
+	 * once the output passed), the step is recorded with the aggregated response when the
+	 * stream completes, and a replay emits the recorded response as one chunk without
+	 * calling the model. The stream is consumed on the thread that subscribed (the run's,
+	 * or the one Spring AI's tool loop continues on, which carries the run), so the run's
+	 * steps stay in order. Elsewhere it passes through.
+	 */
+	@Override
+	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+		ExternalSteps.Carried run = (request.context().get(CARRIED_RUN) instanceof ExternalSteps.Carried carried)
+				? carried : this.steps.carry();
+		if (run == null) {
+			return chain.nextStream(request);
+		}
+		boolean held = this.steps.holdsStreams();
+		return Streams.waitedFor((sink) -> {
+			List<ChatClientResponse> chunks = new ArrayList<>();
+			Answer answer = run.call(() -> journaled(request, (asked) -> {
+				chunks.clear();
+				AtomicReference<ChatClientResponse> aggregated = new AtomicReference<>();
+				Streams.drain(
+						AGGREGATOR.aggregateChatClientResponse(chain.copy(this).nextStream(asked), aggregated::set),
+						held ? chunks::add : sink::next);
+				if (aggregated.get() == null) {
+					throw new IllegalStateException("The model's stream ended without a response");
+				}
+				return aggregated.get();
+			}));
+			if (!answer.live()) {
+				sink.next(answer.response());
+			}
+			else if (held) {
+				chunks.forEach(sink::next);
+			}
+		});
+	}
+
+	/**
+	 * Makes a model call a journaled step.
+	 * @param request the request
+	 * @param exchange the call, live
+	 * @return the response: live, or recorded (replayed, or supplied by a reviewer)
+	 */
+	private Answer journaled(ChatClientRequest request, Exchange exchange) {
 		ChatOptions options = request.prompt().getOptions();
 		String degradeTo = this.steps.degradeTo();
 		ChatClientRequest call = request;
@@ -94,7 +155,7 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 		try {
 			outcome = this.steps.model(STEP_NAME, model, () -> this.records.writeRequest(asked.prompt(), model),
 					this.guards.model(String.valueOf(model)), () -> {
-						ChatClientResponse response = chain.copy(this).nextCall(asked);
+						ChatClientResponse response = exchange.exchange(asked);
 						live.set(response);
 						return result(response, model, prompt);
 					}, (text) -> this.records.supplied(text, model));
@@ -106,7 +167,7 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 			throw new IllegalStateException("Model call failed: " + ex.getMessage(), ex);
 		}
 		if (!outcome.replayed() && live.get() != null) {
-			return live.get();
+			return new Answer(live.get(), true);
 		}
 		if (outcome.replayed()) {
 			checkReplayedPrompt(outcome.usage(), prompt);
@@ -114,23 +175,10 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 		if (outcome.usage() != null) {
 			checkPrompt(outcome.usage());
 		}
-		return ChatClientResponse.builder()
+		return new Answer(ChatClientResponse.builder()
 			.chatResponse(this.records.read(outcome.output()))
 			.context(request.context())
-			.build();
-	}
-
-	/**
-	 * Streaming calls are not journaled: inside a run they are refused with a clear error
-	 * rather than made without a record; elsewhere they pass through.
-	 */
-	@Override
-	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
-		if (this.steps.inRun()) {
-			return Flux.error(new UnsupportedOperationException("Streaming model calls (ChatClient.stream()) are not "
-					+ "journaled, so a run could not replay them; inside an @AgentRun use call()"));
-		}
-		return chain.nextStream(request);
+			.build(), false);
 	}
 
 	private ExternalSteps.ModelCall.Result result(ChatClientResponse response, @Nullable String asked,
@@ -183,6 +231,25 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 					+ ", now " + current
 					+ "); the run replays the recorded responses, and its next model calls get the new text");
 		}
+	}
+
+	/**
+	 * A live call of the model.
+	 */
+	@FunctionalInterface
+	private interface Exchange {
+
+		ChatClientResponse exchange(ChatClientRequest asked) throws Exception;
+
+	}
+
+	/**
+	 * The response of a model step.
+	 *
+	 * @param response the response
+	 * @param live whether it came from the model now (a stream's chunks were emitted)
+	 */
+	private record Answer(ChatClientResponse response, boolean live) {
 	}
 
 }

@@ -17,7 +17,8 @@ import org.springframework.ai.tool.metadata.ToolMetadata;
  * A {@code @Tool} method that carries {@code @GuardedTool} or {@code @HumanCheckpoint} is
  * journaled and guarded by its bean's proxy instead, with its own settings. Either way
  * the engine's control signals (a checkpoint that parks the run, a cancellation) leave
- * the tool loop instead of becoming text for the model.
+ * the tool loop instead of becoming text for the model. In a streamed call the tool runs
+ * on a thread of Reactor's, to which the callback carries the run.
  */
 final class GuardedToolCallback implements ToolCallback {
 
@@ -29,11 +30,20 @@ final class GuardedToolCallback implements ToolCallback {
 
 	private final AgentRunRegistry registry;
 
-	GuardedToolCallback(ToolCallback delegate, ExternalSteps steps, ToolGuards guards, AgentRunRegistry registry) {
+	private final ExternalSteps.@Nullable Carried run;
+
+	/**
+	 * Guards a tool.
+	 * @param run the run a streamed call carries to the thread the tool is called on, or
+	 * {@code null} for the run of the calling thread
+	 */
+	GuardedToolCallback(ToolCallback delegate, ExternalSteps steps, ToolGuards guards, AgentRunRegistry registry,
+			ExternalSteps.@Nullable Carried run) {
 		this.delegate = delegate;
 		this.steps = steps;
 		this.guards = guards;
 		this.registry = registry;
+		this.run = run;
 	}
 
 	@Override
@@ -53,6 +63,21 @@ final class GuardedToolCallback implements ToolCallback {
 
 	@Override
 	public String call(String toolInput, @Nullable ToolContext toolContext) {
+		if (this.run == null) {
+			return guardedCall(toolInput, toolContext);
+		}
+		try {
+			return this.run.call(() -> guardedCall(toolInput, toolContext));
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new ToolExecutionException(getToolDefinition(), ex);
+		}
+	}
+
+	private String guardedCall(String toolInput, @Nullable ToolContext toolContext) {
 		String name = getToolDefinition().name();
 		if (this.registry.isAdvisedTool(name)) {
 			return unwrapped(toolInput, toolContext);

@@ -6,12 +6,16 @@ import java.util.List;
 import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.internal.run.AgentRunRegistry;
 import dev.guardedagents.internal.run.ExternalSteps;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 
 import org.springframework.ai.chat.client.ChatClientRequest;
 import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
+import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 
@@ -19,7 +23,7 @@ import org.springframework.ai.tool.ToolCallback;
  * Puts each tool of a request behind a {@link GuardedToolCallback} before Spring AI's
  * tool loop sees it. Internal: not API.
  */
-public final class GuardedToolsAdvisor implements CallAdvisor {
+public final class GuardedToolsAdvisor implements CallAdvisor, StreamAdvisor {
 
 	/**
 	 * The order: outside the tool-calling loop.
@@ -50,20 +54,42 @@ public final class GuardedToolsAdvisor implements CallAdvisor {
 
 	@Override
 	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+		return chain.nextCall(guarded(request, null));
+	}
+
+	/**
+	 * Streams a call whose tools are guarded. Inside a run, the run is carried in the
+	 * request's context to the threads Spring AI's tool loop continues on, where the
+	 * model calls and tools of the stream are steps of the run, and the run's thread
+	 * waits until the stream ends: the chunks reach the subscriber as they come, and the
+	 * plan goes on only once the stream's steps are journaled.
+	 */
+	@Override
+	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+		ExternalSteps.Carried run = this.steps.carry();
+		if (run == null) {
+			return chain.nextStream(guarded(request, null));
+		}
+		ChatClientRequest carried = guarded(request, run).mutate()
+			.context(GuardedModelAdvisor.CARRIED_RUN, run)
+			.build();
+		return Streams.waitedFor((sink) -> Streams.drain(chain.nextStream(carried), sink::next));
+	}
+
+	private ChatClientRequest guarded(ChatClientRequest request, ExternalSteps.@Nullable Carried run) {
 		if (!(request.prompt().getOptions() instanceof ToolCallingChatOptions options)
 				|| options.getToolCallbacks() == null || options.getToolCallbacks().isEmpty()) {
-			return chain.nextCall(request);
+			return request;
 		}
 		List<ToolCallback> guarded = new ArrayList<>();
 		for (ToolCallback callback : options.getToolCallbacks()) {
 			guarded.add((callback instanceof GuardedToolCallback) ? callback
-					: new GuardedToolCallback(callback, this.steps, this.guards, this.registry));
+					: new GuardedToolCallback(callback, this.steps, this.guards, this.registry, run));
 		}
 		ToolCallingChatOptions guardedOptions = (ToolCallingChatOptions) options.mutate()
 			.toolCallbacks(guarded)
 			.build();
-		return chain
-			.nextCall(request.mutate().prompt(request.prompt().mutate().chatOptions(guardedOptions).build()).build());
+		return request.mutate().prompt(request.prompt().mutate().chatOptions(guardedOptions).build()).build();
 	}
 
 }

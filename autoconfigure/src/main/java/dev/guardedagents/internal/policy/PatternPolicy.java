@@ -38,6 +38,11 @@ public final class PatternPolicy implements StepPolicy {
 	}
 
 	@Override
+	public boolean checksModelOutputs() {
+		return this.outputs;
+	}
+
+	@Override
 	public Verdict check(Check check) {
 		if (!(check.output() ? this.outputs : this.inputs) || !this.pattern.matcher(check.payload()).find()) {
 			return Verdict.ALLOW;

@@ -19,6 +19,15 @@ public final class PayloadSizePolicy implements StepPolicy {
 		this.maxBytes = maxBytes;
 	}
 
+	/**
+	 * A size limit guards the journal, not the caller: a stream reaches the caller as it
+	 * comes, and an output too large fails the step once it completed.
+	 */
+	@Override
+	public boolean checksModelOutputs() {
+		return false;
+	}
+
 	@Override
 	public Verdict check(Check check) {
 		if (check.payload().length() * 3L <= this.maxBytes) {

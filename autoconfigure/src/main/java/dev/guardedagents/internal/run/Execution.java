@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One execution of a run on this instance: its journal (for a resumed run), its position,
- * and whether it was cancelled locally. Confined to the thread executing the run, but for
- * {@link #cancel()} and {@link #done()}.
+ * and whether it was cancelled locally. Confined to one thread at a time, but for
+ * {@link #cancel()} and {@link #done()}: the thread executing the run, or a thread a
+ * streamed model call continues on while the run's thread waits for the stream
+ * ({@link ExternalSteps.Carried}).
  */
 final class Execution implements RunContext {
 
@@ -54,6 +56,13 @@ final class Execution implements RunContext {
 	private boolean interruptedByCancel;
 
 	private @Nullable RuntimeException poison;
+
+	/**
+	 * A signal that unwound a thread a streamed model call continued on: it reaches the
+	 * plan wrapped by Reactor, or not at all, so the run settles by it however the plan
+	 * ends.
+	 */
+	private @Nullable RunSignal carriedSignal;
 
 	private final @Nullable RunBudget budget;
 
@@ -402,6 +411,16 @@ final class Execution implements RunContext {
 
 	@Nullable RuntimeException poison() {
 		return this.poison;
+	}
+
+	void carriedSignal(RunSignal signal) {
+		if (this.carriedSignal == null) {
+			this.carriedSignal = signal;
+		}
+	}
+
+	@Nullable RunSignal carriedSignal() {
+		return this.carriedSignal;
 	}
 
 	void poison(RuntimeException exception) {

@@ -7,6 +7,7 @@ import dev.guardedagents.ModelUsage;
 import dev.guardedagents.NonDeterministicRunException;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.internal.guard.ToolGuard;
+import io.github.resilience4j.core.functions.CheckedSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,12 +87,62 @@ public final class ExternalSteps {
 	}
 
 	/**
-	 * Whether this thread executes a run, outside any step.
-	 * @return whether calls made now are journaled
+	 * Whether a streamed model call in a run holds its chunks until its output passed the
+	 * step policies, because one of them may stop model outputs.
+	 * @return {@code false} when chunks reach the caller as they come
 	 */
-	public boolean inRun() {
+	public boolean holdsStreams() {
+		return this.pipeline.holdsModelStreams();
+	}
+
+	/**
+	 * Takes the run this thread executes, outside any step, to the threads a streamed
+	 * model call continues on: Spring AI streams on Reactor's threads and runs the tools
+	 * the model picks there, while the run's own thread waits for the stream to end.
+	 * @return the run, or {@code null} when calls made now are not journaled
+	 */
+	public @Nullable Carried carry() {
 		Execution execution = RunContextHolder.execution();
-		return execution != null && !execution.inStep();
+		return (execution != null && !execution.inStep()) ? new Carried(execution) : null;
+	}
+
+	/**
+	 * A run taken to another thread ({@link #carry()}): its calls there are steps of the
+	 * run, journaled and replayed as on the run's own thread. Its thread waits for them,
+	 * so the run is executed by one thread at a time.
+	 */
+	public static final class Carried {
+
+		private final Execution execution;
+
+		Carried(Execution execution) {
+			this.execution = execution;
+		}
+
+		/**
+		 * Calls a body as the run's thread: its model calls and tools are steps of the
+		 * run. A signal that stops the run here (it parks for a review, was cancelled,
+		 * lost its lease) is kept for the run's thread, which may only see it wrapped by
+		 * Reactor.
+		 * @param <T> the result type
+		 * @param body the body
+		 * @return its result
+		 * @throws Throwable what the body threw
+		 */
+		public <T> T call(CheckedSupplier<T> body) throws Throwable {
+			Execution previous = RunContextHolder.bind(this.execution);
+			try {
+				return body.get();
+			}
+			catch (RunSignal signal) {
+				this.execution.carriedSignal(signal);
+				throw signal;
+			}
+			finally {
+				RunContextHolder.bind(previous);
+			}
+		}
+
 	}
 
 	/**

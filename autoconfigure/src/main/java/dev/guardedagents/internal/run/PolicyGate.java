@@ -29,10 +29,21 @@ final class PolicyGate {
 
 	private final List<StepPolicy> policies;
 
+	private final boolean holdsModelStreams;
+
 	PolicyGate(Parking parking, JsonCodec codec, List<StepPolicy> policies) {
 		this.parking = parking;
 		this.codec = codec;
 		this.policies = List.copyOf(policies);
+		this.holdsModelStreams = this.policies.stream().anyMatch(StepPolicy::checksModelOutputs);
+	}
+
+	/**
+	 * Whether a streamed model call must hold its chunks until its output passed the
+	 * policies.
+	 */
+	boolean holdsModelStreams() {
+		return this.holdsModelStreams;
 	}
 
 	/**

@@ -575,16 +575,21 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * Runs the plan.
 	 */
 	private static Ending ended(Execution execution, MethodInvocation invocation) {
+		Ending ending;
 		try {
 			execution.stopIfCancelled();
-			return new Ending.Returned(invocation.proceed());
+			ending = new Ending.Returned(invocation.proceed());
 		}
 		catch (RunSignal signal) {
 			return new Ending.Signalled(signal);
 		}
 		catch (Throwable ex) {
-			return new Ending.Threw(ex);
+			ending = new Ending.Threw(ex);
 		}
+		// a signal raised where a streamed call continued reaches the plan as Reactor's
+		// wrapper, which user code may also have caught
+		RunSignal carried = execution.carriedSignal();
+		return (carried != null) ? new Ending.Signalled(carried) : ending;
 	}
 
 	/**

@@ -91,6 +91,14 @@ final class StepPipeline {
 	}
 
 	/**
+	 * Whether a streamed model call must hold its chunks until its output passed the
+	 * policies.
+	 */
+	boolean holdsModelStreams() {
+		return this.policies.holdsModelStreams();
+	}
+
+	/**
 	 * Runs a step of the run this thread executes, or only guards it outside a run.
 	 * @param body the step's body
 	 * @return its answer: recorded, decided or from the body

@@ -6,10 +6,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.AgentRuns;
 import dev.guardedagents.BudgetWarningEvent;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.Prompts;
 import dev.guardedagents.RenderedPrompt;
+import dev.guardedagents.RunContext;
+import dev.guardedagents.StepKind;
 import dev.guardedagents.spi.StepPolicy;
 
 import org.springframework.ai.chat.client.ChatClient;
@@ -47,8 +50,82 @@ class ModelTestApplication {
 
 	@Bean
 	StepPolicy noDropTable() {
-		return (check) -> check.payload().contains("DROP TABLE") ? StepPolicy.Verdict.deny("no SQL in prompts")
-				: StepPolicy.Verdict.ALLOW;
+		return new StepPolicy() {
+
+			@Override
+			public Verdict check(Check check) {
+				return (!check.output() && check.payload().contains("DROP TABLE")) ? Verdict.deny("no SQL in prompts")
+						: Verdict.ALLOW;
+			}
+
+			@Override
+			public boolean checksModelOutputs() {
+				return false;
+			}
+
+		};
+	}
+
+	@Bean
+	Streamer streamer(ChatClient.Builder chat, Weather weather, Refunds refunds, AgentRuns runs) {
+		return new Streamer(chat.build(), weather, refunds, runs);
+	}
+
+	/**
+	 * Plans that stream: each chunk the plan receives is kept with the number of model
+	 * steps the journal held when it came.
+	 */
+	static class Streamer {
+
+		static final List<Chunk> received = new CopyOnWriteArrayList<>();
+
+		private final ChatClient chat;
+
+		private final Weather weather;
+
+		private final Refunds refunds;
+
+		private final AgentRuns runs;
+
+		Streamer(ChatClient chat, Weather weather, Refunds refunds, AgentRuns runs) {
+			this.chat = chat;
+			this.weather = weather;
+			this.refunds = refunds;
+			this.runs = runs;
+		}
+
+		@AgentRun(name = "streamed")
+		public String streamed(String question) {
+			String runId = RunContext.current().runId();
+			List<String> chunks = this.chat.prompt()
+				.user(question)
+				.tools(this.weather)
+				.stream()
+				.content()
+				.doOnNext((text) -> received.add(new Chunk(text, modelSteps(runId))))
+				.collectList()
+				.block();
+			return String.join("", chunks);
+		}
+
+		@AgentRun(name = "streamed-refund")
+		public String refund(String question) {
+			try {
+				return String.join("",
+						this.chat.prompt().user(question).tools(this.refunds).stream().content().collectList().block());
+			}
+			catch (RuntimeException ex) {
+				return "the plan caught " + ex;
+			}
+		}
+
+		private long modelSteps(String runId) {
+			return this.runs.steps(runId).stream().filter((step) -> step.kind() == StepKind.LLM).count();
+		}
+
+		record Chunk(String text, long modelStepsRecorded) {
+		}
+
 	}
 
 	@Bean

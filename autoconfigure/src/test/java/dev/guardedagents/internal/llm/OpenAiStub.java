@@ -1,9 +1,14 @@
 package dev.guardedagents.internal.llm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -101,6 +106,74 @@ public final class OpenAiStub {
 			.atPriority(9)
 			.withRequestBody(WireMock.containing(marker))
 			.willReturn(WireMock.serverError().withBody("{\"error\":{\"message\":\"overloaded\"}}")));
+	}
+
+	/**
+	 * Answers streamed requests that contain {@code marker} with {@code chunks} of text
+	 * as server-sent events, then a chunk with the usage, as OpenAI streams.
+	 */
+	public void streamAnswer(String marker, List<String> chunks, int input, int output) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(3)
+			.withRequestBody(WireMock.containing(marker))
+			.withRequestBody(WireMock.matchingJsonPath("$[?(@.stream == true)]"))
+			.willReturn(events(textChunks(chunks, input, output))));
+	}
+
+	/**
+	 * Answers streamed requests that contain {@code marker}: with a streamed call of
+	 * {@code tool} first, and with {@code chunks} once the tool answered.
+	 */
+	public void streamToolRound(String marker, String tool, String arguments, List<String> chunks) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(1)
+			.withRequestBody(WireMock.containing(marker))
+			.withRequestBody(WireMock.matchingJsonPath("$[?(@.stream == true)]"))
+			.withRequestBody(WireMock.matchingJsonPath("$.messages[?(@.role == 'tool')]"))
+			.willReturn(events(textChunks(chunks, 900, 30))));
+		String call = """
+				{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_%s","type":"function",
+				 "function":{"name":"%s","arguments":"%s"}}]}""".formatted(tool, tool, arguments.replace("\"", "\\\""));
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(2)
+			.withRequestBody(WireMock.containing(marker))
+			.withRequestBody(WireMock.matchingJsonPath("$[?(@.stream == true)]"))
+			.willReturn(events(List.of(chunk(call, null), chunk("{}", "tool_calls"), usageChunk(800, 20)))));
+	}
+
+	private static List<String> textChunks(List<String> chunks, int input, int output) {
+		List<String> events = new ArrayList<>();
+		for (int i = 0; i < chunks.size(); i++) {
+			events.add(chunk(
+					((i == 0) ? "{\"role\":\"assistant\",\"content\":\"" : "{\"content\":\"") + chunks.get(i) + "\"}",
+					null));
+		}
+		events.add(chunk("{}", "stop"));
+		events.add(usageChunk(input, output));
+		return events;
+	}
+
+	private static String chunk(String delta, @Nullable String finishReason) {
+		return """
+				{"id":"chatcmpl-stream","object":"chat.completion.chunk","created":1760000002,"model":"gpt-lab-2026",\
+				"choices":[{"index":0,"delta":%s,"finish_reason":%s}]}""".formatted(delta.replace("\n", ""),
+				(finishReason != null) ? "\"" + finishReason + "\"" : "null");
+	}
+
+	private static String usageChunk(int input, int output) {
+		return """
+				{"id":"chatcmpl-stream","object":"chat.completion.chunk","created":1760000002,"model":"gpt-lab-2026",\
+				"choices":[],"usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}}""".formatted(input,
+				output, input + output);
+	}
+
+	private static ResponseDefinitionBuilder events(List<String> events) {
+		StringBuilder body = new StringBuilder();
+		for (String event : events) {
+			body.append("data: ").append(event).append("\n\n");
+		}
+		body.append("data: [DONE]\n\n");
+		return WireMock.aResponse().withHeader("Content-Type", "text/event-stream").withBody(body.toString());
 	}
 
 	public int requests(String marker) {

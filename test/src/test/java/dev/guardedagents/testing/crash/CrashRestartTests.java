@@ -1,5 +1,6 @@
 package dev.guardedagents.testing.crash;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
@@ -101,6 +102,35 @@ class CrashRestartTests {
 	}
 
 	@Test
+	void aStreamedModelCallIsReplayedAfterTheRestartAsOneChunkWithoutCallingTheModel() {
+		this.model.answer("We refund you today");
+		this.runs.crashAfter("chat");
+
+		String runId = this.runs.start(() -> this.support.answerStreamed("ticket-5"));
+		this.runs.restart();
+
+		this.runs.assertThat(runId)
+			.succeeded()
+			.hasResult("\"mailed: 1 chunks: We refund you today\"")
+			.hasSteps("open", "chat", "mail")
+			.hasModelCalls(1);
+		assertThat(this.model.requests()).as("model calls").hasSize(1);
+		assertThat(Tickets.opened).hasValue(1);
+	}
+
+	@Test
+	void aStreamedModelCallReachesThePlanWordByWord() {
+		this.model.answer("We refund you today");
+
+		String runId = this.runs.start(() -> this.support.answerStreamed("ticket-6"));
+
+		this.runs.assertThat(this.runs.await(runId).id())
+			.succeeded()
+			.hasResult("\"mailed: 4 chunks: We refund you today\"")
+			.hasModelCalls(1);
+	}
+
+	@Test
 	void aRestartWithoutACrashSaysSo() {
 		this.runs.crashBefore("never-called");
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(this.runs::restart)
@@ -165,6 +195,13 @@ class CrashRestartTests {
 			this.tickets.open(ticket);
 			String text = this.chat.prompt().user("Answer " + ticket).call().content();
 			return this.tickets.mail(ticket, text);
+		}
+
+		@AgentRun(name = "support-streamed")
+		public String answerStreamed(String ticket) {
+			this.tickets.open(ticket);
+			List<String> chunks = this.chat.prompt().user("Answer " + ticket).stream().content().collectList().block();
+			return this.tickets.mail(ticket, chunks.size() + " chunks: " + String.join("", chunks));
 		}
 
 		@AgentRun(name = "support-with-note")
