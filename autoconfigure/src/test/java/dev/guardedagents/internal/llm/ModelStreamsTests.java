@@ -126,6 +126,19 @@ class ModelStreamsTests extends ModelTestSupport {
 	}
 
 	@Test
+	void aStreamThatStallsPastTheModelsTimeLimitIsCutAndTriedAgainByItsGuard() {
+		openAi.streamAnswerSlowlyOnce("stream-slow", List.of("Second", " try"), 10_000);
+
+		assertThat(this.streamer.streamedWith("gpt-lab-slow", "stream-slow: hurry")).isEqualTo("Second try");
+
+		assertThat(openAi.requests("stream-slow")).as("the stalled request and the retry").isEqualTo(2);
+		String runId = this.store.list(null, "streamed-with", null, 0, 1).runs().get(0).id();
+		List<StepView> steps = this.runs.steps(runId);
+		assertThat(steps).extracting(StepView::kind).containsExactly(StepKind.LLM);
+		assertThat(steps.get(0).attempts()).isEqualTo(2);
+	}
+
+	@Test
 	void theToolRoundsOfAStreamAreStepsOfTheRunOnTheThreadsTheStreamContinuesOn() throws Exception {
 		openAi.streamToolRound("stream-weather", "currentTemperature", "{\"city\":\"Lyon\"}",
 				List.of("It is", " 21C", " in Lyon."));

@@ -108,6 +108,18 @@ class ModelTestApplication {
 			return String.join("", chunks);
 		}
 
+		@AgentRun(name = "streamed-with")
+		public String streamedWith(String model, String question) {
+			return String.join("",
+					this.chat.prompt()
+						.user(question)
+						.options(ChatOptions.builder().model(model))
+						.stream()
+						.content()
+						.collectList()
+						.block());
+		}
+
 		@AgentRun(name = "streamed-refund")
 		public String refund(String question) {
 			try {

@@ -26,6 +26,9 @@ import org.springframework.test.context.DynamicPropertySource;
 				"guarded-agents.models.gpt-lab-reviewed.on-failure=human-review",
 				"guarded-agents.models.gpt-lab-reviewed.max-attempts=1",
 				"guarded-agents.models.gpt-lab-reviewed.circuit-breaker.enabled=false",
+				"guarded-agents.models.gpt-lab-slow.timeout=500ms", "guarded-agents.models.gpt-lab-slow.max-attempts=2",
+				"guarded-agents.models.gpt-lab-slow.backoff.initial=10ms",
+				"guarded-agents.models.gpt-lab-slow.circuit-breaker.enabled=false",
 				"guarded-agents.tools.lookupStock.on-failure=human-review",
 				"guarded-agents.tools.lookupStock.max-attempts=1", "logging.level.root=warn" })
 abstract class ModelTestSupport {

@@ -121,6 +121,27 @@ public final class OpenAiStub {
 	}
 
 	/**
+	 * Answers the first streamed request that contains {@code marker} after a delay, and
+	 * the next ones at once, with {@code chunks}.
+	 */
+	public void streamAnswerSlowlyOnce(String marker, List<String> chunks, int delayMillis) {
+		String scenario = "slow-" + marker;
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(3)
+			.inScenario(scenario)
+			.whenScenarioStateIs(Scenario.STARTED)
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(events(textChunks(chunks, 100, 20)).withFixedDelay(delayMillis))
+			.willSetStateTo("fast"));
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(3)
+			.inScenario(scenario)
+			.whenScenarioStateIs("fast")
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(events(textChunks(chunks, 100, 20))));
+	}
+
+	/**
 	 * Answers streamed requests that contain {@code marker}: with a streamed call of
 	 * {@code tool} first, and with {@code chunks} once the tool answered.
 	 */
