@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,12 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * agent: no web server, no security, no OpenAI, a scripted model, the journal and the
  * tickets in an in-memory H2 database. The tools read tickets through Spring Data JPA, so
  * the test imports that auto-configuration (Flyway, which creates the tickets table, is
- * part of the slice).
+ * part of the slice), and the agent sends the answers it streams to {@link LiveReplies},
+ * a plain component the slice leaves out, so the test imports it too.
  */
 @GuardedAgentsTest(properties = { "spring.datasource.url=jdbc:h2:mem:triage-slice;DB_CLOSE_DELAY=-1",
 		"guarded-agents.pricing.scripted.input-per-million=0.15",
 		"guarded-agents.pricing.scripted.output-per-million=0.60" })
 @ImportAutoConfiguration({ HibernateJpaAutoConfiguration.class, DataJpaRepositoriesAutoConfiguration.class })
+@Import(LiveReplies.class)
 class TriageAgentTests {
 
 	@Autowired
