@@ -64,4 +64,16 @@ public @interface AgentRun {
 	 */
 	String budget() default "";
 
+	/**
+	 * A cron expression (Spring's six fields, such as {@code 0 0 * * * *} for every hour,
+	 * or a macro such as {@code @daily}) that starts a run of this plan at each tick,
+	 * once across all instances: the tick is the run's idempotency key. The method takes
+	 * no parameter, or one {@link java.time.Instant} that receives the tick. Overridden
+	 * by {@code guarded-agents.schedules.<run name>.cron}, which also sets the time zone
+	 * and the catch-up of ticks missed while no instance ran. Placeholders
+	 * ({@code ${...}}) are resolved.
+	 * @return the cron expression, empty for no schedule
+	 */
+	String schedule() default "";
+
 }

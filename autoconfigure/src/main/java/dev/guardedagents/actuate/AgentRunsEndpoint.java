@@ -27,6 +27,7 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunTotals;
 import dev.guardedagents.RunView;
 import dev.guardedagents.StepKind;
+import dev.guardedagents.internal.run.RunSchedules;
 import dev.guardedagents.internal.store.StepRow;
 import dev.guardedagents.ReviewView;
 import dev.guardedagents.internal.redaction.Redaction;
@@ -93,6 +94,8 @@ public class AgentRunsEndpoint {
 
 	private final @Nullable JdbcInstanceStore instances;
 
+	private final @Nullable RunSchedules schedules;
+
 	private final Duration lease;
 
 	private final Redaction redaction;
@@ -130,6 +133,29 @@ public class AgentRunsEndpoint {
 	public AgentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
 			Set<String> roles, ReviewAccess access, @Nullable JdbcInstanceStore instances, Duration lease,
 			Redaction redaction) {
+		this(runs, reviews, store, mapper, showPayloads, roles, access, instances, lease, redaction, null);
+	}
+
+	/**
+	 * Creates a new endpoint that lists the schedules of plans too.
+	 * @param runs the runs facade
+	 * @param reviews the reviews of human checkpoints
+	 * @param store the run journal, for listing
+	 * @param mapper the mapper to show payloads as JSON
+	 * @param showPayloads when to show payloads
+	 * @param roles the roles allowed to see payloads when authorized
+	 * @param access who may act on runs
+	 * @param instances the instances sharing the journal, to list them, or {@code null}
+	 * @param lease the lease duration: an instance whose last heartbeat is older is not
+	 * live
+	 * @param redaction what is masked of payloads, failure messages, business keys and
+	 * reviews
+	 * @param schedules the schedules of plans, or {@code null}
+	 */
+	public AgentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store, JsonMapper mapper, Show showPayloads,
+			Set<String> roles, ReviewAccess access, @Nullable JdbcInstanceStore instances, Duration lease,
+			Redaction redaction, @Nullable RunSchedules schedules) {
+		this.schedules = schedules;
 		this.redaction = redaction;
 		this.instances = instances;
 		this.lease = lease;
@@ -162,7 +188,7 @@ public class AgentRunsEndpoint {
 		RunPage result = this.store.list(status, name, businessKey, pageNumber, pageSize);
 		Map<String, RunTotals> totals = this.store.totals(result.runs().stream().map(RunRow::id).toList());
 		return new RunsDescriptor(result.runs().stream().map((run) -> run(run, totals.get(run.id()), show)).toList(),
-				pageNumber, pageSize, result.total(), instances(), mayAct(securityContext));
+				pageNumber, pageSize, result.total(), instances(), schedules(), mayAct(securityContext));
 	}
 
 	private static void checkPaging(int page, int size) {
@@ -226,6 +252,17 @@ public class AgentRunsEndpoint {
 			throw new InvalidEndpointRequestException("Parameter '" + parameter + "' must be an ISO date (2026-12-01) "
 					+ "or instant (2026-12-01T08:00:00Z), was '" + value + "'", parameter + " is not a date");
 		}
+	}
+
+	private List<ScheduleDescriptor> schedules() {
+		if (this.schedules == null) {
+			return List.of();
+		}
+		return this.schedules.list()
+			.stream()
+			.map((schedule) -> new ScheduleDescriptor(schedule.name(), schedule.cron(), schedule.zone(),
+					schedule.catchUp(), schedule.nextTick()))
+			.toList();
 	}
 
 	private List<InstanceDescriptor> instances() {
@@ -560,11 +597,25 @@ public class AgentRunsEndpoint {
 	 * @param size the page size
 	 * @param total the number of runs matching the filter
 	 * @param instances the instances sharing the journal
+	 * @param schedules the schedules of plans on this instance
 	 * @param mayAct whether the caller may act on runs (cancel, retry, fork), as an
 	 * operator
 	 */
 	public record RunsDescriptor(List<RunDescriptor> runs, int page, int size, long total,
-			List<InstanceDescriptor> instances, boolean mayAct) {
+			List<InstanceDescriptor> instances, List<ScheduleDescriptor> schedules, boolean mayAct) {
+	}
+
+	/**
+	 * The schedule of a plan on this instance.
+	 *
+	 * @param name the run name
+	 * @param cron the cron expression
+	 * @param zone the time zone it is read in
+	 * @param catchUp whether ticks missed while no instance ran are started
+	 * @param nextTick the next tick, or {@code null} when none comes
+	 */
+	public record ScheduleDescriptor(String name, String cron, String zone, boolean catchUp,
+			@Nullable Instant nextTick) {
 	}
 
 	/**

@@ -8,6 +8,7 @@ import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
 import dev.guardedagents.actuate.GuardedAgentsHealthIndicator;
+import dev.guardedagents.internal.run.RunSchedules;
 import dev.guardedagents.internal.redaction.Redaction;
 import dev.guardedagents.internal.run.RunEngine;
 import dev.guardedagents.internal.store.JdbcReviewStore;
@@ -46,11 +47,12 @@ public final class AgentRunsEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	AgentRunsEndpoint agentRunsEndpoint(AgentRuns runs, Reviews reviews, JdbcRunStore store,
 			ObjectProvider<JsonMapper> mapper, GuardedAgentsProperties properties, ReviewAccess access,
-			ObjectProvider<JdbcInstanceStore> instances, ObjectProvider<Redaction> redaction) {
+			ObjectProvider<JdbcInstanceStore> instances, ObjectProvider<Redaction> redaction,
+			ObjectProvider<RunSchedules> schedules) {
 		GuardedAgentsProperties.Actuator actuator = properties.getActuator();
 		return new AgentRunsEndpoint(runs, reviews, store, mapper.getIfAvailable(JsonMapper::new), show(actuator),
 				actuator.getRoles(), access, instances.getIfAvailable(), properties.getRecovery().getLeaseDuration(),
-				redaction.getIfAvailable(() -> Redaction.NONE));
+				redaction.getIfAvailable(() -> Redaction.NONE), schedules.getIfAvailable());
 	}
 
 	@Bean

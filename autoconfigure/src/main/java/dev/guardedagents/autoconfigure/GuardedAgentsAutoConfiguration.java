@@ -19,6 +19,7 @@ import dev.guardedagents.RunStatus;
 import dev.guardedagents.internal.budget.BudgetProfile;
 import dev.guardedagents.internal.budget.BudgetProfiles;
 import dev.guardedagents.internal.guard.GuardSettings;
+import dev.guardedagents.internal.guard.RateLimit;
 import dev.guardedagents.internal.policy.PatternPolicy;
 import dev.guardedagents.internal.policy.PayloadSizePolicy;
 import dev.guardedagents.internal.redaction.Redaction;
@@ -40,6 +41,7 @@ import dev.guardedagents.internal.run.GuardedToolAdvisor;
 import dev.guardedagents.internal.run.HumanCheckpointAdvisor;
 import dev.guardedagents.internal.run.ReviewEvents;
 import dev.guardedagents.internal.run.RunEngine;
+import dev.guardedagents.internal.run.RunSchedules;
 import dev.guardedagents.internal.run.RunRecovery;
 import dev.guardedagents.internal.run.RunSettings;
 import dev.guardedagents.internal.store.JdbcIdempotencyStore;
@@ -192,19 +194,32 @@ public final class GuardedAgentsAutoConfiguration {
 				configured.put(name, tool.applyTo(defaults));
 			}
 		});
-		Map<String, GuardedAgentsProperties.Tool> models = properties.getModels();
-		GuardedAgentsProperties.Tool modelDefaultsEntry = models.get(DEFAULTS);
+		Map<String, GuardedAgentsProperties.Model> models = properties.getModels();
+		GuardedAgentsProperties.Model modelDefaultsEntry = models.get(DEFAULTS);
 		GuardSettings modelBuiltIn = GuardSettings.MODEL_DEFAULTS.withCancelInterrupts(interrupts);
 		GuardSettings modelDefaults = (modelDefaultsEntry != null) ? modelDefaultsEntry.applyTo(modelBuiltIn)
 				: modelBuiltIn;
+		RateLimit.Settings rateLimitDefaults = (modelDefaultsEntry != null)
+				? modelDefaultsEntry.applyRateLimitTo(RateLimit.Settings.NONE) : RateLimit.Settings.NONE;
 		Map<String, GuardSettings> configuredModels = new HashMap<>();
+		Map<String, RateLimit.Settings> rateLimits = new HashMap<>();
 		models.forEach((name, model) -> {
 			if (!DEFAULTS.equals(name)) {
 				configuredModels.put(name, model.applyTo(modelDefaults));
+				rateLimits.put(name, model.applyRateLimitTo(rateLimitDefaults));
 			}
 		});
-		return new ToolGuards(defaults, configured, modelDefaults, configuredModels,
+		return new ToolGuards(defaults, configured, modelDefaults, configuredModels, rateLimitDefaults, rateLimits,
 				environment::resolveRequiredPlaceholders);
+	}
+
+	@Bean
+	RunSchedules guardedAgentsSchedules(RunEngine engine, GuardedAgentsProperties properties) {
+		Map<String, RunSchedules.Settings> configured = new HashMap<>();
+		properties.getSchedules()
+			.forEach((name, schedule) -> configured.put(name, new RunSchedules.Settings(schedule.getCron(),
+					schedule.getZone(), schedule.isCatchUp(), schedule.getMaxCatchUp(), schedule.isEnabled())));
+		return engine.schedules(configured);
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package dev.guardedagents.autoconfigure;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -90,9 +91,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	/**
 	 * Guards of model calls: 'defaults' for every model, then one entry per model id
-	 * (guarded-agents.models.<model>.*) for what differs. Same settings as tools.
+	 * (guarded-agents.models.<model>.*) for what differs. Same settings as tools, and a
+	 * rate limit.
 	 */
-	private final Map<String, Tool> models = new LinkedHashMap<>();
+	private final Map<String, Model> models = new LinkedHashMap<>();
 
 	/**
 	 * Prices of models in USD per million tokens, by model id
@@ -113,6 +115,13 @@ public class GuardedAgentsProperties implements InitializingBean {
 	 * escalation-timeout.
 	 */
 	private final Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
+
+	/**
+	 * Schedules of plans by run name (guarded-agents.schedules.<name>.*): a cron
+	 * expression that wins over @AgentRun(schedule), its time zone and the catch-up of
+	 * ticks missed while no instance ran.
+	 */
+	private final Map<String, Schedule> schedules = new LinkedHashMap<>();
 
 	private final Journal journal = new Journal();
 
@@ -184,11 +193,15 @@ public class GuardedAgentsProperties implements InitializingBean {
 		return this.journal;
 	}
 
+	public Map<String, Schedule> getSchedules() {
+		return this.schedules;
+	}
+
 	public Map<String, Checkpoint> getCheckpoints() {
 		return this.checkpoints;
 	}
 
-	public Map<String, Tool> getModels() {
+	public Map<String, Model> getModels() {
 		return this.models;
 	}
 
@@ -279,6 +292,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 		this.pricing.forEach((name, price) -> price.validate("guarded-agents.pricing." + name + "."));
 		this.budgets.forEach((name, budget) -> budget.validate("guarded-agents.budgets." + name + "."));
 		this.checkpoints.forEach((name, checkpoint) -> checkpoint.validate("guarded-agents.checkpoints." + name + "."));
+		this.schedules.forEach((name, schedule) -> requireAtLeast("guarded-agents.schedules." + name + ".max-catch-up",
+				schedule.maxCatchUp, 1));
 		this.policies.validate();
 		if (this.recovery.renewInterval.compareTo(this.recovery.leaseDuration.dividedBy(2)) > 0) {
 			throw new InvalidPropertyException("guarded-agents.recovery.renew-interval", this.recovery.renewInterval,
@@ -743,6 +758,91 @@ public class GuardedAgentsProperties implements InitializingBean {
 		if (value != null && value.signum() < 0) {
 			throw new InvalidPropertyException(name, value, "must not be negative");
 		}
+	}
+
+	/**
+	 * The guard of one model's calls: the settings of a tool's guard, and a rate limit.
+	 */
+	public static class Model extends Tool {
+
+		private final RateLimit rateLimit = new RateLimit();
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+		@Override
+		void validate(String prefix) {
+			super.validate(prefix);
+			requireAtLeast(prefix + "rate-limit.requests-per-minute", this.rateLimit.requestsPerMinute, 1);
+			requireAtLeast(prefix + "rate-limit.tokens-per-minute", this.rateLimit.tokensPerMinute, 1);
+			requirePositive(prefix + "rate-limit.max-wait", this.rateLimit.maxWait, false);
+		}
+
+		/**
+		 * Applies the rate limit set here over another.
+		 * @param base the settings of what is not set here
+		 * @return the merged settings
+		 */
+		dev.guardedagents.internal.guard.RateLimit.Settings applyRateLimitTo(
+				dev.guardedagents.internal.guard.RateLimit.Settings base) {
+			return new dev.guardedagents.internal.guard.RateLimit.Settings(
+					(this.rateLimit.requestsPerMinute != null) ? this.rateLimit.requestsPerMinute
+							: base.requestsPerMinute(),
+					(this.rateLimit.tokensPerMinute != null) ? this.rateLimit.tokensPerMinute : base.tokensPerMinute(),
+					(this.rateLimit.maxWait != null) ? this.rateLimit.maxWait : base.maxWait());
+		}
+
+		/**
+		 * How fast this instance calls the model: calls beyond the limit wait instead of
+		 * failing with the provider's 429.
+		 */
+		public static class RateLimit {
+
+			/**
+			 * Requests per minute from this instance, spread over the minute (a sixtieth
+			 * per second). No limit when unset.
+			 */
+			private @Nullable Integer requestsPerMinute;
+
+			/**
+			 * Input and output tokens per minute from this instance: a call waits until
+			 * the tokens of the calls before it fit. No limit when unset.
+			 */
+			private @Nullable Integer tokensPerMinute;
+
+			/**
+			 * Longest a call waits for the limit before its attempt fails with
+			 * RequestNotPermitted (retried by the guard). Default 5m.
+			 */
+			private @Nullable Duration maxWait;
+
+			public @Nullable Integer getRequestsPerMinute() {
+				return this.requestsPerMinute;
+			}
+
+			public void setRequestsPerMinute(@Nullable Integer requestsPerMinute) {
+				this.requestsPerMinute = requestsPerMinute;
+			}
+
+			public @Nullable Integer getTokensPerMinute() {
+				return this.tokensPerMinute;
+			}
+
+			public void setTokensPerMinute(@Nullable Integer tokensPerMinute) {
+				this.tokensPerMinute = tokensPerMinute;
+			}
+
+			public @Nullable Duration getMaxWait() {
+				return this.maxWait;
+			}
+
+			public void setMaxWait(@Nullable Duration maxWait) {
+				this.maxWait = maxWait;
+			}
+
+		}
+
 	}
 
 	/**
@@ -1616,6 +1716,81 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		public void setWindow(Duration window) {
 			this.window = window;
+		}
+
+	}
+
+	/**
+	 * The schedule of one plan, by its run name.
+	 */
+	public static class Schedule {
+
+		/**
+		 * Cron expression (Spring's six fields, or a macro such as @daily) that starts a
+		 * run of the plan at each tick; wins over @AgentRun(schedule).
+		 */
+		private @Nullable String cron;
+
+		/**
+		 * Time zone the cron expression is read in. Default: the system's.
+		 */
+		private @Nullable ZoneId zone;
+
+		/**
+		 * Whether an instance that starts runs the ticks missed since the plan's newest
+		 * scheduled run, and the ticks a stall of the instance let pass.
+		 */
+		private boolean catchUp;
+
+		/**
+		 * Most missed ticks started when catching up: the newest of them.
+		 */
+		private int maxCatchUp = 10;
+
+		/**
+		 * Whether this instance starts the schedule's ticks; the other instances still
+		 * do.
+		 */
+		private boolean enabled = true;
+
+		public @Nullable String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(@Nullable String cron) {
+			this.cron = cron;
+		}
+
+		public @Nullable ZoneId getZone() {
+			return this.zone;
+		}
+
+		public void setZone(@Nullable ZoneId zone) {
+			this.zone = zone;
+		}
+
+		public boolean isCatchUp() {
+			return this.catchUp;
+		}
+
+		public void setCatchUp(boolean catchUp) {
+			this.catchUp = catchUp;
+		}
+
+		public int getMaxCatchUp() {
+			return this.maxCatchUp;
+		}
+
+		public void setMaxCatchUp(int maxCatchUp) {
+			this.maxCatchUp = maxCatchUp;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

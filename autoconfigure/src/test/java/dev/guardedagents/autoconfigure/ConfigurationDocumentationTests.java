@@ -72,7 +72,7 @@ class ConfigurationDocumentationTests {
 				}
 			}
 		}
-		assertThat(entries).isEqualTo(41);
+		assertThat(entries).isEqualTo(44);
 		assertThat(names).contains("guarded-agents.tools.defaults.timeout", "guarded-agents.budgets.default.max-cost",
 				"guarded-agents.tools.defaults.circuit-breaker.wait-in-open-state");
 		Set<String> hints = new HashSet<>();

@@ -32,8 +32,8 @@ class ModelNamesCheckTests {
 	@Test
 	void settingsForModelsNoChatModelUsesAreWarnedAbout() {
 		GuardedAgentsProperties properties = new GuardedAgentsProperties();
-		properties.getModels().put("gpt-lba", new GuardedAgentsProperties.Tool());
-		properties.getModels().put("defaults", new GuardedAgentsProperties.Tool());
+		properties.getModels().put("gpt-lba", new GuardedAgentsProperties.Model());
+		properties.getModels().put("defaults", new GuardedAgentsProperties.Model());
 		properties.getPricing().put("gpt-lab", new GuardedAgentsProperties.Price());
 
 		assertThat(ModelNamesCheck.check(properties, PRICING, Set.of("gpt-lab"))).singleElement()

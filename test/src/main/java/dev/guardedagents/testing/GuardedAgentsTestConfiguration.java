@@ -5,6 +5,7 @@ import dev.guardedagents.Reviews;
 import dev.guardedagents.internal.review.ReviewDeadlines;
 import dev.guardedagents.internal.run.RunEngine;
 import dev.guardedagents.internal.run.RunRecovery;
+import dev.guardedagents.internal.run.RunSchedules;
 import dev.guardedagents.spi.JournalCodec;
 
 import org.springframework.ai.chat.model.ChatModel;
@@ -28,8 +29,10 @@ public class GuardedAgentsTestConfiguration {
 
 	@Bean
 	TestRuns guardedAgentsTestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, RunRecovery recovery,
-			ObjectProvider<ReviewDeadlines> deadlines, @Qualifier(CLOCK) TestClock clock, JournalCodec codec) {
-		return new TestRuns(runs, reviews, engine, recovery, deadlines.getIfAvailable(), clock, codec.mapper());
+			ObjectProvider<ReviewDeadlines> deadlines, ObjectProvider<RunSchedules> schedules,
+			@Qualifier(CLOCK) TestClock clock, JournalCodec codec) {
+		return new TestRuns(runs, reviews, engine, recovery, deadlines.getIfAvailable(), schedules.getIfAvailable(),
+				clock, codec.mapper());
 	}
 
 	/**

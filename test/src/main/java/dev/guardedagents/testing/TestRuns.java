@@ -18,6 +18,7 @@ import dev.guardedagents.internal.review.ReviewDeadlines;
 import dev.guardedagents.internal.run.Replay;
 import dev.guardedagents.internal.run.RunEngine;
 import dev.guardedagents.internal.run.RunRecovery;
+import dev.guardedagents.internal.run.RunSchedules;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,6 +49,8 @@ public final class TestRuns {
 
 	private final @Nullable ReviewDeadlines deadlines;
 
+	private final @Nullable RunSchedules schedules;
+
 	private final TestClock clock;
 
 	private final JsonMapper mapper;
@@ -65,11 +68,30 @@ public final class TestRuns {
 	 */
 	public TestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, RunRecovery recovery,
 			@Nullable ReviewDeadlines deadlines, TestClock clock, JsonMapper mapper) {
+		this(runs, reviews, engine, recovery, deadlines, null, clock, mapper);
+	}
+
+	/**
+	 * Creates the test's runs, with the schedules of plans.
+	 * @param runs the runs
+	 * @param reviews the reviews
+	 * @param engine the engine, to replay recorded runs and simulate crashes
+	 * @param recovery the recovery, to restart crashed runs
+	 * @param deadlines the deadlines of reviews, applied when the test moves the clock;
+	 * {@code null} without reviews
+	 * @param schedules the schedules of plans, whose ticks start when the test moves the
+	 * clock past them; {@code null} for none
+	 * @param clock the clock of runs
+	 * @param mapper the journal's mapper
+	 */
+	public TestRuns(AgentRuns runs, Reviews reviews, RunEngine engine, RunRecovery recovery,
+			@Nullable ReviewDeadlines deadlines, @Nullable RunSchedules schedules, TestClock clock, JsonMapper mapper) {
 		this.runs = runs;
 		this.reviews = reviews;
 		this.engine = engine;
 		this.recovery = recovery;
 		this.deadlines = deadlines;
+		this.schedules = schedules;
 		this.clock = clock;
 		this.mapper = mapper;
 	}
@@ -86,8 +108,8 @@ public final class TestRuns {
 	 * Moves the clock of runs forward and applies what became due at once: reviews past
 	 * their deadline take their timeout outcome (approve, reject or escalate, as the
 	 * checkpoint says), runs whose {@code RunContext.sleep} is over wake, and the runs
-	 * they release resume. Budgets' wall time and {@code RunContext.now()} read the moved
-	 * clock.
+	 * they release resume, and the ticks of schedules that came start their runs.
+	 * Budgets' wall time and {@code RunContext.now()} read the moved clock.
 	 * @param duration how far
 	 * @return the number of reviews that timed out
 	 */
@@ -96,6 +118,9 @@ public final class TestRuns {
 		int timedOut = (this.deadlines != null) ? this.deadlines.fire() : 0;
 		this.recovery.wake();
 		this.recovery.recoverSoon();
+		if (this.schedules != null) {
+			this.schedules.fire();
+		}
 		return timedOut;
 	}
 

@@ -18,10 +18,10 @@ import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 
 /**
- * The guard of one tool: retry, circuit breaker, time limit, bulkhead, call (outermost
- * first), then the fallback. The time limit interrupts the calling thread when an attempt
- * runs late, so the body keeps the caller's thread-bound state (run context, transaction,
- * security context). Internal: not API.
+ * The guard of one tool: retry, (a model's rate limit,) circuit breaker, time limit,
+ * bulkhead, call (outermost first), then the fallback. The time limit interrupts the
+ * calling thread when an attempt runs late, so the body keeps the caller's thread-bound
+ * state (run context, transaction, security context). Internal: not API.
  */
 public final class ToolGuard {
 
@@ -39,8 +39,10 @@ public final class ToolGuard {
 
 	private final Watchdog watchdog;
 
+	private final @Nullable RateLimit rateLimit;
+
 	ToolGuard(String name, GuardSettings settings, Retry retry, @Nullable CircuitBreaker circuitBreaker,
-			Bulkhead bulkhead, @Nullable Method fallback, Watchdog watchdog) {
+			Bulkhead bulkhead, @Nullable Method fallback, Watchdog watchdog, @Nullable RateLimit rateLimit) {
 		this.name = name;
 		this.settings = settings;
 		this.retry = retry;
@@ -48,6 +50,7 @@ public final class ToolGuard {
 		this.bulkhead = bulkhead;
 		this.fallback = fallback;
 		this.watchdog = watchdog;
+		this.rateLimit = rateLimit;
 	}
 
 	/**
@@ -56,6 +59,17 @@ public final class ToolGuard {
 	 */
 	public GuardSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Counts the tokens a model call used against the model's rate limit, if it has one:
+	 * the calls after it wait until they fit.
+	 * @param tokens the input and output tokens
+	 */
+	public void used(long tokens) {
+		if (this.rateLimit != null) {
+			this.rateLimit.used(tokens);
+		}
 	}
 
 	/**
@@ -89,6 +103,9 @@ public final class ToolGuard {
 			attempts.incrementAndGet();
 			long start = System.nanoTime();
 			try {
+				if (this.rateLimit != null) {
+					this.rateLimit.await();
+				}
 				return broken.get();
 			}
 			catch (Exception ex) {

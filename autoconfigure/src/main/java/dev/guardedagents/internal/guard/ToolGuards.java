@@ -51,6 +51,10 @@ public final class ToolGuards implements DisposableBean {
 
 	private final Map<String, GuardSettings> models;
 
+	private final RateLimit.Settings modelRateLimitDefaults;
+
+	private final Map<String, RateLimit.Settings> modelRateLimits;
+
 	private final UnaryOperator<String> placeholders;
 
 	private final Map<Method, ToolGuard> guards = new ConcurrentHashMap<>();
@@ -66,7 +70,7 @@ public final class ToolGuards implements DisposableBean {
 	 */
 	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured, GuardSettings modelDefaults,
 			Map<String, GuardSettings> models) {
-		this(defaults, configured, modelDefaults, models, UnaryOperator.identity());
+		this(defaults, configured, modelDefaults, models, RateLimit.Settings.NONE, Map.of(), UnaryOperator.identity());
 	}
 
 	/**
@@ -76,14 +80,19 @@ public final class ToolGuards implements DisposableBean {
 	 * @param configured the settings of tools configured by name
 	 * @param modelDefaults the settings of models not configured by name
 	 * @param models the settings of models configured by name
+	 * @param modelRateLimitDefaults the rate limit of each model not configured by name
+	 * @param modelRateLimits the rate limits of models configured by name
 	 * @param placeholders resolves placeholders
 	 */
 	public ToolGuards(GuardSettings defaults, Map<String, GuardSettings> configured, GuardSettings modelDefaults,
-			Map<String, GuardSettings> models, UnaryOperator<String> placeholders) {
+			Map<String, GuardSettings> models, RateLimit.Settings modelRateLimitDefaults,
+			Map<String, RateLimit.Settings> modelRateLimits, UnaryOperator<String> placeholders) {
 		this.defaults = defaults;
 		this.configured = Map.copyOf(configured);
 		this.modelDefaults = modelDefaults;
 		this.models = Map.copyOf(models);
+		this.modelRateLimitDefaults = modelRateLimitDefaults;
+		this.modelRateLimits = Map.copyOf(modelRateLimits);
 		this.placeholders = placeholders;
 	}
 
@@ -119,7 +128,8 @@ public final class ToolGuards implements DisposableBean {
 	 */
 	public ToolGuard model(String model) {
 		return this.namedGuards.computeIfAbsent("model:" + model,
-				(key) -> create("model:" + model, this.models.getOrDefault(model, this.modelDefaults), null));
+				(key) -> create("model:" + model, this.models.getOrDefault(model, this.modelDefaults), null,
+						RateLimit.of(model, this.modelRateLimits.getOrDefault(model, this.modelRateLimitDefaults))));
 	}
 
 	/**
@@ -137,6 +147,11 @@ public final class ToolGuards implements DisposableBean {
 	}
 
 	private ToolGuard create(String name, GuardSettings settings, @Nullable Method fallback) {
+		return create(name, settings, fallback, null);
+	}
+
+	private ToolGuard create(String name, GuardSettings settings, @Nullable Method fallback,
+			@Nullable RateLimit rateLimit) {
 		Retry retry = this.retries.retry(name, retryConfig(settings));
 		CircuitBreaker circuitBreaker = settings.circuitBreaker()
 				? this.circuitBreakers.circuitBreaker(name, circuitBreakerConfig(settings)) : null;
@@ -145,7 +160,7 @@ public final class ToolGuards implements DisposableBean {
 					.maxConcurrentCalls(settings.maxConcurrentCalls())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
-		return new ToolGuard(name, settings, retry, circuitBreaker, bulkhead, fallback, this.watchdog);
+		return new ToolGuard(name, settings, retry, circuitBreaker, bulkhead, fallback, this.watchdog, rateLimit);
 	}
 
 	/**

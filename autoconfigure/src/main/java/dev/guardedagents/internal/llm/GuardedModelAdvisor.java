@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RenderedPrompt;
 import dev.guardedagents.RunContext;
+import dev.guardedagents.internal.guard.ToolGuard;
 import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.internal.run.ExternalSteps;
 import dev.guardedagents.internal.run.RunContextHolder;
@@ -151,13 +152,18 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 		RenderedPrompt prompt = (request.context().get(RenderedPrompt.ADVISOR_PARAM) instanceof RenderedPrompt p) ? p
 				: null;
 		AtomicReference<ChatClientResponse> live = new AtomicReference<>();
+		ToolGuard guard = this.guards.model(String.valueOf(model));
 		ExternalSteps.Outcome outcome;
 		try {
-			outcome = this.steps.model(STEP_NAME, model, () -> this.records.writeRequest(asked.prompt(), model),
-					this.guards.model(String.valueOf(model)), () -> {
+			outcome = this.steps.model(STEP_NAME, model, () -> this.records.writeRequest(asked.prompt(), model), guard,
+					() -> {
 						ChatClientResponse response = exchange.exchange(asked);
 						live.set(response);
-						return result(response, model, prompt);
+						ExternalSteps.ModelCall.Result result = result(response, model, prompt);
+						if (result.usage() != null) {
+							guard.used(result.usage().inputTokens() + result.usage().outputTokens());
+						}
+						return result;
 					}, (text) -> this.records.supplied(text, model));
 		}
 		catch (RuntimeException | Error ex) {

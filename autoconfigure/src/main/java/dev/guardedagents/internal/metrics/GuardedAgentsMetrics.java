@@ -98,6 +98,17 @@ public final class GuardedAgentsMetrics implements MeterBinder, RunObserver {
 	}
 
 	@Override
+	public void ticked(String name, boolean started) {
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder("guarded.schedule.ticks")
+				.tag("name", name)
+				.tag("outcome", started ? "started" : "taken")
+				.register(registry)
+				.increment();
+		}
+	}
+
+	@Override
 	public void runFinished(String name, RunStatus status) {
 		for (MeterRegistry registry : this.registries) {
 			Counter.builder("guarded.runs.finished")

@@ -56,6 +56,11 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	private final Map<Method, Plan> byMethod = new ConcurrentHashMap<>();
 
+	/**
+	 * The cron expressions of {@code @AgentRun(schedule = ...)}, by run name.
+	 */
+	private final Map<String, String> schedules = new ConcurrentHashMap<>();
+
 	private final Map<Method, Checkpoint> checkpoints = new ConcurrentHashMap<>();
 
 	private final Map<String, Checkpoint> checkpointsByName = new ConcurrentHashMap<>();
@@ -494,6 +499,20 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 					"Give one of them another name with @AgentRun(name = ...).");
 		}
 		this.byMethod.put(method, plan);
+		String schedule = resolve(annotation.schedule(), "@AgentRun", method, "schedule");
+		if (StringUtils.hasText(schedule)) {
+			RunSchedules.check(plan, schedule,
+					"@AgentRun(schedule = \"" + annotation.schedule() + "\") on " + method.toGenericString());
+			this.schedules.put(name, schedule);
+		}
+	}
+
+	/**
+	 * Returns the cron expressions plans declare in {@code @AgentRun(schedule = ...)}.
+	 * @return the expressions, by run name
+	 */
+	Map<String, String> schedules() {
+		return Map.copyOf(this.schedules);
 	}
 
 	@Override
@@ -512,6 +531,14 @@ public final class AgentRunRegistry implements BeanPostProcessor, Ordered {
 
 	@Nullable Plan plan(String name) {
 		return this.byName.get(name);
+	}
+
+	/**
+	 * Returns the names of the plans.
+	 * @return the run names
+	 */
+	Set<String> planNames() {
+		return Set.copyOf(this.byName.keySet());
 	}
 
 	/**

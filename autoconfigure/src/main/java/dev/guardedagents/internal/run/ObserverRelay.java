@@ -24,6 +24,11 @@ final class ObserverRelay implements RunObserver {
 	}
 
 	@Override
+	public void ticked(String name, boolean started) {
+		this.target.ticked(name, started);
+	}
+
+	@Override
 	public void runFinished(String name, RunStatus status) {
 		this.target.runFinished(name, status);
 	}

@@ -6,6 +6,7 @@ import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -290,7 +292,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 
 	private @Nullable Object runSynchronously(AgentRunRegistry.Plan plan, MethodInvocation invocation)
 			throws Throwable {
-		NewRun run = newRun(plan, invocation.getArguments());
+		NewRun run = newRun(plan, invocation.getArguments(), plan.idempotencyKey(invocation.getArguments()));
 		Execution execution = record(run, plan, Execution.Origin.CALLER);
 		if (execution == null) {
 			return awaitUnchecked(existing(plan, run).id(), plan.returnType());
@@ -302,7 +304,68 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * Records a run and queues it on the run executor.
 	 */
 	StartedRun start(AgentRunRegistry.Plan plan, Object[] args) {
-		NewRun run = newRun(plan, args);
+		return start(plan, args, plan.idempotencyKey(args));
+	}
+
+	/**
+	 * Builds the schedules of plans: those of {@code @AgentRun(schedule = ...)} and those
+	 * configured, the configuration winning. They are read, and checked, once every plan
+	 * is registered ({@link RunSchedules#afterSingletonsInstantiated()}): a setting that
+	 * names no plan, or a plan that cannot be scheduled, fails start-up.
+	 * @param configured the configured settings, by run name
+	 * @return the schedules, not started
+	 */
+	public RunSchedules schedules(Map<String, RunSchedules.Settings> configured) {
+		return new RunSchedules(() -> schedulesOf(configured), this::startTick, this.store::newestIdempotencyKey,
+				this::now);
+	}
+
+	private List<RunSchedules.Schedule> schedulesOf(Map<String, RunSchedules.Settings> configured) {
+		Map<String, String> declared = this.registry.schedules();
+		List<RunSchedules.Schedule> schedules = new ArrayList<>();
+		configured.forEach((name, settings) -> {
+			if (this.registry.plan(name) == null) {
+				throw new InvalidAnnotationException("guarded-agents.schedules." + name,
+						"names no @AgentRun plan; the plans are " + new TreeSet<>(this.registry.planNames()),
+						"Use the run name of an @AgentRun method.");
+			}
+			if (settings.cron() == null && !declared.containsKey(name)) {
+				throw new InvalidAnnotationException("guarded-agents.schedules." + name,
+						"has no cron expression, and the plan declares no schedule",
+						"Set guarded-agents.schedules." + name + ".cron, or @AgentRun(schedule = ...).");
+			}
+		});
+		for (String name : new TreeSet<>(this.registry.planNames())) {
+			RunSchedules.Settings settings = configured.getOrDefault(name, RunSchedules.Settings.DEFAULTS);
+			String cron = (settings.cron() != null) ? settings.cron() : declared.get(name);
+			if (cron == null || !settings.enabled()) {
+				continue;
+			}
+			AgentRunRegistry.Plan plan = this.registry.plan(name);
+			String where = (settings.cron() != null) ? "guarded-agents.schedules." + name + ".cron"
+					: "@AgentRun '" + name + "'";
+			schedules.add(new RunSchedules.Schedule(plan, cron, RunSchedules.check(plan, cron, where),
+					(settings.zone() != null) ? settings.zone() : ZoneId.systemDefault(), settings.catchUp(),
+					settings.maxCatchUp()));
+		}
+		return schedules;
+	}
+
+	/**
+	 * Starts the run of a schedule's tick, once across instances: the tick is its
+	 * idempotency key.
+	 * @return whether this call recorded it ({@code false}: another instance, or an
+	 * earlier call, did)
+	 */
+	boolean startTick(AgentRunRegistry.Plan plan, Instant tick) {
+		Object[] args = (plan.parameterTypes().length == 1) ? new Object[] { tick } : new Object[0];
+		boolean started = start(plan, args, RunSchedules.TICK + tick).created();
+		this.observer.ticked(plan.name(), started);
+		return started;
+	}
+
+	private StartedRun start(AgentRunRegistry.Plan plan, Object[] args, @Nullable String idempotencyKey) {
+		NewRun run = newRun(plan, args, idempotencyKey);
 		this.runs.executor().reserve();
 		Execution execution;
 		try {
@@ -314,7 +377,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 		if (execution == null) {
 			this.runs.executor().release();
-			return new StartedRun(existing(plan, run).id(), plan.returnType());
+			return new StartedRun(existing(plan, run).id(), plan.returnType(), false);
 		}
 		try {
 			this.runs.executor().execute(() -> executeThroughProxy(execution, args));
@@ -326,7 +389,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 			this.runs.notExecuted(run.id());
 			this.journal.handOver(run.id(), 1);
 		}
-		return new StartedRun(run.id(), plan.returnType());
+		return new StartedRun(run.id(), plan.returnType(), true);
 	}
 
 	/**
@@ -366,12 +429,12 @@ public final class RunEngine implements SmartInitializingSingleton {
 		return existing;
 	}
 
-	private NewRun newRun(AgentRunRegistry.Plan plan, Object[] args) {
+	private NewRun newRun(AgentRunRegistry.Plan plan, Object[] args, @Nullable String idempotencyKey) {
 		String arguments = this.codec.writeArguments(plan, args);
 		Instant now = now();
 		String id = UUID.randomUUID().toString();
 		String businessKey = plan.businessKey(args);
-		return new NewRun(id, plan.name(), plan.version(), arguments, businessKey, plan.idempotencyKey(args),
+		return new NewRun(id, plan.name(), plan.version(), arguments, businessKey, idempotencyKey,
 				this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()), Principals.currentName(),
 				this.tracing.started(id, plan.name(), businessKey));
 	}
@@ -1163,7 +1226,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * @param runId the run id
 	 * @param returnType the return type of its method
 	 */
-	record StartedRun(String runId, Type returnType) {
+	record StartedRun(String runId, Type returnType, boolean created) {
 	}
 
 	private static final class StartRequest {

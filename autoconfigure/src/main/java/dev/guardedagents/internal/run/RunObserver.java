@@ -26,6 +26,15 @@ public interface RunObserver {
 	}
 
 	/**
+	 * A schedule's tick came on this instance.
+	 * @param name the run name
+	 * @param started whether this instance started its run ({@code false}: another
+	 * instance did)
+	 */
+	default void ticked(String name, boolean started) {
+	}
+
+	/**
 	 * A run finished on this instance.
 	 * @param name the run name
 	 * @param status its final status

@@ -1227,6 +1227,20 @@ public final class JdbcRunStore {
 	}
 
 	/**
+	 * Finds the greatest idempotency key with a prefix among the runs of a name, such as
+	 * the newest tick of a schedule.
+	 * @param name the run name
+	 * @param prefix the prefix, without {@code %} or {@code _}
+	 * @return the key, or {@code null} when no run has one
+	 */
+	public @Nullable String newestIdempotencyKey(String name, String prefix) {
+		List<@Nullable String> newest = this.jdbc.query(
+				"SELECT MAX(idempotency_key) FROM " + this.run + " WHERE name = ? AND idempotency_key LIKE ?",
+				(rs) -> rs.getString(1), name, prefix + "%");
+		return newest.isEmpty() ? null : newest.get(0);
+	}
+
+	/**
 	 * Finds a run by its name and idempotency key.
 	 * @param name the run name
 	 * @param idempotencyKey the idempotency key

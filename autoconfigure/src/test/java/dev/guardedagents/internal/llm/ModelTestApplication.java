@@ -235,6 +235,21 @@ class ModelTestApplication {
 				.content();
 		}
 
+		@AgentRun(name = "asked-with")
+		public String askWith(String model, String marker, int calls) {
+			StringBuilder answers = new StringBuilder();
+			for (int i = 1; i <= calls; i++) {
+				answers
+					.append(this.chat.prompt()
+						.user(marker + " question " + i)
+						.options(ChatOptions.builder().model(model))
+						.call()
+						.content())
+					.append(' ');
+			}
+			return answers.toString().trim();
+		}
+
 		@AgentRun(name = "reviewed-model")
 		public String reviewed(String marker) {
 			return this.chat.prompt()

@@ -29,6 +29,13 @@ import org.springframework.test.context.DynamicPropertySource;
 				"guarded-agents.models.gpt-lab-slow.timeout=500ms", "guarded-agents.models.gpt-lab-slow.max-attempts=2",
 				"guarded-agents.models.gpt-lab-slow.backoff.initial=10ms",
 				"guarded-agents.models.gpt-lab-slow.circuit-breaker.enabled=false",
+				"guarded-agents.models.gpt-lab-paced.rate-limit.requests-per-minute=120",
+				"guarded-agents.models.gpt-lab-once.rate-limit.requests-per-minute=1",
+				"guarded-agents.models.gpt-lab-once.rate-limit.max-wait=100ms",
+				"guarded-agents.models.gpt-lab-once.max-attempts=1",
+				"guarded-agents.models.gpt-lab-tokens.rate-limit.tokens-per-minute=600",
+				"guarded-agents.models.gpt-lab-tokens.rate-limit.max-wait=1s",
+				"guarded-agents.models.gpt-lab-tokens.max-attempts=1",
 				"guarded-agents.tools.lookupStock.on-failure=human-review",
 				"guarded-agents.tools.lookupStock.max-attempts=1", "logging.level.root=warn" })
 abstract class ModelTestSupport {

@@ -2,6 +2,9 @@ package dev.guardedagents.testing.clock;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
@@ -18,9 +21,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.support.CronExpression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The test clock: a reviewer who never answers within the checkpoint's timeout, without
@@ -103,6 +108,17 @@ class TestClockTests {
 	}
 
 	@Test
+	void aScheduledPlanStartsTheRunOfATickWhenTheTestMovesTheClockPastIt() {
+		Instant tick = CronExpression.parse(Leave.HOURLY)
+			.next(this.runs.clock().instant().atZone(ZoneId.systemDefault()))
+			.toInstant();
+
+		this.runs.advanceTime(Duration.ofHours(1));
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> Leave.reports.contains(tick));
+	}
+
+	@Test
 	void theClockOnlyMovesForward() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.runs.advanceTime(Duration.ofSeconds(-1)))
 			.withMessageContaining("only moves forward");
@@ -144,6 +160,10 @@ class TestClockTests {
 
 	public static class Leave {
 
+		static final String HOURLY = "0 0 * * * *";
+
+		static final Set<Instant> reports = ConcurrentHashMap.newKeySet();
+
 		static final AtomicInteger granted = new AtomicInteger();
 
 		static final AtomicInteger reminded = new AtomicInteger();
@@ -176,6 +196,12 @@ class TestClockTests {
 				reminded.incrementAndGet();
 				return "reminded " + employee;
 			});
+		}
+
+		@AgentRun(name = "hourly-report", schedule = HOURLY)
+		public String hourlyReport(Instant tick) {
+			reports.add(tick);
+			return "report of " + tick;
 		}
 
 		@AgentRun(name = "stamp")
