@@ -102,7 +102,7 @@ public interface AgentRuns {
 	 * retry ({@code POST /actuator/agentruns/{runId}/retry}).
 	 * @param runId the run id
 	 * @param actor who retries it
-	 * @return the run as it is now
+	 * @return the run as the retry left it: {@code RUNNING}, resumed by recovery next
 	 * @throws RunNotFoundException if there is no run with that id
 	 * @throws RunNotRetryableException if it did not fail, or failed and was compensated
 	 */

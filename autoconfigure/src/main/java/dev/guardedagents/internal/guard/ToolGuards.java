@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 import dev.guardedagents.GuardedTool;
+import dev.guardedagents.ModelStreamBrokenException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -293,6 +294,9 @@ public final class ToolGuards implements DisposableBean {
 	}
 
 	private static boolean retryable(GuardSettings settings, Throwable failure) {
+		if (failure instanceof ModelStreamBrokenException) {
+			return false;
+		}
 		for (Class<? extends Throwable> type : settings.noRetryFor()) {
 			if (type.isInstance(failure)) {
 				return false;

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.guardedagents.ModelStreamBrokenException;
 import dev.guardedagents.ModelUsage;
 import dev.guardedagents.RenderedPrompt;
 import dev.guardedagents.RunContext;
@@ -19,6 +20,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 
 import org.springframework.ai.chat.client.ChatClientMessageAggregator;
 import org.springframework.ai.chat.client.ChatClientRequest;
@@ -110,26 +112,111 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 			return chain.nextStream(request);
 		}
 		boolean held = this.steps.holdsStreams();
-		return Streams.waitedFor((sink) -> {
-			List<ChatClientResponse> chunks = new ArrayList<>();
+		Flux<ChatClientResponse> stream = Streams.waitedFor((sink) -> {
+			AtomicReference<@Nullable Shown> shown = new AtomicReference<>();
+			AtomicReference<List<ChatClientResponse>> kept = new AtomicReference<>(List.of());
 			Answer answer = run.call(() -> journaled(request, (asked) -> {
-				chunks.clear();
-				AtomicReference<ChatClientResponse> aggregated = new AtomicReference<>();
-				Streams.drain(
-						AGGREGATOR.aggregateChatClientResponse(chain.copy(this).nextStream(asked), aggregated::set),
-						held ? chunks::add : sink::next);
-				if (aggregated.get() == null) {
-					throw new IllegalStateException("The model's stream ended without a response");
+				Shown before = shown.get();
+				if (before != null) {
+					throw new ModelStreamBrokenException(before.chunks(), before.failure());
 				}
-				return aggregated.get();
+				Attempt attempt = new Attempt(held ? null : sink);
+				try {
+					Streams.drain(AGGREGATOR.aggregateChatClientResponse(chain.copy(this).nextStream(asked),
+							attempt::aggregated), attempt::chunk);
+				}
+				catch (Exception ex) {
+					if (attempt.shown() > 0) {
+						shown.set(new Shown(attempt.shown(), ex));
+					}
+					throw ex;
+				}
+				finally {
+					attempt.end();
+				}
+				kept.set(attempt.kept());
+				return attempt.response();
 			}));
 			if (!answer.live()) {
 				sink.next(answer.response());
 			}
 			else if (held) {
-				chunks.forEach(sink::next);
+				kept.get().forEach(sink::next);
 			}
 		});
+		// on a thread of Reactor's, wait on a thread of our own: Reactor's are few, and
+		// the
+		// chunks waited for come on them
+		return (this.steps.carry() != null) ? stream : stream.subscribeOn(Streams.WAITING);
+	}
+
+	/**
+	 * One attempt of a streamed call: the chunks it passes on to the caller (or keeps,
+	 * when they wait for the policies), and the aggregated response. Chunks that come
+	 * after it ended (a late one of a stream cut by the time limit) are dropped.
+	 */
+	private static final class Attempt {
+
+		private final @Nullable FluxSink<ChatClientResponse> live;
+
+		private final List<ChatClientResponse> kept = new ArrayList<>();
+
+		private final AtomicReference<@Nullable ChatClientResponse> aggregated = new AtomicReference<>();
+
+		private int shown;
+
+		private boolean ended;
+
+		Attempt(@Nullable FluxSink<ChatClientResponse> live) {
+			this.live = live;
+		}
+
+		synchronized void chunk(ChatClientResponse chunk) {
+			if (this.ended) {
+				return;
+			}
+			if (this.live != null) {
+				this.live.next(chunk);
+				this.shown++;
+			}
+			else {
+				this.kept.add(chunk);
+			}
+		}
+
+		void aggregated(ChatClientResponse response) {
+			this.aggregated.set(response);
+		}
+
+		synchronized int shown() {
+			return this.shown;
+		}
+
+		synchronized void end() {
+			this.ended = true;
+		}
+
+		synchronized List<ChatClientResponse> kept() {
+			return List.copyOf(this.kept);
+		}
+
+		ChatClientResponse response() {
+			ChatClientResponse response = this.aggregated.get();
+			if (response == null) {
+				throw new IllegalStateException("The model's stream ended without a response");
+			}
+			return response;
+		}
+
+	}
+
+	/**
+	 * A failed attempt whose chunks reached the caller.
+	 *
+	 * @param chunks how many
+	 * @param failure why it failed
+	 */
+	private record Shown(int chunks, Exception failure) {
 	}
 
 	/**

@@ -73,7 +73,14 @@ public final class GuardedToolsAdvisor implements CallAdvisor, StreamAdvisor {
 		ChatClientRequest carried = guarded(request, run).mutate()
 			.context(GuardedModelAdvisor.CARRIED_RUN, run)
 			.build();
-		return Streams.waitedFor((sink) -> Streams.drain(chain.nextStream(carried), sink::next));
+		return Streams.waitedFor((sink) -> {
+			try {
+				Streams.drain(chain.nextStream(carried), sink::next);
+			}
+			finally {
+				run.close();
+			}
+		});
 	}
 
 	private ChatClientRequest guarded(ChatClientRequest request, ExternalSteps.@Nullable Carried run) {

@@ -2,11 +2,19 @@ package dev.guardedagents.internal.llm;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Streams of a run: a run's thread waits for a stream to end, as it waits for a call, so
@@ -14,7 +22,19 @@ import reactor.core.publisher.FluxSink;
  */
 final class Streams {
 
+	/**
+	 * Where a streamed model step waits when it runs on a thread of Reactor's: threads of
+	 * our own, one per waiting run at most, idle ones ending after a minute.
+	 */
+	static final Scheduler WAITING = Schedulers.fromExecutorService(waitingThreads(), "guarded-streams");
+
 	private Streams() {
+	}
+
+	private static ExecutorService waitingThreads() {
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("guarded-streams-");
+		threads.setDaemon(true);
+		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
 	}
 
 	/**

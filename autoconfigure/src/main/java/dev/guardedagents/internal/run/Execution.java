@@ -62,7 +62,7 @@ final class Execution implements RunContext {
 	 * plan wrapped by Reactor, or not at all, so the run settles by it however the plan
 	 * ends.
 	 */
-	private @Nullable RunSignal carriedSignal;
+	private volatile @Nullable RunSignal carriedSignal;
 
 	private final @Nullable RunBudget budget;
 
@@ -400,6 +400,10 @@ final class Execution implements RunContext {
 	 * @throws RunSignal the cancellation
 	 */
 	void stopIfCancelled() {
+		if (this.carriedSignal != null) {
+			// the run stopped on a thread a stream continued on, and the plan went on
+			throw this.carriedSignal;
+		}
 		if (this.cancelled) {
 			throw RunSignal.cancelled(this.runId);
 		}

@@ -1,5 +1,7 @@
 package dev.guardedagents.internal.run;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -113,10 +115,45 @@ public final class ExternalSteps {
 	 */
 	public static final class Carried {
 
+		/**
+		 * How long the run's thread waits, when it stops waiting for a stream early, for
+		 * the calls the stream is making to end.
+		 */
+		private static final Duration DRAIN = Duration.ofSeconds(30);
+
 		private final Execution execution;
+
+		private int calling;
+
+		private boolean closed;
 
 		Carried(Execution execution) {
 			this.execution = execution;
+		}
+
+		/**
+		 * Ends the carrying once the run's thread no longer waits for the stream: a call
+		 * still in progress is waited for (up to 30 seconds), and a call made later stops
+		 * with the signal of a run this execution no longer executes.
+		 */
+		public void close() {
+			boolean interrupted = Thread.interrupted();
+			long deadline = System.nanoTime() + DRAIN.toNanos();
+			synchronized (this) {
+				this.closed = true;
+				long left;
+				while (this.calling > 0 && (left = deadline - System.nanoTime()) > 0) {
+					try {
+						TimeUnit.NANOSECONDS.timedWait(this, left);
+					}
+					catch (InterruptedException ex) {
+						interrupted = true;
+					}
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
 
 		/**
@@ -130,6 +167,12 @@ public final class ExternalSteps {
 		 * @throws Throwable what the body threw
 		 */
 		public <T> T call(CheckedSupplier<T> body) throws Throwable {
+			synchronized (this) {
+				if (this.closed) {
+					throw RunSignal.lost(this.execution.runId());
+				}
+				this.calling++;
+			}
 			Execution previous = RunContextHolder.bind(this.execution);
 			try {
 				return body.get();
@@ -140,6 +183,10 @@ public final class ExternalSteps {
 			}
 			finally {
 				RunContextHolder.bind(previous);
+				synchronized (this) {
+					this.calling--;
+					notifyAll();
+				}
 			}
 		}
 

@@ -1088,7 +1088,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	/**
 	 * Retries a failed run: the journal hands it back (a failed last step set aside) and
 	 * recovery resumes it at once, here or on another instance.
-	 * @return the run as it is now
+	 * @return the run as the retry left it: {@code RUNNING}, without an owner
 	 * @throws RunNotFoundException if there is no such run
 	 * @throws RunNotRetryableException if it did not fail, or was compensated
 	 */
@@ -1105,8 +1105,10 @@ public final class RunEngine implements SmartInitializingSingleton {
 			default -> logger.info("Run " + runId + " retried by " + actor
 					+ ((retry.setAside() != null) ? "; set aside " + retry.setAside() + " to run again" : ""));
 		}
+		// read before recovery may resume it: the caller gets the run as retried
+		RunRow retried = this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
 		this.recoverSoon.run();
-		return this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
+		return retried;
 	}
 
 	/**
@@ -1123,8 +1125,9 @@ public final class RunEngine implements SmartInitializingSingleton {
 			throw new RunNotFoundException(runId);
 		}
 		logger.info("Run " + runId + " forked by " + actor + " into run " + forkId + " from step " + fromStep);
+		RunRow fork = this.store.findRun(forkId).orElseThrow(() -> new RunNotFoundException(forkId));
 		this.recoverSoon.run();
-		return this.store.findRun(forkId).orElseThrow(() -> new RunNotFoundException(forkId));
+		return fork;
 	}
 
 	/**

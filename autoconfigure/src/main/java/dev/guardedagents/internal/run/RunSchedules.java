@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -44,12 +45,6 @@ public final class RunSchedules implements SmartInitializingSingleton, SmartLife
 	 */
 	static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
 
-	/**
-	 * The most ticks looked at to catch up, so that a schedule of every second after a
-	 * month of downtime does not hold start-up.
-	 */
-	private static final int MAX_TICKS_SCANNED = 1_000_000;
-
 	private static final Log logger = LogFactory.getLog(RunSchedules.class);
 
 	private final Supplier<List<Schedule>> declared;
@@ -65,6 +60,8 @@ public final class RunSchedules implements SmartInitializingSingleton, SmartLife
 	private final Periodic periodic;
 
 	private final Map<String, Deque<Instant>> due = new ConcurrentHashMap<>();
+
+	private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates the schedules.
@@ -122,11 +119,9 @@ public final class RunSchedules implements SmartInitializingSingleton, SmartLife
 
 	@Override
 	public void start() {
-		Instant now = this.now.get();
-		for (Schedule schedule : this.schedules) {
-			this.due.put(schedule.plan().name(), new ArrayDeque<>(missed(schedule, now)));
+		if (!this.schedules.isEmpty()) {
+			this.periodic.start();
 		}
-		this.periodic.start();
 	}
 
 	@Override
@@ -139,33 +134,115 @@ public final class RunSchedules implements SmartInitializingSingleton, SmartLife
 		return this.periodic.isRunning();
 	}
 
+	private void fireSafely() {
+		try {
+			fire();
+		}
+		catch (Throwable ex) {
+			// an Error too: the loop must not stop
+			logger.warn("Could not check the schedules of runs", ex);
+		}
+	}
+
+	/**
+	 * Starts the runs of the ticks that came. The first check of a schedule looks up the
+	 * ticks it catches up; a tick that cannot be started stays first in line.
+	 * @return how many ticks this call started or found started
+	 */
+	public int fire() {
+		Instant now = this.now.get();
+		int fired = 0;
+		for (Schedule schedule : this.schedules) {
+			String name = schedule.plan().name();
+			Deque<Instant> ticks = this.due.get(name);
+			try {
+				if (ticks == null) {
+					ticks = new ArrayDeque<>(first(schedule, now));
+					this.due.put(name, ticks);
+				}
+				fired += fire(schedule, ticks, now);
+				if (this.failing.remove(name)) {
+					logger.info("The schedule of run '" + name + "' starts its ticks again");
+				}
+			}
+			catch (RuntimeException ex) {
+				if (this.failing.add(name)) {
+					logger.warn("Could not start the due ticks of schedule '" + name + "'; they are tried again every "
+							+ CHECK_INTERVAL.toMillis() + " ms until they start: " + ex);
+				}
+			}
+		}
+		return fired;
+	}
+
+	private int fire(Schedule schedule, Deque<Instant> ticks, Instant now) {
+		int fired = 0;
+		synchronized (ticks) {
+			while (!ticks.isEmpty() && !ticks.getFirst().isAfter(now)) {
+				Instant tick = ticks.getFirst();
+				this.starter.start(schedule.plan(), tick);
+				fired++;
+				ticks.removeFirst();
+				if (ticks.isEmpty()) {
+					if (schedule.catchUp()) {
+						// the ticks a stall of this instance let pass
+						ticks.addAll(newest(schedule, tick, now));
+					}
+					Instant next = next(schedule, now);
+					if (next != null) {
+						ticks.addLast(next);
+					}
+				}
+			}
+		}
+		return fired;
+	}
+
 	/**
 	 * The ticks a schedule starts with: those missed since its newest run when it catches
 	 * up, then the next one.
 	 */
-	private List<Instant> missed(Schedule schedule, Instant now) {
-		Deque<Instant> ticks = new ArrayDeque<>();
+	private List<Instant> first(Schedule schedule, Instant now) {
+		List<Instant> ticks = new ArrayList<>();
 		Instant newest = schedule.catchUp() ? newestTick(schedule) : null;
 		if (newest != null) {
-			Instant tick = next(schedule, newest);
-			int scanned = 0;
-			while (tick != null && !tick.isAfter(now) && scanned++ < MAX_TICKS_SCANNED) {
+			ticks.addAll(newest(schedule, newest, now));
+			if (!ticks.isEmpty()) {
+				logger.info("Schedule of run '" + schedule.plan().name() + "' catches up " + ticks.size()
+						+ " missed tick(s) since " + newest + ", from " + ticks.get(0));
+			}
+		}
+		Instant next = next(schedule, now);
+		if (next != null) {
+			ticks.add(next);
+		}
+		return ticks;
+	}
+
+	/**
+	 * The newest ticks after one and up to now, at most the schedule's catch-up. Looks
+	 * back from now over windows that double, so that a schedule of every second after a
+	 * month of downtime looks at a minute of ticks, not a month.
+	 */
+	static List<Instant> newest(Schedule schedule, Instant after, Instant now) {
+		Duration window = Duration.ofMinutes(1);
+		while (true) {
+			Instant from = now.minus(window);
+			boolean whole = !from.isAfter(after);
+			Deque<Instant> ticks = new ArrayDeque<>();
+			Instant tick = next(schedule, whole ? after : from);
+			while (tick != null && !tick.isAfter(now)) {
 				ticks.addLast(tick);
 				if (ticks.size() > schedule.maxCatchUp()) {
 					ticks.removeFirst();
 				}
 				tick = next(schedule, tick);
 			}
-			if (!ticks.isEmpty()) {
-				logger.info("Schedule of run '" + schedule.plan().name() + "' catches up " + ticks.size()
-						+ " missed tick(s) since " + newest + ", from " + ticks.getFirst());
+			if (whole || ticks.size() >= schedule.maxCatchUp()) {
+				return new ArrayList<>(ticks);
 			}
+			window = window.multipliedBy(2);
 		}
-		Instant next = next(schedule, now);
-		if (next != null) {
-			ticks.addLast(next);
-		}
-		return new ArrayList<>(ticks);
 	}
 
 	private @Nullable Instant newestTick(Schedule schedule) {
@@ -184,56 +261,6 @@ public final class RunSchedules implements SmartInitializingSingleton, SmartLife
 	private static @Nullable Instant next(Schedule schedule, Instant after) {
 		ZonedDateTime next = schedule.cron().next(after.atZone(schedule.zone()));
 		return (next != null) ? next.toInstant() : null;
-	}
-
-	private void fireSafely() {
-		try {
-			fire();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not check the schedules of runs", ex);
-		}
-	}
-
-	/**
-	 * Starts the runs of the ticks that came.
-	 * @return how many ticks this call started or found started
-	 */
-	public int fire() {
-		Instant now = this.now.get();
-		int fired = 0;
-		for (Schedule schedule : this.schedules) {
-			Deque<Instant> ticks = this.due.get(schedule.plan().name());
-			if (ticks == null) {
-				continue;
-			}
-			synchronized (ticks) {
-				while (!ticks.isEmpty() && !ticks.getFirst().isAfter(now)) {
-					Instant tick = ticks.getFirst();
-					try {
-						this.starter.start(schedule.plan(), tick);
-					}
-					catch (RuntimeException ex) {
-						logger
-							.warn("Could not start the run of tick " + tick + " of schedule '" + schedule.plan().name()
-									+ "'; it is tried again in " + CHECK_INTERVAL.toMillis() + " ms: " + ex);
-						break;
-					}
-					fired++;
-					ticks.removeFirst();
-					if (ticks.isEmpty()) {
-						// a schedule that catches up also starts the ticks a stall of
-						// this
-						// instance let pass; one that does not goes on from now
-						Instant next = next(schedule, schedule.catchUp() ? tick : now);
-						if (next != null) {
-							ticks.addLast(next);
-						}
-					}
-				}
-			}
-		}
-		return fired;
 	}
 
 	/**

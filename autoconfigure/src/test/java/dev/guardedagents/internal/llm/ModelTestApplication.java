@@ -79,6 +79,8 @@ class ModelTestApplication {
 
 		static final List<Chunk> received = new CopyOnWriteArrayList<>();
 
+		static volatile String lastRun = "";
+
 		private final ChatClient chat;
 
 		private final Weather weather;
@@ -110,14 +112,21 @@ class ModelTestApplication {
 
 		@AgentRun(name = "streamed-with")
 		public String streamedWith(String model, String question) {
+			String runId = RunContext.current().runId();
+			lastRun = runId;
 			return String.join("",
 					this.chat.prompt()
 						.user(question)
 						.options(ChatOptions.builder().model(model))
 						.stream()
 						.content()
+						.doOnNext((text) -> received.add(new Chunk(text, modelSteps(runId))))
 						.collectList()
 						.block());
+		}
+
+		static String lastRun() {
+			return lastRun;
 		}
 
 		@AgentRun(name = "streamed-refund")

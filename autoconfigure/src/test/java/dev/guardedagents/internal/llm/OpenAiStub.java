@@ -142,6 +142,18 @@ public final class OpenAiStub {
 	}
 
 	/**
+	 * Answers streamed requests that contain {@code marker} with {@code chunks}, the body
+	 * sent in four parts over {@code millis}: the first events come at once, the rest
+	 * late.
+	 */
+	public void streamAnswerSlowly(String marker, List<String> chunks, int millis) {
+		this.server.stubFor(WireMock.post("/v1/chat/completions")
+			.atPriority(3)
+			.withRequestBody(WireMock.containing(marker))
+			.willReturn(events(textChunks(chunks, 100, 20)).withChunkedDribbleDelay(4, millis)));
+	}
+
+	/**
 	 * Answers streamed requests that contain {@code marker}: with a streamed call of
 	 * {@code tool} first, and with {@code chunks} once the tool answered.
 	 */

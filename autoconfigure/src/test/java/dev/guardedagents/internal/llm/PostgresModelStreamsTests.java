@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.guardedagents.AgentRuns;
+import dev.guardedagents.ModelStreamBrokenException;
+import dev.guardedagents.RunStatus;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.internal.llm.ModelTestApplication.Streamer;
@@ -20,6 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -33,7 +36,9 @@ import static org.awaitility.Awaitility.await;
 				"guarded-agents.pricing.gpt-lab.input-per-million=2.50",
 				"guarded-agents.pricing.gpt-lab.output-per-million=10.00", "guarded-agents.budgets.halt.max-cost=1",
 				"guarded-agents.budgets.degrade.max-cost=1", "guarded-agents.budgets.escalate.max-cost=1",
-				"logging.level.root=warn" })
+				"guarded-agents.models.gpt-lab-cut.timeout=3s", "guarded-agents.models.gpt-lab-cut.max-attempts=3",
+				"guarded-agents.models.gpt-lab-cut.backoff.initial=10ms",
+				"guarded-agents.models.gpt-lab-cut.circuit-breaker.enabled=false", "logging.level.root=warn" })
 class PostgresModelStreamsTests {
 
 	@DynamicPropertySource
@@ -87,6 +92,24 @@ class PostgresModelStreamsTests {
 		assertThat(steps.get(0).usage().inputTokens()).isEqualTo(400);
 		assertThat(steps.get(0).usage().outputTokens()).isEqualTo(40);
 		assertThat(steps.get(0).usage().cost()).isEqualByComparingTo("0.0014");
+	}
+
+	@Test
+	void aStreamCutAfterItsFirstChunksReachedThePlanIsNotAskedAgainWithinTheStep() {
+		List<String> chunks = List.of("The", " beginning", " of", " a", " long", " reply", " that", " stalls", " here");
+		ModelTestSupport.openAi.streamAnswerSlowly("pg-cut", chunks, 8000);
+
+		assertThatExceptionOfType(ModelStreamBrokenException.class)
+			.isThrownBy(() -> this.streamer.streamedWith("gpt-lab-cut", "pg-cut: tell me"))
+			.withMessageContaining("chunk(s) reached the caller");
+
+		assertThat(Streamer.received).as("the chunks that came before the time limit").isNotEmpty();
+		assertThat(ModelTestSupport.openAi.requests("pg-cut")).as("no second request: the reply is not shown twice")
+			.isEqualTo(1);
+		String runId = Streamer.lastRun();
+		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+		assertThat(this.runs.steps(runId)).singleElement()
+			.satisfies((step) -> assertThat(step.errorType()).isEqualTo(ModelStreamBrokenException.class.getName()));
 	}
 
 	@Test
