@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.internal.run.ScheduleTestApplication.Reports;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,6 +53,13 @@ abstract class ScheduleTests {
 			Instant bothUp = Instant.now();
 			await().atMost(TIMEOUT)
 				.until(() -> Reports.reports.keySet().stream().filter((tick) -> tick.isAfter(bothUp)).count() >= 3);
+			assertThat(a.getBean(AgentRunsEndpoint.class)
+				.runs(SecurityContext.NONE, null, "report", null, null, null)
+				.schedules()).singleElement().satisfies((schedule) -> {
+					assertThat(schedule.name()).isEqualTo("report");
+					assertThat(schedule.cron()).isEqualTo("* * * * * *");
+					assertThat(schedule.nextTick()).isAfter(bothUp);
+				});
 			started = ticks(a, "started") + ticks(b, "started");
 			taken = ticks(a, "taken") + ticks(b, "taken");
 			await().atMost(TIMEOUT)
@@ -117,10 +126,10 @@ abstract class ScheduleTests {
 	}
 
 	private static ConfigurableApplicationContext start(String[] database, String instanceId, String... more) {
-		List<String> args = new ArrayList<>(
-				List.of("--spring.datasource.url=" + database[0], "--spring.datasource.username=" + database[1],
-						"--spring.datasource.password=" + database[2], "--guarded-agents.instance-id=" + instanceId,
-						"--spring.main.banner-mode=off", "--logging.level.root=warn"));
+		List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + database[0],
+				"--spring.datasource.username=" + database[1], "--spring.datasource.password=" + database[2],
+				"--guarded-agents.instance-id=" + instanceId, "--spring.main.banner-mode=off",
+				"--logging.level.root=warn", "--management.endpoints.web.exposure.include=agentruns"));
 		args.addAll(List.of(more));
 		return new SpringApplicationBuilder(ScheduleTestApplication.class).web(WebApplicationType.NONE)
 			.run(args.toArray(String[]::new));
