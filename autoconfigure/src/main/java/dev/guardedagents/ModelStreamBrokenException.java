@@ -9,6 +9,8 @@ package dev.guardedagents;
  */
 public class ModelStreamBrokenException extends RuntimeException {
 
+	private final int chunks;
+
 	/**
 	 * Creates a new instance.
 	 * @param chunks how many chunks had reached the caller
@@ -17,6 +19,15 @@ public class ModelStreamBrokenException extends RuntimeException {
 	public ModelStreamBrokenException(int chunks, Throwable cause) {
 		super("The streamed model call failed after " + chunks + " chunk(s) reached the caller (" + cause
 				+ "); it is not tried again within the step, so that the caller never sees a reply twice", cause);
+		this.chunks = chunks;
+	}
+
+	/**
+	 * Returns how many chunks had reached the caller.
+	 * @return the chunks
+	 */
+	public int getChunks() {
+		return this.chunks;
 	}
 
 }

@@ -800,8 +800,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 		public static class RateLimit {
 
 			/**
-			 * Requests per minute from this instance, spread over the minute in equal
-			 * parts. No limit when unset.
+			 * Requests per minute from this instance, one at a time evenly over the
+			 * minute. No limit when unset.
 			 */
 			private @Nullable Integer requestsPerMinute;
 

@@ -10,11 +10,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The rate limit of a model on this instance, in requests and tokens per minute, each a
- * Resilience4j {@link RateLimiter} that hands out its minute's share in equal parts as
- * often as they divide the minute, so that calls spread over the minute instead of
- * bursting at its start. A call waits for a request and for the tokens of the calls
- * before it to fit, up to a longest wait; the tokens a call used are counted when it
- * answered, and the calls after it wait for them. Internal: not API.
+ * Resilience4j {@link RateLimiter} that hands out one permit at a time, evenly over the
+ * minute, so that calls never burst. A call waits for a request and for the tokens of the
+ * calls before it to fit, up to a longest wait; the tokens a call used are counted when
+ * it answered, and the calls after it wait for them. Internal: not API.
  */
 public final class RateLimit {
 
@@ -22,6 +21,8 @@ public final class RateLimit {
 	 * How long the token limiter may be in debt: the tokens a call used are counted even
 	 * when they take longer than the longest wait to fit.
 	 */
+	private static final long NANOS_PER_MINUTE = TimeUnit.MINUTES.toNanos(1);
+
 	private static final Duration LONGEST_DEBT = Duration.ofDays(36_500);
 
 	private final @Nullable RateLimiter requests;
@@ -55,19 +56,13 @@ public final class RateLimit {
 		if (perMinute == null) {
 			return null;
 		}
-		// the minute's share in equal parts as often as they divide it: 120 a minute is 2
-		// a second, 100 is 5 every 3 seconds, 7 is 7 a minute
-		int parts = gcd(perMinute, 60);
+		// one at a time, evenly: 120 a minute is one every half second
 		RateLimiterConfig config = RateLimiterConfig.custom()
 			.timeoutDuration(timeout)
-			.limitForPeriod(perMinute / parts)
-			.limitRefreshPeriod(Duration.ofSeconds(60 / parts))
+			.limitForPeriod(1)
+			.limitRefreshPeriod(Duration.ofNanos((NANOS_PER_MINUTE + perMinute - 1) / perMinute))
 			.build();
 		return RateLimiter.of("guarded-agents.models." + model + ".rate-limit." + what, config);
-	}
-
-	private static int gcd(int a, int b) {
-		return (b == 0) ? a : gcd(b, a % b);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.guardedagents.ModelStreamBrokenException;
 import dev.guardedagents.ToolTimeoutException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -174,7 +175,12 @@ public final class ToolGuard {
 			if (failure instanceof Error error) {
 				throw error;
 			}
-			throw ToolTimeoutException.of(this.name, this.settings.timeout());
+			ToolTimeoutException timeout = ToolTimeoutException.of(this.name, this.settings.timeout());
+			if (failure instanceof ModelStreamBrokenException broken) {
+				// a stream cut after its chunks reached the caller is not retried
+				throw new ModelStreamBrokenException(broken.getChunks(), timeout);
+			}
+			throw timeout;
 		}
 		if (failure != null) {
 			throw failure;

@@ -113,29 +113,35 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 		}
 		boolean held = this.steps.holdsStreams();
 		Flux<ChatClientResponse> stream = Streams.waitedFor((sink) -> {
-			AtomicReference<@Nullable Shown> shown = new AtomicReference<>();
+			AtomicReference<@Nullable Attempt> previous = new AtomicReference<>();
 			AtomicReference<List<ChatClientResponse>> kept = new AtomicReference<>(List.of());
 			Answer answer = run.call(() -> journaled(request, (asked) -> {
-				Shown before = shown.get();
-				if (before != null) {
-					throw new ModelStreamBrokenException(before.chunks(), before.failure());
+				Attempt before = previous.get();
+				if (before != null && before.shown() > 0) {
+					// its chunks reached the caller, and then its guard failed it (the
+					// time
+					// limit, after the body returned)
+					throw new ModelStreamBrokenException(before.shown(),
+							new IllegalStateException("the attempt was failed by the model's guard after it answered"));
 				}
 				Attempt attempt = new Attempt(held ? null : sink);
+				previous.set(attempt);
 				try {
 					Streams.drain(AGGREGATOR.aggregateChatClientResponse(chain.copy(this).nextStream(asked),
 							attempt::aggregated), attempt::chunk);
+					ChatClientResponse response = attempt.response();
+					kept.set(attempt.kept());
+					return response;
 				}
 				catch (Exception ex) {
 					if (attempt.shown() > 0) {
-						shown.set(new Shown(attempt.shown(), ex));
+						throw new ModelStreamBrokenException(attempt.shown(), ex);
 					}
 					throw ex;
 				}
 				finally {
 					attempt.end();
 				}
-				kept.set(attempt.kept());
-				return attempt.response();
 			}));
 			if (!answer.live()) {
 				sink.next(answer.response());
@@ -208,15 +214,6 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 			return response;
 		}
 
-	}
-
-	/**
-	 * A failed attempt whose chunks reached the caller.
-	 *
-	 * @param chunks how many
-	 * @param failure why it failed
-	 */
-	private record Shown(int chunks, Exception failure) {
 	}
 
 	/**

@@ -66,14 +66,20 @@ public final class GuardedToolsAdvisor implements CallAdvisor, StreamAdvisor {
 	 */
 	@Override
 	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
-		ExternalSteps.Carried run = this.steps.carry();
-		if (run == null) {
+		if (this.steps.carry() == null) {
 			return chain.nextStream(guarded(request, null));
 		}
-		ChatClientRequest carried = guarded(request, run).mutate()
-			.context(GuardedModelAdvisor.CARRIED_RUN, run)
-			.build();
 		return Streams.waitedFor((sink) -> {
+			// carried from the subscription, so that each subscription carries the run
+			// anew
+			ExternalSteps.Carried run = this.steps.carry();
+			if (run == null) {
+				Streams.drain(chain.nextStream(guarded(request, null)), sink::next);
+				return;
+			}
+			ChatClientRequest carried = guarded(request, run).mutate()
+				.context(GuardedModelAdvisor.CARRIED_RUN, run)
+				.build();
 			try {
 				Streams.drain(chain.nextStream(carried), sink::next);
 			}

@@ -133,8 +133,9 @@ public final class ExternalSteps {
 
 		/**
 		 * Ends the carrying once the run's thread no longer waits for the stream: a call
-		 * still in progress is waited for (up to 30 seconds), and a call made later stops
-		 * with the signal of a run this execution no longer executes.
+		 * still in progress is waited for (up to 30 seconds; past them the run's thread
+		 * stops at its next step, as for a lost run), and a call made later stops with
+		 * the signal of a run this execution no longer executes.
 		 */
 		public void close() {
 			boolean interrupted = Thread.interrupted();
@@ -149,6 +150,9 @@ public final class ExternalSteps {
 					catch (InterruptedException ex) {
 						interrupted = true;
 					}
+				}
+				if (this.calling > 0) {
+					this.execution.carriedSignal(RunSignal.lost(this.execution.runId()));
 				}
 			}
 			if (interrupted) {
