@@ -232,8 +232,20 @@
         pager(page, data.size, data.total, function (to) {
           return '#/runs' + query({ status: params.status, name: params.name, businessKey: params.businessKey,
             page: to });
-        })]);
+        }), schedules(data.schedules || [])]);
     }).catch(failed);
+  }
+
+  // the schedules this instance watches, with their next tick
+  function schedules(list) {
+    if (!list.length) {
+      return null;
+    }
+    return el('section', {}, [el('h3', { text: 'Schedules' }), table(['Plan', 'Cron', 'Zone', 'Next tick', 'Catch-up'],
+      list.map(function (schedule) {
+        return el('tr', { 'data-schedule': schedule.name }, [cell(schedule.name), cell(schedule.cron),
+          cell(schedule.zone), cell(time(schedule.nextTick)), cell(schedule.catchUp ? 'yes' : 'no')]);
+      }), 'schedules')]);
   }
 
   // the failed runs of one plan, retried together (POST agentruns), for operators

@@ -1,5 +1,7 @@
 package dev.guardedagents.internal.console;
 
+import java.time.Instant;
+
 import dev.guardedagents.AgentRun;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
@@ -109,6 +111,11 @@ class ConsoleApplication {
 				sum += RunContext.step("count", Integer.class, () -> n);
 			}
 			return sum;
+		}
+
+		@AgentRun(name = "yearly-report", schedule = "0 0 0 1 1 *")
+		public String yearlyReport(Instant tick) {
+			return "report of " + tick;
 		}
 
 		@AgentRun(name = "letter", businessKey = "#ticket")

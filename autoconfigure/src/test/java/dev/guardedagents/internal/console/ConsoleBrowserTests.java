@@ -176,6 +176,9 @@ class ConsoleBrowserTests {
 		Desk.printerOffline = false;
 
 		signIn("olivia");
+		assertThat(visible(By.cssSelector("#schedules tr[data-schedule='yearly-report']")).getText())
+			.contains("0 0 0 1 1 *")
+			.contains("no");
 		visible(By.id("filter-business-key")).sendKeys("T-200");
 		click(By.id("search"));
 		wait(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#runs tbody tr"), 1));
