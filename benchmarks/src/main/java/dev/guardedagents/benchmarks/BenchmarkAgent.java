@@ -47,6 +47,24 @@ public class BenchmarkAgent {
 	}
 
 	/**
+	 * A run of {@code count} streamed model calls, each read to its end and timed from
+	 * the plan.
+	 * @param count the number of calls
+	 * @return the number of calls
+	 */
+	@AgentRun(name = "bench-timed-model-streams")
+	public int timedModelStreams(int count) {
+		long[] timings = new long[count];
+		for (int i = 0; i < count; i++) {
+			long start = System.nanoTime();
+			this.chat.prompt().user("question " + i).stream().content().collectList().block();
+			timings[i] = System.nanoTime() - start;
+		}
+		this.timings = timings;
+		return count;
+	}
+
+	/**
 	 * A run of {@code count} no-op steps.
 	 * @param count the number of steps
 	 * @return the number of steps

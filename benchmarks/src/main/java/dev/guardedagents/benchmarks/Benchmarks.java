@@ -121,6 +121,7 @@ public final class Benchmarks {
 			}
 			stepOverhead(app);
 			modelStepOverhead(app);
+			modelStreamOverhead(app);
 			throughput(app, url, user, password, THREADS);
 			throughput(app, url, user, password, MANY_THREADS);
 			prepareInterrupted(app.getBean(JdbcRunStore.class));
@@ -273,6 +274,55 @@ public final class Benchmarks {
 				mean(stepAll) / 1e6, percentile(stepAll, 0.99) / 1e6));
 		line(String.format(Locale.ROOT, "| **ratio step / (plain call + floor)** | **%.2fx** (rounds %.2f-%.2f) | | |",
 				medianOf(ratios), min(ratios), max(ratios)));
+	}
+
+	/**
+	 * Streamed model calls to a model that streams at once: a plain Spring AI client, and
+	 * the same streams as journaled LLM steps in a run, against the floor of a plain
+	 * stream plus one insert + commit.
+	 */
+	private void modelStreamOverhead(ConfigurableApplicationContext app) throws SQLException {
+		DataSource dataSource = app.getBean(DataSource.class);
+		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
+		ChatClient plain = ChatClient.builder(new InstantChatModel()).build();
+		List<Double> ratios = new ArrayList<>();
+		long[] plainAll = new long[0];
+		long[] floorAll = new long[0];
+		long[] stepAll = new long[0];
+		for (int round = 0; round < ROUNDS; round++) {
+			long[] streams = new long[STEPS_PER_ROUND];
+			for (int i = 0; i < STEPS_PER_ROUND; i++) {
+				long start = System.nanoTime();
+				plain.prompt().user("question " + i).stream().content().collectList().block();
+				streams[i] = System.nanoTime() - start;
+			}
+			long[] floor = floor(dataSource, STEPS_PER_ROUND);
+			agent.timedModelStreams(STEPS_PER_ROUND);
+			long[] steps = agent.lastTimings();
+			if (round >= WARMUP_ROUNDS) {
+				ratios.add(median(steps) / (median(streams) + median(floor)));
+				plainAll = concat(plainAll, streams);
+				floorAll = concat(floorAll, floor);
+				stepAll = concat(stepAll, steps);
+			}
+		}
+		line("\n### Per-call overhead of a journaled streamed model call in a run\n");
+		line("A model that streams four chunks at once; a plain `ChatClient` stream read to its end, the floor insert "
+				+ "+ commit, then the same stream through our advisors as an LLM step (the run carried to Reactor's "
+				+ "threads, the chunks aggregated, the records, usage, cost, guard). " + (ROUNDS - WARMUP_ROUNDS)
+				+ " rounds of " + STEPS_PER_ROUND + " streams after " + WARMUP_ROUNDS
+				+ " warm-up rounds; ratio per round, then their median.\n");
+		line("| | p50 | mean | p99 |");
+		line("|---|---|---|---|");
+		line(String.format(Locale.ROOT, "| plain ChatClient stream | %.3f ms | %.3f ms | %.3f ms |",
+				median(plainAll) / 1e6, mean(plainAll) / 1e6, percentile(plainAll, 0.99) / 1e6));
+		line(String.format(Locale.ROOT, "| floor insert + commit | %.3f ms | %.3f ms | %.3f ms |",
+				median(floorAll) / 1e6, mean(floorAll) / 1e6, percentile(floorAll, 0.99) / 1e6));
+		line(String.format(Locale.ROOT, "| streamed LLM step in a run | %.3f ms | %.3f ms | %.3f ms |",
+				median(stepAll) / 1e6, mean(stepAll) / 1e6, percentile(stepAll, 0.99) / 1e6));
+		line(String.format(Locale.ROOT,
+				"| **ratio step / (plain stream + floor)** | **%.2fx** (rounds %.2f-%.2f) | | |", medianOf(ratios),
+				min(ratios), max(ratios)));
 	}
 
 	private static long[] floor(DataSource dataSource, int count) throws SQLException {

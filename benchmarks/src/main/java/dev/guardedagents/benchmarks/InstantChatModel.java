@@ -1,6 +1,9 @@
 package dev.guardedagents.benchmarks;
 
+import java.util.ArrayList;
 import java.util.List;
+
+import reactor.core.publisher.Flux;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
@@ -15,7 +18,7 @@ import org.springframework.ai.model.tool.ToolCallingChatOptions;
 
 /**
  * A model that answers at once with a fixed response and usage: what remains of a model
- * call is the cost of Spring AI's client and of our advisors.
+ * call is the cost of Spring AI's client and of our advisors. It streams too.
  */
 public class InstantChatModel implements ChatModel {
 
@@ -30,6 +33,22 @@ public class InstantChatModel implements ChatModel {
 				.usage(new DefaultUsage(120, 8, 128))
 				.build())
 			.build();
+	}
+
+	/**
+	 * Streams the same answer at once in four chunks, the usage on the last.
+	 */
+	@Override
+	public Flux<ChatResponse> stream(Prompt prompt) {
+		List<ChatResponse> chunks = new ArrayList<>();
+		for (String text : List.of("o", "k", " o", "k")) {
+			chunks.add(ChatResponse.builder()
+				.generations(List.of(new Generation(AssistantMessage.builder().content(text).build())))
+				.metadata(ChatResponseMetadata.builder().id("bench").model("bench-model").build())
+				.build());
+		}
+		chunks.set(chunks.size() - 1, call(prompt));
+		return Flux.fromIterable(chunks);
 	}
 
 	@Override
