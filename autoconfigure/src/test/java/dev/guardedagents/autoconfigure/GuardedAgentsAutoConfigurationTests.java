@@ -378,6 +378,45 @@ class GuardedAgentsAutoConfigurationTests {
 
 	}
 
+	@Test
+	void aScheduleThatCannotStartItsPlanFailsStartUp() {
+		this.runner.withUserConfiguration(ScheduledWithArguments.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("@AgentRun(schedule = \"0 0 * * * *\") on public java.lang.String "
+						+ GuardedAgentsAutoConfigurationTests.class.getName() + "$ScheduledWithArguments.plan("
+						+ "java.lang.String)")
+				.hasStackTraceContaining("Declare no parameter, or one java.time.Instant that receives the tick."));
+	}
+
+	@Test
+	void aCronExpressionThatDoesNotParseFailsStartUp() {
+		this.runner.withUserConfiguration(BudgetedPlan.class)
+			.withPropertyValues("guarded-agents.budgets.tight.max-cost=1",
+					"guarded-agents.schedules.budgeted.cron=hourly")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("guarded-agents.schedules.budgeted.cron has an invalid cron expression")
+				.hasStackTraceContaining("Use Spring's six fields"));
+	}
+
+	@Test
+	void aScheduleThatNamesNoPlanFailsStartUp() {
+		this.runner.withUserConfiguration(BudgetedPlan.class)
+			.withPropertyValues("guarded-agents.budgets.tight.max-cost=1",
+					"guarded-agents.schedules.budgetd.cron=@daily")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("guarded-agents.schedules.budgetd names no @AgentRun plan")
+				.hasStackTraceContaining("[budgeted]"));
+	}
+
+	static class ScheduledWithArguments {
+
+		@AgentRun(name = "scheduled-with-arguments", schedule = "0 0 * * * *")
+		public String plan(String customer) {
+			return customer;
+		}
+
+	}
+
 	static class BudgetedPlan {
 
 		@AgentRun(name = "budgeted", budget = "tight")

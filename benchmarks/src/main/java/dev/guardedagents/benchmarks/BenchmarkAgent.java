@@ -36,13 +36,7 @@ public class BenchmarkAgent {
 	 */
 	@AgentRun(name = "bench-timed-model-calls")
 	public int timedModelCalls(int count) {
-		long[] timings = new long[count];
-		for (int i = 0; i < count; i++) {
-			long start = System.nanoTime();
-			this.chat.prompt().user("question " + i).call().content();
-			timings[i] = System.nanoTime() - start;
-		}
-		this.timings = timings;
+		this.timings = Benchmarks.timed(count, (i) -> this.chat.prompt().user("question " + i).call().content());
 		return count;
 	}
 
@@ -54,13 +48,8 @@ public class BenchmarkAgent {
 	 */
 	@AgentRun(name = "bench-timed-model-streams")
 	public int timedModelStreams(int count) {
-		long[] timings = new long[count];
-		for (int i = 0; i < count; i++) {
-			long start = System.nanoTime();
-			this.chat.prompt().user("question " + i).stream().content().collectList().block();
-			timings[i] = System.nanoTime() - start;
-		}
-		this.timings = timings;
+		this.timings = Benchmarks.timed(count,
+				(i) -> this.chat.prompt().user("question " + i).stream().content().collectList().block());
 		return count;
 	}
 
@@ -85,13 +74,7 @@ public class BenchmarkAgent {
 	 */
 	@AgentRun(name = "bench-timed-steps")
 	public int timedSteps(int count) {
-		long[] timings = new long[count];
-		for (int i = 0; i < count; i++) {
-			long start = System.nanoTime();
-			this.tools.noop(i);
-			timings[i] = System.nanoTime() - start;
-		}
-		this.timings = timings;
+		this.timings = Benchmarks.timed(count, this.tools::noop);
 		return count;
 	}
 

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 import javax.sql.DataSource;
 
@@ -235,45 +236,16 @@ public final class Benchmarks {
 	 * plus one insert + commit.
 	 */
 	private void modelStepOverhead(ConfigurableApplicationContext app) throws SQLException {
-		DataSource dataSource = app.getBean(DataSource.class);
-		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
 		ChatClient plain = ChatClient.builder(new InstantChatModel()).build();
-		List<Double> ratios = new ArrayList<>();
-		long[] plainAll = new long[0];
-		long[] floorAll = new long[0];
-		long[] stepAll = new long[0];
-		for (int round = 0; round < ROUNDS; round++) {
-			long[] calls = new long[STEPS_PER_ROUND];
-			for (int i = 0; i < STEPS_PER_ROUND; i++) {
-				long start = System.nanoTime();
-				plain.prompt().user("question " + i).call().content();
-				calls[i] = System.nanoTime() - start;
-			}
-			long[] floor = floor(dataSource, STEPS_PER_ROUND);
-			agent.timedModelCalls(STEPS_PER_ROUND);
-			long[] steps = agent.lastTimings();
-			if (round >= WARMUP_ROUNDS) {
-				ratios.add(median(steps) / (median(calls) + median(floor)));
-				plainAll = concat(plainAll, calls);
-				floorAll = concat(floorAll, floor);
-				stepAll = concat(stepAll, steps);
-			}
-		}
+		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
+		ModelTimings timings = modelOverhead(app.getBean(DataSource.class),
+				(i) -> plain.prompt().user("question " + i).call().content(), agent::timedModelCalls, agent);
 		line("\n### Per-call overhead of a journaled model call in a run\n");
 		line("A model that answers at once; a plain `ChatClient` call, the floor insert + commit, then the same call "
 				+ "through our advisors as an LLM step (request and response records, usage, cost, guard). "
 				+ (ROUNDS - WARMUP_ROUNDS) + " rounds of " + STEPS_PER_ROUND + " calls after " + WARMUP_ROUNDS
 				+ " warm-up rounds; ratio per round, then their median.\n");
-		line("| | p50 | mean | p99 |");
-		line("|---|---|---|---|");
-		line(String.format(Locale.ROOT, "| plain ChatClient call | %.3f ms | %.3f ms | %.3f ms |",
-				median(plainAll) / 1e6, mean(plainAll) / 1e6, percentile(plainAll, 0.99) / 1e6));
-		line(String.format(Locale.ROOT, "| floor insert + commit | %.3f ms | %.3f ms | %.3f ms |",
-				median(floorAll) / 1e6, mean(floorAll) / 1e6, percentile(floorAll, 0.99) / 1e6));
-		line(String.format(Locale.ROOT, "| LLM step in a run | %.3f ms | %.3f ms | %.3f ms |", median(stepAll) / 1e6,
-				mean(stepAll) / 1e6, percentile(stepAll, 0.99) / 1e6));
-		line(String.format(Locale.ROOT, "| **ratio step / (plain call + floor)** | **%.2fx** (rounds %.2f-%.2f) | | |",
-				medianOf(ratios), min(ratios), max(ratios)));
+		modelOverheadTable(timings, "plain ChatClient call", "LLM step in a run", "ratio step / (plain call + floor)");
 	}
 
 	/**
@@ -282,47 +254,81 @@ public final class Benchmarks {
 	 * stream plus one insert + commit.
 	 */
 	private void modelStreamOverhead(ConfigurableApplicationContext app) throws SQLException {
-		DataSource dataSource = app.getBean(DataSource.class);
-		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
 		ChatClient plain = ChatClient.builder(new InstantChatModel()).build();
-		List<Double> ratios = new ArrayList<>();
-		long[] plainAll = new long[0];
-		long[] floorAll = new long[0];
-		long[] stepAll = new long[0];
-		for (int round = 0; round < ROUNDS; round++) {
-			long[] streams = new long[STEPS_PER_ROUND];
-			for (int i = 0; i < STEPS_PER_ROUND; i++) {
-				long start = System.nanoTime();
-				plain.prompt().user("question " + i).stream().content().collectList().block();
-				streams[i] = System.nanoTime() - start;
-			}
-			long[] floor = floor(dataSource, STEPS_PER_ROUND);
-			agent.timedModelStreams(STEPS_PER_ROUND);
-			long[] steps = agent.lastTimings();
-			if (round >= WARMUP_ROUNDS) {
-				ratios.add(median(steps) / (median(streams) + median(floor)));
-				plainAll = concat(plainAll, streams);
-				floorAll = concat(floorAll, floor);
-				stepAll = concat(stepAll, steps);
-			}
-		}
+		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
+		ModelTimings timings = modelOverhead(app.getBean(DataSource.class),
+				(i) -> plain.prompt().user("question " + i).stream().content().collectList().block(),
+				agent::timedModelStreams, agent);
 		line("\n### Per-call overhead of a journaled streamed model call in a run\n");
 		line("A model that streams four chunks at once; a plain `ChatClient` stream read to its end, the floor insert "
 				+ "+ commit, then the same stream through our advisors as an LLM step (the run carried to Reactor's "
 				+ "threads, the chunks aggregated, the records, usage, cost, guard). " + (ROUNDS - WARMUP_ROUNDS)
 				+ " rounds of " + STEPS_PER_ROUND + " streams after " + WARMUP_ROUNDS
 				+ " warm-up rounds; ratio per round, then their median.\n");
+		modelOverheadTable(timings, "plain ChatClient stream", "streamed LLM step in a run",
+				"ratio step / (plain stream + floor)");
+	}
+
+	/**
+	 * Measures rounds of plain calls, floor inserts and a run of the same calls as steps.
+	 */
+	private static ModelTimings modelOverhead(DataSource dataSource, IntConsumer plainCall, IntConsumer timedRun,
+			BenchmarkAgent agent) throws SQLException {
+		ModelTimings all = new ModelTimings(new ArrayList<>(), new long[0], new long[0], new long[0]);
+		for (int round = 0; round < ROUNDS; round++) {
+			long[] calls = timed(STEPS_PER_ROUND, plainCall);
+			long[] floor = floor(dataSource, STEPS_PER_ROUND);
+			timedRun.accept(STEPS_PER_ROUND);
+			long[] steps = agent.lastTimings();
+			if (round >= WARMUP_ROUNDS) {
+				all.ratios().add(median(steps) / (median(calls) + median(floor)));
+				all = new ModelTimings(all.ratios(), concat(all.plain(), calls), concat(all.floor(), floor),
+						concat(all.steps(), steps));
+			}
+		}
+		return all;
+	}
+
+	private void modelOverheadTable(ModelTimings timings, String plainRow, String stepRow, String ratioRow) {
 		line("| | p50 | mean | p99 |");
 		line("|---|---|---|---|");
-		line(String.format(Locale.ROOT, "| plain ChatClient stream | %.3f ms | %.3f ms | %.3f ms |",
-				median(plainAll) / 1e6, mean(plainAll) / 1e6, percentile(plainAll, 0.99) / 1e6));
-		line(String.format(Locale.ROOT, "| floor insert + commit | %.3f ms | %.3f ms | %.3f ms |",
-				median(floorAll) / 1e6, mean(floorAll) / 1e6, percentile(floorAll, 0.99) / 1e6));
-		line(String.format(Locale.ROOT, "| streamed LLM step in a run | %.3f ms | %.3f ms | %.3f ms |",
-				median(stepAll) / 1e6, mean(stepAll) / 1e6, percentile(stepAll, 0.99) / 1e6));
-		line(String.format(Locale.ROOT,
-				"| **ratio step / (plain stream + floor)** | **%.2fx** (rounds %.2f-%.2f) | | |", medianOf(ratios),
-				min(ratios), max(ratios)));
+		timingRow(plainRow, timings.plain());
+		timingRow("floor insert + commit", timings.floor());
+		timingRow(stepRow, timings.steps());
+		line(String.format(Locale.ROOT, "| **%s** | **%.2fx** (rounds %.2f-%.2f) | | |", ratioRow,
+				medianOf(timings.ratios()), min(timings.ratios()), max(timings.ratios())));
+	}
+
+	private void timingRow(String label, long[] timings) {
+		line(String.format(Locale.ROOT, "| %s | %.3f ms | %.3f ms | %.3f ms |", label, median(timings) / 1e6,
+				mean(timings) / 1e6, percentile(timings, 0.99) / 1e6));
+	}
+
+	/**
+	 * The timings of a model benchmark's measured rounds.
+	 *
+	 * @param ratios step / (plain + floor) per round
+	 * @param plain the plain calls
+	 * @param floor the floor inserts
+	 * @param steps the calls as steps
+	 */
+	private record ModelTimings(List<Double> ratios, long[] plain, long[] floor, long[] steps) {
+	}
+
+	/**
+	 * Times each of {@code count} calls, in nanoseconds.
+	 * @param count how many
+	 * @param call the call, given its index
+	 * @return the timings
+	 */
+	static long[] timed(int count, IntConsumer call) {
+		long[] timings = new long[count];
+		for (int i = 0; i < count; i++) {
+			long start = System.nanoTime();
+			call.accept(i);
+			timings[i] = System.nanoTime() - start;
+		}
+		return timings;
 	}
 
 	private static long[] floor(DataSource dataSource, int count) throws SQLException {

@@ -106,20 +106,20 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 	 */
 	@Override
 	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
+		ExternalSteps.Carried here = this.steps.carry();
 		ExternalSteps.Carried run = (request.context().get(CARRIED_RUN) instanceof ExternalSteps.Carried carried)
-				? carried : this.steps.carry();
+				? carried : here;
 		if (run == null) {
 			return chain.nextStream(request);
 		}
 		boolean held = this.steps.holdsStreams();
 		Flux<ChatClientResponse> stream = Streams.waitedFor((sink) -> {
+			// the last attempt: on success, the one whose chunks the step answered with
 			AtomicReference<@Nullable Attempt> previous = new AtomicReference<>();
-			AtomicReference<List<ChatClientResponse>> kept = new AtomicReference<>(List.of());
 			Answer answer = run.call(() -> journaled(request, (asked) -> {
 				Attempt before = previous.get();
 				if (before != null && before.shown() > 0) {
-					// its chunks reached the caller, and then its guard failed it (the
-					// time
+					// its chunks reached the caller, then its guard failed it (the time
 					// limit, after the body returned)
 					throw new ModelStreamBrokenException(before.shown(),
 							new IllegalStateException("the attempt was failed by the model's guard after it answered"));
@@ -129,9 +129,7 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 				try {
 					Streams.drain(AGGREGATOR.aggregateChatClientResponse(chain.copy(this).nextStream(asked),
 							attempt::aggregated), attempt::chunk);
-					ChatClientResponse response = attempt.response();
-					kept.set(attempt.kept());
-					return response;
+					return attempt.response();
 				}
 				catch (Exception ex) {
 					if (attempt.shown() > 0) {
@@ -147,13 +145,12 @@ public final class GuardedModelAdvisor implements CallAdvisor, StreamAdvisor {
 				sink.next(answer.response());
 			}
 			else if (held) {
-				kept.get().forEach(sink::next);
+				Objects.requireNonNull(previous.get()).kept().forEach(sink::next);
 			}
 		});
-		// on a thread of Reactor's, wait on a thread of our own: Reactor's are few, and
-		// the
-		// chunks waited for come on them
-		return (this.steps.carry() != null) ? stream : stream.subscribeOn(Streams.WAITING);
+		// on a Reactor thread, wait on one of ours: the chunks come on Reactor's few
+		// threads
+		return (here != null) ? stream : stream.subscribeOn(Streams.WAITING);
 	}
 
 	/**

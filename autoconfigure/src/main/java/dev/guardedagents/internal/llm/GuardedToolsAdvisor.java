@@ -70,8 +70,7 @@ public final class GuardedToolsAdvisor implements CallAdvisor, StreamAdvisor {
 			return chain.nextStream(guarded(request, null));
 		}
 		return Streams.waitedFor((sink) -> {
-			// carried from the subscription, so that each subscription carries the run
-			// anew
+			// taken at each subscription: a new subscription carries the run anew
 			ExternalSteps.Carried run = this.steps.carry();
 			if (run == null) {
 				Streams.drain(chain.nextStream(guarded(request, null)), sink::next);

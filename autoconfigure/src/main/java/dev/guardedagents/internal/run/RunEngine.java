@@ -476,9 +476,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 		int count = recoveries;
 		if (afterCrash) {
-			// a resumption after a crash counts when it starts: a poison run may kill its
-			// instance anywhere, also outside a step body; the first recorded step clears
-			// it
+			// a resumption after a crash counts when it starts (a poison run may kill its
+			// instance outside a step body too); its first recorded step clears it
 			count++;
 			try {
 				this.store.countRecovery(runId, epoch);

@@ -40,9 +40,7 @@ class ModelRateLimitTests extends ModelTestSupport {
 		assertThat(this.agent.askWith("gpt-lab-paced", "paced-calls", 5)).isEqualTo("ok ok ok ok ok");
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-		// 120 a minute is one every half second: the fifth call goes two seconds after
-		// the
-		// first
+		// 120 a minute is one call every half second: the fifth goes 2 s after the first
 		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
 		assertThat(openAi.requests("paced-calls")).isEqualTo(5);
 		List<StepView> steps = this.runs.steps(latestRun());
