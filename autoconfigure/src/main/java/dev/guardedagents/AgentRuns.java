@@ -146,6 +146,54 @@ public interface AgentRuns {
 	}
 
 	/**
+	 * Sends a message to a run, for its plan to receive on the topic
+	 * ({@link RunContext#receive(String, Class, java.time.Duration)}): a webhook's
+	 * payload, a follow-up from another system. The message is kept in the journal, also
+	 * when the run does not wait for it yet or no instance is up to resume it, and
+	 * received once: by the first receive on its topic that takes it. A run that waits on
+	 * the topic wakes at once. Messages to one run on one topic are received in the order
+	 * they were sent.
+	 * @param runId the run id
+	 * @param topic the topic, 1 to 200 characters
+	 * @param payload the payload, written as JSON (at most
+	 * {@code guarded-agents.journal.max-payload-size})
+	 * @return {@code true}, the message was kept
+	 * @throws RunNotFoundException if there is no run with that id
+	 * @throws RunNotReceivingException if the run has finished
+	 * @throws IllegalArgumentException if the topic is out of range or the payload does
+	 * not write as JSON
+	 * @throws PayloadTooLargeException if the payload is over the journal's limit
+	 */
+	default boolean send(String runId, String topic, Object payload) {
+		return send(runId, topic, payload, null, null);
+	}
+
+	/**
+	 * Sends a message to a run as {@link #send(String, String, Object)} does, once per
+	 * key: a message with a key the run already has is not kept again, so a sender that
+	 * retries (a webhook delivered twice) delivers it exactly once. The {@code agentruns}
+	 * endpoint sends for operators ({@code POST /actuator/agentruns/{runId}/messages}
+	 * with {@code {"topic": ..., "payload": ..., "key": ...}}), journaled as an action
+	 * with the operator's name.
+	 * @param runId the run id
+	 * @param topic the topic, 1 to 200 characters
+	 * @param payload the payload, written as JSON
+	 * @param key the message's key, 1 to 200 characters, or {@code null}
+	 * @param actor who sends it, journaled as an action of the run, or {@code null} for
+	 * the application
+	 * @return {@code true} if the message was kept, {@code false} if the run already had
+	 * one with this key
+	 * @throws RunNotFoundException if there is no run with that id
+	 * @throws RunNotReceivingException if the run has finished
+	 * @throws IllegalArgumentException if the topic or key is out of range or the payload
+	 * does not write as JSON
+	 * @throws PayloadTooLargeException if the payload is over the journal's limit
+	 */
+	default boolean send(String runId, String topic, Object payload, @Nullable String key, @Nullable String actor) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not send messages");
+	}
+
+	/**
 	 * Erases a finished run with every row that belongs to it: its steps, its reviews and
 	 * their decisions, the idempotency keys it claimed, and the run itself, in one
 	 * transaction. For requests to erase personal data: nothing of the run can be read,

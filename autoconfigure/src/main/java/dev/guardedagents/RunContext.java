@@ -34,6 +34,18 @@ public interface RunContext {
 	String SLEEP = "RunContext.sleep";
 
 	/**
+	 * The step name of {@link #receive(String, Class, Duration)}, whose output is the
+	 * message received, or {@code null} when the time ran out.
+	 */
+	String RECEIVE = "RunContext.receive";
+
+	/**
+	 * The step name of the deadline of {@link #receive(String, Class, Duration)}, whose
+	 * output is the time the run stops waiting.
+	 */
+	String RECEIVE_DEADLINE = "RunContext.receive.deadline";
+
+	/**
 	 * Returns the id of the run.
 	 * @return the run id
 	 */
@@ -151,6 +163,35 @@ public interface RunContext {
 	 */
 	static void sleep(Duration duration) {
 		RunContextHolder.sleep(duration);
+	}
+
+	/**
+	 * Receives a message sent to this run on a topic ({@link AgentRuns#send}), waiting
+	 * for one without holding a thread: the oldest message on the topic that the run has
+	 * not received yet, also one sent before the run got here. Each message is received
+	 * once: the step {@value #RECEIVE} records it, and a replay or a run resumed after a
+	 * crash gets the same message again (from the journal, or as the message this step
+	 * already took) and never a second one. The deadline is journaled first as the step
+	 * {@value #RECEIVE_DEADLINE}, so a run that waits across restarts keeps its first
+	 * deadline.
+	 * <p>
+	 * With no message yet, the run waits in the database ({@code WAITING}, owned by no
+	 * instance, holding no thread) until a message on the topic arrives, which wakes it
+	 * at once on the sender's instance, or until the deadline, which wakes it as
+	 * {@link #sleep(Duration)} does. A timeout is an outcome, not an exception: an empty
+	 * result, journaled as such. A synchronous caller of the plan gets
+	 * {@link RunSuspendedException}; a cancel ends a waiting run.
+	 * @param <T> the payload's type
+	 * @param topic the topic, 1 to 200 characters
+	 * @param type the type the payload is read as (JSON, as a step's result)
+	 * @param timeout how long to wait at most, from zero (take a message only if one is
+	 * there) to 36,500 days
+	 * @return the payload, or empty when no message came in time
+	 * @throws IllegalStateException outside the plan of a run (in a step's body, say)
+	 * @throws IllegalArgumentException if the topic or timeout is out of range
+	 */
+	static <T> Optional<T> receive(String topic, Class<T> type, Duration timeout) {
+		return Optional.ofNullable(type.cast(RunContextHolder.receive(topic, type, timeout)));
 	}
 
 	/**

@@ -7,8 +7,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -19,7 +21,9 @@ import dev.guardedagents.ReviewerNotAuthenticatedException;
 import dev.guardedagents.ReviewerNotAuthorizedException;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunNotCancellableException;
+import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.RunNotReceivingException;
 import dev.guardedagents.RunNotRetryableException;
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.ModelUsage;
@@ -405,20 +409,32 @@ public class AgentRunsEndpoint {
 	/**
 	 * Retries a failed run from where it failed ({@code POST
 	 * /actuator/agentruns/{runId}/retry}), or forks a run from a step into a new run
-	 * ({@code .../fork} with {@code {"fromStep": n}}), for an operator
-	 * ({@code guarded-agents.security.operators}), journaled with the operator's name;
-	 * see {@link AgentRuns#retry(String, String)}.
+	 * ({@code .../fork} with {@code {"fromStep": n}}), or sends the run a message
+	 * ({@code .../messages} with {@code {"topic": ..., "payload": ..., "key": ...}}), for
+	 * an operator ({@code guarded-agents.security.operators}), journaled with the
+	 * operator's name; see {@link AgentRuns#retry(String, String)} and
+	 * {@link AgentRuns#send(String, String, Object, String, String)}.
 	 * @param securityContext the security context
 	 * @param runId the run id
-	 * @param part {@code retry} or {@code fork}
+	 * @param part {@code retry}, {@code fork} or {@code messages}
 	 * @param fromStep where a fork starts
-	 * @return the run as it is now (the new run of a fork); 401 without authentication,
-	 * 403 for a principal that is no operator, 404 if there is no such run or part, 409
-	 * with its status if it did not fail or was compensated
+	 * @param topic the topic of a message
+	 * @param payload the payload of a message, any JSON value (as its JSON text, which
+	 * {@link RunMessageBodyAdvice} makes of it over Spring MVC)
+	 * @param key the key of a message, which makes sending it again change nothing
+	 * @return the run as it is now (the new run of a fork; for a message, whether it was
+	 * kept); 400 for a fork without a step or a message without a topic or payload, 401
+	 * without authentication, 403 for a principal that is no operator, 404 if there is no
+	 * such run or part, 409 with its status if it did not fail or was compensated (for a
+	 * message: if it has finished), 413 for a payload over the journal's limit
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> act(SecurityContext securityContext, @Selector String runId,
-			@Selector String part, @Nullable Integer fromStep) {
+			@Selector String part, @Nullable Integer fromStep, @Nullable String topic, @Nullable String payload,
+			@Nullable String key) {
+		if ("messages".equals(part)) {
+			return send(securityContext, runId, topic, payload, key);
+		}
 		if ("fork".equals(part)) {
 			if (fromStep == null) {
 				throw new InvalidEndpointRequestException("Say where the fork starts: {\"fromStep\": n}",
@@ -436,9 +452,10 @@ public class AgentRunsEndpoint {
 			});
 		}
 		if (!"retry".equals(part)) {
-			return new WebEndpointResponse<>(
-					Map.of("error", "Unknown action '" + part + "' on run " + runId
-							+ "; POST /actuator/agentruns/{runId}/retry retries a failed run, .../fork forks one"),
+			return new WebEndpointResponse<>(Map.of("error",
+					"Unknown action '" + part + "' on run " + runId
+							+ "; POST /actuator/agentruns/{runId}/retry retries a failed run, .../fork forks one, "
+							+ ".../messages sends it a message"),
 					WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		return asOperator(securityContext, "retry run " + runId, (caller) -> {
@@ -448,6 +465,39 @@ public class AgentRunsEndpoint {
 			}
 			catch (RunNotRetryableException ex) {
 				return conflict(runId, ex.getMessage(), ex.getStatus());
+			}
+		});
+	}
+
+	private WebEndpointResponse<Object> send(SecurityContext securityContext, String runId, @Nullable String topic,
+			@Nullable String payload, @Nullable String key) {
+		return asOperator(securityContext, "send a message to run " + runId, (caller) -> {
+			if (!StringUtils.hasText(topic) || payload == null) {
+				return new WebEndpointResponse<>(Map.of("error",
+						"Send a message as {\"topic\": ..., \"payload\": ..., \"key\": ...}: a topic and a payload "
+								+ "(any JSON value but null) are required, the key is optional"),
+						WebEndpointResponse.STATUS_BAD_REQUEST);
+			}
+			try {
+				boolean sent = this.runs.send(runId, topic, Objects.requireNonNull(json(payload)), key, caller.name());
+				Map<String, Object> body = new LinkedHashMap<>();
+				body.put("runId", runId);
+				body.put("topic", topic);
+				body.put("sent", sent);
+				if (!sent) {
+					body.put("reason", "run " + runId + " already has a message with key '" + key + "'");
+				}
+				return new WebEndpointResponse<>(body);
+			}
+			catch (RunNotReceivingException ex) {
+				return conflict(runId, ex.getMessage(), ex.getStatus());
+			}
+			catch (PayloadTooLargeException ex) {
+				return new WebEndpointResponse<>(Map.of("error", String.valueOf(ex.getMessage())), 413);
+			}
+			catch (IllegalArgumentException ex) {
+				return new WebEndpointResponse<>(Map.of("error", String.valueOf(ex.getMessage())),
+						WebEndpointResponse.STATUS_BAD_REQUEST);
 			}
 		});
 	}
@@ -540,7 +590,7 @@ public class AgentRunsEndpoint {
 		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(),
 				this.redaction.text(run.businessKey()), this.redaction.text(run.idempotencyKey()), run.startedBy(),
 				run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), totals, run.createdAt(),
-				run.updatedAt(), run.finishedAt(), run.wakeAt(), run.compensation(), run.errorType(),
+				run.updatedAt(), run.finishedAt(), run.wakeAt(), run.waitTopic(), run.compensation(), run.errorType(),
 				show ? this.redaction.text(run.errorMessage()) : null,
 				(arguments != null) ? this.redaction.runArguments(run.name(), arguments) : null,
 				(result != null) ? this.redaction.runResult(run.name(), result) : null);
@@ -726,7 +776,9 @@ public class AgentRunsEndpoint {
 	 * @param createdAt when the run started
 	 * @param updatedAt when the run last changed
 	 * @param finishedAt when the run finished
-	 * @param wakeAt when a run that sleeps ({@code RunContext.sleep}) wakes
+	 * @param wakeAt when a run that sleeps ({@code RunContext.sleep}) wakes, or one that
+	 * waits for a message ({@code RunContext.receive}) stops waiting
+	 * @param receivesOn the topic a run that waits for a message receives on
 	 * @param compensation where the compensation of a failed or cancelled run stands
 	 * @param errorType the error class, once failed
 	 * @param errorMessage the error message, when payloads are shown
@@ -736,7 +788,7 @@ public class AgentRunsEndpoint {
 	public record RunDescriptor(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 			@Nullable String idempotencyKey, @Nullable String startedBy, @Nullable String owner,
 			@Nullable Instant leaseUntil, int recoveries, int stepCount, @Nullable RunTotals totals, Instant createdAt,
-			Instant updatedAt, @Nullable Instant finishedAt, @Nullable Instant wakeAt,
+			Instant updatedAt, @Nullable Instant finishedAt, @Nullable Instant wakeAt, @Nullable String receivesOn,
 			@Nullable CompensationStatus compensation, @Nullable String errorType, @Nullable String errorMessage,
 			@Nullable JsonNode arguments, @Nullable JsonNode result) {
 	}

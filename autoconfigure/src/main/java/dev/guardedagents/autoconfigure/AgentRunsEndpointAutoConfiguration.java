@@ -7,6 +7,7 @@ import dev.guardedagents.Reviews;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
+import dev.guardedagents.actuate.RunMessageBodyAdvice;
 import dev.guardedagents.actuate.GuardedAgentsHealthIndicator;
 import dev.guardedagents.internal.run.RunSchedules;
 import dev.guardedagents.internal.redaction.Redaction;
@@ -93,7 +94,7 @@ public final class AgentRunsEndpointAutoConfiguration {
 	}
 
 	/**
-	 * Nested JSON in decisions posted over Spring MVC.
+	 * Nested JSON in decisions and messages posted over Spring MVC.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -105,6 +106,13 @@ public final class AgentRunsEndpointAutoConfiguration {
 		@ConditionalOnAvailableEndpoint(AgentReviewsEndpoint.class)
 		ReviewDecisionBodyAdvice reviewDecisionBodyAdvice(ObjectProvider<JsonMapper> mapper) {
 			return new ReviewDecisionBodyAdvice(mapper.getIfAvailable(JsonMapper::new));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(AgentRunsEndpoint.class)
+		RunMessageBodyAdvice runMessageBodyAdvice(ObjectProvider<JsonMapper> mapper) {
+			return new RunMessageBodyAdvice(mapper.getIfAvailable(JsonMapper::new));
 		}
 
 	}

@@ -325,6 +325,7 @@
       el('dt', { text: 'Started by' }), el('dd', { text: run.startedBy || '' }),
       el('dt', { text: 'Owner' }), el('dd', { text: run.owner || '' }),
       el('dt', { text: 'Sleeps until' }), el('dd', { id: 'run-wake', text: time(run.wakeAt) }),
+      el('dt', { text: 'Waits for a message on' }), el('dd', { id: 'run-topic', text: run.receivesOn || '' }),
       el('dt', { text: 'Created' }), el('dd', { text: time(run.createdAt) }),
       el('dt', { text: 'Finished' }), el('dd', { text: time(run.finishedAt) }),
       el('dt', { text: 'Model calls' }), el('dd', { text: totals.modelCalls || 0 }),

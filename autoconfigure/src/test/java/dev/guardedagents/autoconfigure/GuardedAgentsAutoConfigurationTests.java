@@ -24,6 +24,7 @@ import dev.guardedagents.spi.JournalCodecCustomizer;
 import dev.guardedagents.actuate.AgentReviewsEndpoint;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
 import dev.guardedagents.actuate.ReviewDecisionBodyAdvice;
+import dev.guardedagents.actuate.RunMessageBodyAdvice;
 import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.GuardedChatAdvisors;
 import dev.guardedagents.JournalEncryption;
@@ -184,8 +185,10 @@ class GuardedAgentsAutoConfigurationTests {
 	void endpointsWorkWithoutSpringMvc() {
 		this.runner.withClassLoader(new FilteredClassLoader(RequestBodyAdviceAdapter.class))
 			.run((context) -> assertThat(context).hasSingleBean(AgentReviewsEndpoint.class)
-				.doesNotHaveBean(ReviewDecisionBodyAdvice.class));
-		this.runner.run((context) -> assertThat(context).hasSingleBean(ReviewDecisionBodyAdvice.class));
+				.doesNotHaveBean(ReviewDecisionBodyAdvice.class)
+				.doesNotHaveBean(RunMessageBodyAdvice.class));
+		this.runner.run((context) -> assertThat(context).hasSingleBean(ReviewDecisionBodyAdvice.class)
+			.hasSingleBean(RunMessageBodyAdvice.class));
 	}
 
 	@Test

@@ -108,6 +108,11 @@ public final class DefaultAgentRuns implements AgentRuns {
 	}
 
 	@Override
+	public boolean send(String runId, String topic, Object payload, @Nullable String key, @Nullable String actor) {
+		return this.engine.send(runId, topic, payload, key, actor);
+	}
+
+	@Override
 	public int purge(String runId) {
 		JdbcRunStore.Purge purge = this.engine.store().purge(runId);
 		if (purge.status() == null) {

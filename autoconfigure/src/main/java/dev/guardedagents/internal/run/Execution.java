@@ -78,6 +78,8 @@ final class Execution implements RunContext {
 
 	private @Nullable Sleeper sleeper;
 
+	private @Nullable Receiver receiver;
+
 	private InstantSource clock = InstantSource.system();
 
 	private boolean replayOnly;
@@ -170,6 +172,26 @@ final class Execution implements RunContext {
 			throw new IllegalStateException("Run " + this.runId + " cannot sleep here");
 		}
 		sleeper.sleep(this, duration);
+	}
+
+	/**
+	 * Sets how this execution's plan receives messages ({@code RunContext.receive}).
+	 */
+	void receiver(Receiver receiver) {
+		this.receiver = receiver;
+	}
+
+	/**
+	 * Receives a message on a topic, or puts the run to wait for one.
+	 * @return the payload, or {@code null} when the time ran out
+	 * @throws IllegalStateException if this execution cannot receive
+	 */
+	@Nullable Object receive(String topic, Type type, Duration timeout) throws Throwable {
+		Receiver receiver = this.receiver;
+		if (receiver == null) {
+			throw new IllegalStateException("Run " + this.runId + " cannot receive messages here");
+		}
+		return receiver.receive(this, topic, type, timeout);
 	}
 
 	/**
@@ -493,6 +515,16 @@ final class Execution implements RunContext {
 	interface Sleeper {
 
 		void sleep(Execution execution, Duration duration) throws Throwable;
+
+	}
+
+	/**
+	 * How an execution's plan receives messages.
+	 */
+	@FunctionalInterface
+	interface Receiver {
+
+		@Nullable Object receive(Execution execution, String topic, Type type, Duration timeout) throws Throwable;
 
 	}
 

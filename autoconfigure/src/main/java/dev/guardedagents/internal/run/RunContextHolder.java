@@ -23,6 +23,11 @@ public final class RunContextHolder {
 	 */
 	static final Duration LONGEST_SLEEP = Duration.ofDays(36_500);
 
+	/**
+	 * The longest topic of a message, as the journal keeps it.
+	 */
+	public static final int MAX_TOPIC_LENGTH = 200;
+
 	private RunContextHolder() {
 	}
 
@@ -90,6 +95,37 @@ public final class RunContextHolder {
 		}
 		try {
 			execution.sleep(duration);
+		}
+		catch (Throwable ex) {
+			throw unchecked(ex);
+		}
+	}
+
+	/**
+	 * Receives a message on a topic in the run executing on this thread, or lets it wait
+	 * for one without holding the thread.
+	 * @param topic the topic
+	 * @param type the payload's type
+	 * @param timeout how long the run waits at most
+	 * @return the payload, or {@code null} when the time ran out
+	 * @throws IllegalStateException outside a run's plan
+	 */
+	public static @Nullable Object receive(String topic, Type type, Duration timeout) {
+		if (topic.isBlank() || topic.length() > MAX_TOPIC_LENGTH) {
+			throw new IllegalArgumentException(
+					"A topic has 1 to " + MAX_TOPIC_LENGTH + " characters, was '" + topic + "'");
+		}
+		if (timeout.isNegative() || timeout.compareTo(LONGEST_SLEEP) > 0) {
+			throw new IllegalArgumentException("RunContext.receive waits from zero to " + LONGEST_SLEEP.toDays()
+					+ " days, was " + timeout + "; for longer waits, receive in a loop of shorter ones");
+		}
+		Execution execution = current.get();
+		if (execution == null || execution.inStep()) {
+			throw new IllegalStateException("RunContext.receive waits for a message to a run: call it in the plan of "
+					+ "an @AgentRun method, not " + ((execution == null) ? "outside a run" : "inside a step"));
+		}
+		try {
+			return execution.receive(topic, type, timeout);
 		}
 		catch (Throwable ex) {
 			throw unchecked(ex);

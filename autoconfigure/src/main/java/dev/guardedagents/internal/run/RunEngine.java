@@ -29,10 +29,13 @@ import java.util.function.Supplier;
 
 import dev.guardedagents.CompensationStatus;
 import dev.guardedagents.internal.store.ReviewRow;
+import dev.guardedagents.PayloadTooLargeException;
 import dev.guardedagents.RunCancelledException;
+import dev.guardedagents.RunContext;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunNotCancellableException;
 import dev.guardedagents.RunNotFoundException;
+import dev.guardedagents.RunNotReceivingException;
 import dev.guardedagents.RunNotRetryableException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
@@ -64,6 +67,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.StringUtils;
 
 /**
  * Executes runs and records their steps: the state machine behind the advisors. A fresh
@@ -119,7 +123,14 @@ public final class RunEngine implements SmartInitializingSingleton {
 	private volatile Consumer<Instant> wakeUp = (at) -> {
 	};
 
+	/**
+	 * The longest key of a message, as the journal keeps it.
+	 */
+	private static final int MAX_MESSAGE_KEY_LENGTH = 200;
+
 	private final Sleeps sleeps;
+
+	private final Receives receives;
 
 	/**
 	 * Creates a new engine.
@@ -164,6 +175,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 				this.pipeline, this.observer);
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
 		this.sleeps = new Sleeps(this.journal, store, (at) -> this.wakeUp.accept(at));
+		this.receives = new Receives(this.journal, store, this.codec, (at) -> this.wakeUp.accept(at));
 	}
 
 	/**
@@ -874,6 +886,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		exported.put("format", EXPORT_FORMAT);
 		exported.put("run", run.view());
 		exported.put("steps", this.store.steps(runId).stream().map(StepRow::view).toList());
+		exported.put("messages", this.store.messages(runId));
 		return this.codec.mapper().writeValueAsString(exported);
 	}
 
@@ -981,6 +994,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		Execution execution = new Execution(runId, plan, epoch, journal, origin, budget);
 		execution.lambdas(this::lambdaStep);
 		execution.sleeper(this.sleeps::sleep);
+		execution.receiver(this.receives::receive);
 		execution.clock(this.journal::now);
 		execution.businessKey(businessKey);
 		return execution;
@@ -1108,6 +1122,51 @@ public final class RunEngine implements SmartInitializingSingleton {
 		RunRow retried = this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
 		this.recoverSoon.run();
 		return retried;
+	}
+
+	/**
+	 * Sends a message to a run that has not finished: kept for its plan to receive
+	 * ({@code RunContext.receive}), and if the run waits for one on the topic it wakes at
+	 * once, on this instance.
+	 * @return {@code false} if the run already has a message with the key
+	 * @throws RunNotFoundException if there is no such run
+	 * @throws RunNotReceivingException if it has finished
+	 * @throws IllegalArgumentException if the topic, key or payload is not one to send
+	 * @throws PayloadTooLargeException if the payload is over the journal's limit
+	 */
+	boolean send(String runId, String topic, Object payload, @Nullable String key, @Nullable String actor) {
+		if (!StringUtils.hasText(topic) || topic.length() > RunContextHolder.MAX_TOPIC_LENGTH) {
+			throw new IllegalArgumentException("A message's topic has 1 to " + RunContextHolder.MAX_TOPIC_LENGTH
+					+ " characters, was '" + topic + "'");
+		}
+		if (key != null && (!StringUtils.hasText(key) || key.length() > MAX_MESSAGE_KEY_LENGTH)) {
+			throw new IllegalArgumentException(
+					"A message's key has 1 to " + MAX_MESSAGE_KEY_LENGTH + " characters, or none, was '" + key + "'");
+		}
+		String json;
+		try {
+			json = this.codec.mapper().writeValueAsString(payload);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(
+					"The message on topic '" + topic + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+		}
+		PayloadTooLargeException tooLarge = this.journal.oversized(RunContext.RECEIVE, "output", json);
+		if (tooLarge != null) {
+			throw tooLarge;
+		}
+		RunRow run = this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
+		if (run.status().isTerminal()) {
+			throw new RunNotReceivingException(runId, run.status());
+		}
+		Instant now = now();
+		if (!this.store.send(runId, topic, key, json, actor, now)) {
+			return false;
+		}
+		if (this.store.wakeReceiver(runId, topic, now)) {
+			this.wakeUp.accept(now);
+		}
+		return true;
 	}
 
 	/**

@@ -44,7 +44,7 @@ public final class JdbcRunStore {
 
 	private static final String RUN_COLUMNS = "id, name, plan_version, status, business_key, idempotency_key, arguments, result, "
 			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at, "
-			+ "compensation, started_by, wake_at";
+			+ "compensation, started_by, wake_at, wait_topic";
 
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
 			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors, model, prompt_name, prompt_version, "
@@ -61,6 +61,8 @@ public final class JdbcRunStore {
 	private final String history;
 
 	private final String action;
+
+	private final String message;
 
 	private final String review;
 
@@ -121,6 +123,7 @@ public final class JdbcRunStore {
 		this.step = schema + ".guarded_step";
 		this.history = schema + ".guarded_step_history";
 		this.action = schema + ".guarded_run_action";
+		this.message = schema + ".guarded_run_message";
 		this.review = schema + ".guarded_review";
 		this.decision = schema + ".guarded_review_decision";
 		this.idempotency = schema + ".guarded_idempotency";
@@ -705,18 +708,21 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Puts a run to sleep until a time ({@code RunContext.sleep}): it waits without an
-	 * owner, its executor fenced out, until a scan wakes it.
+	 * Puts a run to sleep until a time ({@code RunContext.sleep}), or until a message on
+	 * a topic arrives ({@code RunContext.receive}) and at the latest until a time: it
+	 * waits without an owner, its executor fenced out, until a scan wakes it.
 	 * @param runId the run id
 	 * @param epoch the ownership epoch of the writer
 	 * @param wakeAt when it is to be woken
+	 * @param topic the topic whose messages wake it earlier, or {@code null}
 	 * @param now the current time
 	 * @return {@code false} if the writer no longer owns the run
 	 */
-	public boolean sleep(String runId, long epoch, Instant wakeAt, Instant now) {
+	public boolean sleep(String runId, long epoch, Instant wakeAt, @Nullable String topic, Instant now) {
 		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.SLEEP.assignment()
-				+ "wake_at = ?, owner_id = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND owner_epoch = ? AND "
-				+ RunTransition.SLEEP.when(), Jdbc.time(wakeAt), Jdbc.time(now), runId, epoch) == 1;
+				+ "wake_at = ?, wait_topic = ?, owner_id = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND "
+				+ "owner_epoch = ? AND " + RunTransition.SLEEP.when(), Jdbc.time(wakeAt), topic, Jdbc.time(now), runId,
+				epoch) == 1;
 	}
 
 	/**
@@ -730,6 +736,138 @@ public final class JdbcRunStore {
 				"UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
 						+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.WAKE.when() + " AND wake_at <= ?",
 				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now));
+	}
+
+	/**
+	 * Keeps a message for a run ({@code AgentRuns.send}), whatever the run does now: a
+	 * plan that receives on its topic later gets it then. A message with a key the run
+	 * already has is not kept again. A message an operator sent is journaled as an action
+	 * with the operator's name.
+	 * @param runId the run id
+	 * @param topic the topic
+	 * @param key the message's key, or {@code null}
+	 * @param payload the payload as JSON
+	 * @param sentBy who sent it, or {@code null} for the application
+	 * @param now the current time
+	 * @return {@code false} if the run already has a message with that key
+	 */
+	public boolean send(String runId, String topic, @Nullable String key, String payload, @Nullable String sentBy,
+			Instant now) {
+		String insert = "INSERT INTO " + this.message
+				+ " (run_id, topic, message_key, payload, sent_by, sent_at) SELECT ?, ?, ?, ?, ?, ? FROM " + this.run
+				+ " WHERE id = ?"
+				+ ((key != null)
+						? " AND NOT EXISTS (SELECT 1 FROM " + this.message + " WHERE run_id = ? AND message_key = ?)"
+						: "");
+		Object[] args = (key != null)
+				? new Object[] { runId, topic, key, this.cipher.seal(payload), sentBy, Jdbc.time(now), runId, runId,
+						key }
+				: new Object[] { runId, topic, null, this.cipher.seal(payload), sentBy, Jdbc.time(now), runId };
+		Boolean sent = this.jdbc.transaction((c) -> {
+			try {
+				if (Jdbc.update(c, insert, args) == 0) {
+					return Boolean.FALSE;
+				}
+			}
+			catch (SQLException ex) {
+				if (Jdbc.isUniqueViolation(ex)) {
+					// the same key sent at the same time: the other one was kept
+					return null;
+				}
+				throw ex;
+			}
+			if (sentBy != null) {
+				journalAction(c, runId, "SEND", sentBy, now, "sent a message on topic '" + topic + "'");
+			}
+			return Boolean.TRUE;
+		});
+		return Boolean.TRUE.equals(sent);
+	}
+
+	/**
+	 * Wakes a run at once if it waits for a message on a topic
+	 * ({@code RunContext.receive}): its wake time becomes now, for this or any instance's
+	 * scan to hand it back.
+	 * @param runId the run id
+	 * @param topic the topic a message arrived on
+	 * @param now the current time
+	 * @return {@code true} if the run waited on that topic
+	 */
+	public boolean wakeReceiver(String runId, String topic, Instant now) {
+		return this.jdbc.update(
+				"UPDATE " + this.run + " SET wake_at = ? WHERE id = ? AND wait_topic = ? AND "
+						+ RunTransition.WAKE.when() + " AND wake_at > ?",
+				Jdbc.time(now), runId, topic, Jdbc.time(now)) == 1;
+	}
+
+	/**
+	 * Receives a message of a run at a step ({@code RunContext.receive}): the message
+	 * this step received before (the run was resumed before recording it), else the
+	 * oldest one on the topic no step received, which this step then holds.
+	 * @param runId the run id
+	 * @param topic the topic
+	 * @param seq the position of the step that receives
+	 * @return the message's payload as JSON, or {@code null} if there is none
+	 */
+	public @Nullable String receive(String runId, String topic, int seq) {
+		String select = "SELECT id, payload FROM " + this.message + " WHERE run_id = ? AND topic = ? AND ";
+		return this.jdbc.inTransaction((c) -> {
+			Object[] held = first(c, select + "received_seq = ? ORDER BY id FETCH FIRST 1 ROWS ONLY", runId, topic,
+					seq);
+			if (held != null) {
+				return this.cipher.open((String) held[1]);
+			}
+			while (true) {
+				Object[] next = first(c, select + "received_seq IS NULL ORDER BY id FETCH FIRST 1 ROWS ONLY", runId,
+						topic);
+				if (next == null) {
+					return null;
+				}
+				if (Jdbc.update(c,
+						"UPDATE " + this.message + " SET received_seq = ? WHERE id = ? AND received_seq IS NULL", seq,
+						next[0]) == 1) {
+					return this.cipher.open((String) next[1]);
+				}
+			}
+		});
+	}
+
+	private static Object @Nullable [] first(Connection c, String sql, Object... args) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement(sql)) {
+			Jdbc.bind(ps, args);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() ? new Object[] { rs.getLong(1), rs.getString(2) } : null;
+			}
+		}
+	}
+
+	/**
+	 * Whether a run has a message on a topic that no step received.
+	 * @param runId the run id
+	 * @param topic the topic
+	 * @return whether it has one
+	 */
+	public boolean hasMessage(String runId, String topic) {
+		return !this.jdbc
+			.query("SELECT 1 FROM " + this.message + " WHERE run_id = ? AND topic = ? AND received_seq IS NULL "
+					+ "FETCH FIRST 1 ROWS ONLY", (rs) -> 1, runId, topic)
+			.isEmpty();
+	}
+
+	/**
+	 * Returns the messages sent to a run, oldest first.
+	 * @param runId the run id
+	 * @return the messages
+	 */
+	public List<RunMessage> messages(String runId) {
+		return this.jdbc.query("SELECT topic, message_key, payload, sent_by, sent_at, received_seq FROM " + this.message
+				+ " WHERE run_id = ? ORDER BY id", (rs) -> {
+					int seq = rs.getInt("received_seq");
+					Integer received = rs.wasNull() ? null : seq;
+					return new RunMessage(rs.getString("topic"), rs.getString("message_key"),
+							this.cipher.open(rs.getString("payload")), rs.getString("sent_by"),
+							Jdbc.instant(rs, "sent_at"), received);
+				}, runId);
 	}
 
 	/**
@@ -1084,6 +1222,7 @@ public final class JdbcRunStore {
 		rows += Jdbc.update(c, "DELETE FROM " + this.step + " WHERE run_id" + in, args);
 		rows += Jdbc.update(c, "DELETE FROM " + this.history + " WHERE run_id" + in, args);
 		rows += Jdbc.update(c, "DELETE FROM " + this.action + " WHERE run_id" + in, args);
+		rows += Jdbc.update(c, "DELETE FROM " + this.message + " WHERE run_id" + in, args);
 		int runs = Jdbc.update(c, "DELETE FROM " + this.run + " WHERE id" + in + " AND " + RunTransition.PURGE.when(),
 				args);
 		return new Pruned(runs, rows + runs);
@@ -1366,7 +1505,7 @@ public final class JdbcRunStore {
 				rs.getInt("step_count"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
 				Jdbc.instant(rs, "finished_at"), (rs.getString("compensation") != null)
 						? CompensationStatus.valueOf(rs.getString("compensation")) : null,
-				rs.getString("started_by"), Jdbc.instant(rs, "wake_at"));
+				rs.getString("started_by"), Jdbc.instant(rs, "wake_at"), rs.getString("wait_topic"));
 	}
 
 	private StepRow stepView(ResultSet rs) throws SQLException {

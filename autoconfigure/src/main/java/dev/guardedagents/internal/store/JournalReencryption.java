@@ -45,7 +45,8 @@ public final class JournalReencryption implements JournalEncryption {
 						List.of("summary", "payload", "review_comment", "edits")),
 				new Table(schema + ".guarded_review_decision", List.of("review_id", "reviewer"),
 						List.of("review_comment", "edits")),
-				new Table(schema + ".guarded_idempotency", List.of("tool", "idempotency_key"), List.of("output")));
+				new Table(schema + ".guarded_idempotency", List.of("tool", "idempotency_key"), List.of("output")),
+				new Table(schema + ".guarded_run_message", List.of("id"), List.of("payload")));
 	}
 
 	@Override

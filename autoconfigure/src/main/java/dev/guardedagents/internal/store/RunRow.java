@@ -31,25 +31,28 @@ import org.jspecify.annotations.Nullable;
  * @param finishedAt when the run finished
  * @param compensation where the compensation of the run stands, if it has one
  * @param startedBy the authenticated principal that started the run, if any
- * @param wakeAt when a run that sleeps ({@code RunContext.sleep}) wakes
+ * @param wakeAt when a run that sleeps ({@code RunContext.sleep}) wakes, or a run that
+ * waits for a message ({@code RunContext.receive}) stops waiting
+ * @param waitTopic the topic a run that waits for a message receives on
  */
 public record RunRow(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 		@Nullable String idempotencyKey, String arguments, @Nullable String result, @Nullable String errorType,
 		@Nullable String errorMessage, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
 		int stepCount, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt,
-		@Nullable CompensationStatus compensation, @Nullable String startedBy, @Nullable Instant wakeAt) {
+		@Nullable CompensationStatus compensation, @Nullable String startedBy, @Nullable Instant wakeAt,
+		@Nullable String waitTopic) {
 
 	/**
 	 * Takes a run the API returned as a row, without reading it again: one an operator
-	 * retried or forked, which runs and so has no wake time.
+	 * retried or forked, which runs and so neither sleeps nor waits for a message.
 	 * @param run the run as the API returned it
-	 * @return the row, without a wake time
+	 * @return the row, without a wake time or topic
 	 */
 	public static RunRow of(RunView run) {
 		return new RunRow(run.id(), run.name(), run.version(), run.status(), run.businessKey(), run.idempotencyKey(),
 				run.arguments(), run.result(), run.errorType(), run.errorMessage(), run.owner(), run.leaseUntil(),
 				run.recoveries(), run.stepCount(), run.createdAt(), run.updatedAt(), run.finishedAt(),
-				run.compensation(), run.startedBy(), null);
+				run.compensation(), run.startedBy(), null, null);
 	}
 
 	/**

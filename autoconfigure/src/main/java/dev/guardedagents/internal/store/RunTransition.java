@@ -168,8 +168,8 @@ enum RunTransition {
 			case CANCEL_COMPENSATING ->
 				set.append("status = 'RUNNING', compensation = 'COMPENSATING', compensation_ending = 'CANCELLED', ");
 			case START_COMPENSATION -> set.append("compensation = 'COMPENSATING', compensation_ending = 'FAILED', ");
-			case PARK -> set.append("status = '" + RunStatus.WAITING + "', wake_at = NULL, ");
-			case WAKE -> set.append("status = '" + RunStatus.RUNNING + "', wake_at = NULL, ");
+			case PARK -> set.append("status = '" + RunStatus.WAITING + "', wake_at = NULL, wait_topic = NULL, ");
+			case WAKE -> set.append("status = '" + RunStatus.RUNNING + "', wake_at = NULL, wait_topic = NULL, ");
 			case FAIL_EXPIRED -> set.append("status = '" + RunStatus.FAILED + "', compensation = CASE WHEN "
 					+ "compensation = 'COMPENSATING' THEN 'PARTIALLY_COMPENSATED' ELSE compensation END, ");
 			default -> {

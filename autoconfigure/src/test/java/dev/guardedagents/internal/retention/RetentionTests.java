@@ -119,6 +119,7 @@ abstract class RetentionTests {
 			.containsEntry("guarded_step", 0)
 			.containsEntry("guarded_review", 0)
 			.containsEntry("guarded_review_decision", 0)
+			.containsEntry("guarded_run_message", 0)
 			.as("its idempotency key has a retention of its own")
 			.containsEntry("guarded_idempotency", 1);
 		assertThat(rows(oldCancelled)).allSatisfy((table, count) -> assertThat(count).as(table).isZero());
@@ -247,6 +248,10 @@ abstract class RetentionTests {
 	}
 
 	private void step(String runId, int seq, Instant at) {
+		if (seq == 1) {
+			// a message the run never received
+			assertThat(this.runs.send(runId, "note", null, "\"hi\"", null, at)).isTrue();
+		}
 		assertThat(this.runs.insertStep(runId, (seq == 1) ? 1 : 3, NewStep.succeeded(seq, StepKind.TOOL, "refund",
 				runId + "/" + seq, at, Duration.ofMillis(1), "[]", "\"ok\"")))
 			.isTrue();
@@ -271,7 +276,8 @@ abstract class RetentionTests {
 		Map<String, Integer> rows = new LinkedHashMap<>();
 		for (String[] table : new String[][] { { "guarded_run", "id" }, { "guarded_step", "run_id" },
 				{ "guarded_review", "run_id" }, { "guarded_review_decision", "run_id" },
-				{ "guarded_idempotency", "owner_id" }, { "guarded_run_action", "run_id" } }) {
+				{ "guarded_idempotency", "owner_id" }, { "guarded_run_action", "run_id" },
+				{ "guarded_run_message", "run_id" } }) {
 			rows.put(table[0],
 					this.jdbc.queryForObject(
 							"SELECT COUNT(*) FROM " + this.schema + "." + table[0] + " WHERE " + table[1] + " = ?",

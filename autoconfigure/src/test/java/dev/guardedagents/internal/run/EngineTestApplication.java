@@ -194,6 +194,9 @@ class EngineTestApplication {
 	/**
 	 * A plan whose non-deterministic values are steps without a bean.
 	 */
+	record Payment(String reference, int amount) {
+	}
+
 	static class Stamps {
 
 		static final AtomicInteger lookups = new AtomicInteger();
@@ -237,6 +240,23 @@ class EngineTestApplication {
 				return "sent " + order;
 			});
 			return packed + "|" + sent;
+		}
+
+		@AgentRun(name = "awaiting-payment")
+		public String awaitPayment(String order, long timeoutMillis) {
+			String packed = RunContext.step("pack", () -> {
+				packs.incrementAndGet();
+				return "packed " + order;
+			});
+			String paid = RunContext.receive("payment", Payment.class, Duration.ofMillis(timeoutMillis))
+				.map((payment) -> "paid " + payment.reference() + " " + payment.amount())
+				.orElse("unpaid");
+			String note = RunContext.receive("note", String.class, Duration.ZERO).orElse("no note");
+			String sent = RunContext.step("send", () -> {
+				sends.incrementAndGet();
+				return "sent " + order;
+			});
+			return packed + "|" + paid + "|" + note + "|" + sent;
 		}
 
 		@AgentRun(name = "shipment")

@@ -1,5 +1,6 @@
 package dev.guardedagents.internal.security;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -7,6 +8,7 @@ import dev.guardedagents.AgentRun;
 import dev.guardedagents.FailureMode;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
+import dev.guardedagents.RunContext;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -115,6 +117,12 @@ class ReviewSecurityApplication {
 	}
 
 	/**
+	 * What the plan {@code confirm} receives.
+	 */
+	record Confirmation(String by) {
+	}
+
+	/**
 	 * One plan per kind of review.
 	 */
 	static class Plans {
@@ -128,6 +136,13 @@ class ReviewSecurityApplication {
 		@AgentRun(name = "reply")
 		public String reply(long ticketId, String customer) {
 			return this.desk.reply(ticketId, 1, "standard", customer);
+		}
+
+		@AgentRun(name = "confirm")
+		public String confirm(String order) {
+			return RunContext.receive("confirmation", Confirmation.class, Duration.ofHours(1))
+				.map((confirmation) -> order + " confirmed by " + confirmation.by())
+				.orElse(order + " unconfirmed");
 		}
 
 		@AgentRun(name = "payout")

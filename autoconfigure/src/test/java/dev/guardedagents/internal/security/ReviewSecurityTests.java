@@ -325,6 +325,46 @@ abstract class ReviewSecurityTests {
 	}
 
 	@Test
+	void onlyOperatorsSendMessagesToRunsAndEachIsKeptOnce() throws Exception {
+		RunHandle<String> handle = this.runs.start(() -> this.plans.confirm("o-7"));
+		await().atMost(WAIT).until(() -> this.runs.find(handle.runId()).orElseThrow().status() == RunStatus.WAITING);
+		String messages = "/actuator/agentruns/" + handle.runId() + "/messages";
+		String confirmation = "{\"topic\":\"confirmation\",\"payload\":{\"by\":\"bank\"},\"key\":\"c-1\"}";
+		assertThat(post(messages, null, confirmation).statusCode()).isEqualTo(401);
+		HttpResponse<String> plainUser = post(messages, "paul", confirmation);
+		assertThat(plainUser.statusCode()).isEqualTo(403);
+		assertThat(plainUser.body()).contains("operator");
+		HttpResponse<String> noTopic = post(messages, "olivia", "{\"payload\":{\"by\":\"bank\"}}");
+		assertThat(noTopic.statusCode()).isEqualTo(400);
+		assertThat(noTopic.body()).contains("topic and a payload");
+		assertThat(post(messages, "olivia", "{\"topic\":\"confirmation\"}").statusCode()).isEqualTo(400);
+		assertThat(post("/actuator/agentruns/no-such-run/messages", "olivia", confirmation).statusCode())
+			.isEqualTo(404);
+		HttpResponse<String> note = post(messages, "olivia", "{\"topic\":\"note\",\"payload\":\"hi\",\"key\":\"n-1\"}");
+		assertThat(note.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(note.body()).get("sent").asBoolean()).isTrue();
+		HttpResponse<String> again = post(messages, "olivia",
+				"{\"topic\":\"note\",\"payload\":\"hi\",\"key\":\"n-1\"}");
+		assertThat(again.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(again.body()).get("sent").asBoolean()).as("the same key again").isFalse();
+		assertThat(again.body()).contains("already has a message with key 'n-1'");
+		assertThat(this.runs.find(handle.runId()).orElseThrow().status()).as("no message on its topic yet")
+			.isEqualTo(RunStatus.WAITING);
+
+		assertThat(post(messages, "olivia", confirmation).statusCode()).isEqualTo(200);
+		assertThat(handle.await(WAIT)).isEqualTo("o-7 confirmed by bank");
+		HttpResponse<String> finished = post(messages, "olivia", confirmation);
+		assertThat(finished.statusCode()).isEqualTo(409);
+		assertThat(finished.body()).contains("SUCCEEDED").contains("receives no more messages");
+		JsonNode actions = this.json.readTree(get("/actuator/agentruns/" + handle.runId(), "olivia").body())
+			.get("actions");
+		assertThat(actions).hasSize(2).allSatisfy((action) -> {
+			assertThat(action.get("action").asString()).isEqualTo("SEND");
+			assertThat(action.get("actor").asString()).as("journaled with who sent it").isEqualTo("olivia");
+		});
+	}
+
+	@Test
 	void cancelAndApproveRacingOnFiftyRunsNeverCancelAnApprovalBeforeItIsActedOn() throws Exception {
 		List<RunHandle<String>> handles = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {

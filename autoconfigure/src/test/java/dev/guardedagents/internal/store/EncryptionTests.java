@@ -80,9 +80,11 @@ abstract class EncryptionTests {
 		assertThat(review.edits()).isEqualTo("{\"to\":\"bob-" + SECRET + "\"}");
 		assertThat(journal.reviews.decisions(runId).get(0).edits()).isEqualTo("{\"to\":\"bob-" + SECRET + "\"}");
 		assertThat(journal.keys.find("mail", runId).orElseThrow().output()).isEqualTo("\"mailed " + SECRET + "\"");
+		assertThat(journal.runs.messages(runId).get(0).payload()).isEqualTo("\"call " + SECRET + "\"");
+		assertThat(journal.runs.receive(runId, "note", 3)).isEqualTo("\"call " + SECRET + "\"");
 
 		List<String> stored = storedPayloads();
-		assertThat(stored).hasSize(12).allSatisfy((value) -> {
+		assertThat(stored).hasSize(13).allSatisfy((value) -> {
 			assertThat(value).startsWith("ga:enc:v1:k1:");
 			assertThat(value).doesNotContain("ann").doesNotContain("example");
 		});
@@ -99,8 +101,8 @@ abstract class EncryptionTests {
 
 		JournalReencryption reencryption = new JournalReencryption(this.dataSource, this.schema, rotated);
 		assertThat(reencryption.activeKey()).isEqualTo("k2");
-		assertThat(reencryption.reencrypt()).isEqualTo(24);
-		assertThat(storedPayloads()).hasSize(24).allSatisfy((value) -> assertThat(value).startsWith("ga:enc:v1:k2:"));
+		assertThat(reencryption.reencrypt()).isEqualTo(26);
+		assertThat(storedPayloads()).hasSize(26).allSatisfy((value) -> assertThat(value).startsWith("ga:enc:v1:k2:"));
 		assertThat(reencryption.reencrypt()).as("nothing left").isZero();
 
 		// the old key can go
@@ -112,7 +114,7 @@ abstract class EncryptionTests {
 
 		// and encryption can be turned off: 'none' decrypts every row
 		PayloadCipher readOnly = new PayloadCipher(Map.of("k2", NEW_KEY), null);
-		assertThat(new JournalReencryption(this.dataSource, this.schema, readOnly).reencrypt()).isEqualTo(24);
+		assertThat(new JournalReencryption(this.dataSource, this.schema, readOnly).reencrypt()).isEqualTo(26);
 		assertThat(storedPayloads()).noneMatch((value) -> value.startsWith("ga:enc:"));
 	}
 
@@ -146,7 +148,8 @@ abstract class EncryptionTests {
 				+ ".guarded_review UNION ALL " + "SELECT review_comment FROM " + this.schema
 				+ ".guarded_review_decision UNION ALL " + "SELECT edits FROM " + this.schema
 				+ ".guarded_review_decision UNION ALL " + "SELECT output FROM " + this.schema
-				+ ".guarded_idempotency UNION ALL " + "SELECT attempt_errors FROM " + this.schema
+				+ ".guarded_idempotency UNION ALL " + "SELECT payload FROM " + this.schema
+				+ ".guarded_run_message UNION ALL " + "SELECT attempt_errors FROM " + this.schema
 				+ ".guarded_step WHERE attempt_errors IS NOT NULL", String.class);
 	}
 
@@ -177,6 +180,7 @@ abstract class EncryptionTests {
 						.withGuard(false, "[{\"error\":\"bounced " + SECRET + "\"}]")))
 				.isTrue();
 			this.keys.claim("mail", id, id, "f", now);
+			assertThat(this.runs.send(id, "note", "n-1", "\"call " + SECRET + "\"", "ops", now)).isTrue();
 			this.keys.complete("mail", id, id, "\"mailed " + SECRET + "\"", now);
 			assertThat(this.reviews
 				.openAndPark(new NewReview(UUID.randomUUID().toString(), id, 2, 1, ReviewKind.CHECKPOINT, "mail",

@@ -44,10 +44,11 @@ class RunTransitionTests {
 		assertThat(RunTransition.RECORD.when()).isEqualTo("status = 'RUNNING'");
 		assertThat(RunTransition.RECORD.assignment()).isEmpty();
 		assertThat(RunTransition.PARK.assignment())
-			.isEqualTo("status = 'WAITING', wake_at = NULL, owner_epoch = owner_epoch + 1, ");
+			.isEqualTo("status = 'WAITING', wake_at = NULL, wait_topic = NULL, owner_epoch = owner_epoch + 1, ");
 		assertThat(RunTransition.SLEEP.assignment()).isEqualTo("status = 'WAITING', owner_epoch = owner_epoch + 1, ");
 		assertThat(RunTransition.WAKE.when()).isEqualTo("status = 'WAITING'");
-		assertThat(RunTransition.WAKE.assignment()).isEqualTo("status = 'RUNNING', wake_at = NULL, ");
+		assertThat(RunTransition.WAKE.assignment())
+			.isEqualTo("status = 'RUNNING', wake_at = NULL, wait_topic = NULL, ");
 		assertThat(RunTransition.HAND_BACK.when()).isEqualTo("status = 'WAITING'");
 		assertThat(RunTransition.HAND_BACK.assignment()).isEqualTo("status = 'RUNNING', ");
 		assertThat(RunTransition.CANCEL.when()).isEqualTo("status IN ('RUNNING', 'WAITING')");

@@ -1,0 +1,102 @@
+package dev.guardedagents.internal.run;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.guardedagents.RunContext;
+import dev.guardedagents.internal.store.JdbcRunStore;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+
+/**
+ * Lets runs wait for messages ({@code RunContext.receive}): the deadline is journaled as
+ * the step {@value RunContext#RECEIVE_DEADLINE}, the message received (or the timeout) as
+ * the step {@value RunContext#RECEIVE}. The step holds the oldest message on the topic
+ * that no step received, marked with the step's position before the step is recorded, so
+ * a run resumed in between receives the same one again, never a second. With no message
+ * and time left, the run waits in the database as a sleeping run does, its topic noted so
+ * that a message on it wakes it at once ({@link RunEngine#send}); a message that arrived
+ * while it was going to sleep is looked for once more after it sleeps.
+ */
+final class Receives {
+
+	private final RunJournal journal;
+
+	private final JdbcRunStore store;
+
+	private final JsonCodec codec;
+
+	private final Consumer<Instant> wakeUp;
+
+	/**
+	 * Creates the receives.
+	 * @param journal the run journal
+	 * @param store the run store
+	 * @param codec reads payloads
+	 * @param wakeUp told of each time a waiting run is to wake, so that this instance
+	 * wakes it on time while it lives (its recovery scan wakes it otherwise)
+	 */
+	Receives(RunJournal journal, JdbcRunStore store, JsonCodec codec, Consumer<Instant> wakeUp) {
+		this.journal = journal;
+		this.store = store;
+		this.codec = codec;
+		this.wakeUp = wakeUp;
+	}
+
+	@Nullable Object receive(Execution execution, String topic, Type type, Duration timeout) throws Throwable {
+		Instant deadline = (Instant) execution.lambdaStep(RunContext.RECEIVE_DEADLINE, Instant.class,
+				// to the microsecond, as the database keeps it
+				() -> execution.now().plus(timeout).truncatedTo(ChronoUnit.MICROS));
+		int seq = execution.stepCount() + 1;
+		if (execution.isReplayOnly() || execution.recorded(seq) != null) {
+			// replayed from the journal (or a departure from it), without looking for
+			// messages
+			return execution.lambdaStep(RunContext.RECEIVE, type, () -> null);
+		}
+		String payload = journaled(execution, () -> this.store.receive(execution.runId(), topic, seq));
+		if (payload == null && execution.now().isBefore(deadline)) {
+			if (!journaled(execution, () -> this.store.sleep(execution.runId(), execution.epoch(), deadline, topic,
+					this.journal.now()))) {
+				throw this.journal.signal(execution);
+			}
+			Instant now = this.journal.now();
+			boolean arrived = journaled(execution, () -> this.store.hasMessage(execution.runId(), topic)
+					&& this.store.wakeReceiver(execution.runId(), topic, now));
+			this.wakeUp.accept(arrived ? now : deadline);
+			throw RunSignal.sleeping(execution.runId(), deadline);
+		}
+		return execution.lambdaStep(RunContext.RECEIVE, type, () -> read(payload, topic, type));
+	}
+
+	private @Nullable Object read(@Nullable String payload, String topic, Type type) {
+		if (payload == null) {
+			return null;
+		}
+		try {
+			return this.codec.readResult(payload, type);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("The message on topic '" + topic + "' does not read as "
+					+ type.getTypeName() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Reads or writes the journal through an outage; past its tolerance the run stops
+	 * without an outcome and is resumed later.
+	 */
+	private <T> T journaled(Execution execution, Supplier<T> access) {
+		try {
+			return this.journal.write(execution.runId(), access);
+		}
+		catch (DataAccessException ex) {
+			throw RunSignal.journalFailed(execution.runId(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,21 @@
+package dev.guardedagents.internal.store;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A message sent to a run ({@code AgentRuns.send}). Internal: not API.
+ *
+ * @param topic its topic
+ * @param key its key, if the sender gave one
+ * @param payload its payload as JSON
+ * @param sentBy who sent it, or {@code null} for the application
+ * @param sentAt when
+ * @param receivedAt the position of the step that received it, or {@code null} while no
+ * step did
+ */
+public record RunMessage(String topic, @Nullable String key, String payload, @Nullable String sentBy, Instant sentAt,
+		@Nullable Integer receivedAt) {
+
+}
