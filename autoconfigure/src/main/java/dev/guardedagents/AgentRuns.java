@@ -209,10 +209,11 @@ public interface AgentRuns {
 	/**
 	 * Exports a run with its steps as JSON, for a test that replays recorded runs against
 	 * new code ({@code guarded-agents-test}'s {@code @ReplayRuns}): the run as
-	 * {@link RunView} and its steps as {@link StepView}s, payloads as stored (decrypted,
-	 * not redacted: treat the file as the journal itself).
+	 * {@link RunView}, its steps as {@link StepView}s and the messages sent to it (topic,
+	 * key, payload, who sent it, when, and the position of the receive that took it),
+	 * payloads as stored (decrypted, not redacted: treat the file as the journal itself).
 	 * @param runId the run id
-	 * @return {@code {"format":"guarded-agents-run/1","run":{...},"steps":[...]}}
+	 * @return {@code {"format":"guarded-agents-run/1","run":{...},"steps":[...],"messages":[...]}}
 	 * @throws RunNotFoundException if there is no run with that id
 	 */
 	String export(String runId);

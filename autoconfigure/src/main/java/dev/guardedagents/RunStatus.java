@@ -11,9 +11,16 @@ public enum RunStatus {
 	RUNNING,
 
 	/**
-	 * Parked until a human or a timer resumes it; no thread is held.
+	 * Parked until a human, a timer or a message resumes it; no thread is held.
 	 */
 	WAITING,
+
+	/**
+	 * Recorded, not started yet: its plan runs as many runs at once as
+	 * {@code guarded-agents.plans.<name>.max-concurrent} allows, and it starts, on any
+	 * instance, once a slot frees, after the runs queued before it.
+	 */
+	QUEUED,
 
 	/**
 	 * Finished with a result.

@@ -590,7 +590,8 @@ public class AgentRunsEndpoint {
 		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(),
 				this.redaction.text(run.businessKey()), this.redaction.text(run.idempotencyKey()), run.startedBy(),
 				run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), totals, run.createdAt(),
-				run.updatedAt(), run.finishedAt(), run.wakeAt(), run.waitTopic(), run.compensation(), run.errorType(),
+				run.updatedAt(), run.finishedAt(), run.wakeAt(),
+				(run.status() == RunStatus.WAITING) ? run.waitTopic() : null, run.compensation(), run.errorType(),
 				show ? this.redaction.text(run.errorMessage()) : null,
 				(arguments != null) ? this.redaction.runArguments(run.name(), arguments) : null,
 				(result != null) ? this.redaction.runResult(run.name(), result) : null);

@@ -41,18 +41,18 @@ abstract class JsonBodyAdvice extends RequestBodyAdviceAdapter {
 
 	private final String operationPattern;
 
-	private final String what;
+	private final String tooLarge;
 
 	/**
 	 * Creates a new advice.
 	 * @param mapper the mapper that reads and writes the body
 	 * @param operationPattern the end of the path pattern of the operation
-	 * @param what what the body is, for the error of one too large
+	 * @param tooLarge the error of a body over {@value #MAX_BODY_BYTES} bytes
 	 */
-	JsonBodyAdvice(JsonMapper mapper, String operationPattern, String what) {
+	JsonBodyAdvice(JsonMapper mapper, String operationPattern, String tooLarge) {
 		this.mapper = mapper;
 		this.operationPattern = operationPattern;
-		this.what = what;
+		this.tooLarge = tooLarge;
 	}
 
 	/**
@@ -85,8 +85,7 @@ abstract class JsonBodyAdvice extends RequestBodyAdviceAdapter {
 			Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
 		byte[] body = inputMessage.getBody().readNBytes(MAX_BODY_BYTES + 1);
 		if (body.length > MAX_BODY_BYTES) {
-			throw new HttpMessageNotReadableException(this.what + " must be at most " + MAX_BODY_BYTES + " bytes",
-					inputMessage);
+			throw new HttpMessageNotReadableException(this.tooLarge, inputMessage);
 		}
 		JsonNode json;
 		try {

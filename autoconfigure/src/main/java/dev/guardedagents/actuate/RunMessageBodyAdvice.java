@@ -11,9 +11,10 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
  * carry any JSON value as its payload, as in
  * {@code {"topic":"payment","payload":{"reference":"r-1","amount":40}}}: the payload is
  * handed on as its JSON text, which {@link AgentRunsEndpoint} sends as it is. It applies
- * to that write operation of {@code agentruns} only, and refuses a body over 8 MB (400)
- * before reading it whole; the journal's own limit applies to the payload
- * ({@code guarded-agents.journal.max-payload-size}).
+ * to the write operations on one run of {@code agentruns} (it rewrites {@code payload}
+ * only, which the others do not take), and refuses a body over 8 MB (400) before reading
+ * it whole; the journal's own limit applies to the payload
+ * ({@code guarded-agents.journal.max-payload-size}, 413).
  */
 @ControllerAdvice
 public class RunMessageBodyAdvice extends JsonBodyAdvice {
@@ -23,7 +24,8 @@ public class RunMessageBodyAdvice extends JsonBodyAdvice {
 	 * @param mapper the mapper that reads and writes the body
 	 */
 	public RunMessageBodyAdvice(JsonMapper mapper) {
-		super(mapper, "/agentruns/{runId}/{part}", "A message");
+		super(mapper, "/agentruns/{runId}/{part}", "A message must be at most " + MAX_BODY_BYTES
+				+ " bytes; its payload has the journal's limit (guarded-agents.journal.max-payload-size)");
 	}
 
 	@Override

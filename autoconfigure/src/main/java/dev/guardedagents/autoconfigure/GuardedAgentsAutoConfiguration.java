@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -362,7 +363,18 @@ public final class GuardedAgentsAutoConfiguration {
 				properties.getIdempotency()
 					.getOnMismatch() == GuardedAgentsProperties.Idempotency.OnMismatch.RETURN_RECORDED,
 				properties.getJournal().getOutageTolerance(), properties.getJournal().getMaxPayloadSize().toBytes(),
-				properties.getRedaction().getStore() == GuardedAgentsProperties.Redaction.SensitiveStore.HASH);
+				properties.getRedaction().getStore() == GuardedAgentsProperties.Redaction.SensitiveStore.HASH,
+				maxConcurrent(properties));
+	}
+
+	private static Map<String, Integer> maxConcurrent(GuardedAgentsProperties properties) {
+		Map<String, Integer> limits = new LinkedHashMap<>();
+		properties.getPlans().forEach((name, plan) -> {
+			if (plan.getMaxConcurrent() != null) {
+				limits.put(name, plan.getMaxConcurrent());
+			}
+		});
+		return limits;
 	}
 
 	private static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager) {

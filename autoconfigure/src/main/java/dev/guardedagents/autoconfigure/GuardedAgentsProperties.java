@@ -123,6 +123,12 @@ public class GuardedAgentsProperties implements InitializingBean {
 	 */
 	private final Map<String, Schedule> schedules = new LinkedHashMap<>();
 
+	/**
+	 * Settings of plans by run name: how many of their runs execute at once across
+	 * instances.
+	 */
+	private final Map<String, Plan> plans = new LinkedHashMap<>();
+
 	private final Journal journal = new Journal();
 
 	private final Retention retention = new Retention();
@@ -195,6 +201,10 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 	public Map<String, Schedule> getSchedules() {
 		return this.schedules;
+	}
+
+	public Map<String, Plan> getPlans() {
+		return this.plans;
 	}
 
 	public Map<String, Checkpoint> getCheckpoints() {
@@ -294,6 +304,11 @@ public class GuardedAgentsProperties implements InitializingBean {
 		this.checkpoints.forEach((name, checkpoint) -> checkpoint.validate("guarded-agents.checkpoints." + name + "."));
 		this.schedules.forEach((name, schedule) -> requireAtLeast("guarded-agents.schedules." + name + ".max-catch-up",
 				schedule.maxCatchUp, 1));
+		this.plans.forEach((name, plan) -> {
+			if (plan.maxConcurrent != null) {
+				requireAtLeast("guarded-agents.plans." + name + ".max-concurrent", plan.maxConcurrent, 1);
+			}
+		});
 		this.policies.validate();
 		if (this.recovery.renewInterval.compareTo(this.recovery.leaseDuration.dividedBy(2)) > 0) {
 			throw new InvalidPropertyException("guarded-agents.recovery.renew-interval", this.recovery.renewInterval,
@@ -1716,6 +1731,28 @@ public class GuardedAgentsProperties implements InitializingBean {
 
 		public void setWindow(Duration window) {
 			this.window = window;
+		}
+
+	}
+
+	/**
+	 * The settings of one plan, by its run name.
+	 */
+	public static class Plan {
+
+		/**
+		 * Most runs of the plan that execute at once, across all instances sharing the
+		 * journal; the runs beyond wait as QUEUED and start in order as runs end or park.
+		 * Default: no limit.
+		 */
+		private @Nullable Integer maxConcurrent;
+
+		public @Nullable Integer getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(@Nullable Integer maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
 		}
 
 	}

@@ -14,7 +14,7 @@
   var ACTUATOR = meta('guarded-agents-actuator');
   var CSRF_HEADER = meta('guarded-agents-csrf-header');
   var CSRF_TOKEN = meta('guarded-agents-csrf-token');
-  var RUN_STATUSES = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+  var RUN_STATUSES = ['RUNNING', 'WAITING', 'QUEUED', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
   var FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
   var view = document.getElementById('view');
   var message = document.getElementById('message');

@@ -87,7 +87,7 @@ class AgentRunsEndpointTests {
 				new ToolGuards(GuardSettings.DEFAULTS, Map.of(), GuardSettings.MODEL_DEFAULTS, Map.of()), () -> null,
 				new RunSettings("endpoint", 1, 1, Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(10),
 						Duration.ofSeconds(10), 3, Duration.ofHours(1), Duration.ofSeconds(1), false, false,
-						Duration.ZERO, 1_048_576, false),
+						Duration.ZERO, 1_048_576, false, Map.of()),
 				Clock.systemUTC(), BudgetProfiles.NONE, List.of(), OPEN);
 		this.runs = new DefaultAgentRuns(engine);
 		this.reviews = new DefaultReviews(reviewStore, this.store, registry, new JsonMapper(), events,

@@ -411,6 +411,21 @@ class GuardedAgentsAutoConfigurationTests {
 				.hasStackTraceContaining("[budgeted]"));
 	}
 
+	@Test
+	void aLimitOfRunsAtOnceForNoPlanOrBelowOneFailsStartUp() {
+		this.runner.withUserConfiguration(BudgetedPlan.class)
+			.withPropertyValues("guarded-agents.budgets.tight.max-cost=1",
+					"guarded-agents.plans.budgetd.max-concurrent=2")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("guarded-agents.plans.budgetd names no @AgentRun plan")
+				.hasStackTraceContaining("[budgeted]"));
+		this.runner.withUserConfiguration(BudgetedPlan.class)
+			.withPropertyValues("guarded-agents.budgets.tight.max-cost=1",
+					"guarded-agents.plans.budgeted.max-concurrent=0")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("guarded-agents.plans.budgeted.max-concurrent"));
+	}
+
 	static class ScheduledWithArguments {
 
 		@AgentRun(name = "scheduled-with-arguments", schedule = "0 0 * * * *")

@@ -107,9 +107,10 @@ public final class TestRuns {
 	/**
 	 * Moves the clock of runs forward and applies what became due at once: reviews past
 	 * their deadline take their timeout outcome (approve, reject or escalate, as the
-	 * checkpoint says), runs whose {@code RunContext.sleep} is over wake, and the runs
-	 * they release resume, and the ticks of schedules that came start their runs.
-	 * Budgets' wall time and {@code RunContext.now()} read the moved clock.
+	 * checkpoint says), runs whose {@code RunContext.sleep} is over or whose
+	 * {@code RunContext.receive} passed its deadline wake, and the runs they release
+	 * resume, and the ticks of schedules that came start their runs. Budgets' wall time
+	 * and {@code RunContext.now()} read the moved clock.
 	 * @param duration how far
 	 * @return the number of reviews that timed out
 	 */

@@ -17,11 +17,12 @@ import org.springframework.dao.DataAccessException;
  * Lets runs wait for messages ({@code RunContext.receive}): the deadline is journaled as
  * the step {@value RunContext#RECEIVE_DEADLINE}, the message received (or the timeout) as
  * the step {@value RunContext#RECEIVE}. The step holds the oldest message on the topic
- * that no step received, marked with the step's position before the step is recorded, so
- * a run resumed in between receives the same one again, never a second. With no message
- * and time left, the run waits in the database as a sleeping run does, its topic noted so
- * that a message on it wakes it at once ({@link RunEngine#send}); a message that arrived
- * while it was going to sleep is looked for once more after it sleeps.
+ * that no receive took, marked with the position of the receive's deadline before the
+ * step is recorded, so a run resumed in between receives the same one again, never a
+ * second; only the run's current owner takes one. With no message and time left, the run
+ * waits in the database as a sleeping run does, its topic noted so that a message on it
+ * wakes it at once ({@link RunEngine#send}); a message that arrived while it was going to
+ * sleep is looked for once more after it sleeps.
  */
 final class Receives {
 
@@ -31,6 +32,8 @@ final class Receives {
 
 	private final JsonCodec codec;
 
+	private final BudgetGate budget;
+
 	private final Consumer<Instant> wakeUp;
 
 	/**
@@ -38,13 +41,15 @@ final class Receives {
 	 * @param journal the run journal
 	 * @param store the run store
 	 * @param codec reads payloads
+	 * @param budget tells the step the journal holds next, past budget grants
 	 * @param wakeUp told of each time a waiting run is to wake, so that this instance
 	 * wakes it on time while it lives (its recovery scan wakes it otherwise)
 	 */
-	Receives(RunJournal journal, JdbcRunStore store, JsonCodec codec, Consumer<Instant> wakeUp) {
+	Receives(RunJournal journal, JdbcRunStore store, JsonCodec codec, BudgetGate budget, Consumer<Instant> wakeUp) {
 		this.journal = journal;
 		this.store = store;
 		this.codec = codec;
+		this.budget = budget;
 		this.wakeUp = wakeUp;
 	}
 
@@ -52,18 +57,23 @@ final class Receives {
 		Instant deadline = (Instant) execution.lambdaStep(RunContext.RECEIVE_DEADLINE, Instant.class,
 				// to the microsecond, as the database keeps it
 				() -> execution.now().plus(timeout).truncatedTo(ChronoUnit.MICROS));
-		int seq = execution.stepCount() + 1;
-		if (execution.isReplayOnly() || execution.recorded(seq) != null) {
+		// the deadline's position marks the message this receive takes: it never moves,
+		// whatever budget grants are journaled before the message's step
+		int receive = execution.stepCount();
+		if (execution.isReplayOnly() || this.budget.peek(execution) != null) {
 			// replayed from the journal (or a departure from it), without looking for
 			// messages
 			return execution.lambdaStep(RunContext.RECEIVE, type, () -> null);
 		}
-		String payload = journaled(execution, () -> this.store.receive(execution.runId(), topic, seq));
+		String payload = journaled(execution,
+				() -> this.store.receive(execution.runId(), execution.epoch(), topic, receive));
 		if (payload == null && execution.now().isBefore(deadline)) {
 			if (!journaled(execution, () -> this.store.sleep(execution.runId(), execution.epoch(), deadline, topic,
 					this.journal.now()))) {
 				throw this.journal.signal(execution);
 			}
+			// a message sent while the run went to sleep found it awake: wake it now
+			// (should this fail, any instance's scan wakes a run whose topic has one)
 			Instant now = this.journal.now();
 			boolean arrived = journaled(execution, () -> this.store.hasMessage(execution.runId(), topic)
 					&& this.store.wakeReceiver(execution.runId(), topic, now));

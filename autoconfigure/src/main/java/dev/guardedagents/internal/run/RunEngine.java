@@ -175,7 +175,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 				this.pipeline, this.observer);
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
 		this.sleeps = new Sleeps(this.journal, store, (at) -> this.wakeUp.accept(at));
-		this.receives = new Receives(this.journal, store, this.codec, (at) -> this.wakeUp.accept(at));
+		this.receives = new Receives(this.journal, store, this.codec, budget, (at) -> this.wakeUp.accept(at));
 	}
 
 	/**
@@ -183,10 +183,17 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * singletons exist: a tool's settings are resolved once, at start-up, and its circuit
 	 * breaker, retry and bulkhead (with their metrics) exist before its first call. A
 	 * tool of a bean the registry did not see (not a singleton) is resolved at its first
-	 * call.
+	 * call. A limit of runs at once for a plan that does not exist fails start-up.
 	 */
 	@Override
 	public void afterSingletonsInstantiated() {
+		for (String name : this.settings.maxConcurrent().keySet()) {
+			if (this.registry.plan(name) == null) {
+				throw new InvalidAnnotationException("guarded-agents.plans." + name,
+						"names no @AgentRun plan; the plans are " + new TreeSet<>(this.registry.planNames()),
+						"Use the run name of an @AgentRun method.");
+			}
+		}
 		AgentRunRegistry.Tools tools = this.registry.tools();
 		for (AgentRunRegistry.RegisteredTool tool : tools.tools()) {
 			this.guards.guard(tool.method(), tool.name());
@@ -305,11 +312,12 @@ public final class RunEngine implements SmartInitializingSingleton {
 	private @Nullable Object runSynchronously(AgentRunRegistry.Plan plan, MethodInvocation invocation)
 			throws Throwable {
 		NewRun run = newRun(plan, invocation.getArguments(), plan.idempotencyKey(invocation.getArguments()));
-		Execution execution = record(run, plan, Execution.Origin.CALLER);
-		if (execution == null) {
-			return awaitUnchecked(existing(plan, run).id(), plan.returnType());
+		Recorded recorded = record(run, plan, Execution.Origin.CALLER);
+		if (recorded.execution() == null) {
+			// queued (it starts on any instance once a slot frees), or recorded before
+			return awaitUnchecked(recorded.queued() ? run.id() : existing(plan, run).id(), plan.returnType());
 		}
-		return execute(execution, invocation);
+		return execute(recorded.execution(), invocation);
 	}
 
 	/**
@@ -379,17 +387,19 @@ public final class RunEngine implements SmartInitializingSingleton {
 	private StartedRun start(AgentRunRegistry.Plan plan, Object[] args, @Nullable String idempotencyKey) {
 		NewRun run = newRun(plan, args, idempotencyKey);
 		this.runs.executor().reserve();
-		Execution execution;
+		Recorded recorded;
 		try {
-			execution = record(run, plan, Execution.Origin.EXECUTOR);
+			recorded = record(run, plan, Execution.Origin.EXECUTOR);
 		}
 		catch (RuntimeException ex) {
 			this.runs.executor().release();
 			throw ex;
 		}
+		Execution execution = recorded.execution();
 		if (execution == null) {
 			this.runs.executor().release();
-			return new StartedRun(existing(plan, run).id(), plan.returnType(), false);
+			return recorded.queued() ? new StartedRun(run.id(), plan.returnType(), true)
+					: new StartedRun(existing(plan, run).id(), plan.returnType(), false);
 		}
 		try {
 			this.runs.executor().execute(() -> executeThroughProxy(execution, args));
@@ -406,28 +416,57 @@ public final class RunEngine implements SmartInitializingSingleton {
 
 	/**
 	 * Records a new run, known locally as active before its row exists so that recovery
-	 * and cancellation see it.
-	 * @return its execution, or {@code null} if its idempotency key was used before
+	 * and cancellation see it; a run of a plan at its limit of runs at once is recorded
+	 * queued instead, for any instance to start once a slot frees.
+	 * @return its execution, or none if it was queued or its idempotency key was used
+	 * before
 	 */
-	private @Nullable Execution record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
+	private Recorded record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
 		Execution execution = execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()),
 				run.businessKey());
 		execution.confirmed(run.now());
 		execution.trace(run.trace());
 		this.runs.executing(execution);
-		boolean inserted = false;
+		JdbcRunStore.Admission admission = JdbcRunStore.Admission.DUPLICATE;
 		try {
-			inserted = this.store.insertRun(run);
-			if (inserted) {
+			admission = this.store.insertRun(run, maxConcurrent(plan.name()));
+			if (admission != JdbcRunStore.Admission.DUPLICATE) {
 				this.observer.runStarted(plan.name());
 			}
-			return inserted ? execution : null;
+			return (admission == JdbcRunStore.Admission.STARTED) ? new Recorded(execution, false)
+					: new Recorded(null, admission == JdbcRunStore.Admission.QUEUED);
 		}
 		finally {
-			if (!inserted) {
+			if (admission != JdbcRunStore.Admission.STARTED) {
 				this.runs.notExecuted(run.id());
 			}
 		}
+	}
+
+	/**
+	 * A new run as recorded: executed here, queued, or recorded before.
+	 */
+	private record Recorded(@Nullable Execution execution, boolean queued) {
+	}
+
+	/**
+	 * The most runs of a plan that execute at once, or 0 for no limit.
+	 */
+	private int maxConcurrent(String name) {
+		return this.settings.maxConcurrent().getOrDefault(name, 0);
+	}
+
+	/**
+	 * Starts the queued runs of the plans with a limit that have free slots: each is
+	 * handed over for the recovery of any instance to claim.
+	 * @return how many were started
+	 */
+	int dequeue() {
+		int started = 0;
+		for (Map.Entry<String, Integer> limit : this.settings.maxConcurrent().entrySet()) {
+			started += this.store.dequeue(limit.getKey(), limit.getValue(), now());
+		}
+		return started;
 	}
 
 	private @Nullable RunBudget budget(AgentRunRegistry.Plan plan, Instant startedAt, List<StepRow> journal) {
@@ -556,6 +595,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 		finally {
 			this.runs.left(execution);
+			slotFreed(execution);
 		}
 	}
 
@@ -590,6 +630,17 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 		finally {
 			traced(traced, execution);
+			slotFreed(execution);
+		}
+	}
+
+	/**
+	 * Starts the next queued run of a plan with a limit once an execution of one of its
+	 * runs left its thread (finished, parked, stopped): recovery dequeues and claims it.
+	 */
+	private void slotFreed(Execution execution) {
+		if (maxConcurrent(execution.runName()) > 0) {
+			this.recoverSoon.run();
 		}
 	}
 
@@ -1155,18 +1206,20 @@ public final class RunEngine implements SmartInitializingSingleton {
 		if (tooLarge != null) {
 			throw tooLarge;
 		}
-		RunRow run = this.store.findRun(runId).orElseThrow(() -> new RunNotFoundException(runId));
-		if (run.status().isTerminal()) {
-			throw new RunNotReceivingException(runId, run.status());
-		}
 		Instant now = now();
-		if (!this.store.send(runId, topic, key, json, actor, now)) {
-			return false;
+		JdbcRunStore.Sent sent = this.store.send(runId, topic, key, json, actor, now);
+		RunStatus status = sent.status();
+		if (status == null) {
+			throw new RunNotFoundException(runId);
 		}
+		if (sent.result() == JdbcRunStore.Sent.Result.NOT_RECEIVING) {
+			throw new RunNotReceivingException(runId, status);
+		}
+		// also for a duplicate: the first send may have failed before waking the run
 		if (this.store.wakeReceiver(runId, topic, now)) {
 			this.wakeUp.accept(now);
 		}
-		return true;
+		return sent.result() == JdbcRunStore.Sent.Result.SENT;
 	}
 
 	/**

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 import dev.guardedagents.internal.store.ExpiredRun;
 import dev.guardedagents.internal.store.JdbcInstanceStore;
@@ -64,6 +65,8 @@ public final class RunRecovery implements SmartLifecycle {
 
 	private final Resumption resumption;
 
+	private final IntSupplier dequeue;
+
 	private final @Nullable JdbcInstanceStore instances;
 
 	private final JdbcInstanceStore.Holder self;
@@ -97,14 +100,15 @@ public final class RunRecovery implements SmartLifecycle {
 	 */
 	public RunRecovery(RunEngine engine, @Nullable JdbcInstanceStore instances) {
 		this(engine.store(), engine.settings(), engine.journal(), engine.registry(), engine.observer(),
-				engine.crashes(), engine.runs(), engine::resume, instances);
+				engine.crashes(), engine.runs(), engine::resume, engine::dequeue, instances);
 		engine.recoverSoon(this::recoverSoon);
 		engine.wakeUp(this::wakeUpAt);
 	}
 
 	private RunRecovery(JdbcRunStore store, RunSettings settings, RunJournal journal, AgentRunRegistry registry,
-			RunObserver observer, SimulatedCrashes crashes, LocalRuns runs, Resumption resumption,
+			RunObserver observer, SimulatedCrashes crashes, LocalRuns runs, Resumption resumption, IntSupplier dequeue,
 			@Nullable JdbcInstanceStore instances) {
+		this.dequeue = dequeue;
 		this.store = store;
 		this.settings = settings;
 		this.journal = journal;
@@ -329,6 +333,7 @@ public final class RunRecovery implements SmartLifecycle {
 		}
 		try {
 			wake();
+			this.dequeue.getAsInt();
 			reportUnknownPlans();
 			int claimed = 0;
 			int batch;

@@ -1,6 +1,7 @@
 package dev.guardedagents.internal.run;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Settings of the run engine, taken from {@code guarded-agents.*} properties. Internal:
@@ -27,11 +28,13 @@ import java.time.Duration;
  * bytes of JSON
  * @param hashSensitiveInputs whether a {@code @Sensitive} argument of a step is journaled
  * as its SHA-256 hash rather than masked
+ * @param maxConcurrent the most runs of a plan that execute at once, by run name, for the
+ * plans that have a limit
  */
 public record RunSettings(String instanceId, int poolSize, int queueCapacity, Duration shutdownGracePeriod,
 		Duration leaseDuration, Duration renewInterval, Duration scanInterval, int maxRecoveries,
 		Duration reviewTimeout, Duration idempotencyWait, boolean failRunOnWhenError,
 		boolean returnRecordedOnKeyMismatch, Duration outageTolerance, long maxPayloadBytes,
-		boolean hashSensitiveInputs) {
+		boolean hashSensitiveInputs, Map<String, Integer> maxConcurrent) {
 
 }

@@ -145,6 +145,15 @@ final class Jdbc {
 		}
 	}
 
+	static boolean exists(Connection connection, String sql, @Nullable Object... args) throws SQLException {
+		try (PreparedStatement ps = connection.prepareStatement(sql)) {
+			bind(ps, args);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
 	static boolean isUniqueViolation(SQLException ex) {
 		return "23505".equals(ex.getSQLState());
 	}

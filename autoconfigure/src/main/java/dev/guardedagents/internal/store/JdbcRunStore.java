@@ -64,6 +64,8 @@ public final class JdbcRunStore {
 
 	private final String message;
 
+	private final String slot;
+
 	private final String review;
 
 	private final String decision;
@@ -124,6 +126,7 @@ public final class JdbcRunStore {
 		this.history = schema + ".guarded_step_history";
 		this.action = schema + ".guarded_run_action";
 		this.message = schema + ".guarded_run_message";
+		this.slot = schema + ".guarded_plan_slot";
 		this.review = schema + ".guarded_review";
 		this.decision = schema + ".guarded_review_decision";
 		this.idempotency = schema + ".guarded_idempotency";
@@ -138,34 +141,175 @@ public final class JdbcRunStore {
 	 * @return {@code false} if a run of the same name already used the idempotency key
 	 */
 	public boolean insertRun(NewRun run) {
-		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
-				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at, "
-				+ "started_by, trace_context) VALUES (?, ?, ?, '" + RunTransition.START.to()
-				+ "', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?)";
-		return this.jdbc.write((c) -> {
-			try (PreparedStatement ps = c.prepareStatement(sql)) {
-				ps.setString(1, run.id());
-				ps.setString(2, run.name());
-				ps.setString(3, run.version());
-				ps.setString(4, run.businessKey());
-				ps.setString(5, run.idempotencyKey());
-				ps.setString(6, this.cipher.seal(run.arguments()));
-				ps.setString(7, run.owner());
-				ps.setObject(8, Jdbc.time(run.leaseUntil()));
-				ps.setObject(9, Jdbc.time(run.now()));
-				ps.setObject(10, Jdbc.time(run.now()));
-				ps.setString(11, run.startedBy());
-				ps.setString(12, run.trace());
-				ps.executeUpdate();
-				return true;
+		return insertRun(run, 0) == Admission.STARTED;
+	}
+
+	/**
+	 * Records a new run of a plan with a limit of runs at once: owned by its starter if
+	 * the plan has a free slot and no run queued before it, else queued without an owner
+	 * (the {@code QUEUE} transition). The plan's slot row is locked meanwhile, so that
+	 * instances admit one run at a time.
+	 * @param run the run
+	 * @param maxConcurrent the plan's limit, or 0 for none
+	 * @return whether it started, was queued, or its idempotency key was used before
+	 */
+	public Admission insertRun(NewRun run, int maxConcurrent) {
+		if (maxConcurrent <= 0) {
+			return this.jdbc.write((c) -> {
+				try {
+					insertRun(c, run, false);
+					return Admission.STARTED;
+				}
+				catch (SQLException ex) {
+					if (Jdbc.isUniqueViolation(ex) && run.idempotencyKey() != null) {
+						return Admission.DUPLICATE;
+					}
+					throw ex;
+				}
+			});
+		}
+		ensureSlot(run.name());
+		Admission admission = this.jdbc.transaction((c) -> {
+			boolean queued = freeSlots(c, run.name(), maxConcurrent) <= 0 || Jdbc.exists(c, "SELECT 1 FROM " + this.run
+					+ " WHERE name = ? AND " + RunTransition.DEQUEUE.when() + " FETCH FIRST 1 ROWS ONLY", run.name());
+			try {
+				insertRun(c, run, queued);
 			}
 			catch (SQLException ex) {
 				if (Jdbc.isUniqueViolation(ex) && run.idempotencyKey() != null) {
-					return false;
+					// rolled back: the transaction cannot go on after it on PostgreSQL
+					return null;
+				}
+				throw ex;
+			}
+			return queued ? Admission.QUEUED : Admission.STARTED;
+		});
+		return (admission != null) ? admission : Admission.DUPLICATE;
+	}
+
+	private void insertRun(Connection c, NewRun run, boolean queued) throws SQLException {
+		RunTransition transition = queued ? RunTransition.QUEUE : RunTransition.START;
+		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
+				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at, "
+				+ "started_by, trace_context) VALUES (?, ?, ?, '" + transition.to()
+				+ "', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?)";
+		try (PreparedStatement ps = c.prepareStatement(sql)) {
+			ps.setString(1, run.id());
+			ps.setString(2, run.name());
+			ps.setString(3, run.version());
+			ps.setString(4, run.businessKey());
+			ps.setString(5, run.idempotencyKey());
+			ps.setString(6, this.cipher.seal(run.arguments()));
+			ps.setString(7, queued ? null : run.owner());
+			ps.setObject(8, queued ? null : Jdbc.time(run.leaseUntil()));
+			ps.setObject(9, Jdbc.time(run.now()));
+			ps.setObject(10, Jdbc.time(run.now()));
+			ps.setString(11, run.startedBy());
+			ps.setString(12, run.trace());
+			ps.executeUpdate();
+		}
+	}
+
+	/**
+	 * Starts the oldest queued runs of a plan that its free slots allow (the
+	 * {@code DEQUEUE} transition): each is handed over without an owner, its lease ended,
+	 * for the recovery of any instance to claim at once.
+	 * @param name the plan's run name
+	 * @param maxConcurrent the plan's limit
+	 * @param now the current time
+	 * @return how many were started
+	 */
+	public int dequeue(String name, int maxConcurrent, Instant now) {
+		if (this.jdbc
+			.query("SELECT 1 FROM " + this.run + " WHERE name = ? AND " + RunTransition.DEQUEUE.when()
+					+ " FETCH FIRST 1 ROWS ONLY", (rs) -> 1, name)
+			.isEmpty()) {
+			return 0;
+		}
+		ensureSlot(name);
+		Integer started = this.jdbc.inTransaction((c) -> {
+			int free = freeSlots(c, name, maxConcurrent);
+			if (free <= 0) {
+				return 0;
+			}
+			List<String> ids = new ArrayList<>();
+			try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + this.run + " WHERE name = ? AND "
+					+ RunTransition.DEQUEUE.when() + " ORDER BY created_at, id FETCH FIRST " + free + " ROWS ONLY")) {
+				ps.setString(1, name);
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						ids.add(rs.getString(1));
+					}
+				}
+			}
+			int count = 0;
+			for (String id : ids) {
+				count += Jdbc.update(c,
+						"UPDATE " + this.run + " SET " + RunTransition.DEQUEUE.assignment()
+								+ "lease_until = ?, updated_at = ? WHERE id = ? AND " + RunTransition.DEQUEUE.when(),
+						Jdbc.time(now.minusMillis(1)), Jdbc.time(now), id);
+			}
+			return count;
+		});
+		return started;
+	}
+
+	/**
+	 * Locks a plan's slot row and counts its free slots, in the caller's transaction.
+	 */
+	private int freeSlots(Connection c, String name, int maxConcurrent) throws SQLException {
+		Jdbc.exists(c, "SELECT name FROM " + this.slot + " WHERE name = ? FOR UPDATE", name);
+		try (PreparedStatement ps = c.prepareStatement(
+				"SELECT COUNT(*) FROM " + this.run + " WHERE name = ? AND " + RunTransition.holdsSlot())) {
+			ps.setString(1, name);
+			try (ResultSet rs = ps.executeQuery()) {
+				rs.next();
+				return maxConcurrent - rs.getInt(1);
+			}
+		}
+	}
+
+	/**
+	 * Makes sure a plan has its slot row, written on its own: two instances that add it
+	 * at once both go on.
+	 */
+	private void ensureSlot(String name) {
+		if (!this.jdbc.query("SELECT 1 FROM " + this.slot + " WHERE name = ?", (rs) -> 1, name).isEmpty()) {
+			return;
+		}
+		this.jdbc.write((c) -> {
+			try {
+				return Jdbc.update(c, "INSERT INTO " + this.slot + " (name) VALUES (?)", name);
+			}
+			catch (SQLException ex) {
+				if (Jdbc.isUniqueViolation(ex)) {
+					return 0;
 				}
 				throw ex;
 			}
 		});
+	}
+
+	/**
+	 * Whether a new run of a plan with a limit started or was queued.
+	 */
+	public enum Admission {
+
+		/**
+		 * Recorded as running, owned by its starter.
+		 */
+		STARTED,
+
+		/**
+		 * Recorded as queued: the plan had no free slot, or runs queued before it.
+		 */
+		QUEUED,
+
+		/**
+		 * Not recorded: a run of the same name already used its idempotency key.
+		 */
+		DUPLICATE
+
 	}
 
 	/**
@@ -614,6 +758,12 @@ public final class JdbcRunStore {
 							+ " FROM " + this.step + " WHERE run_id = ? AND seq < ?",
 					forkId, forkId, sourceId, fromSeq);
 			Jdbc.update(c, "UPDATE " + this.run + " SET step_count = ? WHERE id = ?", copied, forkId);
+			// the messages the fork may still receive: those no copied step received
+			Jdbc.update(c, "INSERT INTO " + this.message
+					+ " (run_id, topic, message_key, payload, sent_by, sent_at) SELECT ?, topic, message_key, payload, "
+					+ "sent_by, sent_at FROM " + this.message
+					+ " WHERE run_id = ? AND (received_seq IS NULL OR received_seq >= ?) ORDER BY id", forkId, sourceId,
+					fromSeq);
 			journalAction(c, sourceId, "FORK", actor, now, "forked into run " + forkId + " from step " + fromSeq);
 			journalAction(c, forkId, "FORKED", actor, now,
 					"forked from run " + sourceId + " at step " + fromSeq + "; " + copied + " steps copied");
@@ -726,47 +876,63 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Wakes the sleeping runs whose time has come: each is handed back with its lease
-	 * ended, for the recovery of any instance to claim, once.
+	 * Wakes the sleeping runs whose time has come, and the runs that wait for a message
+	 * on a topic that has one (a sender that failed to wake the run): each is handed back
+	 * with its lease ended, for the recovery of any instance to claim, once.
 	 * @param now the current time
 	 * @return how many woke
 	 */
 	public int wake(Instant now) {
-		return this.jdbc.update(
-				"UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
-						+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.WAKE.when() + " AND wake_at <= ?",
+		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
+				+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.WAKE.when() + " AND (wake_at <= ? OR "
+				+ "(wait_topic IS NOT NULL AND EXISTS (SELECT 1 FROM " + this.message + " m WHERE m.run_id = "
+				+ this.run + ".id AND m.topic = " + this.run + ".wait_topic AND m.received_seq IS NULL)))",
 				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now));
 	}
 
 	/**
-	 * Keeps a message for a run ({@code AgentRuns.send}), whatever the run does now: a
-	 * plan that receives on its topic later gets it then. A message with a key the run
-	 * already has is not kept again. A message an operator sent is journaled as an action
-	 * with the operator's name.
+	 * Keeps a message for a run that has not finished ({@code AgentRuns.send}), whatever
+	 * it does now: a plan that receives on its topic later gets it then. The run's row is
+	 * locked meanwhile, so a run that finishes or is purged at the same time either gets
+	 * the message first or refuses it. A message with a key the run already has is not
+	 * kept again. A message an operator sent is journaled as an action with the
+	 * operator's name.
 	 * @param runId the run id
 	 * @param topic the topic
 	 * @param key the message's key, or {@code null}
 	 * @param payload the payload as JSON
 	 * @param sentBy who sent it, or {@code null} for the application
 	 * @param now the current time
-	 * @return {@code false} if the run already has a message with that key
+	 * @return what became of it, and the run's status
 	 */
-	public boolean send(String runId, String topic, @Nullable String key, String payload, @Nullable String sentBy,
+	public Sent send(String runId, String topic, @Nullable String key, String payload, @Nullable String sentBy,
 			Instant now) {
-		String insert = "INSERT INTO " + this.message
-				+ " (run_id, topic, message_key, payload, sent_by, sent_at) SELECT ?, ?, ?, ?, ?, ? FROM " + this.run
-				+ " WHERE id = ?"
-				+ ((key != null)
-						? " AND NOT EXISTS (SELECT 1 FROM " + this.message + " WHERE run_id = ? AND message_key = ?)"
-						: "");
-		Object[] args = (key != null)
-				? new Object[] { runId, topic, key, this.cipher.seal(payload), sentBy, Jdbc.time(now), runId, runId,
-						key }
-				: new Object[] { runId, topic, null, this.cipher.seal(payload), sentBy, Jdbc.time(now), runId };
-		Boolean sent = this.jdbc.transaction((c) -> {
+		Sent sent = this.jdbc.transaction((c) -> {
+			RunStatus status = null;
+			try (PreparedStatement ps = c
+				.prepareStatement("SELECT status FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
+				ps.setString(1, runId);
+				try (ResultSet rs = ps.executeQuery()) {
+					if (rs.next()) {
+						status = RunStatus.valueOf(rs.getString(1));
+					}
+				}
+			}
+			if (status == null || status.isTerminal()) {
+				return new Sent(Sent.Result.NOT_RECEIVING, status);
+			}
 			try {
-				if (Jdbc.update(c, insert, args) == 0) {
-					return Boolean.FALSE;
+				if (Jdbc.update(c, "INSERT INTO " + this.message
+						+ " (run_id, topic, message_key, payload, sent_by, sent_at) SELECT ?, ?, ?, ?, ?, ? FROM "
+						+ this.run + " WHERE id = ?"
+						+ ((key != null) ? " AND NOT EXISTS (SELECT 1 FROM " + this.message
+								+ " WHERE run_id = ? AND message_key = ?)" : ""),
+						(key != null)
+								? new Object[] { runId, topic, key, this.cipher.seal(payload), sentBy, Jdbc.time(now),
+										runId, runId, key }
+								: new Object[] { runId, topic, null, this.cipher.seal(payload), sentBy, Jdbc.time(now),
+										runId }) == 0) {
+					return new Sent(Sent.Result.DUPLICATE, status);
 				}
 			}
 			catch (SQLException ex) {
@@ -779,54 +945,94 @@ public final class JdbcRunStore {
 			if (sentBy != null) {
 				journalAction(c, runId, "SEND", sentBy, now, "sent a message on topic '" + topic + "'");
 			}
-			return Boolean.TRUE;
+			return new Sent(Sent.Result.SENT, status);
 		});
-		return Boolean.TRUE.equals(sent);
+		return (sent != null) ? sent : new Sent(Sent.Result.DUPLICATE, RunStatus.RUNNING);
+	}
+
+	/**
+	 * What became of a message sent to a run.
+	 *
+	 * @param result kept, a duplicate of one kept before, or refused
+	 * @param status the run's status when it was sent, or {@code null} if there is no
+	 * such run
+	 */
+	public record Sent(Result result, @Nullable RunStatus status) {
+
+		/**
+		 * What became of the message.
+		 */
+		public enum Result {
+
+			/**
+			 * Kept for the run.
+			 */
+			SENT,
+
+			/**
+			 * The run already has a message with the key: nothing changed.
+			 */
+			DUPLICATE,
+
+			/**
+			 * The run does not exist or has finished: nothing was kept.
+			 */
+			NOT_RECEIVING
+
+		}
+
 	}
 
 	/**
 	 * Wakes a run at once if it waits for a message on a topic
-	 * ({@code RunContext.receive}): its wake time becomes now, for this or any instance's
-	 * scan to hand it back.
+	 * ({@code RunContext.receive}): it is handed back with its lease ended, as a wake
+	 * time that passed hands it back, for the recovery of any instance to claim, once.
 	 * @param runId the run id
 	 * @param topic the topic a message arrived on
 	 * @param now the current time
-	 * @return {@code true} if the run waited on that topic
+	 * @return {@code true} if the run waited on that topic and was handed back
 	 */
 	public boolean wakeReceiver(String runId, String topic, Instant now) {
-		return this.jdbc.update(
-				"UPDATE " + this.run + " SET wake_at = ? WHERE id = ? AND wait_topic = ? AND "
-						+ RunTransition.WAKE.when() + " AND wake_at > ?",
-				Jdbc.time(now), runId, topic, Jdbc.time(now)) == 1;
+		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
+				+ "lease_until = ?, updated_at = ? WHERE id = ? AND wait_topic = ? AND " + RunTransition.WAKE.when(),
+				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId, topic) == 1;
 	}
 
 	/**
-	 * Receives a message of a run at a step ({@code RunContext.receive}): the message
-	 * this step received before (the run was resumed before recording it), else the
-	 * oldest one on the topic no step received, which this step then holds.
+	 * Receives a message of a run ({@code RunContext.receive}): the message this receive
+	 * took before (the run was resumed before recording it), else the oldest one on the
+	 * topic that no receive took, which this one then holds. Only the run's current owner
+	 * takes one: an executor fenced out by a newer epoch takes nothing.
 	 * @param runId the run id
+	 * @param epoch the ownership epoch of the executor
 	 * @param topic the topic
-	 * @param seq the position of the step that receives
+	 * @param receive the position of the receive (its deadline step), which marks the
+	 * message it took
 	 * @return the message's payload as JSON, or {@code null} if there is none
 	 */
-	public @Nullable String receive(String runId, String topic, int seq) {
+	public @Nullable String receive(String runId, long epoch, String topic, int receive) {
 		String select = "SELECT id, payload FROM " + this.message + " WHERE run_id = ? AND topic = ? AND ";
 		return this.jdbc.inTransaction((c) -> {
-			Object[] held = first(c, select + "received_seq = ? ORDER BY id FETCH FIRST 1 ROWS ONLY", runId, topic,
-					seq);
-			if (held != null) {
-				return this.cipher.open((String) held[1]);
-			}
 			while (true) {
+				Object[] held = first(c, select + "received_seq = ? ORDER BY id FETCH FIRST 1 ROWS ONLY", runId, topic,
+						receive);
+				if (held != null) {
+					return this.cipher.open((String) held[1]);
+				}
 				Object[] next = first(c, select + "received_seq IS NULL ORDER BY id FETCH FIRST 1 ROWS ONLY", runId,
 						topic);
 				if (next == null) {
 					return null;
 				}
+				// taken by this receive only while this executor owns the run; taken by
+				// another one meanwhile, look again (this receive may be the other one)
 				if (Jdbc.update(c,
-						"UPDATE " + this.message + " SET received_seq = ? WHERE id = ? AND received_seq IS NULL", seq,
-						next[0]) == 1) {
-					return this.cipher.open((String) next[1]);
+						"UPDATE " + this.message + " SET received_seq = ? WHERE id = ? AND received_seq IS NULL AND "
+								+ "EXISTS (SELECT 1 FROM " + this.run + " WHERE id = ? AND owner_epoch = ?)",
+						receive, next[0], runId, epoch) == 0
+						&& !Jdbc.exists(c, "SELECT 1 FROM " + this.run + " WHERE id = ? AND owner_epoch = ?", runId,
+								epoch)) {
+					return null;
 				}
 			}
 		});

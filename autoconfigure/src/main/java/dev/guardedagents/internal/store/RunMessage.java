@@ -12,10 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param payload its payload as JSON
  * @param sentBy who sent it, or {@code null} for the application
  * @param sentAt when
- * @param receivedAt the position of the step that received it, or {@code null} while no
- * step did
+ * @param receivedAtStep the position of the receive that took it (the receive's first
+ * step, its deadline), or {@code null} while no receive did
  */
 public record RunMessage(String topic, @Nullable String key, String payload, @Nullable String sentBy, Instant sentAt,
-		@Nullable Integer receivedAt) {
+		@Nullable Integer receivedAtStep) {
 
 }

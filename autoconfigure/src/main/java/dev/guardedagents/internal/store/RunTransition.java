@@ -23,6 +23,16 @@ enum RunTransition {
 	START(EnumSet.noneOf(RunStatus.class), RunStatus.RUNNING, Fence.FIRST, "start"),
 
 	/**
+	 * A run of a plan at its limit of runs at once is recorded queued, without an owner.
+	 */
+	QUEUE(EnumSet.noneOf(RunStatus.class), RunStatus.QUEUED, Fence.SLOTS, "start (plan at its limit)"),
+
+	/**
+	 * A slot of its plan freed: the oldest queued run is handed to any instance to start.
+	 */
+	DEQUEUE(EnumSet.of(RunStatus.QUEUED), RunStatus.RUNNING, Fence.SLOTS, "a slot frees"),
+
+	/**
 	 * A step is recorded; the owner's lease is renewed, its recoveries counted or
 	 * cleared.
 	 */
@@ -78,7 +88,8 @@ enum RunTransition {
 	/**
 	 * A run with nothing to compensate is cancelled.
 	 */
-	CANCEL(EnumSet.of(RunStatus.RUNNING, RunStatus.WAITING), RunStatus.CANCELLED, Fence.ROW_LOCK_NEXT_EPOCH, "cancel"),
+	CANCEL(EnumSet.of(RunStatus.RUNNING, RunStatus.WAITING, RunStatus.QUEUED), RunStatus.CANCELLED,
+			Fence.ROW_LOCK_NEXT_EPOCH, "cancel"),
 
 	/**
 	 * A run with completed steps to undo is cancelled: it compensates first, owned by the
@@ -185,6 +196,15 @@ enum RunTransition {
 	}
 
 	/**
+	 * The SQL condition on the status of the runs that hold a slot of their plan
+	 * ({@code max-concurrent}): those running, owned or handed over to be resumed.
+	 * @return a condition on {@code status}
+	 */
+	static String holdsSlot() {
+		return RECORD.when();
+	}
+
+	/**
 	 * The transition that finishes a run with a status.
 	 * @param status {@code SUCCEEDED} or {@code FAILED}
 	 * @return the transition
@@ -272,7 +292,13 @@ enum RunTransition {
 		 * The run's wake time passed: whichever instance's scan sees it first hands it
 		 * back, once.
 		 */
-		WAKE_TIME("wake time passed", false);
+		WAKE_TIME("wake time passed", false),
+
+		/**
+		 * The lock of the plan's slots, in a transaction that counted the runs holding
+		 * one.
+		 */
+		SLOTS("slot lock", false);
 
 		private final String label;
 

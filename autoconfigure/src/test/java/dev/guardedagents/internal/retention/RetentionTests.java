@@ -250,7 +250,8 @@ abstract class RetentionTests {
 	private void step(String runId, int seq, Instant at) {
 		if (seq == 1) {
 			// a message the run never received
-			assertThat(this.runs.send(runId, "note", null, "\"hi\"", null, at)).isTrue();
+			assertThat(this.runs.send(runId, "note", null, "\"hi\"", null, at).result())
+				.isEqualTo(JdbcRunStore.Sent.Result.SENT);
 		}
 		assertThat(this.runs.insertStep(runId, (seq == 1) ? 1 : 3, NewStep.succeeded(seq, StepKind.TOOL, "refund",
 				runId + "/" + seq, at, Duration.ofMillis(1), "[]", "\"ok\"")))

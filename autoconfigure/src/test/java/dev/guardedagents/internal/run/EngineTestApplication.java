@@ -211,6 +211,8 @@ class EngineTestApplication {
 
 		static final AtomicInteger sends = new AtomicInteger();
 
+		static final AtomicInteger works = new AtomicInteger();
+
 		static volatile boolean printerOffline;
 
 		private final Offers offers;
@@ -257,6 +259,20 @@ class EngineTestApplication {
 				return "sent " + order;
 			});
 			return packed + "|" + paid + "|" + note + "|" + sent;
+		}
+
+		@AgentRun(name = "limited")
+		public String limited(String order) {
+			return RunContext.step("work", () -> {
+				works.incrementAndGet();
+				try {
+					Thread.sleep(300);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return "worked " + order;
+			});
 		}
 
 		@AgentRun(name = "shipment")

@@ -1,6 +1,7 @@
 package dev.guardedagents.internal.run;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import dev.guardedagents.AgentRuns;
@@ -115,16 +116,43 @@ abstract class MessageTests {
 			JsonNode messages = exported.get("messages");
 			assertThat(messages).hasSize(3);
 			assertThat(messages.get(0).get("topic").asString()).isEqualTo("note");
-			assertThat(messages.get(0).get("receivedAt").asInt()).as("the note step").isEqualTo(5);
-			assertThat(messages.get(1).get("receivedAt").asInt()).as("the payment step").isEqualTo(3);
+			assertThat(messages.get(0).get("receivedAtStep").asInt()).as("the note's receive").isEqualTo(4);
+			assertThat(messages.get(1).get("receivedAtStep").asInt()).as("the payment's receive").isEqualTo(2);
 			assertThat(messages.get(1).get("sentBy").asString()).isEqualTo("webhook");
-			assertThat(messages.get(2).get("receivedAt").isNull()).as("the second payment was never received").isTrue();
+			assertThat(messages.get(2).get("receivedAtStep").isNull()).as("the second payment was never received")
+				.isTrue();
 			AgentRunsEndpoint.RunDetailDescriptor detail = a.getBean(AgentRunsEndpoint.class)
 				.run(SecurityContext.NONE, runId, null, null, null, null);
 			assertThat(detail.actions()).singleElement().satisfies((action) -> {
 				assertThat(action.action()).isEqualTo("SEND");
 				assertThat(action.actor()).isEqualTo("webhook");
 			});
+
+			// a fork from the first receive gets the messages no copied step received
+			String fork = runs.fork(runId, 2, "ops").id();
+			assertThat(runs.handle(fork).orElseThrow().await(TIMEOUT))
+				.isEqualTo("packed o-2|paid r-1 40|leave at the door|sent o-2");
+			assertThat(Stamps.packs).as("copied, replayed").hasValue(1);
+			assertThat(Stamps.sends).hasValue(2);
+		}
+	}
+
+	@Test
+	void aWaitingRunWhoseTopicHasAMessageIsWokenByAnyInstancesScan() throws Exception {
+		try (ConfigurableApplicationContext a = start(database(), "receiver")) {
+			AgentRuns runs = a.getBean(AgentRuns.class);
+			Stamps stamps = a.getBean(Stamps.class);
+			String runId = runs.start(() -> stamps.awaitPayment("o-6", 3_600_000)).runId();
+			await().atMost(TIMEOUT).until(() -> runs.find(runId).orElseThrow().status() == RunStatus.WAITING);
+			// kept, but the sender stopped before it could wake the run
+			a.getBean(RunEngine.class)
+				.store()
+				.send(runId, "payment", null, "{\"reference\":\"r-6\",\"amount\":6}", null, Instant.now());
+			assertThat(runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.WAITING);
+			assertThat(a.getBean(RunRecovery.class).wake()).isEqualTo(1);
+			a.getBean(RunRecovery.class).recover();
+			assertThat(runs.handle(runId).orElseThrow().await(TIMEOUT))
+				.isEqualTo("packed o-6|paid r-6 6|no note|sent o-6");
 		}
 	}
 

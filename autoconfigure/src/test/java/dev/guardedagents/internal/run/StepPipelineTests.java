@@ -117,7 +117,7 @@ class StepPipelineTests {
 		this.reviews = new JdbcReviewStore(dataSource, schema);
 		RunSettings settings = new RunSettings("here", 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(30),
 				Duration.ofSeconds(10), Duration.ofSeconds(5), 3, Duration.ofHours(1), Duration.ofSeconds(1), false,
-				false, Duration.ofSeconds(1), LIMIT, false);
+				false, Duration.ofSeconds(1), LIMIT, false, Map.of());
 		RunJournal journal = new RunJournal(this.store, settings, java.time.Clock.systemUTC());
 		RunObserver observer = RunObserver.NONE;
 		ReviewEvents events = new ReviewEvents((event) -> {

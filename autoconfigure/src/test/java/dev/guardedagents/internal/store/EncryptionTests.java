@@ -81,7 +81,7 @@ abstract class EncryptionTests {
 		assertThat(journal.reviews.decisions(runId).get(0).edits()).isEqualTo("{\"to\":\"bob-" + SECRET + "\"}");
 		assertThat(journal.keys.find("mail", runId).orElseThrow().output()).isEqualTo("\"mailed " + SECRET + "\"");
 		assertThat(journal.runs.messages(runId).get(0).payload()).isEqualTo("\"call " + SECRET + "\"");
-		assertThat(journal.runs.receive(runId, "note", 3)).isEqualTo("\"call " + SECRET + "\"");
+		assertThat(journal.runs.receive(runId, 3, "note", 3)).isEqualTo("\"call " + SECRET + "\"");
 
 		List<String> stored = storedPayloads();
 		assertThat(stored).hasSize(13).allSatisfy((value) -> {
@@ -180,7 +180,8 @@ abstract class EncryptionTests {
 						.withGuard(false, "[{\"error\":\"bounced " + SECRET + "\"}]")))
 				.isTrue();
 			this.keys.claim("mail", id, id, "f", now);
-			assertThat(this.runs.send(id, "note", "n-1", "\"call " + SECRET + "\"", "ops", now)).isTrue();
+			assertThat(this.runs.send(id, "note", "n-1", "\"call " + SECRET + "\"", "ops", now).result())
+				.isEqualTo(JdbcRunStore.Sent.Result.SENT);
 			this.keys.complete("mail", id, id, "\"mailed " + SECRET + "\"", now);
 			assertThat(this.reviews
 				.openAndPark(new NewReview(UUID.randomUUID().toString(), id, 2, 1, ReviewKind.CHECKPOINT, "mail",

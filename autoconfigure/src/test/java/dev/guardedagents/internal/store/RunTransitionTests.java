@@ -50,8 +50,11 @@ class RunTransitionTests {
 		assertThat(RunTransition.WAKE.assignment())
 			.isEqualTo("status = 'RUNNING', wake_at = NULL, wait_topic = NULL, ");
 		assertThat(RunTransition.HAND_BACK.when()).isEqualTo("status = 'WAITING'");
+		assertThat(RunTransition.DEQUEUE.when()).isEqualTo("status = 'QUEUED'");
+		assertThat(RunTransition.DEQUEUE.assignment()).isEqualTo("status = 'RUNNING', ");
+		assertThat(RunTransition.holdsSlot()).isEqualTo("status = 'RUNNING'");
 		assertThat(RunTransition.HAND_BACK.assignment()).isEqualTo("status = 'RUNNING', ");
-		assertThat(RunTransition.CANCEL.when()).isEqualTo("status IN ('RUNNING', 'WAITING')");
+		assertThat(RunTransition.CANCEL.when()).isEqualTo("status IN ('RUNNING', 'WAITING', 'QUEUED')");
 		assertThat(RunTransition.CLAIM.assignment()).isEqualTo("owner_epoch = owner_epoch + 1, ");
 		assertThat(RunTransition.finishing(RunStatus.SUCCEEDED).assignment()).isEqualTo("status = 'SUCCEEDED', ");
 		for (RunStatus finished : List.of(RunStatus.SUCCEEDED, RunStatus.CANCELLED)) {

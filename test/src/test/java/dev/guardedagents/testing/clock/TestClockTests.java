@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.AgentRuns;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.RunContext;
@@ -28,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * The test clock: a reviewer who never answers within the checkpoint's timeout, without
- * waiting for it, and the recorded instants of a plan.
+ * The test clock: a reviewer who never answers within the checkpoint's timeout, a sleep
+ * and a wait for a message that times out, without waiting for them, and the recorded
+ * instants of a plan.
  */
 @GuardedAgentsTest(
 		properties = { "guarded-agents.budgets.hour.max-wall-time=1h", "guarded-agents.budgets.hour.on-exceeded=halt" })
@@ -40,6 +42,9 @@ class TestClockTests {
 
 	@Autowired
 	TestRuns runs;
+
+	@Autowired
+	AgentRuns agentRuns;
 
 	@BeforeEach
 	void reset() {
@@ -104,6 +109,32 @@ class TestClockTests {
 		this.runs.assertThat(runId).succeeded();
 		assertThat(Leave.reminded).hasValue(1);
 		assertThat(this.runs.await(runId).result()).isEqualTo("\"reminded dan\"");
+		this.runs.assertReplays(this.runs.export(runId));
+	}
+
+	@Test
+	void aRunWaitingForAMessageTimesOutWhenTheTestMovesTheClockPastItsDeadline() {
+		String runId = this.runs.start(() -> this.leave.awaitAnswer("eve"));
+		this.runs.assertThat(runId).isWaiting();
+		this.runs.advanceTime(Duration.ofDays(1));
+		this.runs.assertThat(runId).isWaiting();
+
+		this.runs.advanceTime(Duration.ofDays(1).plusMinutes(1));
+
+		this.runs.assertThat(runId).succeeded();
+		assertThat(this.runs.await(runId).result()).isEqualTo("\"eve: no answer\"");
+		this.runs.assertReplays(this.runs.export(runId));
+	}
+
+	@Test
+	void aMessageSentToAWaitingRunWakesItAndReplaysFromTheJournal() {
+		String runId = this.runs.start(() -> this.leave.awaitAnswer("fay"));
+		this.runs.assertThat(runId).isWaiting();
+
+		assertThat(this.agentRuns.send(runId, "answer", "yes")).isTrue();
+
+		this.runs.assertThat(runId).succeeded();
+		assertThat(this.runs.await(runId).result()).isEqualTo("\"fay: yes\"");
 		this.runs.assertReplays(this.runs.export(runId));
 	}
 
@@ -196,6 +227,13 @@ class TestClockTests {
 				reminded.incrementAndGet();
 				return "reminded " + employee;
 			});
+		}
+
+		@AgentRun(name = "answer-by-mail")
+		public String awaitAnswer(String employee) {
+			return RunContext.receive("answer", String.class, Duration.ofDays(2))
+				.map((answer) -> employee + ": " + answer)
+				.orElse(employee + ": no answer");
 		}
 
 		@AgentRun(name = "hourly-report", schedule = HOURLY)
