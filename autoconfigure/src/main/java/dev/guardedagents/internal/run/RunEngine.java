@@ -176,6 +176,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
 		this.sleeps = new Sleeps(this.journal, store, (at) -> this.wakeUp.accept(at));
 		this.receives = new Receives(this.journal, store, this.codec, budget, (at) -> this.wakeUp.accept(at));
+		store.limitedPlans(settings.maxConcurrent().keySet());
+		reviews.limitedPlans(settings.maxConcurrent().keySet());
 	}
 
 	/**

@@ -50,6 +50,8 @@ public final class JdbcReviewStore {
 
 	private final PayloadCipher cipher;
 
+	private final LimitedPlans limited = new LimitedPlans();
+
 	/**
 	 * Creates a store over the tables in the given schema.
 	 * @param dataSource the data source
@@ -241,11 +243,35 @@ public final class JdbcReviewStore {
 		}
 	}
 
+	/**
+	 * Hands a run back to be resumed, or, for a plan with a limit of runs at once, queues
+	 * it for a slot again ({@code REQUEUE}).
+	 */
 	private void handBack(Connection c, String runId, Instant now) throws SQLException {
+		if (!this.limited.isEmpty()) {
+			List<Object> args = new ArrayList<>(List.of(Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId));
+			args.addAll(this.limited.names());
+			if (Jdbc.update(c,
+					"UPDATE " + this.run + " SET " + RunTransition.REQUEUE.assignment()
+							+ "lease_until = ?, updated_at = ? " + "WHERE id = ? AND " + RunTransition.REQUEUE.when()
+							+ " AND " + this.limited.condition(false),
+					args.toArray()) == 1) {
+				return;
+			}
+		}
 		Jdbc.update(c,
 				"UPDATE " + this.run + " SET " + RunTransition.HAND_BACK.assignment()
 						+ "lease_until = ?, updated_at = ? WHERE id = ? AND " + RunTransition.HAND_BACK.when(),
 				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId);
+	}
+
+	/**
+	 * Names the plans with a limit of runs at once: a run of one of them that a decision
+	 * hands back queues for a slot again instead of resuming beyond the limit.
+	 * @param names their run names
+	 */
+	public void limitedPlans(Collection<String> names) {
+		this.limited.set(names);
 	}
 
 	private void insertDecision(Connection c, ReviewRow review, Reviewer reviewer, Set<String> authorities,

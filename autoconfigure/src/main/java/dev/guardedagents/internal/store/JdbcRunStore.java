@@ -66,6 +66,8 @@ public final class JdbcRunStore {
 
 	private final String slot;
 
+	private final LimitedPlans limited = new LimitedPlans();
+
 	private final String review;
 
 	private final String decision;
@@ -883,11 +885,35 @@ public final class JdbcRunStore {
 	 * @return how many woke
 	 */
 	public int wake(Instant now) {
-		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
-				+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.WAKE.when() + " AND (wake_at <= ? OR "
-				+ "(wait_topic IS NOT NULL AND EXISTS (SELECT 1 FROM " + this.message + " m WHERE m.run_id = "
-				+ this.run + ".id AND m.topic = " + this.run + ".wait_topic AND m.received_seq IS NULL)))",
-				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now));
+		String due = " AND (wake_at <= ? OR (wait_topic IS NOT NULL AND EXISTS (SELECT 1 FROM " + this.message
+				+ " m WHERE m.run_id = " + this.run + ".id AND m.topic = " + this.run
+				+ ".wait_topic AND m.received_seq IS NULL)))";
+		if (this.limited.isEmpty()) {
+			return this.jdbc.update(
+					"UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
+							+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.WAKE.when() + due,
+					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now));
+		}
+		int woken = 0;
+		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
+			List<Object> args = new ArrayList<>(List.of(Jdbc.time(now.minusMillis(1)), Jdbc.time(now)));
+			args.addAll(this.limited.names());
+			args.add(Jdbc.time(now));
+			woken += this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
+					+ "lease_until = ?, updated_at = ? WHERE " + transition.when() + " AND "
+					+ this.limited.condition(transition == RunTransition.WAKE) + due, args.toArray());
+		}
+		return woken;
+	}
+
+	/**
+	 * Names the plans with a limit of runs at once: a waiting run of one of them that is
+	 * woken queues for a slot again ({@code REQUEUE}) instead of resuming beyond the
+	 * limit.
+	 * @param names their run names
+	 */
+	public void limitedPlans(Collection<String> names) {
+		this.limited.set(names);
 	}
 
 	/**
@@ -993,9 +1019,23 @@ public final class JdbcRunStore {
 	 * @return {@code true} if the run waited on that topic and was handed back
 	 */
 	public boolean wakeReceiver(String runId, String topic, Instant now) {
-		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
-				+ "lease_until = ?, updated_at = ? WHERE id = ? AND wait_topic = ? AND " + RunTransition.WAKE.when(),
-				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId, topic) == 1;
+		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
+			if (transition == RunTransition.REQUEUE && this.limited.isEmpty()) {
+				continue;
+			}
+			List<Object> args = new ArrayList<>(List.of(Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId, topic));
+			String plan = "";
+			if (!this.limited.isEmpty()) {
+				plan = " AND " + this.limited.condition(transition == RunTransition.WAKE);
+				args.addAll(this.limited.names());
+			}
+			if (this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
+					+ "lease_until = ?, updated_at = ? WHERE id = ? AND wait_topic = ? AND " + transition.when() + plan,
+					args.toArray()) == 1) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

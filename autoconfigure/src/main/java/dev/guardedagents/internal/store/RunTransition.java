@@ -86,6 +86,13 @@ enum RunTransition {
 	WAKE(EnumSet.of(RunStatus.WAITING), RunStatus.RUNNING, Fence.WAKE_TIME, "wake"),
 
 	/**
+	 * A waiting run of a plan with a limit of runs at once is woken or handed back: it
+	 * queues for a slot again, ahead of the runs that never started.
+	 */
+	REQUEUE(EnumSet.of(RunStatus.WAITING), RunStatus.QUEUED, Fence.WAKE_OR_HAND_BACK,
+			"wake, decide (plan with a limit)"),
+
+	/**
 	 * A run with nothing to compensate is cancelled.
 	 */
 	CANCEL(EnumSet.of(RunStatus.RUNNING, RunStatus.WAITING, RunStatus.QUEUED), RunStatus.CANCELLED,
@@ -95,8 +102,8 @@ enum RunTransition {
 	 * A run with completed steps to undo is cancelled: it compensates first, owned by the
 	 * cancelling instance, and ends {@code CANCELLED}.
 	 */
-	CANCEL_COMPENSATING(EnumSet.of(RunStatus.RUNNING, RunStatus.WAITING), RunStatus.RUNNING, Fence.ROW_LOCK_NEXT_EPOCH,
-			"cancel (compensate first)"),
+	CANCEL_COMPENSATING(EnumSet.of(RunStatus.RUNNING, RunStatus.WAITING, RunStatus.QUEUED), RunStatus.RUNNING,
+			Fence.ROW_LOCK_NEXT_EPOCH, "cancel (compensate first)"),
 
 	/**
 	 * A failed plan with completed steps to undo compensates first, and ends
@@ -181,6 +188,7 @@ enum RunTransition {
 			case START_COMPENSATION -> set.append("compensation = 'COMPENSATING', compensation_ending = 'FAILED', ");
 			case PARK -> set.append("status = '" + RunStatus.WAITING + "', wake_at = NULL, wait_topic = NULL, ");
 			case WAKE -> set.append("status = '" + RunStatus.RUNNING + "', wake_at = NULL, wait_topic = NULL, ");
+			case REQUEUE -> set.append("status = '" + RunStatus.QUEUED + "', wake_at = NULL, wait_topic = NULL, ");
 			case FAIL_EXPIRED -> set.append("status = '" + RunStatus.FAILED + "', compensation = CASE WHEN "
 					+ "compensation = 'COMPENSATING' THEN 'PARTIALLY_COMPENSATED' ELSE compensation END, ");
 			default -> {
@@ -298,7 +306,13 @@ enum RunTransition {
 		 * The lock of the plan's slots, in a transaction that counted the runs holding
 		 * one.
 		 */
-		SLOTS("slot lock", false);
+		SLOTS("slot lock", false),
+
+		/**
+		 * What wakes or hands back a waiting run of a plan without a limit: its wake time
+		 * passed or a message came (one conditional update), or a decision (row lock).
+		 */
+		WAKE_OR_HAND_BACK("as wake, decide", false);
 
 		private final String label;
 

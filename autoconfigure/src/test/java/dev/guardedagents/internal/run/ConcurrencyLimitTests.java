@@ -24,9 +24,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code guarded-agents.plans.<name>.max-concurrent} across two instances sharing the
  * journal: the runs beyond the limit wait as {@code QUEUED}, start as slots free, and
- * never more run at once than the limit, as the journal's step times show; a queued run
- * can be cancelled, and a synchronous call of a plan at its limit waits for its turn. Run
- * on H2 and on PostgreSQL by the subclasses.
+ * never more run at once than the limit, as the journal's step times show, also when runs
+ * park and wake; a queued run can be cancelled, and a synchronous call of a plan at its
+ * limit waits for its turn. Run on H2 and on PostgreSQL by the subclasses.
  */
 abstract class ConcurrencyLimitTests {
 
@@ -80,20 +80,40 @@ abstract class ConcurrencyLimitTests {
 		}
 	}
 
+	@Test
+	void aRunThatParksGivesItsSlotUpAndQueuesAgainWhenItWakes() throws Exception {
+		String[] database = database();
+		try (ConfigurableApplicationContext a = start(database, "limit-a");
+				ConfigurableApplicationContext b = start(database, "limit-b")) {
+			List<String> runIds = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				ConfigurableApplicationContext context = (i % 2 == 0) ? a : b;
+				Stamps stamps = context.getBean(Stamps.class);
+				String order = "o-" + i;
+				runIds.add(context.getBean(AgentRuns.class).start(() -> stamps.limitedNapping(order)).runId());
+			}
+			AgentRuns runs = a.getBean(AgentRuns.class);
+			await().atMost(TIMEOUT)
+				.until(() -> runIds.stream()
+					.allMatch((id) -> runs.find(id).orElseThrow().status() == RunStatus.SUCCEEDED));
+			assertThat(Stamps.works).as("each half worked once").hasValue(12);
+			assertThat(mostAtOnce(runs, runIds)).as("runs executing at once, from the journal's step times")
+				.isBetween(1, 2);
+		}
+	}
+
 	/**
-	 * The most runs whose steps overlap in time, from each run's first step start to its
-	 * last step's end.
+	 * The most runs executing a step at the same time, from the journal's step start
+	 * times and durations.
 	 */
 	private static int mostAtOnce(AgentRuns runs, List<String> runIds) {
 		Map<Instant, Integer> changes = new TreeMap<>();
 		for (String runId : runIds) {
-			List<StepView> steps = runs.steps(runId);
-			Instant start = steps.get(0).startedAt();
-			StepView lastStep = steps.get(steps.size() - 1);
-			Instant end = lastStep.startedAt().plus(lastStep.duration());
-			changes.merge(start, 1, Integer::sum);
-			// an end at the same instant as another start is counted first
-			changes.merge(end.minusNanos(1), -1, Integer::sum);
+			for (StepView step : runs.steps(runId)) {
+				changes.merge(step.startedAt(), 1, Integer::sum);
+				// an end at the same instant as another start is counted first
+				changes.merge(step.startedAt().plus(step.duration()).minusNanos(1), -1, Integer::sum);
+			}
 		}
 		int running = 0;
 		int most = 0;
@@ -108,9 +128,11 @@ abstract class ConcurrencyLimitTests {
 		return new SpringApplicationBuilder(EngineTestApplication.class).web(WebApplicationType.NONE)
 			.run("--spring.datasource.url=" + database[0], "--spring.datasource.username=" + database[1],
 					"--spring.datasource.password=" + database[2], "--guarded-agents.instance-id=" + instanceId,
-					"--guarded-agents.plans.limited.max-concurrent=2", "--guarded-agents.recovery.scan-interval=1h",
-					"--guarded-agents.recovery.lease-duration=1h", "--guarded-agents.recovery.renew-interval=10m",
-					"--spring.main.banner-mode=off", "--logging.level.root=warn");
+					"--guarded-agents.plans.limited.max-concurrent=2",
+					"--guarded-agents.plans.limited-napping.max-concurrent=2",
+					"--guarded-agents.recovery.scan-interval=1h", "--guarded-agents.recovery.lease-duration=1h",
+					"--guarded-agents.recovery.renew-interval=10m", "--spring.main.banner-mode=off",
+					"--logging.level.root=warn");
 	}
 
 }

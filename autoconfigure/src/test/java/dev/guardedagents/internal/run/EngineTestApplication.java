@@ -275,6 +275,24 @@ class EngineTestApplication {
 			});
 		}
 
+		@AgentRun(name = "limited-napping")
+		public String limitedNapping(String order) {
+			String first = RunContext.step("first-half", () -> work(order));
+			RunContext.sleep(Duration.ofMillis(100));
+			return first + "|" + RunContext.step("second-half", () -> work(order));
+		}
+
+		private static String work(String order) {
+			works.incrementAndGet();
+			try {
+				Thread.sleep(150);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return "worked " + order;
+		}
+
 		@AgentRun(name = "shipment")
 		public String ship(String order) {
 			String reserved = RunContext.step("hold-stock", () -> {
