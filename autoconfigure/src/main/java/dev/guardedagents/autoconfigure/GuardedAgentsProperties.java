@@ -306,7 +306,7 @@ public class GuardedAgentsProperties implements InitializingBean {
 				schedule.maxCatchUp, 1));
 		this.plans.forEach((name, plan) -> {
 			if (plan.maxConcurrent != null) {
-				requireAtLeast("guarded-agents.plans." + name + ".max-concurrent", plan.maxConcurrent, 1);
+				requireAtLeast("guarded-agents.plans." + name + ".max-concurrent", plan.maxConcurrent, 0);
 			}
 		});
 		this.policies.validate();
@@ -1743,7 +1743,8 @@ public class GuardedAgentsProperties implements InitializingBean {
 		/**
 		 * Most runs of the plan that execute at once, across all instances sharing the
 		 * journal; the runs beyond wait as QUEUED and start in order as runs end or park.
-		 * Default: no limit.
+		 * Written to the journal at start-up, where every instance goes by it; 0 removes
+		 * it. Default: the journal's, none at first.
 		 */
 		private @Nullable Integer maxConcurrent;
 

@@ -412,7 +412,7 @@ class GuardedAgentsAutoConfigurationTests {
 	}
 
 	@Test
-	void aLimitOfRunsAtOnceForNoPlanOrBelowOneFailsStartUp() {
+	void aLimitOfRunsAtOnceForNoPlanOrBelowZeroFailsStartUp() {
 		this.runner.withUserConfiguration(BudgetedPlan.class)
 			.withPropertyValues("guarded-agents.budgets.tight.max-cost=1",
 					"guarded-agents.plans.budgetd.max-concurrent=2")
@@ -421,7 +421,7 @@ class GuardedAgentsAutoConfigurationTests {
 				.hasStackTraceContaining("[budgeted]"));
 		this.runner.withUserConfiguration(BudgetedPlan.class)
 			.withPropertyValues("guarded-agents.budgets.tight.max-cost=1",
-					"guarded-agents.plans.budgeted.max-concurrent=0")
+					"guarded-agents.plans.budgeted.max-concurrent=-1")
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining("guarded-agents.plans.budgeted.max-concurrent"));
 	}

@@ -133,6 +133,14 @@ public final class RunEngine implements SmartInitializingSingleton {
 	private final Receives receives;
 
 	/**
+	 * The limits of runs at once the journal holds, by run name, as last read: this
+	 * instance's own until the first recovery pass publishes and reads them.
+	 */
+	private volatile Map<String, Integer> limits;
+
+	private volatile boolean limitsPublished;
+
+	/**
 	 * Creates a new engine.
 	 * @param store the run journal
 	 * @param reviews the reviews of human checkpoints
@@ -176,8 +184,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
 		this.sleeps = new Sleeps(this.journal, store, (at) -> this.wakeUp.accept(at));
 		this.receives = new Receives(this.journal, store, this.codec, budget, (at) -> this.wakeUp.accept(at));
-		store.limitedPlans(settings.maxConcurrent().keySet());
-		reviews.limitedPlans(settings.maxConcurrent().keySet());
+		this.limits = Map.of();
 	}
 
 	/**
@@ -431,7 +438,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		this.runs.executing(execution);
 		JdbcRunStore.Admission admission = JdbcRunStore.Admission.DUPLICATE;
 		try {
-			admission = this.store.insertRun(run, maxConcurrent(plan.name()));
+			admission = this.store.insertRun(run, limited(plan.name()), configuredLimit(plan.name()));
 			if (admission != JdbcRunStore.Admission.DUPLICATE) {
 				this.observer.runStarted(plan.name());
 			}
@@ -452,21 +459,54 @@ public final class RunEngine implements SmartInitializingSingleton {
 	}
 
 	/**
-	 * The most runs of a plan that execute at once, or 0 for no limit.
+	 * Whether a plan has a limit of runs at once, in the journal (written by any
+	 * instance) or in this instance's configuration.
 	 */
-	private int maxConcurrent(String name) {
+	private boolean limited(String name) {
+		readLimits();
+		return this.limits.containsKey(name) || configuredLimit(name) > 0;
+	}
+
+	private int configuredLimit(String name) {
 		return this.settings.maxConcurrent().getOrDefault(name, 0);
 	}
 
 	/**
-	 * Starts the queued runs of the plans with a limit that have free slots: each is
-	 * handed over for the recovery of any instance to claim.
+	 * Writes this instance's limits to the journal once, and reads all of them back; a
+	 * journal that does not answer leaves it for the next recovery pass (meanwhile this
+	 * instance's own limits apply).
+	 */
+	private void readLimits() {
+		if (this.limitsPublished) {
+			return;
+		}
+		try {
+			this.store.publishLimits(this.settings.maxConcurrent());
+			this.limits = this.store.limits();
+			this.limitsPublished = true;
+		}
+		catch (DataAccessException ex) {
+			logger.debug("Could not write the limits of runs at once yet: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Starts the queued runs of the plans with a limit that have free slots, and those of
+	 * plans whose limit was removed: each is handed over for the recovery of any instance
+	 * to claim. Reads the limits the journal holds first.
 	 * @return how many were started
 	 */
 	int dequeue() {
-		int started = 0;
-		for (Map.Entry<String, Integer> limit : this.settings.maxConcurrent().entrySet()) {
-			started += this.store.dequeue(limit.getKey(), limit.getValue(), now());
+		readLimits();
+		Map<String, Integer> limits = this.store.limits();
+		this.limits = limits;
+		int started = this.store.dequeueUnlimited(now());
+		Map<String, String> versions = this.registry.versions();
+		for (String name : limits.keySet()) {
+			String version = versions.get(name);
+			if (version != null) {
+				started += this.store.dequeue(name, version, now());
+			}
 		}
 		return started;
 	}
@@ -641,7 +681,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * runs left its thread (finished, parked, stopped): recovery dequeues and claims it.
 	 */
 	private void slotFreed(Execution execution) {
-		if (maxConcurrent(execution.runName()) > 0) {
+		if (limited(execution.runName())) {
 			this.recoverSoon.run();
 		}
 	}
@@ -1289,6 +1329,10 @@ public final class RunEngine implements SmartInitializingSingleton {
 				Execution execution = this.runs.active(runId);
 				if (execution != null) {
 					execution.cancel();
+				}
+				if (limited(this.store.findRun(runId).map(RunRow::name).orElse(""))) {
+					// a slot may have freed
+					this.recoverSoon.run();
 				}
 				if (cancellation.result() == Cancellation.Result.COMPENSATING_NOW) {
 					if (this.runs.executor().tryReserve()) {

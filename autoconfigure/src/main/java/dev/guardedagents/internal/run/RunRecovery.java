@@ -333,7 +333,7 @@ public final class RunRecovery implements SmartLifecycle {
 		}
 		try {
 			wake();
-			this.dequeue.getAsInt();
+			dequeue();
 			reportUnknownPlans();
 			int claimed = 0;
 			int batch;
@@ -347,6 +347,19 @@ public final class RunRecovery implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.warn("Could not look for runs to recover", ex);
 			return 0;
+		}
+	}
+
+	/**
+	 * Starts queued runs whose plans have free slots; a failure is logged and leaves the
+	 * rest of the pass to go on.
+	 */
+	private void dequeue() {
+		try {
+			this.dequeue.getAsInt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not start queued runs (tried again at the next pass): " + ex.getMessage());
 		}
 	}
 

@@ -50,7 +50,7 @@ public final class JdbcReviewStore {
 
 	private final PayloadCipher cipher;
 
-	private final LimitedPlans limited = new LimitedPlans();
+	private final String slot;
 
 	/**
 	 * Creates a store over the tables in the given schema.
@@ -74,6 +74,7 @@ public final class JdbcReviewStore {
 		this.review = schema + ".guarded_review";
 		this.decision = schema + ".guarded_review_decision";
 		this.run = schema + ".guarded_run";
+		this.slot = schema + ".guarded_plan_slot";
 	}
 
 	/**
@@ -248,30 +249,14 @@ public final class JdbcReviewStore {
 	 * it for a slot again ({@code REQUEUE}).
 	 */
 	private void handBack(Connection c, String runId, Instant now) throws SQLException {
-		if (!this.limited.isEmpty()) {
-			List<Object> args = new ArrayList<>(List.of(Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId));
-			args.addAll(this.limited.names());
-			if (Jdbc.update(c,
-					"UPDATE " + this.run + " SET " + RunTransition.REQUEUE.assignment()
-							+ "lease_until = ?, updated_at = ? " + "WHERE id = ? AND " + RunTransition.REQUEUE.when()
-							+ " AND " + this.limited.condition(false),
-					args.toArray()) == 1) {
+		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.HAND_BACK)) {
+			if (Jdbc.update(c, "UPDATE " + this.run + " SET " + transition.assignment()
+					+ "lease_until = ?, updated_at = ? WHERE id = ? AND " + transition.when() + " AND "
+					+ ((transition == RunTransition.HAND_BACK) ? "NOT " : "") + JdbcRunStore.limitedPlan(this.slot),
+					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId) == 1) {
 				return;
 			}
 		}
-		Jdbc.update(c,
-				"UPDATE " + this.run + " SET " + RunTransition.HAND_BACK.assignment()
-						+ "lease_until = ?, updated_at = ? WHERE id = ? AND " + RunTransition.HAND_BACK.when(),
-				Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId);
-	}
-
-	/**
-	 * Names the plans with a limit of runs at once: a run of one of them that a decision
-	 * hands back queues for a slot again instead of resuming beyond the limit.
-	 * @param names their run names
-	 */
-	public void limitedPlans(Collection<String> names) {
-		this.limited.set(names);
 	}
 
 	private void insertDecision(Connection c, ReviewRow review, Reviewer reviewer, Set<String> authorities,

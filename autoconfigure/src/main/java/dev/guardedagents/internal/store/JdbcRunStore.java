@@ -66,8 +66,6 @@ public final class JdbcRunStore {
 
 	private final String slot;
 
-	private final LimitedPlans limited = new LimitedPlans();
-
 	private final String review;
 
 	private final String decision;
@@ -143,20 +141,24 @@ public final class JdbcRunStore {
 	 * @return {@code false} if a run of the same name already used the idempotency key
 	 */
 	public boolean insertRun(NewRun run) {
-		return insertRun(run, 0) == Admission.STARTED;
+		return insertRun(run, false, 0) == Admission.STARTED;
 	}
 
 	/**
-	 * Records a new run of a plan with a limit of runs at once: owned by its starter if
-	 * the plan has a free slot and no run queued before it, else queued without an owner
-	 * (the {@code QUEUE} transition). The plan's slot row is locked meanwhile, so that
-	 * instances admit one run at a time.
+	 * Records a new run, of a plan that may have a limit of runs at once: owned by its
+	 * starter if the plan has a free slot and no run queued before it, else queued
+	 * without an owner (the {@code QUEUE} transition). The plan's slot row is locked
+	 * meanwhile, and the limit read from it, so that instances admit one run at a time by
+	 * the same limit.
 	 * @param run the run
-	 * @param maxConcurrent the plan's limit, or 0 for none
+	 * @param limited whether the plan has a limit ({@link #limits()}), as far as the
+	 * caller knows
+	 * @param configured the caller's own limit for the plan, which applies while the
+	 * journal holds none (not written yet), or 0
 	 * @return whether it started, was queued, or its idempotency key was used before
 	 */
-	public Admission insertRun(NewRun run, int maxConcurrent) {
-		if (maxConcurrent <= 0) {
+	public Admission insertRun(NewRun run, boolean limited, int configured) {
+		if (!limited) {
 			return this.jdbc.write((c) -> {
 				try {
 					insertRun(c, run, false);
@@ -172,7 +174,7 @@ public final class JdbcRunStore {
 		}
 		ensureSlot(run.name());
 		Admission admission = this.jdbc.transaction((c) -> {
-			boolean queued = freeSlots(c, run.name(), maxConcurrent) <= 0 || Jdbc.exists(c, "SELECT 1 FROM " + this.run
+			boolean queued = freeSlots(c, run.name(), configured) <= 0 || Jdbc.exists(c, "SELECT 1 FROM " + this.run
 					+ " WHERE name = ? AND " + RunTransition.DEQUEUE.when() + " FETCH FIRST 1 ROWS ONLY", run.name());
 			try {
 				insertRun(c, run, queued);
@@ -213,31 +215,33 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Starts the oldest queued runs of a plan that its free slots allow (the
-	 * {@code DEQUEUE} transition): each is handed over without an owner, its lease ended,
-	 * for the recovery of any instance to claim at once.
+	 * Starts the oldest queued runs of a plan, of one version, that its free slots allow
+	 * (the {@code DEQUEUE} transition): each is handed over without an owner, its lease
+	 * ended, for the recovery of any instance to claim at once.
 	 * @param name the plan's run name
-	 * @param maxConcurrent the plan's limit
+	 * @param version the plan version the caller runs: runs of other versions wait for an
+	 * instance that runs theirs
 	 * @param now the current time
 	 * @return how many were started
 	 */
-	public int dequeue(String name, int maxConcurrent, Instant now) {
+	public int dequeue(String name, String version, Instant now) {
 		if (this.jdbc
-			.query("SELECT 1 FROM " + this.run + " WHERE name = ? AND " + RunTransition.DEQUEUE.when()
-					+ " FETCH FIRST 1 ROWS ONLY", (rs) -> 1, name)
+			.query("SELECT 1 FROM " + this.run + " WHERE name = ? AND plan_version = ? AND "
+					+ RunTransition.DEQUEUE.when() + " FETCH FIRST 1 ROWS ONLY", (rs) -> 1, name, version)
 			.isEmpty()) {
 			return 0;
 		}
 		ensureSlot(name);
-		Integer started = this.jdbc.inTransaction((c) -> {
-			int free = freeSlots(c, name, maxConcurrent);
+		return this.jdbc.inTransaction((c) -> {
+			int free = freeSlots(c, name, 0);
 			if (free <= 0) {
 				return 0;
 			}
 			List<String> ids = new ArrayList<>();
-			try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + this.run + " WHERE name = ? AND "
-					+ RunTransition.DEQUEUE.when() + " ORDER BY created_at, id FETCH FIRST " + free + " ROWS ONLY")) {
-				ps.setString(1, name);
+			try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + this.run
+					+ " WHERE name = ? AND plan_version = ? AND " + RunTransition.DEQUEUE.when()
+					+ " ORDER BY created_at, id FETCH FIRST " + free + " ROWS ONLY")) {
+				Jdbc.bind(ps, name, version);
 				try (ResultSet rs = ps.executeQuery()) {
 					while (rs.next()) {
 						ids.add(rs.getString(1));
@@ -253,20 +257,86 @@ public final class JdbcRunStore {
 			}
 			return count;
 		});
-		return started;
 	}
 
 	/**
-	 * Locks a plan's slot row and counts its free slots, in the caller's transaction.
+	 * Writes the limits of runs at once that this instance's configuration gives plans,
+	 * for every instance to go by; a limit of 0 removes a plan's limit. The plans this
+	 * instance sets no limit for keep the one the journal holds.
+	 * @param configured the limits configured here, by run name
 	 */
-	private int freeSlots(Connection c, String name, int maxConcurrent) throws SQLException {
-		Jdbc.exists(c, "SELECT name FROM " + this.slot + " WHERE name = ? FOR UPDATE", name);
+	public void publishLimits(Map<String, Integer> configured) {
+		configured.forEach((name, limit) -> {
+			if (limit > 0) {
+				ensureSlot(name);
+			}
+			this.jdbc.update("UPDATE " + this.slot + " SET max_concurrent = ? WHERE name = ?",
+					(limit > 0) ? limit : null, name);
+		});
+	}
+
+	/**
+	 * Returns the limits of runs at once of the plans that have one, as the instances
+	 * that configure them wrote them.
+	 * @return the limits, by run name
+	 */
+	public Map<String, Integer> limits() {
+		Map<String, Integer> limits = new LinkedHashMap<>();
+		this.jdbc.query("SELECT name, max_concurrent FROM " + this.slot + " WHERE max_concurrent IS NOT NULL",
+				(rs) -> limits.put(rs.getString(1), rs.getInt(2)));
+		return limits;
+	}
+
+	/**
+	 * The SQL condition that a run is of a plan with a limit of runs at once.
+	 */
+	static String limitedPlan(String slotTable) {
+		return "name IN (SELECT name FROM " + slotTable + " WHERE max_concurrent IS NOT NULL)";
+	}
+
+	/**
+	 * Starts the queued runs of the plans that have no limit any more (the limit was
+	 * removed from the configuration while runs were queued): nothing holds them back.
+	 * @param now the current time
+	 * @return how many were started
+	 */
+	public int dequeueUnlimited(Instant now) {
+		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.DEQUEUE.assignment()
+				+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.DEQUEUE.when() + " AND NOT "
+				+ limitedPlan(this.slot), Jdbc.time(now.minusMillis(1)), Jdbc.time(now));
+	}
+
+	/**
+	 * Locks a plan's slot row and counts its free slots by the limit it holds, in the
+	 * caller's transaction.
+	 * @param configured the limit that applies while the row holds none, or 0
+	 * @return the free slots (negative when more run than the limit), as many as needed
+	 * for a plan without a limit
+	 */
+	private int freeSlots(Connection c, String name, int configured) throws SQLException {
+		int limit;
+		try (PreparedStatement ps = c
+			.prepareStatement("SELECT max_concurrent FROM " + this.slot + " WHERE name = ? FOR UPDATE")) {
+			ps.setString(1, name);
+			try (ResultSet rs = ps.executeQuery()) {
+				if (!rs.next()) {
+					throw new IllegalStateException("No slot row for plan '" + name + "' to lock");
+				}
+				limit = rs.getInt(1);
+				if (rs.wasNull()) {
+					if (configured <= 0) {
+						return Integer.MAX_VALUE;
+					}
+					limit = configured;
+				}
+			}
+		}
 		try (PreparedStatement ps = c.prepareStatement(
 				"SELECT COUNT(*) FROM " + this.run + " WHERE name = ? AND " + RunTransition.holdsSlot())) {
 			ps.setString(1, name);
 			try (ResultSet rs = ps.executeQuery()) {
 				rs.next();
-				return maxConcurrent - rs.getInt(1);
+				return limit - rs.getInt(1);
 			}
 		}
 	}
@@ -888,32 +958,15 @@ public final class JdbcRunStore {
 		String due = " AND (wake_at <= ? OR (wait_topic IS NOT NULL AND EXISTS (SELECT 1 FROM " + this.message
 				+ " m WHERE m.run_id = " + this.run + ".id AND m.topic = " + this.run
 				+ ".wait_topic AND m.received_seq IS NULL)))";
-		if (this.limited.isEmpty()) {
-			return this.jdbc.update(
-					"UPDATE " + this.run + " SET " + RunTransition.WAKE.assignment()
-							+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.WAKE.when() + due,
-					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now));
-		}
 		int woken = 0;
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
-			List<Object> args = new ArrayList<>(List.of(Jdbc.time(now.minusMillis(1)), Jdbc.time(now)));
-			args.addAll(this.limited.names());
-			args.add(Jdbc.time(now));
-			woken += this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
-					+ "lease_until = ?, updated_at = ? WHERE " + transition.when() + " AND "
-					+ this.limited.condition(transition == RunTransition.WAKE) + due, args.toArray());
+			woken += this.jdbc.update(
+					"UPDATE " + this.run + " SET " + transition.assignment() + "lease_until = ?, updated_at = ? WHERE "
+							+ transition.when() + " AND " + ((transition == RunTransition.WAKE) ? "NOT " : "")
+							+ limitedPlan(this.slot) + due,
+					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now));
 		}
 		return woken;
-	}
-
-	/**
-	 * Names the plans with a limit of runs at once: a waiting run of one of them that is
-	 * woken queues for a slot again ({@code REQUEUE}) instead of resuming beyond the
-	 * limit.
-	 * @param names their run names
-	 */
-	public void limitedPlans(Collection<String> names) {
-		this.limited.set(names);
 	}
 
 	/**
@@ -1020,18 +1073,11 @@ public final class JdbcRunStore {
 	 */
 	public boolean wakeReceiver(String runId, String topic, Instant now) {
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
-			if (transition == RunTransition.REQUEUE && this.limited.isEmpty()) {
-				continue;
-			}
-			List<Object> args = new ArrayList<>(List.of(Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId, topic));
-			String plan = "";
-			if (!this.limited.isEmpty()) {
-				plan = " AND " + this.limited.condition(transition == RunTransition.WAKE);
-				args.addAll(this.limited.names());
-			}
-			if (this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
-					+ "lease_until = ?, updated_at = ? WHERE id = ? AND wait_topic = ? AND " + transition.when() + plan,
-					args.toArray()) == 1) {
+			if (this.jdbc.update(
+					"UPDATE " + this.run + " SET " + transition.assignment()
+							+ "lease_until = ?, updated_at = ? WHERE id = ? AND wait_topic = ? AND " + transition.when()
+							+ " AND " + ((transition == RunTransition.WAKE) ? "NOT " : "") + limitedPlan(this.slot),
+					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId, topic) == 1) {
 				return true;
 			}
 		}

@@ -23,6 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code guarded-agents.plans.<name>.max-concurrent} across two instances sharing the
+ * journal, one of which configures no limit and goes by the one the other wrote to the
  * journal: the runs beyond the limit wait as {@code QUEUED}, start as slots free, and
  * never more run at once than the limit, as the journal's step times show, also when runs
  * park and wake; a queued run can be cancelled, and a synchronous call of a plan at its
@@ -46,8 +47,8 @@ abstract class ConcurrencyLimitTests {
 	@Test
 	void twoInstancesNeverRunMoreThanTheLimitAtOnceAndEveryRunCompletes() throws Exception {
 		String[] database = database();
-		try (ConfigurableApplicationContext a = start(database, "limit-a");
-				ConfigurableApplicationContext b = start(database, "limit-b")) {
+		try (ConfigurableApplicationContext a = start(database, "limit-a", true);
+				ConfigurableApplicationContext b = started(a, database, "limit-b")) {
 			List<String> runIds = new ArrayList<>();
 			int queued = 0;
 			for (int i = 0; i < 10; i++) {
@@ -83,8 +84,8 @@ abstract class ConcurrencyLimitTests {
 	@Test
 	void aRunThatParksGivesItsSlotUpAndQueuesAgainWhenItWakes() throws Exception {
 		String[] database = database();
-		try (ConfigurableApplicationContext a = start(database, "limit-a");
-				ConfigurableApplicationContext b = start(database, "limit-b")) {
+		try (ConfigurableApplicationContext a = start(database, "limit-a", true);
+				ConfigurableApplicationContext b = started(a, database, "limit-b")) {
 			List<String> runIds = new ArrayList<>();
 			for (int i = 0; i < 6; i++) {
 				ConfigurableApplicationContext context = (i % 2 == 0) ? a : b;
@@ -124,15 +125,28 @@ abstract class ConcurrencyLimitTests {
 		return most;
 	}
 
-	private static ConfigurableApplicationContext start(String[] database, String instanceId) {
+	/**
+	 * Starts the second instance once the first has written its limits to the journal: it
+	 * configures none, and goes by the journal's.
+	 */
+	private static ConfigurableApplicationContext started(ConfigurableApplicationContext first, String[] database,
+			String instanceId) {
+		first.getBean(RunRecovery.class).recover();
+		return start(database, instanceId, false);
+	}
+
+	private static ConfigurableApplicationContext start(String[] database, String instanceId, boolean limits) {
+		List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + database[0],
+				"--spring.datasource.username=" + database[1], "--spring.datasource.password=" + database[2],
+				"--guarded-agents.instance-id=" + instanceId, "--guarded-agents.recovery.scan-interval=1h",
+				"--guarded-agents.recovery.lease-duration=1h", "--guarded-agents.recovery.renew-interval=10m",
+				"--spring.main.banner-mode=off", "--logging.level.root=warn"));
+		if (limits) {
+			args.add("--guarded-agents.plans.limited.max-concurrent=2");
+			args.add("--guarded-agents.plans.limited-napping.max-concurrent=2");
+		}
 		return new SpringApplicationBuilder(EngineTestApplication.class).web(WebApplicationType.NONE)
-			.run("--spring.datasource.url=" + database[0], "--spring.datasource.username=" + database[1],
-					"--spring.datasource.password=" + database[2], "--guarded-agents.instance-id=" + instanceId,
-					"--guarded-agents.plans.limited.max-concurrent=2",
-					"--guarded-agents.plans.limited-napping.max-concurrent=2",
-					"--guarded-agents.recovery.scan-interval=1h", "--guarded-agents.recovery.lease-duration=1h",
-					"--guarded-agents.recovery.renew-interval=10m", "--spring.main.banner-mode=off",
-					"--logging.level.root=warn");
+			.run(args.toArray(String[]::new));
 	}
 
 }
