@@ -1,5 +1,6 @@
 package dev.guardedagents.internal.console;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import dev.guardedagents.AgentRun;
@@ -116,6 +117,11 @@ class ConsoleApplication {
 		@AgentRun(name = "yearly-report", schedule = "0 0 0 1 1 *")
 		public String yearlyReport(Instant tick) {
 			return "report of " + tick;
+		}
+
+		@AgentRun(name = "confirmation", businessKey = "#ticket")
+		public String confirmation(String ticket) {
+			return RunContext.receive("confirmation", String.class, Duration.ofHours(1)).orElse("unconfirmed");
 		}
 
 		@AgentRun(name = "letter", businessKey = "#ticket")

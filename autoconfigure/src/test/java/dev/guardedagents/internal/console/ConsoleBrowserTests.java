@@ -223,6 +223,24 @@ class ConsoleBrowserTests {
 	}
 
 	@Test
+	void aRunWaitingForAMessageShowsItsTopicAndDeadlineAndGoesOnWhenItArrives() throws Exception {
+		String runId = this.runs.start(() -> this.plans.confirmation("T-400")).runId();
+		await().atMost(WAIT).until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.WAITING);
+
+		signIn("paul");
+		browser.get(url("/guarded-agents/#/run/" + runId));
+		waitForText(By.id("run-status"), "WAITING");
+		waitForText(By.id("run-topic"), "confirmation");
+		assertThat(browser.findElement(By.id("run-wake")).getText()).as("its deadline").isNotBlank();
+
+		assertThat(this.runs.send(runId, "confirmation", "confirmed by T-400's bank")).isTrue();
+		waitForText(By.id("run-status"), "SUCCEEDED");
+		assertThat(browser.findElement(By.id("run-topic")).getText()).isEmpty();
+		assertThat(texts(By.cssSelector("#steps tbody tr[data-seq] td:nth-child(3)")))
+			.contains("RunContext.receive.deadline", "RunContext.receive");
+	}
+
+	@Test
 	void aLongRunShowsItsStepsPageByPage() throws Exception {
 		String runId = this.runs.start(() -> this.plans.count(205)).runId();
 		assertThat(this.runs.handle(runId).orElseThrow().await(WAIT)).isEqualTo(205 * 206 / 2);
