@@ -40,6 +40,7 @@ import dev.guardedagents.internal.security.ReviewAccess;
 import dev.guardedagents.internal.store.JdbcInstanceStore;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.internal.store.RunAction;
+import dev.guardedagents.internal.store.RunMessage;
 import dev.guardedagents.internal.store.RunPage;
 import dev.guardedagents.internal.store.RunRow;
 import dev.guardedagents.internal.store.Spend;
@@ -87,6 +88,11 @@ public class AgentRunsEndpoint {
 	private final Reviews reviews;
 
 	private final JdbcRunStore store;
+
+	/**
+	 * The most messages a run's detail lists: the newest.
+	 */
+	private static final int MESSAGES_SHOWN = 100;
 
 	private final JsonMapper mapper;
 
@@ -329,7 +335,12 @@ public class AgentRunsEndpoint {
 								checkpoints.getOrDefault(decision.reviewId(), ""), show, this.mapper, this.redaction))
 						.toList(),
 					this.store.history(runId).stream().map((view) -> step(view, show, false, runId)).toList(),
-					this.store.actions(runId).stream().map(ActionDescriptor::of).toList(), mayAct(securityContext));
+					this.store.actions(runId).stream().map(ActionDescriptor::of).toList(),
+					this.store.messages(runId, MESSAGES_SHOWN)
+						.stream()
+						.map((message) -> MessageDescriptor.of(message, show, this.mapper, this.redaction))
+						.toList(),
+					this.store.messageCount(runId), mayAct(securityContext));
 		}).orElse(null);
 	}
 
@@ -731,15 +742,48 @@ public class AgentRunsEndpoint {
 	 * @param reviews the reviews, newest first
 	 * @param decisions the individual decisions of reviewers, in the order taken
 	 * @param history the failed step records retries set aside, in that order
-	 * @param actions what operators did to the run (cancels, retries, forks), oldest
+	 * @param actions what operators did to the run (cancels, retries, forks, messages
+	 * sent), oldest first
+	 * @param messages the newest messages sent to the run (at most 100), oldest of them
 	 * first
-	 * @param mayAct whether the caller may act on runs (cancel, retry, fork), as an
-	 * operator
+	 * @param messagesTotal how many messages were sent to the run
+	 * @param mayAct whether the caller may act on runs (cancel, retry, fork, send a
+	 * message), as an operator
 	 */
 	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps, int stepsPage, int stepsSize,
 			int stepsTotal, List<AgentReviewsEndpoint.ReviewDescriptor> reviews,
 			List<AgentReviewsEndpoint.DecisionDescriptor> decisions, List<StepDescriptor> history,
-			List<ActionDescriptor> actions, boolean mayAct) {
+			List<ActionDescriptor> actions, List<MessageDescriptor> messages, int messagesTotal, boolean mayAct) {
+	}
+
+	/**
+	 * A message sent to a run ({@code AgentRuns.send}).
+	 *
+	 * @param topic its topic
+	 * @param key its key, if the sender gave one (pattern matches masked)
+	 * @param sentBy the operator who sent it, or {@code null} for the application
+	 * @param sentAt when
+	 * @param receivedAtStep the position of the receive that took it (its deadline step),
+	 * or {@code null} while none did
+	 * @param payload the payload, when payloads are shown (pattern matches masked)
+	 */
+	public record MessageDescriptor(String topic, @Nullable String key, @Nullable String sentBy, Instant sentAt,
+			@Nullable Integer receivedAtStep, @Nullable JsonNode payload) {
+
+		static MessageDescriptor of(RunMessage message, boolean show, JsonMapper mapper, Redaction redaction) {
+			JsonNode payload = null;
+			if (show) {
+				try {
+					payload = redaction.json(mapper.readTree(message.payload()));
+				}
+				catch (JacksonException ex) {
+					payload = mapper.getNodeFactory().stringNode(String.valueOf(redaction.text(message.payload())));
+				}
+			}
+			return new MessageDescriptor(message.topic(), redaction.text(message.key()), message.sentBy(),
+					message.sentAt(), message.receivedAtStep(), payload);
+		}
+
 	}
 
 	/**

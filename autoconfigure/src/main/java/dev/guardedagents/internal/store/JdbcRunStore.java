@@ -1152,14 +1152,39 @@ public final class JdbcRunStore {
 	 * @return the messages
 	 */
 	public List<RunMessage> messages(String runId) {
-		return this.jdbc.query("SELECT topic, message_key, payload, sent_by, sent_at, received_seq FROM " + this.message
-				+ " WHERE run_id = ? ORDER BY id", (rs) -> {
-					int seq = rs.getInt("received_seq");
-					Integer received = rs.wasNull() ? null : seq;
-					return new RunMessage(rs.getString("topic"), rs.getString("message_key"),
-							this.cipher.open(rs.getString("payload")), rs.getString("sent_by"),
-							Jdbc.instant(rs, "sent_at"), received);
-				}, runId);
+		return messages(runId, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * Returns the newest messages sent to a run, oldest of them first.
+	 * @param runId the run id
+	 * @param limit how many at most
+	 * @return the messages
+	 */
+	public List<RunMessage> messages(String runId, int limit) {
+		List<RunMessage> messages = new ArrayList<>(
+				this.jdbc.query("SELECT topic, message_key, payload, sent_by, sent_at, received_seq FROM "
+						+ this.message + " WHERE run_id = ? ORDER BY id DESC"
+						+ ((limit < Integer.MAX_VALUE) ? " FETCH FIRST " + limit + " ROWS ONLY" : ""), (rs) -> {
+							int seq = rs.getInt("received_seq");
+							Integer received = rs.wasNull() ? null : seq;
+							return new RunMessage(rs.getString("topic"), rs.getString("message_key"),
+									this.cipher.open(rs.getString("payload")), rs.getString("sent_by"),
+									Jdbc.instant(rs, "sent_at"), received);
+						}, runId));
+		Collections.reverse(messages);
+		return messages;
+	}
+
+	/**
+	 * Counts the messages sent to a run.
+	 * @param runId the run id
+	 * @return how many
+	 */
+	public int messageCount(String runId) {
+		return this.jdbc
+			.query("SELECT COUNT(*) FROM " + this.message + " WHERE run_id = ?", (rs) -> rs.getInt(1), runId)
+			.get(0);
 	}
 
 	/**

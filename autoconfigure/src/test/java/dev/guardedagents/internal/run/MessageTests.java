@@ -127,6 +127,14 @@ abstract class MessageTests {
 				assertThat(action.action()).isEqualTo("SEND");
 				assertThat(action.actor()).isEqualTo("webhook");
 			});
+			assertThat(detail.messagesTotal()).isEqualTo(3);
+			assertThat(detail.messages()).extracting(AgentRunsEndpoint.MessageDescriptor::topic)
+				.containsExactly("note", "payment", "payment");
+			assertThat(detail.messages()).extracting(AgentRunsEndpoint.MessageDescriptor::receivedAtStep)
+				.containsExactly(4, 2, null);
+			assertThat(detail.messages().get(1).sentBy()).isEqualTo("webhook");
+			assertThat(detail.messages()).as("payloads hidden, as show-payloads says")
+				.allSatisfy((message) -> assertThat(message.payload()).isNull());
 
 			// a fork from the first receive gets the messages no copied step received
 			String fork = runs.fork(runId, 2, "ops").id();

@@ -356,8 +356,12 @@ abstract class ReviewSecurityTests {
 		HttpResponse<String> finished = post(messages, "olivia", confirmation);
 		assertThat(finished.statusCode()).isEqualTo(409);
 		assertThat(finished.body()).contains("SUCCEEDED").contains("receives no more messages");
-		JsonNode actions = this.json.readTree(get("/actuator/agentruns/" + handle.runId(), "olivia").body())
-			.get("actions");
+		JsonNode detail = this.json.readTree(get("/actuator/agentruns/" + handle.runId(), "olivia").body());
+		assertThat(detail.get("messagesTotal").asInt()).isEqualTo(2);
+		assertThat(detail.get("messages").get(0).get("topic").asString()).isEqualTo("note");
+		assertThat(detail.get("messages").get(0).get("receivedAtStep").isNull()).as("no plan received it").isTrue();
+		assertThat(detail.get("messages").get(1).get("receivedAtStep").asInt()).isEqualTo(1);
+		JsonNode actions = detail.get("actions");
 		assertThat(actions).hasSize(2).allSatisfy((action) -> {
 			assertThat(action.get("action").asString()).isEqualTo("SEND");
 			assertThat(action.get("actor").asString()).as("journaled with who sent it").isEqualTo("olivia");
