@@ -338,7 +338,7 @@ public class AgentRunsEndpoint {
 					this.store.actions(runId).stream().map(ActionDescriptor::of).toList(),
 					this.store.messages(runId, MESSAGES_SHOWN)
 						.stream()
-						.map((message) -> MessageDescriptor.of(message, show, this.mapper, this.redaction))
+						.map((message) -> message(message, show))
 						.toList(),
 					this.store.messageCount(runId), mayAct(securityContext));
 		}).orElse(null);
@@ -639,6 +639,12 @@ public class AgentRunsEndpoint {
 			.put("show", "?step=" + seq + "&full=true");
 	}
 
+	private MessageDescriptor message(RunMessage message, boolean show) {
+		JsonNode payload = show ? json(message.payload()) : null;
+		return new MessageDescriptor(message.topic(), this.redaction.text(message.key()), message.sentBy(),
+				message.sentAt(), message.receivedAtStep(), (payload != null) ? this.redaction.json(payload) : null);
+	}
+
 	private @Nullable JsonNode json(@Nullable String json) {
 		if (json == null) {
 			return null;
@@ -769,21 +775,6 @@ public class AgentRunsEndpoint {
 	 */
 	public record MessageDescriptor(String topic, @Nullable String key, @Nullable String sentBy, Instant sentAt,
 			@Nullable Integer receivedAtStep, @Nullable JsonNode payload) {
-
-		static MessageDescriptor of(RunMessage message, boolean show, JsonMapper mapper, Redaction redaction) {
-			JsonNode payload = null;
-			if (show) {
-				try {
-					payload = redaction.json(mapper.readTree(message.payload()));
-				}
-				catch (JacksonException ex) {
-					payload = mapper.getNodeFactory().stringNode(String.valueOf(redaction.text(message.payload())));
-				}
-			}
-			return new MessageDescriptor(message.topic(), redaction.text(message.key()), message.sentBy(),
-					message.sentAt(), message.receivedAtStep(), payload);
-		}
-
 	}
 
 	/**

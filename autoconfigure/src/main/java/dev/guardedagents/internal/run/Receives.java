@@ -5,13 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import dev.guardedagents.RunContext;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.dao.DataAccessException;
 
 /**
  * Lets runs wait for messages ({@code RunContext.receive}): the deadline is journaled as
@@ -25,6 +22,11 @@ import org.springframework.dao.DataAccessException;
  * sleep is looked for once more after it sleeps.
  */
 final class Receives {
+
+	/**
+	 * The longest topic of a message.
+	 */
+	static final int MAX_TOPIC_LENGTH = 200;
 
 	private final RunJournal journal;
 
@@ -53,6 +55,18 @@ final class Receives {
 		this.wakeUp = wakeUp;
 	}
 
+	/**
+	 * Checks a message's topic: 1 to {@value #MAX_TOPIC_LENGTH} characters, as the
+	 * journal keeps it.
+	 * @throws IllegalArgumentException if it is not
+	 */
+	static void checkTopic(String topic) {
+		if (topic.isBlank() || topic.length() > MAX_TOPIC_LENGTH) {
+			throw new IllegalArgumentException(
+					"A message's topic has 1 to " + MAX_TOPIC_LENGTH + " characters, was '" + topic + "'");
+		}
+	}
+
 	@Nullable Object receive(Execution execution, String topic, Type type, Duration timeout) throws Throwable {
 		Instant deadline = (Instant) execution.lambdaStep(RunContext.RECEIVE_DEADLINE, Instant.class,
 				// to the microsecond, as the database keeps it
@@ -65,17 +79,17 @@ final class Receives {
 			// messages
 			return execution.lambdaStep(RunContext.RECEIVE, type, () -> null);
 		}
-		String payload = journaled(execution,
+		String payload = this.journal.writeFor(execution,
 				() -> this.store.receive(execution.runId(), execution.epoch(), topic, receive));
 		if (payload == null && execution.now().isBefore(deadline)) {
-			if (!journaled(execution, () -> this.store.sleep(execution.runId(), execution.epoch(), deadline, topic,
-					this.journal.now()))) {
+			if (!this.journal.writeFor(execution, () -> this.store.sleep(execution.runId(), execution.epoch(), deadline,
+					topic, this.journal.now()))) {
 				throw this.journal.signal(execution);
 			}
 			// a message sent while the run went to sleep found it awake: wake it now
 			// (should this fail, any instance's scan wakes a run whose topic has one)
 			Instant now = this.journal.now();
-			boolean arrived = journaled(execution, () -> this.store.hasMessage(execution.runId(), topic)
+			boolean arrived = this.journal.writeFor(execution, () -> this.store.hasMessage(execution.runId(), topic)
 					&& this.store.wakeReceiver(execution.runId(), topic, now));
 			this.wakeUp.accept(arrived ? now : deadline);
 			throw RunSignal.sleeping(execution.runId(), deadline);
@@ -93,19 +107,6 @@ final class Receives {
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException("The message on topic '" + topic + "' does not read as "
 					+ type.getTypeName() + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	/**
-	 * Reads or writes the journal through an outage; past its tolerance the run stops
-	 * without an outcome and is resumed later.
-	 */
-	private <T> T journaled(Execution execution, Supplier<T> access) {
-		try {
-			return this.journal.write(execution.runId(), access);
-		}
-		catch (DataAccessException ex) {
-			throw RunSignal.journalFailed(execution.runId(), ex);
 		}
 	}
 

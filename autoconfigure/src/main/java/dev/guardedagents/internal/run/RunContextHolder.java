@@ -23,11 +23,6 @@ public final class RunContextHolder {
 	 */
 	static final Duration LONGEST_SLEEP = Duration.ofDays(36_500);
 
-	/**
-	 * The longest topic of a message, as the journal keeps it.
-	 */
-	public static final int MAX_TOPIC_LENGTH = 200;
-
 	private RunContextHolder() {
 	}
 
@@ -111,10 +106,7 @@ public final class RunContextHolder {
 	 * @throws IllegalStateException outside a run's plan
 	 */
 	public static @Nullable Object receive(String topic, Type type, Duration timeout) {
-		if (topic.isBlank() || topic.length() > MAX_TOPIC_LENGTH) {
-			throw new IllegalArgumentException(
-					"A topic has 1 to " + MAX_TOPIC_LENGTH + " characters, was '" + topic + "'");
-		}
+		Receives.checkTopic(topic);
 		if (timeout.isNegative() || timeout.compareTo(LONGEST_SLEEP) > 0) {
 			throw new IllegalArgumentException("RunContext.receive waits from zero to " + LONGEST_SLEEP.toDays()
 					+ " days, was " + timeout + "; for longer waits, receive in a loop of shorter ones");

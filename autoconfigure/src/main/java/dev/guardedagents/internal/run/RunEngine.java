@@ -1228,10 +1228,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * @throws PayloadTooLargeException if the payload is over the journal's limit
 	 */
 	boolean send(String runId, String topic, Object payload, @Nullable String key, @Nullable String actor) {
-		if (!StringUtils.hasText(topic) || topic.length() > RunContextHolder.MAX_TOPIC_LENGTH) {
-			throw new IllegalArgumentException("A message's topic has 1 to " + RunContextHolder.MAX_TOPIC_LENGTH
-					+ " characters, was '" + topic + "'");
-		}
+		Receives.checkTopic(topic);
 		if (key != null && (!StringUtils.hasText(key) || key.length() > MAX_MESSAGE_KEY_LENGTH)) {
 			throw new IllegalArgumentException(
 					"A message's key has 1 to " + MAX_MESSAGE_KEY_LENGTH + " characters, or none, was '" + key + "'");
@@ -1330,8 +1327,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 				if (execution != null) {
 					execution.cancel();
 				}
-				if (limited(this.store.findRun(runId).map(RunRow::name).orElse(""))) {
-					// a slot may have freed
+				if (!this.limits.isEmpty() || !this.settings.maxConcurrent().isEmpty()) {
+					// a slot of a plan with a limit may have freed
 					this.recoverSoon.run();
 				}
 				if (cancellation.result() == Cancellation.Result.COMPENSATING_NOW) {

@@ -66,6 +66,20 @@ final class RunJournal {
 	}
 
 	/**
+	 * Runs a journal read or write of an executing run through an outage; past the outage
+	 * tolerance the run stops without an outcome, to be resumed later.
+	 * @throws RunSignal if the journal stays unreachable
+	 */
+	<T> T writeFor(Execution execution, Supplier<T> write) {
+		try {
+			return this.retry.write(execution.runId(), write);
+		}
+		catch (DataAccessException ex) {
+			throw RunSignal.journalFailed(execution.runId(), ex);
+		}
+	}
+
+	/**
 	 * Whether this instance is stopping: failures seen from then on may be interruptions
 	 * of the shutdown itself and are not recorded; the runs are resumed elsewhere.
 	 */

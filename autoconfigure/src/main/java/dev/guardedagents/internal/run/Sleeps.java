@@ -8,8 +8,6 @@ import java.util.function.Consumer;
 import dev.guardedagents.RunContext;
 import dev.guardedagents.internal.store.JdbcRunStore;
 
-import org.springframework.dao.DataAccessException;
-
 /**
  * Puts runs to sleep ({@code RunContext.sleep}): the wake time is journaled as a step
  * ({@value RunContext#SLEEP}, read back on replay), and the run waits in the database
@@ -48,16 +46,8 @@ final class Sleeps {
 			// a check of a recorded run goes on to where its record ends
 			return;
 		}
-		boolean asleep;
-		try {
-			asleep = this.journal.write(execution.runId(),
-					() -> this.store.sleep(execution.runId(), execution.epoch(), wakeAt, null, this.journal.now()));
-		}
-		catch (DataAccessException ex) {
-			// past the journal's outage tolerance: resumed later, without an outcome
-			throw RunSignal.journalFailed(execution.runId(), ex);
-		}
-		if (!asleep) {
+		if (!this.journal.writeFor(execution,
+				() -> this.store.sleep(execution.runId(), execution.epoch(), wakeAt, null, this.journal.now()))) {
 			throw this.journal.signal(execution);
 		}
 		this.wakeUp.accept(wakeAt);

@@ -250,9 +250,10 @@ public final class JdbcReviewStore {
 	 */
 	private void handBack(Connection c, String runId, Instant now) throws SQLException {
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.HAND_BACK)) {
-			if (Jdbc.update(c, "UPDATE " + this.run + " SET " + transition.assignment()
-					+ "lease_until = ?, updated_at = ? WHERE id = ? AND " + transition.when() + " AND "
-					+ ((transition == RunTransition.HAND_BACK) ? "NOT " : "") + JdbcRunStore.limitedPlan(this.slot),
+			if (Jdbc.update(c,
+					"UPDATE " + this.run + " SET " + transition.assignment()
+							+ "lease_until = ?, updated_at = ? WHERE id = ? AND " + transition.when() + " AND "
+							+ JdbcRunStore.planLimit(transition == RunTransition.REQUEUE, this.slot),
 					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId) == 1) {
 				return;
 			}

@@ -218,7 +218,7 @@ public final class JdbcRunStore {
 	 * Starts the oldest queued runs of a plan, of one version, that its free slots allow
 	 * (the {@code DEQUEUE} transition): each is handed over without an owner, its lease
 	 * ended, for the recovery of any instance to claim at once.
-	 * @param name the plan's run name
+	 * @param name the plan's run name, one of {@link #limits()}
 	 * @param version the plan version the caller runs: runs of other versions wait for an
 	 * instance that runs theirs
 	 * @param now the current time
@@ -231,7 +231,6 @@ public final class JdbcRunStore {
 			.isEmpty()) {
 			return 0;
 		}
-		ensureSlot(name);
 		return this.jdbc.inTransaction((c) -> {
 			int free = freeSlots(c, name, 0);
 			if (free <= 0) {
@@ -288,10 +287,13 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * The SQL condition that a run is of a plan with a limit of runs at once.
+	 * The SQL condition that a run's plan has a limit of runs at once, or has none.
+	 * @param limited which of the two
+	 * @param slotTable the table of the plans' slots
 	 */
-	static String limitedPlan(String slotTable) {
-		return "name IN (SELECT name FROM " + slotTable + " WHERE max_concurrent IS NOT NULL)";
+	static String planLimit(boolean limited, String slotTable) {
+		return (limited ? "" : "NOT ") + "name IN (SELECT name FROM " + slotTable
+				+ " WHERE max_concurrent IS NOT NULL)";
 	}
 
 	/**
@@ -302,8 +304,8 @@ public final class JdbcRunStore {
 	 */
 	public int dequeueUnlimited(Instant now) {
 		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.DEQUEUE.assignment()
-				+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.DEQUEUE.when() + " AND NOT "
-				+ limitedPlan(this.slot), Jdbc.time(now.minusMillis(1)), Jdbc.time(now));
+				+ "lease_until = ?, updated_at = ? WHERE " + RunTransition.DEQUEUE.when() + " AND "
+				+ planLimit(false, this.slot), Jdbc.time(now.minusMillis(1)), Jdbc.time(now));
 	}
 
 	/**
@@ -960,11 +962,10 @@ public final class JdbcRunStore {
 				+ ".wait_topic AND m.received_seq IS NULL)))";
 		int woken = 0;
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
-			woken += this.jdbc.update(
-					"UPDATE " + this.run + " SET " + transition.assignment() + "lease_until = ?, updated_at = ? WHERE "
-							+ transition.when() + " AND " + ((transition == RunTransition.WAKE) ? "NOT " : "")
-							+ limitedPlan(this.slot) + due,
-					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), Jdbc.time(now));
+			woken += this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
+					+ "lease_until = ?, updated_at = ? WHERE " + transition.when() + " AND "
+					+ planLimit(transition == RunTransition.REQUEUE, this.slot) + due, Jdbc.time(now.minusMillis(1)),
+					Jdbc.time(now), Jdbc.time(now));
 		}
 		return woken;
 	}
@@ -973,9 +974,9 @@ public final class JdbcRunStore {
 	 * Keeps a message for a run that has not finished ({@code AgentRuns.send}), whatever
 	 * it does now: a plan that receives on its topic later gets it then. The run's row is
 	 * locked meanwhile, so a run that finishes or is purged at the same time either gets
-	 * the message first or refuses it. A message with a key the run already has is not
-	 * kept again. A message an operator sent is journaled as an action with the
-	 * operator's name.
+	 * the message first or refuses it, and two messages with one key to one run are
+	 * checked one after the other: one with a key the run already has is not kept again.
+	 * A message an operator sent is journaled as an action with the operator's name.
 	 * @param runId the run id
 	 * @param topic the topic
 	 * @param key the message's key, or {@code null}
@@ -986,7 +987,7 @@ public final class JdbcRunStore {
 	 */
 	public Sent send(String runId, String topic, @Nullable String key, String payload, @Nullable String sentBy,
 			Instant now) {
-		Sent sent = this.jdbc.transaction((c) -> {
+		return this.jdbc.inTransaction((c) -> {
 			RunStatus status = null;
 			try (PreparedStatement ps = c
 				.prepareStatement("SELECT status FROM " + this.run + " WHERE id = ? FOR UPDATE")) {
@@ -1000,33 +1001,19 @@ public final class JdbcRunStore {
 			if (status == null || status.isTerminal()) {
 				return new Sent(Sent.Result.NOT_RECEIVING, status);
 			}
-			try {
-				if (Jdbc.update(c, "INSERT INTO " + this.message
-						+ " (run_id, topic, message_key, payload, sent_by, sent_at) SELECT ?, ?, ?, ?, ?, ? FROM "
-						+ this.run + " WHERE id = ?"
-						+ ((key != null) ? " AND NOT EXISTS (SELECT 1 FROM " + this.message
-								+ " WHERE run_id = ? AND message_key = ?)" : ""),
-						(key != null)
-								? new Object[] { runId, topic, key, this.cipher.seal(payload), sentBy, Jdbc.time(now),
-										runId, runId, key }
-								: new Object[] { runId, topic, null, this.cipher.seal(payload), sentBy, Jdbc.time(now),
-										runId }) == 0) {
-					return new Sent(Sent.Result.DUPLICATE, status);
-				}
+			if (key != null && Jdbc.exists(c, "SELECT 1 FROM " + this.message + " WHERE run_id = ? AND message_key = ?",
+					runId, key)) {
+				return new Sent(Sent.Result.DUPLICATE, status);
 			}
-			catch (SQLException ex) {
-				if (Jdbc.isUniqueViolation(ex)) {
-					// the same key sent at the same time: the other one was kept
-					return null;
-				}
-				throw ex;
-			}
+			Jdbc.update(c,
+					"INSERT INTO " + this.message
+							+ " (run_id, topic, message_key, payload, sent_by, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+					runId, topic, key, this.cipher.seal(payload), sentBy, Jdbc.time(now));
 			if (sentBy != null) {
 				journalAction(c, runId, "SEND", sentBy, now, "sent a message on topic '" + topic + "'");
 			}
 			return new Sent(Sent.Result.SENT, status);
 		});
-		return (sent != null) ? sent : new Sent(Sent.Result.DUPLICATE, RunStatus.RUNNING);
 	}
 
 	/**
@@ -1076,7 +1063,7 @@ public final class JdbcRunStore {
 			if (this.jdbc.update(
 					"UPDATE " + this.run + " SET " + transition.assignment()
 							+ "lease_until = ?, updated_at = ? WHERE id = ? AND wait_topic = ? AND " + transition.when()
-							+ " AND " + ((transition == RunTransition.WAKE) ? "NOT " : "") + limitedPlan(this.slot),
+							+ " AND " + planLimit(transition == RunTransition.REQUEUE, this.slot),
 					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId, topic) == 1) {
 				return true;
 			}
