@@ -46,6 +46,12 @@ public interface RunContext {
 	String RECEIVE_DEADLINE = "RunContext.receive.deadline";
 
 	/**
+	 * The step name of {@link #await(RunHandle)}, whose output is how the child run ended
+	 * and whose usage is what it spent.
+	 */
+	String AWAIT = "RunContext.await";
+
+	/**
 	 * Returns the id of the run.
 	 * @return the run id
 	 */
@@ -192,6 +198,35 @@ public interface RunContext {
 	 */
 	static <T> Optional<T> receive(String topic, Class<T> type, Duration timeout) {
 		return Optional.ofNullable(type.cast(RunContextHolder.receive(topic, type, timeout)));
+	}
+
+	/**
+	 * Waits for a child run to end and returns its result. A child run is one the plan
+	 * started with {@link AgentRuns#start(Supplier)}: in a plan, the start is a step
+	 * ({@link StepKind#CHILD}, named after the child's plan) whose replay returns the
+	 * same child instead of starting another. The wait is journaled as the step
+	 * {@value #AWAIT}, with how the child ended and what it spent (its tokens and cost,
+	 * its own children's included), which counts against this run's budget there, once: a
+	 * budget the children's spend takes past its cap halts, degrades or escalates as the
+	 * budget says.
+	 * <p>
+	 * While the child runs, this run waits in the database ({@code WAITING}, owned by no
+	 * instance, holding no thread) and the child's end wakes it, on any instance, across
+	 * restarts. A synchronous caller of the plan gets {@link RunSuspendedException}.
+	 * Cancelling this run, or its failure, cancels its children that have not ended (and
+	 * compensates them).
+	 * @param <T> the child's result type
+	 * @param child the child, as {@link AgentRuns#start(Supplier)} returned it (any run's
+	 * handle works; the spend of a run this one did not start is not counted)
+	 * @return the child's result
+	 * @throws RunFailedException if the child failed or was cancelled (then its error
+	 * type is {@link RunCancelledException}'s name)
+	 * @throws RunNotFoundException if the child was purged before it was awaited
+	 * @throws IllegalStateException outside the plan of a run (in a step's body, say)
+	 */
+	@SuppressWarnings("unchecked")
+	static <T> T await(RunHandle<T> child) {
+		return (T) RunContextHolder.await(child);
 	}
 
 	/**

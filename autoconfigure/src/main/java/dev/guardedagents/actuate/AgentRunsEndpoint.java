@@ -94,6 +94,11 @@ public class AgentRunsEndpoint {
 	 */
 	private static final int MESSAGES_SHOWN = 100;
 
+	/**
+	 * The most children a run's detail lists.
+	 */
+	private static final int CHILDREN_SHOWN = 100;
+
 	private final JsonMapper mapper;
 
 	private final Show showPayloads;
@@ -340,7 +345,9 @@ public class AgentRunsEndpoint {
 						.stream()
 						.map((message) -> message(message, show))
 						.toList(),
-					this.store.messageCount(runId), mayAct(securityContext));
+					this.store.messageCount(runId),
+					this.store.children(runId, CHILDREN_SHOWN).stream().map(ChildDescriptor::of).toList(),
+					this.store.childCount(runId), mayAct(securityContext));
 		}).orElse(null);
 	}
 
@@ -601,11 +608,21 @@ public class AgentRunsEndpoint {
 		return new RunDescriptor(run.id(), run.name(), run.version(), run.status(),
 				this.redaction.text(run.businessKey()), this.redaction.text(run.idempotencyKey()), run.startedBy(),
 				run.owner(), run.leaseUntil(), run.recoveries(), run.stepCount(), totals, run.createdAt(),
-				run.updatedAt(), run.finishedAt(), run.wakeAt(),
-				(run.status() == RunStatus.WAITING) ? run.waitTopic() : null, run.compensation(), run.errorType(),
-				show ? this.redaction.text(run.errorMessage()) : null,
+				run.updatedAt(), run.finishedAt(), run.wakeAt(), receivesOn(run), awaits(run), run.parentId(),
+				run.compensation(), run.errorType(), show ? this.redaction.text(run.errorMessage()) : null,
 				(arguments != null) ? this.redaction.runArguments(run.name(), arguments) : null,
 				(result != null) ? this.redaction.runResult(run.name(), result) : null);
+	}
+
+	private static @Nullable String receivesOn(RunRow run) {
+		return (run.status() == RunStatus.WAITING && run.waitTopic() != null
+				&& !run.waitTopic().startsWith(JdbcRunStore.CHILD_TOPIC)) ? run.waitTopic() : null;
+	}
+
+	private static @Nullable String awaits(RunRow run) {
+		return (run.status() == RunStatus.WAITING && run.waitTopic() != null
+				&& run.waitTopic().startsWith(JdbcRunStore.CHILD_TOPIC))
+						? run.waitTopic().substring(JdbcRunStore.CHILD_TOPIC.length()) : null;
 	}
 
 	private StepDescriptor step(StepRow step, boolean show, boolean whole, String runId) {
@@ -753,13 +770,35 @@ public class AgentRunsEndpoint {
 	 * @param messages the newest messages sent to the run (at most 100), oldest of them
 	 * first
 	 * @param messagesTotal how many messages were sent to the run
+	 * @param children the runs this run started as its children (at most 100), oldest
+	 * first
+	 * @param childrenTotal how many children it started
 	 * @param mayAct whether the caller may act on runs (cancel, retry, fork, send a
 	 * message), as an operator
 	 */
 	public record RunDetailDescriptor(RunDescriptor run, List<StepDescriptor> steps, int stepsPage, int stepsSize,
 			int stepsTotal, List<AgentReviewsEndpoint.ReviewDescriptor> reviews,
 			List<AgentReviewsEndpoint.DecisionDescriptor> decisions, List<StepDescriptor> history,
-			List<ActionDescriptor> actions, List<MessageDescriptor> messages, int messagesTotal, boolean mayAct) {
+			List<ActionDescriptor> actions, List<MessageDescriptor> messages, int messagesTotal,
+			List<ChildDescriptor> children, int childrenTotal, boolean mayAct) {
+	}
+
+	/**
+	 * A run that a run started as its child ({@code AgentRuns.start} in its plan).
+	 *
+	 * @param id the child's run id
+	 * @param name its run name
+	 * @param status its status
+	 * @param createdAt when it started
+	 * @param finishedAt when it finished
+	 */
+	public record ChildDescriptor(String id, String name, RunStatus status, Instant createdAt,
+			@Nullable Instant finishedAt) {
+
+		static ChildDescriptor of(RunRow child) {
+			return new ChildDescriptor(child.id(), child.name(), child.status(), child.createdAt(), child.finishedAt());
+		}
+
 	}
 
 	/**
@@ -815,6 +854,9 @@ public class AgentRunsEndpoint {
 	 * @param wakeAt when a run that sleeps ({@code RunContext.sleep}) wakes, or one that
 	 * waits for a message ({@code RunContext.receive}) stops waiting
 	 * @param receivesOn the topic a run that waits for a message receives on
+	 * @param awaits the child run a run that waits for one ({@code RunContext.await})
+	 * waits for
+	 * @param parentId the run that started this one as its child, if any
 	 * @param compensation where the compensation of a failed or cancelled run stands
 	 * @param errorType the error class, once failed
 	 * @param errorMessage the error message, when payloads are shown
@@ -825,8 +867,9 @@ public class AgentRunsEndpoint {
 			@Nullable String idempotencyKey, @Nullable String startedBy, @Nullable String owner,
 			@Nullable Instant leaseUntil, int recoveries, int stepCount, @Nullable RunTotals totals, Instant createdAt,
 			Instant updatedAt, @Nullable Instant finishedAt, @Nullable Instant wakeAt, @Nullable String receivesOn,
-			@Nullable CompensationStatus compensation, @Nullable String errorType, @Nullable String errorMessage,
-			@Nullable JsonNode arguments, @Nullable JsonNode result) {
+			@Nullable String awaits, @Nullable String parentId, @Nullable CompensationStatus compensation,
+			@Nullable String errorType, @Nullable String errorMessage, @Nullable JsonNode arguments,
+			@Nullable JsonNode result) {
 	}
 
 	/**

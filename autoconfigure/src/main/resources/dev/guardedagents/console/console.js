@@ -326,6 +326,8 @@
       el('dt', { text: 'Owner' }), el('dd', { text: run.owner || '' }),
       el('dt', { text: 'Sleeps until' }), el('dd', { id: 'run-wake', text: time(run.wakeAt) }),
       el('dt', { text: 'Waits for a message on' }), el('dd', { id: 'run-topic', text: run.receivesOn || '' }),
+      el('dt', { text: 'Waits for child run' }), el('dd', { id: 'run-awaits' }, [runLink(run.awaits)]),
+      el('dt', { text: 'Parent run' }), el('dd', { id: 'run-parent' }, [runLink(run.parentId)]),
       el('dt', { text: 'Created' }), el('dd', { text: time(run.createdAt) }),
       el('dt', { text: 'Finished' }), el('dd', { text: time(run.finishedAt) }),
       el('dt', { text: 'Model calls' }), el('dd', { text: totals.modelCalls || 0 }),
@@ -372,6 +374,13 @@
     if (detail.history.length) {
       nodes.push(el('h2', { text: 'Set aside by retries' }), steps(detail.history, 'history'));
     }
+    if (detail.childrenTotal) {
+      nodes.push(el('h2', { text: 'Children (' + detail.childrenTotal + ')' }), table(['Run', 'Plan', 'Status',
+        'Created', 'Finished'], detail.children.map(function (child) {
+        return el('tr', {}, [el('td', {}, [runLink(child.id)]), cell(child.name), cell(status(child.status)),
+          cell(time(child.createdAt)), cell(time(child.finishedAt))]);
+      }), 'children'));
+    }
     if (detail.actions.length) {
       nodes.push(el('h2', { text: 'Actions' }), table(['Action', 'By', 'At', 'Detail'],
         detail.actions.map(function (action) {
@@ -379,6 +388,10 @@
         }), 'actions'));
     }
     show(nodes);
+  }
+
+  function runLink(id) {
+    return id ? el('a', { href: '#/run/' + encodeURIComponent(id), text: id }) : '';
   }
 
   function steps(list, id) {

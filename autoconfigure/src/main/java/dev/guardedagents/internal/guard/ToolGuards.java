@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
+import dev.guardedagents.FailureMode;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.ModelStreamBrokenException;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -120,6 +121,23 @@ public final class ToolGuards implements DisposableBean {
 	public ToolGuard tool(String name) {
 		return this.namedGuards.computeIfAbsent("tool:" + name,
 				(key) -> create(name, this.configured.getOrDefault(name, this.defaults), null));
+	}
+
+	/**
+	 * Returns the guard of the engine's own steps of child runs (their start, the wait
+	 * for their end): one attempt, no circuit breaker, no fallback, failures thrown; the
+	 * default time limit. Not configurable: a child's failure is its outcome, not a fault
+	 * to retry.
+	 * @param name the step name
+	 * @return the guard
+	 */
+	public ToolGuard child(String name) {
+		GuardSettings d = this.defaults;
+		return this.namedGuards.computeIfAbsent("child:" + name, (key) -> create("child:" + name,
+				new GuardSettings(d.timeout(), 1, d.backoffInitial(), d.backoffMultiplier(), d.backoffMax(), d.jitter(),
+						List.of(), List.of(), false, d.failureRateThreshold(), d.slidingWindowSize(),
+						d.minimumNumberOfCalls(), d.waitInOpenState(), Integer.MAX_VALUE, FailureMode.THROW, false),
+				null));
 	}
 
 	/**

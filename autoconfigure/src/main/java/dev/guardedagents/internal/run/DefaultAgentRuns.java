@@ -124,7 +124,16 @@ public final class DefaultAgentRuns implements AgentRuns {
 		return purge.rows();
 	}
 
-	private final class Handle<T> implements RunHandle<T> {
+	/**
+	 * A handle that knows the type of its run's result.
+	 */
+	interface Typed {
+
+		Type returnType();
+
+	}
+
+	private final class Handle<T> implements RunHandle<T>, Typed {
 
 		private final String runId;
 
@@ -138,6 +147,11 @@ public final class DefaultAgentRuns implements AgentRuns {
 		@Override
 		public String runId() {
 			return this.runId;
+		}
+
+		@Override
+		public Type returnType() {
+			return this.returnType;
 		}
 
 		@Override

@@ -80,6 +80,10 @@ final class Execution implements RunContext {
 
 	private @Nullable Receiver receiver;
 
+	private @Nullable Awaiter awaiter;
+
+	private @Nullable String parentId;
+
 	private InstantSource clock = InstantSource.system();
 
 	private boolean replayOnly;
@@ -192,6 +196,37 @@ final class Execution implements RunContext {
 			throw new IllegalStateException("Run " + this.runId + " cannot receive messages here");
 		}
 		return receiver.receive(this, topic, type, timeout);
+	}
+
+	/**
+	 * Sets how this execution's plan waits for child runs ({@code RunContext.await}).
+	 */
+	void awaiter(Awaiter awaiter) {
+		this.awaiter = awaiter;
+	}
+
+	/**
+	 * Returns how a child run ended, or puts the run to wait for its end.
+	 * @return the child's result
+	 * @throws IllegalStateException if this execution cannot wait for children
+	 */
+	@Nullable Object await(String childId, Type type) throws Throwable {
+		Awaiter awaiter = this.awaiter;
+		if (awaiter == null) {
+			throw new IllegalStateException("Run " + this.runId + " cannot wait for child runs here");
+		}
+		return awaiter.await(this, childId, type);
+	}
+
+	/**
+	 * Sets the run that started this execution's run as its child.
+	 */
+	void parentId(@Nullable String parentId) {
+		this.parentId = parentId;
+	}
+
+	@Nullable String parentId() {
+		return this.parentId;
 	}
 
 	/**
@@ -525,6 +560,16 @@ final class Execution implements RunContext {
 	interface Receiver {
 
 		@Nullable Object receive(Execution execution, String topic, Type type, Duration timeout) throws Throwable;
+
+	}
+
+	/**
+	 * How an execution's plan waits for a child run.
+	 */
+	@FunctionalInterface
+	interface Awaiter {
+
+		@Nullable Object await(Execution execution, String childId, Type type) throws Throwable;
 
 	}
 

@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a run has spent against its budget profile. Derived from the journal when a run
  * resumes, then kept up to date as steps are recorded, so it survives restarts without a
- * table of its own.
+ * table of its own. A child run's tokens and cost are journaled with the parent's wait
+ * for its end ({@link StepKind#CHILD}), and count once, there: a budget tree whose
+ * replays never count twice.
  */
 final class RunBudget {
 
@@ -61,8 +63,12 @@ final class RunBudget {
 	 * @param seq the step's position, to tell which unpriced calls a later grant accepted
 	 */
 	void add(StepKind kind, @Nullable ModelUsage usage, int seq) {
-		if (kind == StepKind.LLM) {
-			this.modelCalls++;
+		if (kind == StepKind.LLM || kind == StepKind.CHILD) {
+			// a child's spend comes with the wait for its end: its tokens and cost count,
+			// its calls are its own
+			if (kind == StepKind.LLM) {
+				this.modelCalls++;
+			}
 			if (usage != null) {
 				this.tokens += usage.totalTokens();
 				if (usage.cost() != null) {
@@ -113,8 +119,9 @@ final class RunBudget {
 		if (this.caps.maxWallTime() != null && elapsed.compareTo(this.caps.maxWallTime()) > 0) {
 			return new Exceeded(BudgetProfile.MAX_WALL_TIME, elapsed.toString(), this.caps.maxWallTime().toString());
 		}
-		if (kind == StepKind.LLM) {
-			if (this.caps.maxModelCalls() != null && this.modelCalls >= this.caps.maxModelCalls()) {
+		if (kind == StepKind.LLM || kind == StepKind.CHILD) {
+			if (kind == StepKind.LLM && this.caps.maxModelCalls() != null
+					&& this.modelCalls >= this.caps.maxModelCalls()) {
 				return new Exceeded(BudgetProfile.MAX_MODEL_CALLS, String.valueOf(this.modelCalls),
 						String.valueOf(this.caps.maxModelCalls()));
 			}

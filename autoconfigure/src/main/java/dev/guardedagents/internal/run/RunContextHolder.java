@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.guardedagents.RunContext;
+import dev.guardedagents.RunHandle;
 import dev.guardedagents.StepFailedException;
 import org.jspecify.annotations.Nullable;
 
@@ -118,6 +119,29 @@ public final class RunContextHolder {
 		}
 		try {
 			return execution.receive(topic, type, timeout);
+		}
+		catch (Throwable ex) {
+			throw unchecked(ex);
+		}
+	}
+
+	/**
+	 * Returns how a child run ended in the run executing on this thread, or lets it wait
+	 * for the child's end without holding the thread.
+	 * @param child the child run
+	 * @return the child's result
+	 * @throws IllegalStateException outside a run's plan
+	 */
+	public static @Nullable Object await(RunHandle<?> child) {
+		Execution execution = current.get();
+		if (execution == null || execution.inStep()) {
+			throw new IllegalStateException("RunContext.await waits for a child run: call it in the plan of an "
+					+ "@AgentRun method, not " + ((execution == null) ? "outside a run" : "inside a step")
+					+ "; elsewhere, use RunHandle.await(timeout)");
+		}
+		Type type = (child instanceof DefaultAgentRuns.Typed typed) ? typed.returnType() : Object.class;
+		try {
+			return execution.await(child.runId(), type);
 		}
 		catch (Throwable ex) {
 			throw unchecked(ex);

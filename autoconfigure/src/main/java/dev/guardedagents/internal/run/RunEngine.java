@@ -132,6 +132,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 
 	private final Receives receives;
 
+	private final Children children;
+
 	/**
 	 * The limits of runs at once the journal holds, by run name, as last read: this
 	 * instance's own until the first recovery pass publishes and reads them.
@@ -184,6 +186,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
 		this.sleeps = new Sleeps(this.journal, store, (at) -> this.wakeUp.accept(at));
 		this.receives = new Receives(this.journal, store, this.codec, budget, (at) -> this.wakeUp.accept(at));
+		this.children = new Children(this.journal, store, this.codec, budget, this.pipeline, guards, this::startChild,
+				(at) -> this.wakeUp.accept(at));
 		this.limits = Map.of();
 	}
 
@@ -301,7 +305,12 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 		AgentRunRegistry.Plan plan = plan(invocation);
 		if (instruction instanceof StartRequest request) {
-			request.started(start(plan, invocation.getArguments()));
+			Execution parent = RunContextHolder.execution();
+			// started in a plan, it is the plan's child; in a step's body, a run of its
+			// own
+			request.started(
+					(parent != null && !parent.inStep()) ? this.children.start(parent, plan, invocation.getArguments())
+							: start(plan, invocation.getArguments()));
 			return defaultValue(invocation.getMethod().getReturnType());
 		}
 		return runSynchronously(plan, invocation);
@@ -433,6 +442,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	private Recorded record(NewRun run, AgentRunRegistry.Plan plan, Execution.Origin origin) {
 		Execution execution = execution(run.id(), plan, 1, List.of(), origin, budget(plan, run.now(), List.of()),
 				run.businessKey());
+		execution.parentId(run.parentId());
 		execution.confirmed(run.now());
 		execution.trace(run.trace());
 		this.runs.executing(execution);
@@ -523,13 +533,61 @@ public final class RunEngine implements SmartInitializingSingleton {
 	}
 
 	private NewRun newRun(AgentRunRegistry.Plan plan, Object[] args, @Nullable String idempotencyKey) {
+		return newRun(plan, args, idempotencyKey, UUID.randomUUID().toString(), null);
+	}
+
+	private NewRun newRun(AgentRunRegistry.Plan plan, Object[] args, @Nullable String idempotencyKey, String id,
+			@Nullable String parentId) {
 		String arguments = this.codec.writeArguments(plan, args);
 		Instant now = now();
-		String id = UUID.randomUUID().toString();
 		String businessKey = plan.businessKey(args);
 		return new NewRun(id, plan.name(), plan.version(), arguments, businessKey, idempotencyKey,
 				this.settings.instanceId(), now, now.plus(this.settings.leaseDuration()), Principals.currentName(),
-				this.tracing.started(id, plan.name(), businessKey));
+				this.tracing.started(id, plan.name(), businessKey), parentId);
+	}
+
+	/**
+	 * Records the child run a plan's step started, unless it exists (the step replays),
+	 * and executes it here, or hands it over for recovery when this instance's run
+	 * executor is full or stopping: a parent never fails because its instance is busy. A
+	 * child has no idempotency key of its own: its parent's step makes it once.
+	 */
+	private @Nullable Void startChild(Execution parent, AgentRunRegistry.Plan plan, Object[] args, String childId) {
+		if (this.store.findRun(childId).isPresent()) {
+			return null;
+		}
+		NewRun run = newRun(plan, args, null, childId, parent.runId());
+		boolean reserved = this.runs.executor().tryReserve();
+		Recorded recorded;
+		try {
+			recorded = record(run, plan, Execution.Origin.EXECUTOR);
+		}
+		catch (RuntimeException ex) {
+			if (reserved) {
+				this.runs.executor().release();
+			}
+			throw ex;
+		}
+		Execution execution = recorded.execution();
+		if (execution == null) {
+			if (reserved) {
+				this.runs.executor().release();
+			}
+			return null;
+		}
+		if (reserved) {
+			try {
+				this.runs.executor().execute(() -> executeThroughProxy(execution, args));
+				return null;
+			}
+			catch (RejectedExecutionException ex) {
+				this.runs.executor().release();
+			}
+		}
+		this.runs.notExecuted(childId);
+		this.journal.handOver(childId, 1);
+		this.recoverSoon.run();
+		return null;
 	}
 
 	/**
@@ -588,6 +646,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 		if (run.compensation() == CompensationStatus.COMPENSATING) {
 			Execution compensating = new Execution(runId, plan, epoch, journal, Execution.Origin.RESUMED, null);
+			compensating.parentId(run.parentId());
 			compensating.confirmed(confirmed);
 			compensating.recoveries(count);
 			compensate(compensating, journal);
@@ -595,6 +654,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		}
 		Execution execution = execution(runId, plan, epoch, journal, Execution.Origin.RESUMED,
 				budget(plan, run.createdAt(), journal), run.businessKey());
+		execution.parentId(run.parentId());
 		execution.confirmed(confirmed);
 		execution.recoveries(count);
 		Object[] args;
@@ -638,6 +698,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		finally {
 			this.runs.left(execution);
 			slotFreed(execution);
+			ended(execution);
 		}
 	}
 
@@ -673,7 +734,76 @@ public final class RunEngine implements SmartInitializingSingleton {
 		finally {
 			traced(traced, execution);
 			slotFreed(execution);
+			ended(execution);
 		}
+	}
+
+	/**
+	 * Wakes the parent of a child run whose execution left its thread, if the child ended
+	 * and the parent waits for it; should this fail, any instance's recovery scan wakes
+	 * it.
+	 */
+	private void ended(Execution execution) {
+		if (execution.parentId() != null) {
+			childEnded(execution.runId());
+		}
+	}
+
+	private void childEnded(String runId) {
+		try {
+			Instant now = now();
+			if (this.store.wakeParent(runId, now)) {
+				this.wakeUp.accept(now);
+			}
+		}
+		catch (DataAccessException ex) {
+			logger.debug("Could not wake the parent of run " + runId + " yet: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Cancels the children of a run that have not ended (and theirs), after it was
+	 * cancelled or failed; those that cannot be cancelled now (resuming to act on an
+	 * approval) are left to recovery, which cancels the children of ended parents.
+	 */
+	private void cancelChildren(String parentId, String actor) {
+		List<String> children;
+		try {
+			children = this.store.unfinishedChildren(parentId);
+		}
+		catch (DataAccessException ex) {
+			logger.debug("Could not read the children of run " + parentId + " yet: " + ex.getMessage());
+			return;
+		}
+		for (String child : children) {
+			try {
+				cancel(child, actor);
+			}
+			catch (RunNotFoundException | RunNotCancellableException | DataAccessException ex) {
+				logger
+					.debug("Child run " + child + " of run " + parentId + " is not cancelled now: " + ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Cancels the children that have not ended of runs that failed or were cancelled,
+	 * which their instance could not cancel (it stopped, or the journal failed).
+	 * @return how many were cancelled
+	 */
+	int cancelOrphans() {
+		int cancelled = 0;
+		for (String[] orphan : this.store.orphans(100)) {
+			try {
+				if (cancel(orphan[0], "run " + orphan[1])) {
+					cancelled++;
+				}
+			}
+			catch (RunNotFoundException | RunNotCancellableException ex) {
+				logger.debug("Child run " + orphan[0] + " is not cancelled now: " + ex.getMessage());
+			}
+		}
+		return cancelled;
 	}
 
 	/**
@@ -835,15 +965,16 @@ public final class RunEngine implements SmartInitializingSingleton {
 		finally {
 			execution.done().completeExceptionally(failure);
 		}
-		if (compensating) {
-			return;
+		if (!compensating) {
+			if (!this.journal.write(execution.runId(),
+					() -> this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
+							failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now()))) {
+				throw this.journal.signal(execution);
+			}
+			this.observer.runFinished(execution.runName(), RunStatus.FAILED);
 		}
-		if (!this.journal.write(execution.runId(),
-				() -> this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
-						failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now()))) {
-			throw this.journal.signal(execution);
-		}
-		this.observer.runFinished(execution.runName(), RunStatus.FAILED);
+		// a failed run's children are not waited for any more
+		cancelChildren(execution.runId(), "run " + execution.runId());
 	}
 
 	/**
@@ -865,7 +996,9 @@ public final class RunEngine implements SmartInitializingSingleton {
 					? Settled.thrown(new RunSuspendedException(execution.runId(), signal.reviewId()))
 					: Settled.returned(null);
 			case SLEEPING -> execution.hasWaitingCaller()
-					? Settled.thrown(new RunSuspendedException(execution.runId(), signal.wakeAt()))
+					? Settled.thrown((signal.wakeAt() != null)
+							? new RunSuspendedException(execution.runId(), signal.wakeAt())
+							: RunSuspendedException.awaiting(execution.runId(), Objects.requireNonNull(signal.child())))
 					: Settled.returned(null);
 			case CRASHED -> {
 				// as a dead instance: nothing written, the lease kept; a waiting caller
@@ -1088,6 +1221,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		execution.lambdas(this::lambdaStep);
 		execution.sleeper(this.sleeps::sleep);
 		execution.receiver(this.receives::receive);
+		execution.awaiter(this.children::await);
 		execution.clock(this.journal::now);
 		execution.businessKey(businessKey);
 		return execution;
@@ -1327,6 +1461,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 				if (execution != null) {
 					execution.cancel();
 				}
+				cancelChildren(runId, actor);
+				childEnded(runId);
 				if (!this.limits.isEmpty() || !this.settings.maxConcurrent().isEmpty()) {
 					// a slot of a plan with a limit may have freed
 					this.recoverSoon.run();

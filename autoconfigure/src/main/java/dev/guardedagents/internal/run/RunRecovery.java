@@ -67,6 +67,8 @@ public final class RunRecovery implements SmartLifecycle {
 
 	private final IntSupplier dequeue;
 
+	private final IntSupplier cancelOrphans;
+
 	private final @Nullable JdbcInstanceStore instances;
 
 	private final JdbcInstanceStore.Holder self;
@@ -100,15 +102,16 @@ public final class RunRecovery implements SmartLifecycle {
 	 */
 	public RunRecovery(RunEngine engine, @Nullable JdbcInstanceStore instances) {
 		this(engine.store(), engine.settings(), engine.journal(), engine.registry(), engine.observer(),
-				engine.crashes(), engine.runs(), engine::resume, engine::dequeue, instances);
+				engine.crashes(), engine.runs(), engine::resume, engine::dequeue, engine::cancelOrphans, instances);
 		engine.recoverSoon(this::recoverSoon);
 		engine.wakeUp(this::wakeUpAt);
 	}
 
 	private RunRecovery(JdbcRunStore store, RunSettings settings, RunJournal journal, AgentRunRegistry registry,
 			RunObserver observer, SimulatedCrashes crashes, LocalRuns runs, Resumption resumption, IntSupplier dequeue,
-			@Nullable JdbcInstanceStore instances) {
+			IntSupplier cancelOrphans, @Nullable JdbcInstanceStore instances) {
 		this.dequeue = dequeue;
+		this.cancelOrphans = cancelOrphans;
 		this.store = store;
 		this.settings = settings;
 		this.journal = journal;
@@ -334,6 +337,7 @@ public final class RunRecovery implements SmartLifecycle {
 		try {
 			wake();
 			dequeue();
+			cancelOrphans();
 			reportUnknownPlans();
 			int claimed = 0;
 			int batch;
@@ -360,6 +364,20 @@ public final class RunRecovery implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not start queued runs (tried again at the next pass): " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Cancels the children that have not ended of runs that failed or were cancelled; a
+	 * failure is logged and leaves the rest of the pass to go on.
+	 */
+	private void cancelOrphans() {
+		try {
+			this.cancelOrphans.getAsInt();
+		}
+		catch (RuntimeException ex) {
+			logger
+				.warn("Could not cancel the children of ended runs (tried again at the next pass): " + ex.getMessage());
 		}
 	}
 

@@ -71,6 +71,14 @@ final class RunSignal extends Error {
 	 * The run sleeps until a time ({@code RunContext.sleep}): the thread unwinds, the run
 	 * waits in the database.
 	 */
+	/**
+	 * The run waits for a child run to end ({@code RunContext.await}): the thread
+	 * unwinds, the run waits in the database.
+	 */
+	static RunSignal awaiting(String runId, String childId) {
+		return new RunSignal(Reason.SLEEPING, "Run " + runId + " waits for child run " + childId, null, childId, null);
+	}
+
 	static RunSignal sleeping(String runId, Instant wakeAt) {
 		return new RunSignal(Reason.SLEEPING, "Run " + runId + " sleeps until " + wakeAt, null, null, wakeAt);
 	}
@@ -86,6 +94,13 @@ final class RunSignal extends Error {
 
 	Reason reason() {
 		return this.reason;
+	}
+
+	/**
+	 * The child run a run that waits for one waits for.
+	 */
+	@Nullable String child() {
+		return (this.reason == Reason.SLEEPING) ? this.reviewId : null;
 	}
 
 	@Nullable String reviewId() {

@@ -1,6 +1,7 @@
 package dev.guardedagents.internal.run;
 
 import java.lang.reflect.Type;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -55,6 +56,13 @@ import org.jspecify.annotations.Nullable;
  * <td>no</td>
  * </tr>
  * <tr>
+ * <td>{@link Child}</td>
+ * <td>yes, but no {@code on-failure}: see below</td>
+ * <td>no</td>
+ * <td>no</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
  * <td>{@link Compensation}</td>
  * <td>no: see below</td>
  * <td>no (a key of its own)</td>
@@ -68,7 +76,10 @@ import org.jspecify.annotations.Nullable;
  * compensation runs after the plan stopped, at a position the plan never reaches: the
  * journal says how far compensating got, a budget or a policy that refused it would leave
  * the side effect it undoes in place, and its failure always goes to a reviewer
- * ({@link Compensations}).
+ * ({@link Compensations}). The steps of a child run are the engine's own, guarded by one
+ * attempt without a circuit breaker: their bodies touch nothing outside the run (the
+ * child is started, and its end read, around them, through the journal's outage
+ * handling), and a child's failure is an outcome the step records, not a failure of it.
  *
  * @param <T> what the step answers its caller
  */
@@ -176,7 +187,7 @@ sealed interface StepBody<T> permits StepBody.Planned, StepBody.Compensation {
 	 *
 	 * @param <T> what the step answers its caller
 	 */
-	sealed interface External<T> extends Planned<T> permits Model, ModelTool, Lambda {
+	sealed interface External<T> extends Planned<T> permits Model, ModelTool, Lambda, Child {
 
 		/**
 		 * Runs the body once (one attempt of the guard) for a journaled step.
@@ -335,6 +346,52 @@ sealed interface StepBody<T> permits StepBody.Planned, StepBody.Compensation {
 		@Override
 		public @Nullable Object executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage) {
 			return value;
+		}
+
+	}
+
+	/**
+	 * A step of a child run ({@link Children}), a {@link StepKind#CHILD CHILD} step: its
+	 * start, or the wait for its end.
+	 *
+	 * @param name the step name
+	 * @param input the step's input, as JSON
+	 * @param guard the step's guard: one attempt, no circuit breaker
+	 * @param body produces the step's result, its JSON and the child's spend
+	 * @param reader turns the recorded result into the answer (or what the plan gets
+	 * thrown)
+	 */
+	record Child(String name, String input, ToolGuard guard, Supplier<Produced> body,
+			Function<String, @Nullable Object> reader) implements External<Object> {
+
+		@Override
+		public StepKind kind() {
+			return StepKind.CHILD;
+		}
+
+		@Override
+		public String input(JsonCodec codec) {
+			return this.input;
+		}
+
+		@Override
+		public Produced produce(JsonCodec codec) {
+			return this.body.get();
+		}
+
+		@Override
+		public @Nullable Object unjournaled() {
+			throw new IllegalStateException("A child run is started and awaited in the plan of a run");
+		}
+
+		@Override
+		public @Nullable Object answer(JsonCodec codec, String output, @Nullable ModelUsage usage, boolean replayed) {
+			return this.reader.apply(output);
+		}
+
+		@Override
+		public @Nullable Object executed(@Nullable Object value, @Nullable String output, @Nullable ModelUsage usage) {
+			return this.reader.apply(String.valueOf(output));
 		}
 
 	}

@@ -222,7 +222,8 @@ final class StepPipeline {
 					.withAttempts(attempt.attempts())
 					.withGuard(attempt.fellBack(), attempt.errors(this.codec))
 					.withUsage(usage));
-		if (usage != null) {
+		if (usage != null && body.kind() == StepKind.LLM) {
+			// a child's usage was reported by its own model calls
 			this.observer.modelCalled(execution.runName(), usage);
 		}
 		this.budget.spent(execution, body.kind(), usage);
@@ -262,7 +263,7 @@ final class StepPipeline {
 			return attempt;
 		}
 		finally {
-			traced(traced, attempt);
+			traced(traced, attempt, body.kind());
 		}
 	}
 
@@ -297,7 +298,7 @@ final class StepPipeline {
 			}
 		}
 		finally {
-			traced(traced, attempt);
+			traced(traced, attempt, StepKind.COMPENSATION);
 		}
 		Duration duration = since(start);
 		Guarded outcome = attempt.outcome();
@@ -313,12 +314,12 @@ final class StepPipeline {
 		return outcome;
 	}
 
-	private static void traced(RunTracing.Scope traced, @Nullable Attempt attempt) {
+	private static void traced(RunTracing.Scope traced, @Nullable Attempt attempt, StepKind kind) {
 		if (attempt == null) {
 			traced.close("interrupted", null);
 			return;
 		}
-		if (attempt.usage() != null) {
+		if (attempt.usage() != null && kind == StepKind.LLM) {
 			traced.model(attempt.usage());
 		}
 		Throwable failure = attempt.failure();

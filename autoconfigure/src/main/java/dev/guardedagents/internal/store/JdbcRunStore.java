@@ -44,7 +44,16 @@ public final class JdbcRunStore {
 
 	private static final String RUN_COLUMNS = "id, name, plan_version, status, business_key, idempotency_key, arguments, result, "
 			+ "error_type, error_message, owner_id, lease_until, recoveries, step_count, created_at, updated_at, finished_at, "
-			+ "compensation, started_by, wake_at, wait_topic";
+			+ "compensation, started_by, wake_at, wait_topic, parent_id";
+
+	/**
+	 * The prefix of the topic of a run that waits for a child run
+	 * ({@code RunContext.await}), followed by the child's id; no message is sent on it.
+	 */
+	public static final String CHILD_TOPIC = "@child:";
+
+	private static final String NOT_COMPENSATING = "(compensation IS NULL OR compensation <> '"
+			+ CompensationStatus.COMPENSATING + "')";
 
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
 			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors, model, prompt_name, prompt_version, "
@@ -195,8 +204,8 @@ public final class JdbcRunStore {
 		RunTransition transition = queued ? RunTransition.QUEUE : RunTransition.START;
 		String sql = "INSERT INTO " + this.run + " (id, name, plan_version, status, business_key, idempotency_key, "
 				+ "arguments, owner_id, owner_epoch, lease_until, recoveries, step_count, created_at, updated_at, "
-				+ "started_by, trace_context) VALUES (?, ?, ?, '" + transition.to()
-				+ "', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?)";
+				+ "started_by, trace_context, parent_id) VALUES (?, ?, ?, '" + transition.to()
+				+ "', ?, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, ?)";
 		try (PreparedStatement ps = c.prepareStatement(sql)) {
 			ps.setString(1, run.id());
 			ps.setString(2, run.name());
@@ -210,6 +219,7 @@ public final class JdbcRunStore {
 			ps.setObject(10, Jdbc.time(run.now()));
 			ps.setString(11, run.startedBy());
 			ps.setString(12, run.trace());
+			ps.setString(13, run.parentId());
 			ps.executeUpdate();
 		}
 	}
@@ -933,16 +943,19 @@ public final class JdbcRunStore {
 
 	/**
 	 * Puts a run to sleep until a time ({@code RunContext.sleep}), or until a message on
-	 * a topic arrives ({@code RunContext.receive}) and at the latest until a time: it
-	 * waits without an owner, its executor fenced out, until a scan wakes it.
+	 * a topic arrives ({@code RunContext.receive}) and at the latest until a time, or
+	 * until a child run ends ({@code RunContext.await}, topic {@value #CHILD_TOPIC} and
+	 * the child's id): it waits without an owner, its executor fenced out, until a scan
+	 * (or the sender, or the child) wakes it.
 	 * @param runId the run id
 	 * @param epoch the ownership epoch of the writer
-	 * @param wakeAt when it is to be woken
+	 * @param wakeAt when it is to be woken, or {@code null} for a run that waits for a
+	 * child
 	 * @param topic the topic whose messages wake it earlier, or {@code null}
 	 * @param now the current time
 	 * @return {@code false} if the writer no longer owns the run
 	 */
-	public boolean sleep(String runId, long epoch, Instant wakeAt, @Nullable String topic, Instant now) {
+	public boolean sleep(String runId, long epoch, @Nullable Instant wakeAt, @Nullable String topic, Instant now) {
 		return this.jdbc.update("UPDATE " + this.run + " SET " + RunTransition.SLEEP.assignment()
 				+ "wake_at = ?, wait_topic = ?, owner_id = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND "
 				+ "owner_epoch = ? AND " + RunTransition.SLEEP.when(), Jdbc.time(wakeAt), topic, Jdbc.time(now), runId,
@@ -959,7 +972,9 @@ public final class JdbcRunStore {
 	public int wake(Instant now) {
 		String due = " AND (wake_at <= ? OR (wait_topic IS NOT NULL AND EXISTS (SELECT 1 FROM " + this.message
 				+ " m WHERE m.run_id = " + this.run + ".id AND m.topic = " + this.run
-				+ ".wait_topic AND m.received_seq IS NULL)))";
+				+ ".wait_topic AND m.received_seq IS NULL)) OR (wait_topic LIKE '" + CHILD_TOPIC
+				+ "%' AND EXISTS (SELECT 1 FROM " + this.run + " c WHERE c.parent_id = " + this.run + ".id AND "
+				+ this.run + ".wait_topic = '" + CHILD_TOPIC + "' || c.id AND c." + RunTransition.PURGE.when() + ")))";
 		int woken = 0;
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
 			woken += this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
@@ -1069,6 +1084,79 @@ public final class JdbcRunStore {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Wakes the parent of a run that has ended, at once, if it waits for that child
+	 * ({@code RunContext.await}): it is handed back as {@link #wakeReceiver} hands back a
+	 * run a message woke.
+	 * @param childId the child run, woken for only once it has ended
+	 * @param now the current time
+	 * @return {@code true} if its parent waited for it and was handed back
+	 */
+	public boolean wakeParent(String childId, Instant now) {
+		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
+			if (this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
+					+ "lease_until = ?, updated_at = ? WHERE wait_topic = ? AND " + transition.when() + " AND "
+					+ planLimit(transition == RunTransition.REQUEUE, this.slot) + " AND id = (SELECT c.parent_id FROM "
+					+ this.run + " c WHERE c.id = ? AND c." + RunTransition.PURGE.when() + ")",
+					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), CHILD_TOPIC + childId, childId) == 1) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Returns the children a run started ({@code AgentRuns.start} in its plan), oldest
+	 * first.
+	 * @param parentId the parent run
+	 * @param limit how many at most
+	 * @return the children
+	 */
+	public List<RunRow> children(String parentId, int limit) {
+		return this.jdbc.query(
+				"SELECT " + RUN_COLUMNS + " FROM " + this.run
+						+ " WHERE parent_id = ? ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY",
+				this::runView, parentId);
+	}
+
+	/**
+	 * Returns how many children a run started.
+	 * @param parentId the parent run
+	 * @return the count
+	 */
+	public int childCount(String parentId) {
+		return this.jdbc
+			.query("SELECT COUNT(*) FROM " + this.run + " WHERE parent_id = ?", (rs) -> rs.getInt(1), parentId)
+			.get(0);
+	}
+
+	/**
+	 * Returns the children of a run that have not ended and are not being compensated
+	 * already: those a cancel of the parent cancels.
+	 * @param parentId the parent run
+	 * @return their ids, oldest first
+	 */
+	public List<String> unfinishedChildren(String parentId) {
+		return this.jdbc.query("SELECT id FROM " + this.run + " WHERE parent_id = ? AND " + RunTransition.CANCEL.when()
+				+ " AND " + NOT_COMPENSATING + " ORDER BY created_at, id", (rs) -> rs.getString(1), parentId);
+	}
+
+	/**
+	 * Returns children that have not ended whose parent failed or was cancelled (a parent
+	 * that ended while its instance could not cancel them): recovery cancels them.
+	 * @param limit how many at most
+	 * @return their ids and their parents' ids, oldest first
+	 */
+	public List<String[]> orphans(int limit) {
+		return this.jdbc.query(
+				"SELECT c.id, c.parent_id FROM " + this.run + " c JOIN " + this.run
+						+ " p ON p.id = c.parent_id WHERE c." + RunTransition.CANCEL.when()
+						+ " AND (c.compensation IS NULL OR c.compensation <> '" + CompensationStatus.COMPENSATING
+						+ "') AND p.status IN ('" + RunStatus.FAILED + "', '" + RunStatus.CANCELLED
+						+ "') ORDER BY c.created_at, c.id FETCH FIRST " + limit + " ROWS ONLY",
+				(rs) -> new String[] { rs.getString(1), rs.getString(2) });
 	}
 
 	/**
@@ -1807,9 +1895,11 @@ public final class JdbcRunStore {
 				this.cipher.open(rs.getString("result")), rs.getString("error_type"), rs.getString("error_message"),
 				rs.getString("owner_id"), Jdbc.instant(rs, "lease_until"), rs.getInt("recoveries"),
 				rs.getInt("step_count"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
-				Jdbc.instant(rs, "finished_at"), (rs.getString("compensation") != null)
-						? CompensationStatus.valueOf(rs.getString("compensation")) : null,
-				rs.getString("started_by"), Jdbc.instant(rs, "wake_at"), rs.getString("wait_topic"));
+				Jdbc.instant(rs, "finished_at"),
+				(rs.getString("compensation") != null) ? CompensationStatus.valueOf(rs.getString("compensation"))
+						: null,
+				rs.getString("started_by"), Jdbc.instant(rs, "wake_at"), rs.getString("wait_topic"),
+				rs.getString("parent_id"));
 	}
 
 	private StepRow stepView(ResultSet rs) throws SQLException {
@@ -1822,7 +1912,8 @@ public final class JdbcRunStore {
 	}
 
 	private static @Nullable ModelUsage usage(ResultSet rs) throws SQLException {
-		if (!StepKind.LLM.name().equals(rs.getString("kind"))) {
+		String kind = rs.getString("kind");
+		if (!StepKind.LLM.name().equals(kind) && !StepKind.CHILD.name().equals(kind)) {
 			return null;
 		}
 		return new ModelUsage(rs.getString("model"), rs.getString("prompt_name"), rs.getString("prompt_version"),
@@ -1845,7 +1936,7 @@ public final class JdbcRunStore {
 				+ "SUM(CASE WHEN s.kind = 'TOOL' THEN 1 ELSE 0 END) AS tool_calls, "
 				+ "SUM(s.input_tokens) AS input_tokens, SUM(s.output_tokens) AS output_tokens, "
 				+ "SUM(s.cached_tokens) AS cached_tokens, SUM(s.cost) AS cost, "
-				+ "SUM(CASE WHEN s.kind = 'LLM' AND s.cost IS NULL AND COALESCE(s.input_tokens, 0) "
+				+ "SUM(CASE WHEN s.kind IN ('LLM', 'CHILD') AND s.cost IS NULL AND COALESCE(s.input_tokens, 0) "
 				+ "+ COALESCE(s.output_tokens, 0) > 0 THEN 1 ELSE 0 END) " + "AS unpriced_calls FROM " + this.run
 				+ " r LEFT JOIN " + this.step + " s ON s.run_id = r.id WHERE r.id IN (" + in
 				+ ") GROUP BY r.id, r.degraded", (rs) -> {

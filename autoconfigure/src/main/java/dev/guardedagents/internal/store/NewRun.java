@@ -19,10 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param startedBy the authenticated principal that started the run, if any
  * @param trace the propagation fields of the span that marks the run's start, so that
  * every execution of the run (the first, and each resumption) joins its trace; if traced
+ * @param parentId the run that started this one as its child, if any
  */
 public record NewRun(String id, String name, String version, String arguments, @Nullable String businessKey,
 		@Nullable String idempotencyKey, String owner, Instant now, Instant leaseUntil, @Nullable String startedBy,
-		@Nullable String trace) {
+		@Nullable String trace, @Nullable String parentId) {
 
 	/**
 	 * Creates a run started without an authenticated principal.
@@ -38,7 +39,7 @@ public record NewRun(String id, String name, String version, String arguments, @
 	 */
 	public NewRun(String id, String name, String version, String arguments, @Nullable String businessKey,
 			@Nullable String idempotencyKey, String owner, Instant now, Instant leaseUntil) {
-		this(id, name, version, arguments, businessKey, idempotencyKey, owner, now, leaseUntil, null, null);
+		this(id, name, version, arguments, businessKey, idempotencyKey, owner, now, leaseUntil, null, null, null);
 	}
 
 }

@@ -33,26 +33,28 @@ import org.jspecify.annotations.Nullable;
  * @param startedBy the authenticated principal that started the run, if any
  * @param wakeAt when a run that sleeps ({@code RunContext.sleep}) wakes, or a run that
  * waits for a message ({@code RunContext.receive}) stops waiting
- * @param waitTopic the topic a run that waits for a message receives on
+ * @param waitTopic the topic a run that waits for a message receives on, or
+ * {@code @child:<id>} for one that waits for a child run to end
+ * @param parentId the run that started this one as its child, if any
  */
 public record RunRow(String id, String name, String version, RunStatus status, @Nullable String businessKey,
 		@Nullable String idempotencyKey, String arguments, @Nullable String result, @Nullable String errorType,
 		@Nullable String errorMessage, @Nullable String owner, @Nullable Instant leaseUntil, int recoveries,
 		int stepCount, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt,
 		@Nullable CompensationStatus compensation, @Nullable String startedBy, @Nullable Instant wakeAt,
-		@Nullable String waitTopic) {
+		@Nullable String waitTopic, @Nullable String parentId) {
 
 	/**
 	 * Takes a run the API returned as a row, without reading it again: one an operator
 	 * retried or forked, which runs and so neither sleeps nor waits for a message.
 	 * @param run the run as the API returned it
-	 * @return the row, without a wake time or topic
+	 * @return the row, without a wake time, topic or parent
 	 */
 	public static RunRow of(RunView run) {
 		return new RunRow(run.id(), run.name(), run.version(), run.status(), run.businessKey(), run.idempotencyKey(),
 				run.arguments(), run.result(), run.errorType(), run.errorMessage(), run.owner(), run.leaseUntil(),
 				run.recoveries(), run.stepCount(), run.createdAt(), run.updatedAt(), run.finishedAt(),
-				run.compensation(), run.startedBy(), null, null);
+				run.compensation(), run.startedBy(), null, null, null);
 	}
 
 	/**

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.AgentRuns;
 import dev.guardedagents.CheckpointRejectedException;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
@@ -23,6 +24,7 @@ import dev.guardedagents.TimeoutOutcome;
 
 import org.slf4j.MDC;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.SpringBootConfiguration;
@@ -55,6 +57,16 @@ class EngineTestApplication {
 	@Bean
 	Saga.Plans sagaPlans(Saga saga) {
 		return new Saga.Plans(saga);
+	}
+
+	@Bean
+	Family.Kids kids(Saga saga) {
+		return new Family.Kids(saga);
+	}
+
+	@Bean
+	Family family(ObjectProvider<AgentRuns> runs, Family.Kids kids) {
+		return new Family(runs, kids);
 	}
 
 	@Bean
