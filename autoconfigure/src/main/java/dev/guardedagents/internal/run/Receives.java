@@ -57,13 +57,18 @@ final class Receives {
 
 	/**
 	 * Checks a message's topic: 1 to {@value #MAX_TOPIC_LENGTH} characters, as the
-	 * journal keeps it.
+	 * journal keeps it, not starting with {@value JdbcRunStore#CHILD_TOPIC} (which marks
+	 * a run that waits for a child).
 	 * @throws IllegalArgumentException if it is not
 	 */
 	static void checkTopic(String topic) {
 		if (topic.isBlank() || topic.length() > MAX_TOPIC_LENGTH) {
 			throw new IllegalArgumentException(
 					"A message's topic has 1 to " + MAX_TOPIC_LENGTH + " characters, was '" + topic + "'");
+		}
+		if (topic.startsWith(JdbcRunStore.CHILD_TOPIC)) {
+			throw new IllegalArgumentException("Topics starting with '" + JdbcRunStore.CHILD_TOPIC
+					+ "' are reserved for runs that wait for a child run; choose another topic than '" + topic + "'");
 		}
 	}
 

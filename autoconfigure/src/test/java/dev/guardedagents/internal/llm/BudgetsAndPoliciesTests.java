@@ -9,6 +9,7 @@ import dev.guardedagents.BudgetExceededException;
 import dev.guardedagents.InvalidReviewDecisionException;
 import dev.guardedagents.PolicyViolationException;
 import dev.guardedagents.ReviewDecision;
+import dev.guardedagents.RunFailedException;
 import dev.guardedagents.Reviews;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
@@ -19,6 +20,7 @@ import dev.guardedagents.StepView;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -38,6 +40,9 @@ class BudgetsAndPoliciesTests extends ModelTestSupport {
 
 	@Autowired
 	AgentRuns runs;
+
+	@Autowired
+	ModelTestApplication.Family family;
 
 	@Autowired
 	Reviews reviews;
@@ -174,6 +179,32 @@ class BudgetsAndPoliciesTests extends ModelTestSupport {
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> this.runs.find(suspended.getRunId()).orElseThrow().status() == RunStatus.SUCCEEDED);
 		assertThat(openAi.requests("SECRET-42")).isEqualTo(1);
+	}
+
+	@Test
+	void aParentWhoseChildrenSpendMoreThanItsBudgetHaltsWhenTheirSpendIsCounted() throws Exception {
+		// each child's answer costs 0.30 USD; the parent's budget halts above 0.50 USD
+		openAi.answer("kids-a question", "first", 80000, 10000);
+		openAi.answer("kids-b question", "second", 80000, 10000);
+
+		String parent = this.runs.start(() -> this.family.halting("kids")).runId();
+		assertThatExceptionOfType(RunFailedException.class)
+			.isThrownBy(() -> this.runs.handle(parent).orElseThrow().await(Duration.ofSeconds(20)))
+			.withMessageContaining("reached maxCost of budget 'halt': spent 0.6 USD of 0.50 USD");
+
+		assertThat(openAi.requests("kids-a question")).isEqualTo(1);
+		assertThat(openAi.requests("kids-b question")).isEqualTo(1);
+		RunView run = this.runs.find(parent).orElseThrow();
+		assertThat(run.errorType()).isEqualTo(BudgetExceededException.class.getName());
+		RunTotals totals = this.store.totals(List.of(parent)).get(parent);
+		assertThat(totals.cost()).as("its children's cost, each counted once").isEqualByComparingTo("0.60");
+		assertThat(totals.modelCalls()).as("the children's calls are their own").isZero();
+		assertThat(this.runs.steps(parent)).extracting(StepView::kind).containsOnly(StepKind.CHILD);
+		assertThat(this.runs.steps(parent).get(2).usage().totalTokens()).isEqualTo(90000);
+		for (StepView step : this.runs.steps(parent).subList(0, 2)) {
+			String child = new JsonMapper().readTree(step.output()).asString();
+			assertThat(this.runs.find(child).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+		}
 	}
 
 	private RunView latestRun(String name) {

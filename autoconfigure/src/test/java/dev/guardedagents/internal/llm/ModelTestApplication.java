@@ -12,12 +12,14 @@ import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.Prompts;
 import dev.guardedagents.RenderedPrompt;
 import dev.guardedagents.RunContext;
+import dev.guardedagents.RunHandle;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.spi.StepPolicy;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
@@ -46,6 +48,34 @@ class ModelTestApplication {
 	@Bean
 	Budgeted budgeted(ChatClient.Builder chat) {
 		return new Budgeted(chat.build());
+	}
+
+	@Bean
+	Family family(ObjectProvider<AgentRuns> runs, Budgeted budgeted) {
+		return new Family(runs, budgeted);
+	}
+
+	/**
+	 * A parent with a halting budget whose two children ask the model.
+	 */
+	static class Family {
+
+		private final ObjectProvider<AgentRuns> runs;
+
+		private final Budgeted children;
+
+		Family(ObjectProvider<AgentRuns> runs, Budgeted children) {
+			this.runs = runs;
+			this.children = children;
+		}
+
+		@AgentRun(name = "family-halting", budget = "halt")
+		public String halting(String marker) {
+			RunHandle<String> first = this.runs.getObject().start(() -> this.children.child(marker + "-a"));
+			RunHandle<String> second = this.runs.getObject().start(() -> this.children.child(marker + "-b"));
+			return RunContext.await(first) + "|" + RunContext.await(second);
+		}
+
 	}
 
 	@Bean
@@ -218,6 +248,11 @@ class ModelTestApplication {
 
 		Budgeted(ChatClient chat) {
 			this.chat = chat;
+		}
+
+		@AgentRun(name = "child")
+		public String child(String marker) {
+			return this.chat.prompt().user(marker + " question").call().content();
 		}
 
 		@AgentRun(name = "halting", budget = "halt")

@@ -211,6 +211,8 @@ abstract class MessageTests {
 				.isThrownBy(() -> runs.send("no-such-run", "payment", "x"));
 			assertThatIllegalArgumentException().isThrownBy(() -> runs.send(runId, " ", "x"))
 				.withMessageContaining("topic has 1 to 200 characters");
+			assertThatIllegalArgumentException().isThrownBy(() -> runs.send(runId, "@child:" + runId, "x"))
+				.withMessageContaining("reserved for runs that wait for a child run");
 			assertThatIllegalArgumentException().isThrownBy(() -> runs.send(runId, "payment", "x", "", null))
 				.withMessageContaining("key has 1 to 200 characters");
 			assertThatExceptionOfType(PayloadTooLargeException.class)
