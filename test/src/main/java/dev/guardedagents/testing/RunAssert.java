@@ -113,7 +113,8 @@ public class RunAssert extends AbstractAssert<RunAssert, RunView> {
 	}
 
 	/**
-	 * Verifies the input and output tokens of the run's model calls together.
+	 * Verifies the input and output tokens of the run's model calls together, with those
+	 * of the child runs it awaited ({@code RunContext.await}).
 	 * @param tokens the tokens expected
 	 * @return this
 	 */
@@ -131,8 +132,8 @@ public class RunAssert extends AbstractAssert<RunAssert, RunView> {
 	}
 
 	/**
-	 * Verifies the cost of the run's model calls together, as priced by
-	 * {@code guarded-agents.pricing.*}.
+	 * Verifies the cost of the run's model calls together, with that of the child runs it
+	 * awaited, as priced by {@code guarded-agents.pricing.*}.
 	 * @param cost the cost expected, compared by value ({@code "0.0125"} equals
 	 * {@code "0.01250"})
 	 * @return this
