@@ -21,6 +21,13 @@ public interface AgentRuns {
 	 * {@link AgentRun} method through its bean; that invocation returns {@code null} (or
 	 * the default of a primitive) to the lambda instead of running. The arguments are
 	 * stored before this method returns.
+	 * <p>
+	 * Called in the plan of a run (not in a step's body), it starts a child run of that
+	 * run: a step of kind {@link StepKind#CHILD} whose replay returns the same child
+	 * instead of starting another; wait for it with {@link RunContext#await(RunHandle)},
+	 * which counts its spend in the parent's budget. A cancelled or failed parent cancels
+	 * its children that have not ended. A child has no idempotency key: the parent's step
+	 * starts it once.
 	 * @param <T> the result type of the run
 	 * @param call a call of an {@link AgentRun} method
 	 * @return a handle on the run (the existing run when its idempotency key was used
@@ -28,7 +35,8 @@ public interface AgentRuns {
 	 * @throws IllegalArgumentException if the call invokes no {@link AgentRun} method
 	 * @throws RunArgumentException if an argument cannot be stored as JSON
 	 * @throws org.springframework.core.task.TaskRejectedException if the run executor's
-	 * queue is full; nothing was recorded
+	 * queue is full; nothing was recorded (a child run is recorded then, and started by
+	 * recovery)
 	 */
 	<T> RunHandle<T> start(Supplier<T> call);
 

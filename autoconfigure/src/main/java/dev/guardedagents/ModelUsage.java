@@ -6,7 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a model call used: the model that answered, the prompt it was given, its tokens
- * and its cost. Recorded with each {@link StepKind#LLM LLM} step.
+ * and its cost. Recorded with each {@link StepKind#LLM LLM} step; with the wait for a
+ * child run ({@link StepKind#CHILD}, {@link RunContext#AWAIT}) it holds what the child
+ * spent, without a model or prompt.
  *
  * @param model the model that answered (as the provider reported it, or as requested)
  * @param promptName the name of the versioned prompt used, if any

@@ -216,8 +216,9 @@ public interface RunContext {
 	 * Cancelling this run, or its failure, cancels its children that have not ended (and
 	 * compensates them).
 	 * @param <T> the child's result type
-	 * @param child the child, as {@link AgentRuns#start(Supplier)} returned it (any run's
-	 * handle works; the spend of a run this one did not start is not counted)
+	 * @param child the child, as {@link AgentRuns#start(Supplier)} returned it (another
+	 * run's handle works too: its end wakes this run at the next recovery scan, and its
+	 * spend is not counted)
 	 * @return the child's result
 	 * @throws RunFailedException if the child failed or was cancelled (then its error
 	 * type is {@link RunCancelledException}'s name)

@@ -326,8 +326,9 @@
       el('dt', { text: 'Owner' }), el('dd', { text: run.owner || '' }),
       el('dt', { text: 'Sleeps until' }), el('dd', { id: 'run-wake', text: time(run.wakeAt) }),
       el('dt', { text: 'Waits for a message on' }), el('dd', { id: 'run-topic', text: run.receivesOn || '' }),
-      el('dt', { text: 'Waits for child run' }), el('dd', { id: 'run-awaits' }, [runLink(run.awaits)]),
-      el('dt', { text: 'Parent run' }), el('dd', { id: 'run-parent' }, [runLink(run.parentId)]),
+      el('dt', { text: 'Waits for child run' }),
+      el('dd', { id: 'run-awaits' }, [run.awaits ? runLink(run.awaits) : '']),
+      el('dt', { text: 'Parent run' }), el('dd', { id: 'run-parent' }, [run.parentId ? runLink(run.parentId) : '']),
       el('dt', { text: 'Created' }), el('dd', { text: time(run.createdAt) }),
       el('dt', { text: 'Finished' }), el('dd', { text: time(run.finishedAt) }),
       el('dt', { text: 'Model calls' }), el('dd', { text: totals.modelCalls || 0 }),
@@ -377,8 +378,8 @@
     if (detail.childrenTotal) {
       nodes.push(el('h2', { text: 'Children (' + detail.childrenTotal + ')' }), table(['Run', 'Plan', 'Status',
         'Created', 'Finished'], detail.children.map(function (child) {
-        return el('tr', {}, [el('td', {}, [runLink(child.id)]), cell(child.name), cell(status(child.status)),
-          cell(time(child.createdAt)), cell(time(child.finishedAt))]);
+        return el('tr', { 'data-child': child.id }, [el('td', {}, [runLink(child.id)]), cell(child.name),
+          cell(status(child.status)), cell(time(child.createdAt)), cell(time(child.finishedAt))]);
       }), 'children'));
     }
     if (detail.actions.length) {
@@ -388,10 +389,6 @@
         }), 'actions'));
     }
     show(nodes);
-  }
-
-  function runLink(id) {
-    return id ? el('a', { href: '#/run/' + encodeURIComponent(id), text: id }) : '';
   }
 
   function steps(list, id) {

@@ -4,12 +4,14 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import dev.guardedagents.ReviewView;
+import dev.guardedagents.RunContext;
 import dev.guardedagents.Sensitive;
 import dev.guardedagents.StepKind;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
@@ -100,7 +102,10 @@ public final class Redaction {
 	 * @return the input masked
 	 */
 	public JsonNode stepInput(StepKind kind, String name, JsonNode input) {
-		return this.redactor.json(tool(kind, name).maskArguments(input));
+		// the start of a child run holds the child plan's arguments
+		Sensitivity sensitivity = (kind == StepKind.CHILD && !RunContext.AWAIT.equals(name)) ? this.plans.apply(name)
+				: tool(kind, name);
+		return this.redactor.json(sensitivity.maskArguments(input));
 	}
 
 	/**
@@ -111,6 +116,12 @@ public final class Redaction {
 	 * @return the output masked
 	 */
 	public JsonNode stepOutput(StepKind kind, String name, JsonNode output) {
+		// the wait for a child run holds the child's result
+		if (kind == StepKind.CHILD && RunContext.AWAIT.equals(name) && output instanceof ObjectNode outcome
+				&& outcome.hasNonNull("name") && outcome.has("result")
+				&& this.plans.apply(outcome.get("name").asString()).result()) {
+			outcome.put("result", Sensitive.MASK);
+		}
 		return tool(kind, name).result() ? StringNode.valueOf(Sensitive.MASK) : this.redactor.json(output);
 	}
 

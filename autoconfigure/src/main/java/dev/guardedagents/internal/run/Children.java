@@ -18,22 +18,28 @@ import dev.guardedagents.RunTotals;
 import dev.guardedagents.internal.guard.ToolGuards;
 import dev.guardedagents.internal.store.JdbcRunStore;
 import dev.guardedagents.internal.store.RunRow;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.dao.DataAccessException;
 
 /**
  * Lets plans start child runs and wait for them. {@code AgentRuns.start} in a plan is a
  * {@code CHILD} step named after the child's plan, whose output is the child's id: the
  * step is recorded first, the child started after it (or, after a crash in between, when
- * the step replays), so a replay returns the same child and never starts a second.
- * {@code RunContext.await} reads the child's end; while it has not ended, the parent
- * waits in the database as a receiving run does, on the topic
- * {@value JdbcRunStore#CHILD_TOPIC} and the child's id, and the child's end (or any
- * recovery scan) wakes it. The wait is journaled as the step {@value RunContext#AWAIT},
- * whose output is how the child ended and whose usage is what the child (with its own
- * children) spent, which the parent's budget counts there, once.
+ * the step replays where the journal ends), so a replay returns the same child and never
+ * starts a second, nor again one that was purged. {@code RunContext.await} reads the
+ * child's end; while it has not ended, the parent waits in the database as a receiving
+ * run does, on the topic {@value JdbcRunStore#CHILD_TOPIC} and the child's id, and the
+ * child's end (or any recovery scan) wakes it. The wait is journaled as the step
+ * {@value RunContext#AWAIT}, whose output is how the child ended and whose usage is what
+ * the child (with its own children) spent, which the parent's budget counts there, once.
  */
 final class Children {
+
+	private static final Log logger = LogFactory.getLog(Children.class);
 
 	private final RunJournal journal;
 
@@ -60,7 +66,7 @@ final class Children {
 	 * @param pipeline the step pipeline
 	 * @param guards the guards of the steps
 	 * @param starter records a child run and starts it
-	 * @param wakeUp told when a parent was woken, so that recovery resumes it soon
+	 * @param wakeUp told when a waiting run was woken, so that recovery resumes it soon
 	 */
 	Children(RunJournal journal, JdbcRunStore store, JsonCodec codec, BudgetGate budget, StepPipeline pipeline,
 			ToolGuards guards, Starter starter, Consumer<Instant> wakeUp) {
@@ -87,7 +93,10 @@ final class Children {
 				String id = UUID.randomUUID().toString();
 				return new StepBody.Produced(id, this.codec.writeResult(id, String.class), null);
 			}, (output) -> this.codec.readResult(output, String.class)));
-		if (!execution.isReplayOnly()) {
+		// started now, or replayed where the journal ends: the child may not be recorded
+		// yet (a crash came between); a start the run went on after recorded it, and a
+		// child missing then was purged, not to be started again
+		if (!execution.isReplayOnly() && (executed[0] || this.budget.peek(execution) == null)) {
 			this.journal.writeFor(execution, () -> this.starter.start(execution, plan, args, childId));
 		}
 		return new RunEngine.StartedRun(childId, plan.returnType(), executed[0]);
@@ -100,6 +109,8 @@ final class Children {
 	@Nullable Object await(Execution execution, String childId, Type type) throws Throwable {
 		String input = this.codec.mapper().writeValueAsString(Map.of("child", childId));
 		Function<String, @Nullable Object> reader = (output) -> outcome(childId, output, type);
+		// every earlier wait of the run replayed in this execution before this one
+		boolean firstWait = execution.awaitedFirst(childId);
 		if (execution.isReplayOnly() || this.budget.peek(execution) != null) {
 			// answered from the journal (or a departure from it), without reading the
 			// child
@@ -116,18 +127,27 @@ final class Children {
 				throw this.journal.signal(execution);
 			}
 			// a child that ended while the run went to wait found it awake: wake it now
-			// (should this fail, any instance's scan wakes a run whose child ended)
+			// (should the journal fail, any instance's scan wakes a run whose child
+			// ended)
 			Instant now = this.journal.now();
-			if (this.journal.writeFor(execution, () -> this.store.wakeParent(childId, now))) {
-				this.wakeUp.accept(now);
+			try {
+				if (this.store.wakeAwaiting(childId, now)) {
+					this.wakeUp.accept(now);
+				}
+			}
+			catch (DataAccessException ex) {
+				logger.debug("Could not look again at child run " + childId + ": " + ex.getMessage());
 			}
 			throw RunSignal.awaiting(execution.runId(), childId);
 		}
 		ModelUsage usage = null;
-		if (child != null && execution.runId().equals(child.parentId())) {
+		// a child's spend counts at the first wait for it only
+		if (child != null && execution.runId().equals(child.parentId()) && firstWait) {
 			RunTotals totals = this.journal.writeFor(execution, () -> this.store.totals(List.of(childId)).get(childId));
-			usage = new ModelUsage(null, null, null, null, totals.inputTokens(), totals.outputTokens(),
-					totals.cachedTokens(), 0, totals.cost());
+			if (totals != null) {
+				usage = new ModelUsage(null, null, null, null, totals.inputTokens(), totals.outputTokens(),
+						totals.cachedTokens(), 0, totals.cost());
+			}
 		}
 		String output = this.codec.mapper().writeValueAsString(ended(childId, child));
 		ModelUsage spent = usage;
@@ -137,9 +157,9 @@ final class Children {
 
 	private Outcome ended(String childId, @Nullable RunRow child) {
 		if (child == null) {
-			return new Outcome(childId, "MISSING", null, null, null);
+			return new Outcome(childId, null, "MISSING", null, null, null);
 		}
-		return new Outcome(childId, child.status().name(),
+		return new Outcome(childId, child.name(), child.status().name(),
 				(child.result() != null) ? this.codec.mapper().readTree(child.result()) : null, child.errorType(),
 				child.errorMessage());
 	}
@@ -166,13 +186,14 @@ final class Children {
 	 * How a child ended, as the wait for it records it.
 	 *
 	 * @param run the child's id
+	 * @param name the child's run name, for the redaction of its result
 	 * @param status its status, or {@code MISSING} when it was purged
 	 * @param result its result, once succeeded
 	 * @param errorType the class name of its error, once failed
 	 * @param errorMessage its error message, once failed
 	 */
-	record Outcome(String run, String status, @Nullable JsonNode result, @Nullable String errorType,
-			@Nullable String errorMessage) {
+	record Outcome(String run, @Nullable String name, String status, @Nullable JsonNode result,
+			@Nullable String errorType, @Nullable String errorMessage) {
 	}
 
 	/**

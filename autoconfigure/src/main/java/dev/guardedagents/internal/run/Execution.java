@@ -5,7 +5,9 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -83,6 +85,8 @@ final class Execution implements RunContext {
 	private @Nullable Awaiter awaiter;
 
 	private @Nullable String parentId;
+
+	private final Set<String> awaited = new HashSet<>();
 
 	private InstantSource clock = InstantSource.system();
 
@@ -216,6 +220,14 @@ final class Execution implements RunContext {
 			throw new IllegalStateException("Run " + this.runId + " cannot wait for child runs here");
 		}
 		return awaiter.await(this, childId, type);
+	}
+
+	/**
+	 * Notes a wait for a child run, replayed or new.
+	 * @return whether it is the plan's first wait for that child
+	 */
+	boolean awaitedFirst(String childId) {
+		return this.awaited.add(childId);
 	}
 
 	/**

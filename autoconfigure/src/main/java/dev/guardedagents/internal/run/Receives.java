@@ -8,7 +8,11 @@ import java.util.function.Consumer;
 
 import dev.guardedagents.RunContext;
 import dev.guardedagents.internal.store.JdbcRunStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
 
 /**
  * Lets runs wait for messages ({@code RunContext.receive}): the deadline is journaled as
@@ -22,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * sleep is looked for once more after it sleeps.
  */
 final class Receives {
+
+	private static final Log logger = LogFactory.getLog(Receives.class);
 
 	/**
 	 * The longest topic of a message.
@@ -92,10 +98,17 @@ final class Receives {
 				throw this.journal.signal(execution);
 			}
 			// a message sent while the run went to sleep found it awake: wake it now
-			// (should this fail, any instance's scan wakes a run whose topic has one)
+			// (should the journal fail, any instance's scan wakes a run whose topic has
+			// one)
 			Instant now = this.journal.now();
-			boolean arrived = this.journal.writeFor(execution, () -> this.store.hasMessage(execution.runId(), topic)
-					&& this.store.wakeReceiver(execution.runId(), topic, now));
+			boolean arrived = false;
+			try {
+				arrived = this.store.hasMessage(execution.runId(), topic)
+						&& this.store.wakeReceiver(execution.runId(), topic, now);
+			}
+			catch (DataAccessException ex) {
+				logger.debug("Could not look again for a message to run " + execution.runId() + ": " + ex.getMessage());
+			}
 			this.wakeUp.accept(arrived ? now : deadline);
 			throw RunSignal.sleeping(execution.runId(), deadline);
 		}

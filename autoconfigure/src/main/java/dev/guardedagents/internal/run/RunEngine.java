@@ -741,7 +741,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 	/**
 	 * Wakes the parent of a child run whose execution left its thread, if the child ended
 	 * and the parent waits for it; should this fail, any instance's recovery scan wakes
-	 * it.
+	 * it, as it wakes a run that awaits a run it did not start.
 	 */
 	private void ended(Execution execution) {
 		if (execution.parentId() != null) {
@@ -752,12 +752,12 @@ public final class RunEngine implements SmartInitializingSingleton {
 	private void childEnded(String runId) {
 		try {
 			Instant now = now();
-			if (this.store.wakeParent(runId, now)) {
+			if (this.store.wakeAwaiting(runId, now)) {
 				this.wakeUp.accept(now);
 			}
 		}
 		catch (DataAccessException ex) {
-			logger.debug("Could not wake the parent of run " + runId + " yet: " + ex.getMessage());
+			logger.debug("Could not wake the runs that await run " + runId + " yet: " + ex.getMessage());
 		}
 	}
 
@@ -779,7 +779,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 			try {
 				cancel(child, actor);
 			}
-			catch (RunNotFoundException | RunNotCancellableException | DataAccessException ex) {
+			catch (RuntimeException ex) {
+				// recovery cancels it later
 				logger
 					.debug("Child run " + child + " of run " + parentId + " is not cancelled now: " + ex.getMessage());
 			}
@@ -958,6 +959,9 @@ public final class RunEngine implements SmartInitializingSingleton {
 	}
 
 	private void fail(Execution execution, Throwable failure) {
+		// a failed run's children are not waited for any more: stopped before it
+		// compensates, which may take a while
+		cancelChildren(execution.runId(), "run " + execution.runId());
 		boolean compensating;
 		try {
 			compensating = this.compensations.afterFailure(execution, failure);
@@ -973,8 +977,6 @@ public final class RunEngine implements SmartInitializingSingleton {
 			}
 			this.observer.runFinished(execution.runName(), RunStatus.FAILED);
 		}
-		// a failed run's children are not waited for any more
-		cancelChildren(execution.runId(), "run " + execution.runId());
 	}
 
 	/**

@@ -68,10 +68,6 @@ final class RunSignal extends Error {
 	}
 
 	/**
-	 * The run sleeps until a time ({@code RunContext.sleep}): the thread unwinds, the run
-	 * waits in the database.
-	 */
-	/**
 	 * The run waits for a child run to end ({@code RunContext.await}): the thread
 	 * unwinds, the run waits in the database.
 	 */
@@ -79,6 +75,10 @@ final class RunSignal extends Error {
 		return new RunSignal(Reason.SLEEPING, "Run " + runId + " waits for child run " + childId, null, childId, null);
 	}
 
+	/**
+	 * The run sleeps until a time ({@code RunContext.sleep}): the thread unwinds, the run
+	 * waits in the database.
+	 */
 	static RunSignal sleeping(String runId, Instant wakeAt) {
 		return new RunSignal(Reason.SLEEPING, "Run " + runId + " sleeps until " + wakeAt, null, null, wakeAt);
 	}

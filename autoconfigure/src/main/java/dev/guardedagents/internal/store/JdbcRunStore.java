@@ -973,8 +973,8 @@ public final class JdbcRunStore {
 		String due = " AND (wake_at <= ? OR (wait_topic IS NOT NULL AND EXISTS (SELECT 1 FROM " + this.message
 				+ " m WHERE m.run_id = " + this.run + ".id AND m.topic = " + this.run
 				+ ".wait_topic AND m.received_seq IS NULL)) OR (wait_topic LIKE '" + CHILD_TOPIC
-				+ "%' AND EXISTS (SELECT 1 FROM " + this.run + " c WHERE c.parent_id = " + this.run + ".id AND "
-				+ this.run + ".wait_topic = '" + CHILD_TOPIC + "' || c.id AND c." + RunTransition.PURGE.when() + ")))";
+				+ "%' AND EXISTS (SELECT 1 FROM " + this.run + " c WHERE c.id = SUBSTRING(" + this.run
+				+ ".wait_topic FROM " + (CHILD_TOPIC.length() + 1) + ") AND c." + RunTransition.PURGE.when() + ")))";
 		int woken = 0;
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
 			woken += this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
@@ -1087,24 +1087,24 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Wakes the parent of a run that has ended, at once, if it waits for that child
-	 * ({@code RunContext.await}): it is handed back as {@link #wakeReceiver} hands back a
-	 * run a message woke.
-	 * @param childId the child run, woken for only once it has ended
+	 * Wakes the runs that wait for a run that has ended ({@code RunContext.await}): its
+	 * parent, or any run that awaits it. Each is handed back as {@link #wakeReceiver}
+	 * hands back a run a message woke.
+	 * @param runId the awaited run, woken for only once it has ended
 	 * @param now the current time
-	 * @return {@code true} if its parent waited for it and was handed back
+	 * @return {@code true} if a run waited for it and was handed back
 	 */
-	public boolean wakeParent(String childId, Instant now) {
+	public boolean wakeAwaiting(String runId, Instant now) {
+		int woken = 0;
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
-			if (this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
-					+ "lease_until = ?, updated_at = ? WHERE wait_topic = ? AND " + transition.when() + " AND "
-					+ planLimit(transition == RunTransition.REQUEUE, this.slot) + " AND id = (SELECT c.parent_id FROM "
-					+ this.run + " c WHERE c.id = ? AND c." + RunTransition.PURGE.when() + ")",
-					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), CHILD_TOPIC + childId, childId) == 1) {
-				return true;
-			}
+			woken += this.jdbc.update(
+					"UPDATE " + this.run + " SET " + transition.assignment()
+							+ "lease_until = ?, updated_at = ? WHERE wait_topic = ? AND " + transition.when() + " AND "
+							+ planLimit(transition == RunTransition.REQUEUE, this.slot) + " AND EXISTS (SELECT 1 FROM "
+							+ this.run + " c WHERE c.id = ? AND c." + RunTransition.PURGE.when() + ")",
+					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), CHILD_TOPIC + runId, runId);
 		}
-		return false;
+		return woken > 0;
 	}
 
 	/**
@@ -1913,7 +1913,9 @@ public final class JdbcRunStore {
 
 	private static @Nullable ModelUsage usage(ResultSet rs) throws SQLException {
 		String kind = rs.getString("kind");
-		if (!StepKind.LLM.name().equals(kind) && !StepKind.CHILD.name().equals(kind)) {
+		boolean child = StepKind.CHILD.name().equals(kind);
+		if (!StepKind.LLM.name().equals(kind) && !child || child && rs.getObject("input_tokens") == null) {
+			// a child's start, or a wait that counted nothing, has no usage
 			return null;
 		}
 		return new ModelUsage(rs.getString("model"), rs.getString("prompt_name"), rs.getString("prompt_version"),

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.guardedagents.AgentRun;
+import dev.guardedagents.AgentRuns;
 import dev.guardedagents.GuardedTool;
 import dev.guardedagents.HumanCheckpoint;
 import dev.guardedagents.RunContext;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -58,6 +60,32 @@ class ConsoleApplication {
 	@Bean
 	Plans plans(Desk desk) {
 		return new Plans(desk);
+	}
+
+	@Bean
+	Parents parents(ObjectProvider<AgentRuns> runs, Plans plans) {
+		return new Parents(runs, plans);
+	}
+
+	/**
+	 * A parent whose child waits for a confirmation.
+	 */
+	static class Parents {
+
+		private final ObjectProvider<AgentRuns> runs;
+
+		private final Plans plans;
+
+		Parents(ObjectProvider<AgentRuns> runs, Plans plans) {
+			this.runs = runs;
+			this.plans = plans;
+		}
+
+		@AgentRun(name = "confirmed", businessKey = "#ticket")
+		public String confirmed(String ticket) {
+			return RunContext.await(this.runs.getObject().start(() -> this.plans.confirmation(ticket)));
+		}
+
 	}
 
 	/**

@@ -30,6 +30,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -73,6 +74,9 @@ class ConsoleBrowserTests {
 
 	@Autowired
 	Plans plans;
+
+	@Autowired
+	ConsoleApplication.Parents parents;
 
 	@BeforeAll
 	static void startBrowser() throws IOException {
@@ -223,14 +227,25 @@ class ConsoleBrowserTests {
 	}
 
 	@Test
-	void aRunWaitingForAMessageShowsItsTopicAndDeadlineAndGoesOnWhenItArrives() throws Exception {
-		String runId = this.runs.start(() -> this.plans.confirmation("T-400")).runId();
+	void aParentShowsTheChildItWaitsForWhoseMessageLetsBothGoOn() throws Exception {
+		String parentId = this.runs.start(() -> this.parents.confirmed("T-400")).runId();
+		await().atMost(WAIT)
+			.until(() -> this.runs.find(parentId).orElseThrow().status() == RunStatus.WAITING
+					&& this.runs.steps(parentId).size() == 1);
+		String runId = new JsonMapper().readTree(this.runs.steps(parentId).get(0).output()).asString();
 		await().atMost(WAIT).until(() -> this.runs.find(runId).orElseThrow().status() == RunStatus.WAITING);
 
 		signIn("paul");
-		browser.get(url("/guarded-agents/#/run/" + runId));
+		browser.get(url("/guarded-agents/#/run/" + parentId));
 		waitForText(By.id("run-status"), "WAITING");
+		waitForText(By.id("run-awaits"), runId);
+		assertThat(visible(By.cssSelector("#children tr[data-child='" + runId + "']")).getText())
+			.contains("confirmation")
+			.contains("WAITING");
+		click(By.cssSelector("#run-awaits a"));
+		waitForText(By.id("run-id"), runId);
 		waitForText(By.id("run-topic"), "confirmation");
+		waitForText(By.id("run-parent"), parentId);
 		assertThat(browser.findElement(By.id("run-wake")).getText()).as("its deadline").isNotBlank();
 
 		assertThat(this.runs.send(runId, "confirmation", "confirmed by T-400's bank")).isTrue();
@@ -238,6 +253,10 @@ class ConsoleBrowserTests {
 		assertThat(browser.findElement(By.id("run-topic")).getText()).isEmpty();
 		assertThat(texts(By.cssSelector("#steps tbody tr[data-seq] td:nth-child(3)")))
 			.contains("RunContext.receive.deadline", "RunContext.receive");
+		click(By.cssSelector("#run-parent a"));
+		waitForText(By.id("run-id"), parentId);
+		waitForText(By.id("run-status"), "SUCCEEDED");
+		assertThat(texts(By.cssSelector("#steps tbody tr[data-seq] td:nth-child(2)"))).containsOnly("CHILD");
 	}
 
 	@Test

@@ -207,6 +207,15 @@ class BudgetsAndPoliciesTests extends ModelTestSupport {
 		}
 	}
 
+	@Test
+	void aChildAwaitedTwiceCountsOnce() throws Exception {
+		openAi.answer("twice question", "once", 80000, 10000);
+		String parent = this.runs.start(() -> this.family.twice("twice")).runId();
+		assertThat(this.runs.handle(parent).orElseThrow().await(Duration.ofSeconds(20))).isEqualTo("once|once");
+		assertThat(this.store.totals(List.of(parent)).get(parent).cost()).isEqualByComparingTo("0.30");
+		assertThat(this.runs.steps(parent).get(2).usage()).as("the second wait counts nothing").isNull();
+	}
+
 	private RunView latestRun(String name) {
 		return this.store.list(null, name, null, 0, 1).runs().get(0).view();
 	}

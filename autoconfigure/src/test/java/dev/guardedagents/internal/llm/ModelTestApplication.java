@@ -76,6 +76,12 @@ class ModelTestApplication {
 			return RunContext.await(first) + "|" + RunContext.await(second);
 		}
 
+		@AgentRun(name = "family-twice")
+		public String twice(String marker) {
+			RunHandle<String> child = this.runs.getObject().start(() -> this.children.child(marker));
+			return RunContext.await(child) + "|" + RunContext.await(child);
+		}
+
 	}
 
 	@Bean

@@ -155,6 +155,30 @@ abstract class ChildRunTests {
 		}
 	}
 
+	@Test
+	void aChildPurgedAfterItsParentAwaitedItIsNeverStartedAgain() throws Exception {
+		try (ConfigurableApplicationContext app = start(database())) {
+			AgentRuns runs = app.getBean(AgentRuns.class);
+			Family family = app.getBean(Family.class);
+			AgentRunsEndpoint endpoint = app.getBean(AgentRunsEndpoint.class);
+			String parent = runs.start(() -> family.family("o-5")).runId();
+			await().atMost(TIMEOUT).until(() -> waiting(runs, parent) && runs.steps(parent).size() == 2);
+			String first = child(runs, parent, 0);
+			String second = child(runs, parent, 1);
+			await().atMost(TIMEOUT).until(() -> waiting(runs, first) && waiting(runs, second));
+			runs.send(first, "go", "now");
+			await().atMost(TIMEOUT)
+				.until(() -> second.equals(detail(endpoint, parent).run().awaits()) && runs.steps(parent).size() == 3);
+			assertThat(runs.purge(first)).isPositive();
+
+			runs.send(second, "go", "later");
+			assertThat(runs.handle(parent).orElseThrow().await(TIMEOUT)).isEqualTo("o-5-a:now|o-5-b:later");
+			assertThat(runs.find(first)).as("replaying its start did not record it again").isEmpty();
+			assertThat(detail(endpoint, parent).childrenTotal()).isEqualTo(1);
+			assertThat(Family.works).hasValue(2);
+		}
+	}
+
 	private static boolean waiting(AgentRuns runs, String runId) {
 		return runs.find(runId).orElseThrow().status() == RunStatus.WAITING;
 	}

@@ -330,9 +330,12 @@ abstract class RunEngineTests {
 
 	@Test
 	void runThatKeepsCrashingItsExecutorIsFailedAndAnOperatorCanRetryIt() throws Exception {
-		String id = crashedRun("three-steps", "1", "[\"z\"]");
-		new JdbcTemplate(this.dataSource).update("UPDATE guarded_agents.guarded_run SET recoveries = 10 WHERE id = ?",
-				id);
+		String id = heldRun("three-steps", "[\"z\"]");
+		// its lease ends with the recoveries counted, so that no recovery pass in between
+		// claims it
+		new JdbcTemplate(this.dataSource).update(
+				"UPDATE guarded_agents.guarded_run SET recoveries = 10, lease_until = ? WHERE id = ?",
+				Timestamp.from(Instant.now().minusSeconds(1)), id);
 		this.recovery.recover();
 		RunView run = this.runs.find(id).orElseThrow();
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
@@ -347,9 +350,11 @@ abstract class RunEngineTests {
 
 	@Test
 	void aCompensationThatKeepsCrashingItsExecutorIsFailedAsPartial() {
-		String id = crashedRun("three-steps", "1", "[\"c\"]");
-		new JdbcTemplate(this.dataSource).update("UPDATE guarded_agents.guarded_run SET recoveries = 10, "
-				+ "compensation = 'COMPENSATING', compensation_ending = 'FAILED' WHERE id = ?", id);
+		String id = heldRun("three-steps", "[\"c\"]");
+		new JdbcTemplate(this.dataSource).update(
+				"UPDATE guarded_agents.guarded_run SET recoveries = 10, "
+						+ "compensation = 'COMPENSATING', compensation_ending = 'FAILED', lease_until = ? WHERE id = ?",
+				Timestamp.from(Instant.now().minusSeconds(1)), id);
 		this.recovery.recover();
 		RunView run = this.runs.find(id).orElseThrow();
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
@@ -472,6 +477,17 @@ abstract class RunEngineTests {
 	 */
 	private String instance() {
 		return this.engine.settings().instanceId();
+	}
+
+	/**
+	 * Records a run a dead instance holds with a lease that has not ended yet.
+	 */
+	private String heldRun(String name, String arguments) {
+		String id = UUID.randomUUID().toString();
+		Instant now = Instant.now();
+		this.store
+			.insertRun(new NewRun(id, name, "1", arguments, null, null, "dead-instance", now, now.plusSeconds(3600)));
+		return id;
 	}
 
 	String crashedRun(String name, String version, String arguments, NewStep... steps) {

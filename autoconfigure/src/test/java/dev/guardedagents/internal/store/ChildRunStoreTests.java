@@ -48,10 +48,10 @@ abstract class ChildRunStoreTests {
 		assertThat(this.runs.children(parent, 10)).extracting(RunRow::id).containsExactlyInAnyOrder(child, other);
 		assertThat(this.runs.childCount(parent)).isEqualTo(2);
 
-		assertThat(this.runs.wakeParent(child, now)).as("the child runs").isFalse();
+		assertThat(this.runs.wakeAwaiting(child, now)).as("the child runs").isFalse();
 		assertThat(this.runs.wake(now.plusSeconds(3600))).as("nor does a scan wake it").isZero();
 		assertThat(this.runs.finish(other, 1, RunStatus.SUCCEEDED, "\"ok\"", null, null, 0, now)).isTrue();
-		assertThat(this.runs.wakeParent(other, now)).as("another child ended").isFalse();
+		assertThat(this.runs.wakeAwaiting(other, now)).as("another child ended").isFalse();
 		assertThat(this.runs.wake(now)).isZero();
 
 		assertThat(this.runs.finish(child, 1, RunStatus.FAILED, null, "x.Y", "no", 0, now)).isTrue();
@@ -59,7 +59,7 @@ abstract class ChildRunStoreTests {
 		RunRow woken = this.runs.findRun(parent).orElseThrow();
 		assertThat(woken.status()).isEqualTo(RunStatus.RUNNING);
 		assertThat(woken.waitTopic()).isNull();
-		assertThat(this.runs.wakeParent(child, now)).as("once").isFalse();
+		assertThat(this.runs.wakeAwaiting(child, now)).as("once").isFalse();
 	}
 
 	@Test
