@@ -63,6 +63,22 @@ abstract class ChildRunStoreTests {
 	}
 
 	@Test
+	void aRunThatAwaitsARunItDidNotStartIsWokenByTheScanOnceThatRunHasEnded() {
+		Instant now = Instant.now();
+		String other = insert(null, now);
+		String waiter = insert(null, now);
+		assertThat(this.runs.sleep(waiter, 1, null, JdbcRunStore.CHILD_TOPIC + other, now)).isTrue();
+		assertThat(this.runs.wake(now)).isZero();
+		assertThat(this.runs.finish(other, 1, RunStatus.SUCCEEDED, "\"ok\"", null, null, 0, now)).isTrue();
+		assertThat(this.runs.wake(now)).isEqualTo(1);
+		assertThat(this.runs.findRun(waiter).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+		String late = insert(null, now);
+		assertThat(this.runs.sleep(late, 1, null, JdbcRunStore.CHILD_TOPIC + other, now)).isTrue();
+		assertThat(this.runs.wakeAwaiting(other, now)).as("or by a look at the run's end").isTrue();
+		assertThat(this.runs.findRun(late).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+	}
+
+	@Test
 	void theUnfinishedChildrenOfAFailedParentAreFoundForRecoveryToCancel() {
 		Instant now = Instant.now();
 		String parent = insert(null, now);
