@@ -10,8 +10,6 @@ import java.util.Map;
 import dev.guardedagents.BudgetExceededException;
 import dev.guardedagents.RunContext;
 import dev.guardedagents.internal.llm.OpenAiStub;
-import dev.guardedagents.test.PostgresDatabase;
-import dev.guardedagents.test.PostgresTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,18 +19,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Kills a child JVM while the children of two parents run (each child made a priced model
  * call through Spring AI's real OpenAI client against a local stub, and holds), on the
- * real PostgreSQL: after the restart each child ran once (one request to the model, one
- * line in the ledger), the parent with a roomy budget completes with both results and
- * their cost in its budget, and the parent whose budget is below its children's spend
- * halts when the second child's spend is counted.
+ * database: after the restart each child ran once (one request to the model, one line in
+ * the ledger), the parent with a roomy budget completes with both results and their cost
+ * in its budget, and the parent whose budget is below its children's spend halts when the
+ * second child's spend is counted. Run on a file-based H2 and on PostgreSQL by the
+ * subclasses.
  */
-@PostgresTest
-class ChildRunCrashTests {
+abstract class ChildRunCrashTests {
 
 	private final OpenAiStub openAi = new OpenAiStub();
 
 	@TempDir
 	Path directory;
+
+	/**
+	 * Returns the JDBC URL, user and password of a new, empty database.
+	 */
+	abstract String[] database();
 
 	@AfterEach
 	void stop() {
@@ -45,7 +48,7 @@ class ChildRunCrashTests {
 		for (String topic : List.of("1a", "1b", "2a", "2b")) {
 			this.openAi.answer("Research " + topic, "found " + topic, 80000, 10000);
 		}
-		String[] database = { PostgresDatabase.create(), PostgresDatabase.user(), PostgresDatabase.password() };
+		String[] database = database();
 		Path ledger = this.directory.resolve("ledger.txt");
 		String[] settings = { "--spring.ai.openai.base-url=" + this.openAi.baseUrl() + "/v1",
 				"--spring.ai.openai.chat.model=gpt-lab", "--spring.ai.openai.max-retries=0",
