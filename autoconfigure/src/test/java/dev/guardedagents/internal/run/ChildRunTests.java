@@ -59,11 +59,10 @@ abstract class ChildRunTests {
 			AgentRuns runs = app.getBean(AgentRuns.class);
 			Family family = app.getBean(Family.class);
 			AgentRunsEndpoint endpoint = app.getBean(AgentRunsEndpoint.class);
-			String parent = runs.start(() -> family.family("o-1")).runId();
-			await().atMost(TIMEOUT).until(() -> waiting(runs, parent) && runs.steps(parent).size() == 2);
-			String first = child(runs, parent, 0);
-			String second = child(runs, parent, 1);
-			await().atMost(TIMEOUT).until(() -> waiting(runs, first) && waiting(runs, second));
+			String[] started = waitingFamily(runs, family, "o-1");
+			String parent = started[0];
+			String first = started[1];
+			String second = started[2];
 			assertThat(app.getBean(RunEngine.class).runs().isHere(parent)).as("no thread, no queue").isFalse();
 			assertThat(runs.find(parent).orElseThrow().owner()).as("no owner").isNull();
 			AgentRunsEndpoint.RunDetailDescriptor detail = detail(endpoint, parent);
@@ -107,11 +106,10 @@ abstract class ChildRunTests {
 			AgentRuns runs = app.getBean(AgentRuns.class);
 			Family family = app.getBean(Family.class);
 			AgentRunsEndpoint endpoint = app.getBean(AgentRunsEndpoint.class);
-			String parent = runs.start(() -> family.family("o-2")).runId();
-			await().atMost(TIMEOUT).until(() -> waiting(runs, parent) && runs.steps(parent).size() == 2);
-			String first = child(runs, parent, 0);
-			String second = child(runs, parent, 1);
-			await().atMost(TIMEOUT).until(() -> waiting(runs, first) && waiting(runs, second));
+			String[] started = waitingFamily(runs, family, "o-2");
+			String parent = started[0];
+			String first = started[1];
+			String second = started[2];
 
 			assertThat(runs.cancel(parent, "ops")).isTrue();
 			await().atMost(TIMEOUT)
@@ -161,11 +159,10 @@ abstract class ChildRunTests {
 			AgentRuns runs = app.getBean(AgentRuns.class);
 			Family family = app.getBean(Family.class);
 			AgentRunsEndpoint endpoint = app.getBean(AgentRunsEndpoint.class);
-			String parent = runs.start(() -> family.family("o-5")).runId();
-			await().atMost(TIMEOUT).until(() -> waiting(runs, parent) && runs.steps(parent).size() == 2);
-			String first = child(runs, parent, 0);
-			String second = child(runs, parent, 1);
-			await().atMost(TIMEOUT).until(() -> waiting(runs, first) && waiting(runs, second));
+			String[] started = waitingFamily(runs, family, "o-5");
+			String parent = started[0];
+			String first = started[1];
+			String second = started[2];
 			runs.send(first, "go", "now");
 			await().atMost(TIMEOUT)
 				.until(() -> second.equals(detail(endpoint, parent).run().awaits()) && runs.steps(parent).size() == 3);
@@ -177,6 +174,20 @@ abstract class ChildRunTests {
 			assertThat(detail(endpoint, parent).childrenTotal()).isEqualTo(1);
 			assertThat(Family.works).hasValue(2);
 		}
+	}
+
+	/**
+	 * Starts a parent whose two children wait for a message, and waits until all three
+	 * wait.
+	 * @return the ids of the parent and its children
+	 */
+	private static String[] waitingFamily(AgentRuns runs, Family family, String order) {
+		String parent = runs.start(() -> family.family(order)).runId();
+		await().atMost(TIMEOUT).until(() -> waiting(runs, parent) && runs.steps(parent).size() == 2);
+		String first = child(runs, parent, 0);
+		String second = child(runs, parent, 1);
+		await().atMost(TIMEOUT).until(() -> waiting(runs, first) && waiting(runs, second));
+		return new String[] { parent, first, second };
 	}
 
 	private static boolean waiting(AgentRuns runs, String runId) {
