@@ -2,7 +2,8 @@ package dev.guardedagents;
 
 /**
  * Thrown when a run is to be purged that has not finished (HTTP 409): it is running,
- * waiting for a review or being compensated. Cancel it first, or wait until it ends.
+ * waiting for a review or being compensated, or it is a child run whose parent has not
+ * finished. Cancel it (or its parent) first, or wait until it ends.
  */
 public class RunNotFinishedException extends RuntimeException {
 
@@ -16,8 +17,19 @@ public class RunNotFinishedException extends RuntimeException {
 	 * @param status its status
 	 */
 	public RunNotFinishedException(String runId, RunStatus status) {
-		super("Run " + runId + " is " + status + ", not finished: only finished runs are purged; cancel it first, "
-				+ "or wait until it ends");
+		this(runId, status, "Run " + runId + " is " + status
+				+ ", not finished: only finished runs are purged; cancel it first, or wait until it ends");
+	}
+
+	/**
+	 * Creates a new instance for a run that is kept for another reason, such as a child
+	 * run whose parent has not finished.
+	 * @param runId the run
+	 * @param status its status
+	 * @param message why it is kept, and what to do
+	 */
+	public RunNotFinishedException(String runId, RunStatus status, String message) {
+		super(message);
 		this.runId = runId;
 		this.status = status;
 	}

@@ -77,10 +77,12 @@ final class Compensations {
 
 	/**
 	 * Compensates a run whose plan failed, if it has steps to compensate.
+	 * @param started told once the run is compensating (this execution still owned it),
+	 * before the first compensation
 	 * @return {@code true} if compensation took the run over (it ends {@code FAILED} once
 	 * compensated, or waits for a reviewer); {@code false} if there was nothing to undo
 	 */
-	boolean afterFailure(Execution execution, Throwable failure) {
+	boolean afterFailure(Execution execution, Throwable failure, Runnable started) {
 		if (!this.registry.hasCompensations()) {
 			return false;
 		}
@@ -92,6 +94,7 @@ final class Compensations {
 				failure.getMessage(), this.journal.now())) {
 			throw this.journal.signal(execution);
 		}
+		started.run();
 		try {
 			compensate(execution, journal);
 		}

@@ -118,6 +118,11 @@ public final class DefaultAgentRuns implements AgentRuns {
 		if (purge.status() == null) {
 			throw new RunNotFoundException(runId);
 		}
+		if (purge.activeParent() != null) {
+			throw new RunNotFinishedException(runId, purge.status(),
+					"Run " + runId + " is a child of run " + purge.activeParent() + ", which has not finished: "
+							+ "its replay needs the child; purge it once the parent has ended (or cancel the parent)");
+		}
 		if (!purge.purged()) {
 			throw new RunNotFinishedException(runId, purge.status());
 		}

@@ -959,24 +959,26 @@ public final class RunEngine implements SmartInitializingSingleton {
 	}
 
 	private void fail(Execution execution, Throwable failure) {
-		// a failed run's children are not waited for any more: stopped before it
-		// compensates, which may take a while
-		cancelChildren(execution.runId(), "run " + execution.runId());
+		// a failed run's children are not waited for any more: cancelled once its failure
+		// is written (by this execution, still the owner), before it compensates
+		Runnable cancelChildren = () -> cancelChildren(execution.runId(), "run " + execution.runId());
 		boolean compensating;
 		try {
-			compensating = this.compensations.afterFailure(execution, failure);
+			compensating = this.compensations.afterFailure(execution, failure, cancelChildren);
 		}
 		finally {
 			execution.done().completeExceptionally(failure);
 		}
-		if (!compensating) {
-			if (!this.journal.write(execution.runId(),
-					() -> this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
-							failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now()))) {
-				throw this.journal.signal(execution);
-			}
-			this.observer.runFinished(execution.runName(), RunStatus.FAILED);
+		if (compensating) {
+			return;
 		}
+		if (!this.journal.write(execution.runId(),
+				() -> this.store.finish(execution.runId(), execution.epoch(), RunStatus.FAILED, null,
+						failure.getClass().getName(), failure.getMessage(), execution.stepCount(), now()))) {
+			throw this.journal.signal(execution);
+		}
+		this.observer.runFinished(execution.runName(), RunStatus.FAILED);
+		cancelChildren.run();
 	}
 
 	/**

@@ -963,9 +963,10 @@ public final class JdbcRunStore {
 	}
 
 	/**
-	 * Wakes the sleeping runs whose time has come, and the runs that wait for a message
-	 * on a topic that has one (a sender that failed to wake the run): each is handed back
-	 * with its lease ended, for the recovery of any instance to claim, once.
+	 * Wakes the sleeping runs whose time has come, the runs that wait for a message on a
+	 * topic that has one (a sender that failed to wake the run), and the runs that wait
+	 * for a run that has ended, or is gone: each is handed back with its lease ended, for
+	 * the recovery of any instance to claim, once.
 	 * @param now the current time
 	 * @return how many woke
 	 */
@@ -973,8 +974,9 @@ public final class JdbcRunStore {
 		String due = " AND (wake_at <= ? OR (wait_topic IS NOT NULL AND EXISTS (SELECT 1 FROM " + this.message
 				+ " m WHERE m.run_id = " + this.run + ".id AND m.topic = " + this.run
 				+ ".wait_topic AND m.received_seq IS NULL)) OR (wait_topic LIKE '" + CHILD_TOPIC
-				+ "%' AND EXISTS (SELECT 1 FROM " + this.run + " c WHERE c.id = SUBSTRING(" + this.run
-				+ ".wait_topic FROM " + (CHILD_TOPIC.length() + 1) + ") AND c." + RunTransition.PURGE.when() + ")))";
+				+ "%' AND NOT EXISTS (SELECT 1 FROM " + this.run + " c WHERE c.id = SUBSTRING(" + this.run
+				+ ".wait_topic FROM " + (CHILD_TOPIC.length() + 1) + ") AND NOT c." + RunTransition.PURGE.when()
+				+ ")))";
 		int woken = 0;
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
 			woken += this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
@@ -1545,7 +1547,8 @@ public final class JdbcRunStore {
 	/**
 	 * Erases a finished run with every row that belongs to it, in one transaction that
 	 * locks the run's row: its review decisions, reviews, steps, the idempotency keys it
-	 * claimed, and the run.
+	 * claimed, and the run. A child run whose parent has not ended is kept: the parent's
+	 * replay would take it for one it never started.
 	 * @param runId the run id
 	 * @return what was found and how many rows were deleted
 	 */
@@ -1560,10 +1563,15 @@ public final class JdbcRunStore {
 				}
 			}
 			if (!RunTransition.PURGE.allows(status)) {
-				return new Purge(status, 0);
+				return new Purge(status, 0, null);
+			}
+			Object[] parent = first(c, "SELECT 0, p.id FROM " + this.run + " c JOIN " + this.run
+					+ " p ON p.id = c.parent_id WHERE c.id = ? AND NOT p." + RunTransition.PURGE.when(), runId);
+			if (parent != null) {
+				return new Purge(status, 0, (String) parent[1]);
 			}
 			int keys = Jdbc.update(c, "DELETE FROM " + this.idempotency + " WHERE owner_id = ?", runId);
-			return new Purge(status, keys + deleteFinished(c, List.of(runId)).rows());
+			return new Purge(status, keys + deleteFinished(c, List.of(runId)).rows(), null);
 		});
 	}
 
@@ -1584,8 +1592,11 @@ public final class JdbcRunStore {
 		}
 		return this.jdbc.inTransaction((c) -> {
 			List<String> ids = new ArrayList<>();
+			// a child whose parent has not ended is kept with it
 			try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + this.run + " WHERE status = ? AND "
-					+ "finished_at < ? ORDER BY finished_at, id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE"
+					+ "finished_at < ? AND (parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM " + this.run
+					+ " p WHERE p.id = " + this.run + ".parent_id AND NOT p." + RunTransition.PURGE.when()
+					+ ")) ORDER BY finished_at, id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE"
 					+ (isPostgres(c) ? " SKIP LOCKED" : ""))) {
 				Jdbc.bind(ps, status.name(), Jdbc.time(finishedBefore));
 				try (ResultSet rs = ps.executeQuery()) {
@@ -1646,8 +1657,9 @@ public final class JdbcRunStore {
 	 *
 	 * @param status the run's status, {@code null} if there was no such run
 	 * @param rows the rows deleted, in every table; {@code 0} if the run was not finished
+	 * @param activeParent the parent that has not ended of a child run that was kept
 	 */
-	public record Purge(@Nullable RunStatus status, int rows) {
+	public record Purge(@Nullable RunStatus status, int rows, @Nullable String activeParent) {
 
 		/**
 		 * Whether the run was erased.

@@ -1,6 +1,7 @@
 package dev.guardedagents.internal.run;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -8,11 +9,13 @@ import dev.guardedagents.AgentRuns;
 import dev.guardedagents.RunContext;
 import dev.guardedagents.RunFailedException;
 import dev.guardedagents.RunHandle;
+import dev.guardedagents.RunNotFinishedException;
 import dev.guardedagents.RunStatus;
 import dev.guardedagents.RunSuspendedException;
 import dev.guardedagents.StepKind;
 import dev.guardedagents.StepView;
 import dev.guardedagents.actuate.AgentRunsEndpoint;
+import dev.guardedagents.internal.store.JdbcRunStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -154,7 +157,7 @@ abstract class ChildRunTests {
 	}
 
 	@Test
-	void aChildPurgedAfterItsParentAwaitedItIsNeverStartedAgain() throws Exception {
+	void aChildIsKeptWhileItsParentHasNotEndedSoThatItsReplayNeverStartsItAgain() throws Exception {
 		try (ConfigurableApplicationContext app = start(database())) {
 			AgentRuns runs = app.getBean(AgentRuns.class);
 			Family family = app.getBean(Family.class);
@@ -163,16 +166,21 @@ abstract class ChildRunTests {
 			String parent = started[0];
 			String first = started[1];
 			String second = started[2];
-			runs.send(first, "go", "now");
-			await().atMost(TIMEOUT)
-				.until(() -> second.equals(detail(endpoint, parent).run().awaits()) && runs.steps(parent).size() == 3);
-			assertThat(runs.purge(first)).isPositive();
+			runs.send(second, "go", "early");
+			await().atMost(TIMEOUT).until(() -> runs.find(second).orElseThrow().status() == RunStatus.SUCCEEDED);
 
-			runs.send(second, "go", "later");
-			assertThat(runs.handle(parent).orElseThrow().await(TIMEOUT)).isEqualTo("o-5-a:now|o-5-b:later");
-			assertThat(runs.find(first)).as("replaying its start did not record it again").isEmpty();
-			assertThat(detail(endpoint, parent).childrenTotal()).isEqualTo(1);
-			assertThat(Family.works).hasValue(2);
+			assertThatExceptionOfType(RunNotFinishedException.class).isThrownBy(() -> runs.purge(second))
+				.withMessageContaining("child of run " + parent)
+				.withMessageContaining("purge it once the parent has ended");
+			assertThat(app.getBean(JdbcRunStore.class)
+				.prune(RunStatus.SUCCEEDED, Instant.now().plusSeconds(60), 10)
+				.runs()).as("retention keeps it too").isZero();
+
+			runs.send(first, "go", "late");
+			assertThat(runs.handle(parent).orElseThrow().await(TIMEOUT)).isEqualTo("o-5-a:late|o-5-b:early");
+			assertThat(Family.works).as("the replayed start of the ended child started nothing").hasValue(2);
+			assertThat(detail(endpoint, parent).childrenTotal()).isEqualTo(2);
+			assertThat(runs.purge(second)).as("its parent has ended").isPositive();
 		}
 	}
 

@@ -76,6 +76,23 @@ abstract class ChildRunStoreTests {
 		assertThat(this.runs.sleep(late, 1, null, JdbcRunStore.CHILD_TOPIC + other, now)).isTrue();
 		assertThat(this.runs.wakeAwaiting(other, now)).as("or by a look at the run's end").isTrue();
 		assertThat(this.runs.findRun(late).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+		String orphan = insert(null, now);
+		assertThat(this.runs.sleep(orphan, 1, null, JdbcRunStore.CHILD_TOPIC + UUID.randomUUID(), now)).isTrue();
+		assertThat(this.runs.wake(now)).as("a run that awaits a run that is gone wakes to be told so").isEqualTo(1);
+	}
+
+	@Test
+	void aChildIsKeptWhileItsParentHasNotEnded() {
+		Instant now = Instant.now();
+		String parent = insert(null, now);
+		String child = insert(parent, now);
+		assertThat(this.runs.finish(child, 1, RunStatus.SUCCEEDED, "\"ok\"", null, null, 0, now)).isTrue();
+		JdbcRunStore.Purge kept = this.runs.purge(child);
+		assertThat(kept.purged()).isFalse();
+		assertThat(kept.activeParent()).isEqualTo(parent);
+		assertThat(this.runs.prune(RunStatus.SUCCEEDED, now.plusSeconds(60), 10).runs()).isZero();
+		assertThat(this.runs.finish(parent, 1, RunStatus.SUCCEEDED, "\"ok\"", null, null, 0, now)).isTrue();
+		assertThat(this.runs.prune(RunStatus.SUCCEEDED, now.plusSeconds(60), 10).runs()).isEqualTo(2);
 	}
 
 	@Test
