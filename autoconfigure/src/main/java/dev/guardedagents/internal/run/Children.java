@@ -121,11 +121,7 @@ final class Children {
 		}
 		RunRow child = this.journal.writeFor(execution, () -> this.store.findRun(childId).orElse(null));
 		if (child != null && !child.status().isTerminal()) {
-			String topic = JdbcRunStore.CHILD_TOPIC + childId;
-			if (!this.journal.writeFor(execution,
-					() -> this.store.sleep(execution.runId(), execution.epoch(), null, topic, this.journal.now()))) {
-				throw this.journal.signal(execution);
-			}
+			this.journal.park(execution, null, JdbcRunStore.CHILD_TOPIC + childId);
 			// a child that ended while the run went to wait found it awake: wake it now
 			// (should the journal fail, any instance's scan wakes a run whose child
 			// ended)

@@ -93,10 +93,7 @@ final class Receives {
 		String payload = this.journal.writeFor(execution,
 				() -> this.store.receive(execution.runId(), execution.epoch(), topic, receive));
 		if (payload == null && execution.now().isBefore(deadline)) {
-			if (!this.journal.writeFor(execution, () -> this.store.sleep(execution.runId(), execution.epoch(), deadline,
-					topic, this.journal.now()))) {
-				throw this.journal.signal(execution);
-			}
+			this.journal.park(execution, deadline, topic);
 			// a message sent while the run went to sleep found it awake: wake it now
 			// (should the journal fail, any instance's scan wakes a run whose topic has
 			// one)

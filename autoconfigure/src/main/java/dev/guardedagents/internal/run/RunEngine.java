@@ -184,7 +184,7 @@ public final class RunEngine implements SmartInitializingSingleton {
 		this.compensations = new Compensations(this.journal, store, reviews, parking, registry, guards, this.codec,
 				this.pipeline, this.observer);
 		this.externalSteps = new ExternalSteps(this.pipeline, budget);
-		this.sleeps = new Sleeps(this.journal, store, (at) -> this.wakeUp.accept(at));
+		this.sleeps = new Sleeps(this.journal, (at) -> this.wakeUp.accept(at));
 		this.receives = new Receives(this.journal, store, this.codec, budget, (at) -> this.wakeUp.accept(at));
 		this.children = new Children(this.journal, store, this.codec, budget, this.pipeline, guards, this::startChild,
 				(at) -> this.wakeUp.accept(at));
@@ -553,6 +553,8 @@ public final class RunEngine implements SmartInitializingSingleton {
 	 * child has no idempotency key of its own: its parent's step makes it once.
 	 */
 	private @Nullable Void startChild(Execution parent, AgentRunRegistry.Plan plan, Object[] args, String childId) {
+		// also for a new child: an attempt retried through an outage after its insert
+		// committed finds it
 		if (this.store.findRun(childId).isPresent()) {
 			return null;
 		}

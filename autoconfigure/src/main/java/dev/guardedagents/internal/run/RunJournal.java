@@ -80,6 +80,19 @@ final class RunJournal {
 	}
 
 	/**
+	 * Lets an executing run wait in the database without an owner
+	 * ({@link JdbcRunStore#sleep}) until a time, a message on a topic or the end of the
+	 * run a topic names, through an outage as {@link #writeFor} does.
+	 * @throws RunSignal if the execution no longer owns the run, or the journal stays
+	 * unreachable
+	 */
+	void park(Execution execution, @Nullable Instant wakeAt, @Nullable String topic) {
+		if (!writeFor(execution, () -> this.store.sleep(execution.runId(), execution.epoch(), wakeAt, topic, now()))) {
+			throw signal(execution);
+		}
+	}
+
+	/**
 	 * Whether this instance is stopping: failures seen from then on may be interruptions
 	 * of the shutdown itself and are not recorded; the runs are resumed elsewhere.
 	 */

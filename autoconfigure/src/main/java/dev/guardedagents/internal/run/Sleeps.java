@@ -6,7 +6,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
 
 import dev.guardedagents.RunContext;
-import dev.guardedagents.internal.store.JdbcRunStore;
 
 /**
  * Puts runs to sleep ({@code RunContext.sleep}): the wake time is journaled as a step
@@ -20,20 +19,16 @@ final class Sleeps {
 
 	private final RunJournal journal;
 
-	private final JdbcRunStore store;
-
 	private final Consumer<Instant> wakeUp;
 
 	/**
 	 * Creates the sleeps.
 	 * @param journal the run journal
-	 * @param store the run store
 	 * @param wakeUp told of each wake time, so that this instance wakes the run on time
 	 * while it lives (its recovery scan wakes it otherwise)
 	 */
-	Sleeps(RunJournal journal, JdbcRunStore store, Consumer<Instant> wakeUp) {
+	Sleeps(RunJournal journal, Consumer<Instant> wakeUp) {
 		this.journal = journal;
-		this.store = store;
 		this.wakeUp = wakeUp;
 	}
 
@@ -46,10 +41,7 @@ final class Sleeps {
 			// a check of a recorded run goes on to where its record ends
 			return;
 		}
-		if (!this.journal.writeFor(execution,
-				() -> this.store.sleep(execution.runId(), execution.epoch(), wakeAt, null, this.journal.now()))) {
-			throw this.journal.signal(execution);
-		}
+		this.journal.park(execution, wakeAt, null);
 		this.wakeUp.accept(wakeAt);
 		throw RunSignal.sleeping(execution.runId(), wakeAt);
 	}

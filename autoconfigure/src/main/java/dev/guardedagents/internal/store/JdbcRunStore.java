@@ -52,9 +52,6 @@ public final class JdbcRunStore {
 	 */
 	public static final String CHILD_TOPIC = "@child:";
 
-	private static final String NOT_COMPENSATING = "(compensation IS NULL OR compensation <> '"
-			+ CompensationStatus.COMPENSATING + "')";
-
 	private static final String STEP_COLUMNS = "seq, kind, name, succeeded, attempts, started_at, duration_micros, input, output, "
 			+ "error_type, error_message, idempotency_key, fell_back, attempt_errors, model, prompt_name, prompt_version, "
 			+ "prompt_hash, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost";
@@ -977,12 +974,28 @@ public final class JdbcRunStore {
 				+ "%' AND NOT EXISTS (SELECT 1 FROM " + this.run + " c WHERE c.id = SUBSTRING(" + this.run
 				+ ".wait_topic FROM " + (CHILD_TOPIC.length() + 1) + ") AND NOT c." + RunTransition.PURGE.when()
 				+ ")))";
+		return handBack(now, due, Jdbc.time(now));
+	}
+
+	/**
+	 * Hands back the waiting runs that meet a condition, their lease ended, for the
+	 * recovery of any instance to claim, once: a run of a plan with a limit of runs at
+	 * once queues again ({@code REQUEUE}), any other resumes ({@code WAKE}).
+	 * @param now the current time
+	 * @param condition more SQL of the {@code WHERE} clause, starting with {@code AND}
+	 * @param args its parameters
+	 * @return how many were handed back
+	 */
+	private int handBack(Instant now, String condition, Object... args) {
+		Object[] all = new Object[args.length + 2];
+		all[0] = Jdbc.time(now.minusMillis(1));
+		all[1] = Jdbc.time(now);
+		System.arraycopy(args, 0, all, 2, args.length);
 		int woken = 0;
 		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
 			woken += this.jdbc.update("UPDATE " + this.run + " SET " + transition.assignment()
 					+ "lease_until = ?, updated_at = ? WHERE " + transition.when() + " AND "
-					+ planLimit(transition == RunTransition.REQUEUE, this.slot) + due, Jdbc.time(now.minusMillis(1)),
-					Jdbc.time(now), Jdbc.time(now));
+					+ planLimit(transition == RunTransition.REQUEUE, this.slot) + condition, all);
 		}
 		return woken;
 	}
@@ -1076,16 +1089,7 @@ public final class JdbcRunStore {
 	 * @return {@code true} if the run waited on that topic and was handed back
 	 */
 	public boolean wakeReceiver(String runId, String topic, Instant now) {
-		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
-			if (this.jdbc.update(
-					"UPDATE " + this.run + " SET " + transition.assignment()
-							+ "lease_until = ?, updated_at = ? WHERE id = ? AND wait_topic = ? AND " + transition.when()
-							+ " AND " + planLimit(transition == RunTransition.REQUEUE, this.slot),
-					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), runId, topic) == 1) {
-				return true;
-			}
-		}
-		return false;
+		return handBack(now, " AND id = ? AND wait_topic = ?", runId, topic) > 0;
 	}
 
 	/**
@@ -1097,16 +1101,8 @@ public final class JdbcRunStore {
 	 * @return {@code true} if a run waited for it and was handed back
 	 */
 	public boolean wakeAwaiting(String runId, Instant now) {
-		int woken = 0;
-		for (RunTransition transition : List.of(RunTransition.REQUEUE, RunTransition.WAKE)) {
-			woken += this.jdbc.update(
-					"UPDATE " + this.run + " SET " + transition.assignment()
-							+ "lease_until = ?, updated_at = ? WHERE wait_topic = ? AND " + transition.when() + " AND "
-							+ planLimit(transition == RunTransition.REQUEUE, this.slot) + " AND EXISTS (SELECT 1 FROM "
-							+ this.run + " c WHERE c.id = ? AND c." + RunTransition.PURGE.when() + ")",
-					Jdbc.time(now.minusMillis(1)), Jdbc.time(now), CHILD_TOPIC + runId, runId);
-		}
-		return woken > 0;
+		return handBack(now, " AND wait_topic = ? AND EXISTS (SELECT 1 FROM " + this.run + " c WHERE c.id = ? AND c."
+				+ RunTransition.PURGE.when() + ")", CHILD_TOPIC + runId, runId) > 0;
 	}
 
 	/**
@@ -1142,7 +1138,16 @@ public final class JdbcRunStore {
 	 */
 	public List<String> unfinishedChildren(String parentId) {
 		return this.jdbc.query("SELECT id FROM " + this.run + " WHERE parent_id = ? AND " + RunTransition.CANCEL.when()
-				+ " AND " + NOT_COMPENSATING + " ORDER BY created_at, id", (rs) -> rs.getString(1), parentId);
+				+ " AND " + notCompensating("") + " ORDER BY created_at, id", (rs) -> rs.getString(1), parentId);
+	}
+
+	/**
+	 * The SQL condition on a run that is not being compensated.
+	 * @param alias the run table's alias and a dot, or nothing
+	 */
+	private static String notCompensating(String alias) {
+		return "(" + alias + "compensation IS NULL OR " + alias + "compensation <> '" + CompensationStatus.COMPENSATING
+				+ "')";
 	}
 
 	/**
@@ -1154,10 +1159,9 @@ public final class JdbcRunStore {
 	public List<String[]> orphans(int limit) {
 		return this.jdbc.query(
 				"SELECT c.id, c.parent_id FROM " + this.run + " c JOIN " + this.run
-						+ " p ON p.id = c.parent_id WHERE c." + RunTransition.CANCEL.when()
-						+ " AND (c.compensation IS NULL OR c.compensation <> '" + CompensationStatus.COMPENSATING
-						+ "') AND p.status IN ('" + RunStatus.FAILED + "', '" + RunStatus.CANCELLED
-						+ "') ORDER BY c.created_at, c.id FETCH FIRST " + limit + " ROWS ONLY",
+						+ " p ON p.id = c.parent_id WHERE c." + RunTransition.CANCEL.when() + " AND "
+						+ notCompensating("c.") + " AND p.status IN ('" + RunStatus.FAILED + "', '"
+						+ RunStatus.CANCELLED + "') ORDER BY c.created_at, c.id FETCH FIRST " + limit + " ROWS ONLY",
 				(rs) -> new String[] { rs.getString(1), rs.getString(2) });
 	}
 
