@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
@@ -361,34 +362,53 @@ public final class Benchmarks {
 	/**
 	 * Steps per second of threads running runs of 10 no-op steps, with group commit (the
 	 * default) and without, against raw insert + commits of as many threads measured
-	 * before and after them.
+	 * before and after them; on PostgreSQL also how many of them each flush of the
+	 * write-ahead log carried (from {@code pg_stat_wal}), the resource that limits
+	 * commits on a machine whose disk syncs slowly.
 	 */
 	private void throughput(ConfigurableApplicationContext app, String url, String user, String password, int threads)
 			throws Exception {
 		DataSource dataSource = app.getBean(DataSource.class);
 		BenchmarkAgent agent = app.getBean(BenchmarkAgent.class);
-		double commitsBefore = concurrently(threads, () -> floor(dataSource, 1));
-		double grouped = concurrently(threads, () -> agent.steps(10));
-		double single;
+		LongSupplier flushes = walFlushes(dataSource);
+		Rate commitsBefore = concurrently(threads, () -> floor(dataSource, 1), flushes);
+		Rate grouped = concurrently(threads, () -> agent.steps(10), flushes);
+		Rate single;
 		try (ConfigurableApplicationContext alone = start(url, user, password, "bench-single",
 				"--guarded-agents.journal.group-commit.enabled=false")) {
 			BenchmarkAgent singleAgent = alone.getBean(BenchmarkAgent.class);
-			single = concurrently(threads, () -> singleAgent.steps(10));
+			single = concurrently(threads, () -> singleAgent.steps(10), flushes);
 		}
-		double commitsAfter = concurrently(threads, () -> floor(dataSource, 1));
-		double commits = (commitsBefore + commitsAfter) / 2;
+		Rate commitsAfter = concurrently(threads, () -> floor(dataSource, 1), flushes);
+		double commits = (commitsBefore.perSecond() + commitsAfter.perSecond()) / 2;
 		line("\n### Throughput, " + threads + " threads, " + THROUGHPUT_TIME.toSeconds() + " s each\n");
-		line("| | per second | steps / raw commits |");
-		line("|---|---|---|");
-		line(String.format(Locale.ROOT, "| raw insert + commit (before, after) | %.0f, %.0f commits | |", commitsBefore,
-				commitsAfter));
-		line(String.format(Locale.ROOT, "| runs of 10 no-op steps, group commit | %.0f runs = %.0f steps | **%.2f** |",
-				grouped, grouped * 10, grouped * 10 / commits));
-		line(String.format(Locale.ROOT, "| runs of 10 no-op steps, a commit per step | %.0f runs = %.0f steps | %.2f |",
-				single, single * 10, single * 10 / commits));
+		line("| | per second | steps / raw commits | per log flush |");
+		line("|---|---|---|---|");
+		line(String.format(Locale.ROOT,
+				"| raw insert + commit (before, after) | %.0f, %.0f commits | | %s, %s commits |",
+				commitsBefore.perSecond(), commitsAfter.perSecond(), commitsBefore.perFlush(1),
+				commitsAfter.perFlush(1)));
+		line(String.format(Locale.ROOT,
+				"| runs of 10 no-op steps, group commit | %.0f runs = %.0f steps | **%.2f** | %s steps |",
+				grouped.perSecond(), grouped.perSecond() * 10, grouped.perSecond() * 10 / commits,
+				grouped.perFlush(10)));
+		line(String.format(Locale.ROOT,
+				"| runs of 10 no-op steps, a commit per step | %.0f runs = %.0f steps | %.2f | %s steps |",
+				single.perSecond(), single.perSecond() * 10, single.perSecond() * 10 / commits, single.perFlush(10)));
 	}
 
-	private static double concurrently(int threads, Work work) throws Exception {
+	/**
+	 * Counts the flushes of PostgreSQL's write-ahead log, or answers -1 on other
+	 * databases.
+	 */
+	private static LongSupplier walFlushes(DataSource dataSource) {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		boolean postgres = Boolean.TRUE
+			.equals(jdbc.execute((Connection c) -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())));
+		return () -> postgres ? jdbc.queryForObject("SELECT wal_sync FROM pg_stat_wal", Long.class) : -1;
+	}
+
+	private static Rate concurrently(int threads, Work work, LongSupplier flushes) throws Exception {
 		AtomicBoolean stop = new AtomicBoolean();
 		AtomicLong done = new AtomicLong();
 		CountDownLatch finished = new CountDownLatch(threads);
@@ -413,17 +433,35 @@ public final class Benchmarks {
 			thread.start();
 		}
 		Thread.sleep(1000);
+		long startFlushes = flushes.getAsLong();
 		long startCount = done.get();
 		long start = System.nanoTime();
 		Thread.sleep(THROUGHPUT_TIME.toMillis());
 		long count = done.get() - startCount;
 		double seconds = (System.nanoTime() - start) / 1e9;
+		long flushed = flushes.getAsLong() - startFlushes;
 		stop.set(true);
 		finished.await();
 		if (!failures.isEmpty()) {
 			throw new IllegalStateException(failures.get(0));
 		}
-		return count / seconds;
+		return new Rate(count / seconds, (startFlushes >= 0 && flushed > 0) ? (double) count / flushed : Double.NaN);
+	}
+
+	/**
+	 * What threads achieved together.
+	 *
+	 * @param perSecond units of work per second
+	 * @param perWalFlush units of work per flush of the write-ahead log, or NaN where not
+	 * measured
+	 */
+	private record Rate(double perSecond, double perWalFlush) {
+
+		String perFlush(int records) {
+			return Double.isNaN(this.perWalFlush) ? "-"
+					: String.format(Locale.ROOT, "%.2f", this.perWalFlush * records);
+		}
+
 	}
 
 	/**
